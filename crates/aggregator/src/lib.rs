@@ -1,0 +1,1 @@
+//! casebook-aggregator (being built).

@@ -1,0 +1,1 @@
+//! casebook-extractor (being built).

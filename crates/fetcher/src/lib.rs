@@ -1,0 +1,1 @@
+//! casebook-fetcher (being built).

@@ -1,0 +1,1 @@
+//! casebook-parser (being built).

@@ -1,0 +1,1 @@
+//! casebook-store (being built).

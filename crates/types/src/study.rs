@@ -1,0 +1,324 @@
+//! A study: one paper (or one manual citation) and the roll-up of its cases.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Case, Field, Origin, Outcome, Pmid, Sex, Value, case::fmt_number};
+
+/// Which paper a case belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct StudyRef {
+    /// PMID as text, a full-text file's stem, or a manual study's id.
+    pub key: String,
+    pub pmid: Option<Pmid>,
+    /// First author's last name and year, e.g. `Hassan 2008`.
+    pub label: String,
+    pub year: Option<i32>,
+    /// Free citation text (manual studies, full-text pages).
+    pub citation: Option<String>,
+}
+
+/// One row of the review's study table, rolled up from its cases:
+/// counts add, lists unite, an outcome is the one most cases share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Study {
+    pub study: StudyRef,
+    pub n_cases: usize,
+    /// Rolled-up values by field (absent = not stated by any case).
+    pub values: BTreeMap<Field, Value>,
+    /// Individual ages, in case order (`age_years` column).
+    pub ages: Vec<f64>,
+    /// How each rolled-up field's values came to be; the "strongest" origin wins
+    /// (manual > overridden > extracted).
+    pub origins: BTreeMap<Field, Origin>,
+}
+
+impl Study {
+    /// Rolls `cases` (all of one study, in case order) up into one row.
+    pub fn roll_up(study: StudyRef, cases: &[Case]) -> Study {
+        let mut values = BTreeMap::new();
+        let mut origins: BTreeMap<Field, Origin> = BTreeMap::new();
+        for c in cases {
+            for (f, e) in &c.values {
+                let o = origins.entry(*f).or_default();
+                *o = (*o).max(e.origin);
+            }
+        }
+
+        let n: u32 = cases.iter().map(Case::patients).sum();
+        if !cases.is_empty() {
+            values.insert(Field::NPatients, Value::Count(n));
+        }
+
+        let ages: Vec<f64> = cases
+            .iter()
+            .filter_map(|c| match c.get(Field::AgeYears) {
+                Some(Value::Number(x)) => Some(*x),
+                _ => None,
+            })
+            .collect();
+
+        for (field, sex) in [(Field::Male, Sex::Male), (Field::Female, Sex::Female)] {
+            let mut total = None::<u32>;
+            for c in cases {
+                let k = match (c.get(field), c.get(Field::Sex)) {
+                    (Some(Value::Count(k)), _) => Some(*k),
+                    (_, Some(Value::Sex(s))) => Some(u32::from(*s == sex)),
+                    _ => None,
+                };
+                if let Some(k) = k {
+                    *total.get_or_insert(0) += k;
+                }
+            }
+            // A known count of the other sex in a fully-described study implies this one.
+            if let Some(t) = total {
+                values.insert(field, Value::Count(t));
+            }
+        }
+        // Fill a missing sex count when the other one and every case's sex are known.
+        let sexes_known = cases.iter().all(|c| {
+            c.get(Field::Sex).is_some()
+                || (c.get(Field::Male).is_some() && c.get(Field::Female).is_some())
+        });
+        if sexes_known && !cases.is_empty() {
+            for (f, other) in [(Field::Male, Field::Female), (Field::Female, Field::Male)] {
+                if let (None, Some(Value::Count(o))) = (values.get(&f), values.get(&other)) {
+                    values.insert(f, Value::Count(n.saturating_sub(*o)));
+                }
+            }
+        }
+
+        for field in [Field::PriorTreatments, Field::AdverseEvents] {
+            let mut set = BTreeSet::new();
+            let mut any_none = false;
+            for c in cases {
+                match c.get(field) {
+                    Some(Value::List(items)) => set.extend(items.iter().cloned()),
+                    Some(Value::None) => any_none = true,
+                    _ => {}
+                }
+            }
+            if !set.is_empty() {
+                values.insert(field, Value::List(set.into_iter().collect()));
+            } else if any_none {
+                values.insert(field, Value::None);
+            }
+        }
+
+        for field in [
+            Field::SkinOutcome,
+            Field::MuscleOutcome,
+            Field::SteroidSparing,
+            Field::Remission,
+            Field::Dose,
+            Field::Route,
+            Field::AgeContext,
+        ] {
+            if let Some(v) = majority(cases.iter().filter_map(|c| c.get(field))) {
+                values.insert(field, v);
+            }
+        }
+
+        if let Some(v) = follow_up(cases) {
+            values.insert(Field::FollowUpMonths, v);
+        }
+
+        let scores: Vec<String> = cases
+            .iter()
+            .filter_map(|c| c.get(Field::Scores).map(Value::render))
+            .collect();
+        if !scores.is_empty() {
+            values.insert(Field::Scores, Value::Text(scores.join("; ")));
+        }
+
+        origins
+            .retain(|f, _| values.contains_key(f) || (*f == Field::AgeYears && !ages.is_empty()));
+        Study {
+            study,
+            n_cases: cases.len(),
+            values,
+            ages,
+            origins,
+        }
+    }
+
+    /// The cell text for a column field (`age_years` joins the individual ages with `; `).
+    /// Outcome, steroid-sparing and adverse-event columns say `not_reported` when no case
+    /// states them; other columns are empty.
+    pub fn cell(&self, field: Field) -> String {
+        if field == Field::AgeYears {
+            return self
+                .ages
+                .iter()
+                .map(|a| fmt_number(*a))
+                .collect::<Vec<_>>()
+                .join("; ");
+        }
+        match self.values.get(&field) {
+            Some(v) => v.render(),
+            None if matches!(
+                field,
+                Field::SkinOutcome
+                    | Field::MuscleOutcome
+                    | Field::SteroidSparing
+                    | Field::AdverseEvents
+            ) =>
+            {
+                "not_reported".into()
+            }
+            None => String::new(),
+        }
+    }
+
+    /// The study's outcome for `field`, if stated.
+    pub fn outcome(&self, field: Field) -> Option<Outcome> {
+        match self.values.get(&field) {
+            Some(Value::Outcome(o)) => Some(*o),
+            _ => None,
+        }
+    }
+}
+
+/// The value most cases share; ties go to the first in case order.
+fn majority<'a>(values: impl Iterator<Item = &'a Value>) -> Option<Value> {
+    let mut tally: Vec<(&Value, usize)> = Vec::new();
+    for v in values {
+        match tally.iter_mut().find(|(w, _)| *w == v) {
+            Some((_, k)) => *k += 1,
+            None => tally.push((v, 1)),
+        }
+    }
+    let best = tally.iter().map(|(_, k)| *k).max()?;
+    tally
+        .into_iter()
+        .find(|(_, k)| *k == best)
+        .map(|(v, _)| v.clone())
+}
+
+/// Follow-up across cases: one value if all agree, else the range from shortest to longest.
+fn follow_up(cases: &[Case]) -> Option<Value> {
+    let mut low = f64::INFINITY;
+    let mut high = f64::NEG_INFINITY;
+    for c in cases {
+        match c.get(Field::FollowUpMonths) {
+            Some(Value::Number(x)) => {
+                low = low.min(*x);
+                high = high.max(*x);
+            }
+            Some(Value::Range { low: a, high: b }) => {
+                low = low.min(*a);
+                high = high.max(*b);
+            }
+            _ => {}
+        }
+    }
+    if low > high {
+        None
+    } else if (low - high).abs() < f64::EPSILON {
+        Some(Value::Number(low))
+    } else {
+        Some(Value::Range { low, high })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CaseId, Evidence, Extracted, Source};
+
+    fn ev() -> Evidence {
+        Evidence {
+            source: Source::Abstract,
+            key: "1".into(),
+            section: String::new(),
+            start: 0,
+            end: 0,
+            quote: String::new(),
+        }
+    }
+
+    fn case(n: u32, vals: &[(Field, Value)]) -> Case {
+        let r = StudyRef {
+            key: "1".into(),
+            pmid: None,
+            label: "X 2008".into(),
+            year: Some(2008),
+            citation: None,
+        };
+        let mut c = Case::new(CaseId::new("1", n), r);
+        for (f, v) in vals {
+            c.set(*f, Extracted::new(v.clone(), ev(), "test"));
+        }
+        c
+    }
+
+    #[test]
+    fn roll_up_adds_counts_unites_lists_and_takes_majority() {
+        let cases = [
+            case(
+                1,
+                &[
+                    (Field::AgeYears, Value::Number(11.0)),
+                    (Field::Sex, Value::Sex(Sex::Male)),
+                    (Field::SkinOutcome, Value::Outcome(Outcome::Improved)),
+                    (
+                        Field::PriorTreatments,
+                        Value::List(vec!["methotrexate".into()]),
+                    ),
+                    (Field::FollowUpMonths, Value::Number(7.0)),
+                    (Field::AdverseEvents, Value::None),
+                ],
+            ),
+            case(
+                2,
+                &[
+                    (Field::AgeYears, Value::Number(7.0)),
+                    (Field::Sex, Value::Sex(Sex::Female)),
+                    (Field::SkinOutcome, Value::Outcome(Outcome::Improved)),
+                    (
+                        Field::PriorTreatments,
+                        Value::List(vec!["corticosteroids".into()]),
+                    ),
+                    (Field::FollowUpMonths, Value::Number(9.0)),
+                ],
+            ),
+            case(
+                3,
+                &[
+                    (Field::Sex, Value::Sex(Sex::Female)),
+                    (Field::SkinOutcome, Value::Outcome(Outcome::Resolved)),
+                ],
+            ),
+        ];
+        let s = Study::roll_up(cases[0].study.clone(), &cases);
+        assert_eq!(s.cell(Field::NPatients), "3");
+        assert_eq!(s.cell(Field::AgeYears), "11; 7");
+        assert_eq!(s.cell(Field::Male), "1");
+        assert_eq!(s.cell(Field::Female), "2");
+        assert_eq!(s.cell(Field::SkinOutcome), "improved");
+        assert_eq!(s.cell(Field::MuscleOutcome), "not_reported");
+        assert_eq!(
+            s.cell(Field::PriorTreatments),
+            "corticosteroids; methotrexate"
+        );
+        assert_eq!(s.cell(Field::FollowUpMonths), "7-9");
+        assert_eq!(s.cell(Field::AdverseEvents), "none");
+        assert_eq!(s.cell(Field::Dose), "");
+    }
+
+    #[test]
+    fn cohort_case_counts_its_patients() {
+        let c = case(
+            1,
+            &[
+                (Field::NPatients, Value::Count(6)),
+                (Field::Female, Value::Count(4)),
+            ],
+        );
+        let s = Study::roll_up(c.study.clone(), &[c]);
+        assert_eq!(s.cell(Field::NPatients), "6");
+        assert_eq!(s.cell(Field::Female), "4");
+        assert_eq!(s.cell(Field::Male), "");
+    }
+}

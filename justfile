@@ -1,0 +1,28 @@
+# Casebook recipes. Each takes the review name (default: tacrolimus-jdm).
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+default_review := "tacrolimus-jdm"
+
+# Fetch what is new from PubMed and rebuild every output of the review.
+update review=default_review:
+    cargo run --release -- update pipelines/{{review}}.toml
+
+# Rebuild every output from the store or the committed snapshot (no network).
+table review=default_review:
+    cargo run --release -- table pipelines/{{review}}.toml
+
+# Write the review's snapshot from the store.
+snapshot review=default_review:
+    cargo run --release -- snapshot pipelines/{{review}}.toml
+
+# All tests.
+test review=default_review:
+    cargo test --workspace
+
+# Benchmarks (parser throughput: MB/s and records/s).
+bench review=default_review:
+    cargo bench -p casebook-parser
+
+# Evaluation of screening and extraction against the hand-made annotations.
+eval review=default_review:
+    cargo run --release -- eval pipelines/{{review}}.toml

@@ -1,0 +1,10 @@
+//! One module per command.
+
+pub mod extract;
+pub mod fetch;
+pub mod parse;
+pub mod screen;
+pub mod snapshot;
+pub mod table;
+pub mod text;
+pub mod update;
