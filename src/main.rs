@@ -34,6 +34,8 @@ enum Command {
     Update(cmd::update::Args),
     /// Rebuild every output of a review from the store or its committed snapshot (no network).
     Table(cmd::table::Args),
+    /// Score screening and extraction against hand-made annotations, field by field.
+    Eval(cmd::eval::Args),
     /// Write the review's snapshot (search as run and records' XML) from the store.
     Snapshot(cmd::snapshot::Args),
 }
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Update(a) => cmd::update::run(a),
         Command::Table(a) => cmd::table::run(a),
         Command::Snapshot(a) => cmd::snapshot::run(a),
+        Command::Eval(a) => cmd::eval::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod eval;
 pub mod extract;
 pub mod fetch;
 pub mod parse;

@@ -344,6 +344,23 @@ disease = "dermatomyositis"
     }
 
     #[test]
+    fn shipped_pipeline_loads() {
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../pipelines/tacrolimus-jdm.toml"
+        ));
+        let src = std::fs::read_to_string(path).unwrap();
+        let r = ReviewDefinition::from_toml_str(&src, path).unwrap();
+        assert_eq!(r.intervention.name, "tacrolimus");
+        assert!(
+            r.lexicon("prior_treatments")
+                .entries()
+                .any(|e| e.canonical == "methotrexate")
+        );
+        assert_eq!(r.columns[5].field, "tacrolimus_dose");
+    }
+
+    #[test]
     fn errors_name_key_and_line() {
         let bad = MINIMAL.replace("[population]", "[population]\ncolour = 1");
         let e = ReviewDefinition::from_toml_str(&bad, Path::new("p.toml"))

@@ -1,0 +1,151 @@
+//! Sentences: the unit rules read and evidence quotes.
+
+use casebook_types::{Document, Span};
+
+/// One sentence of a document, with its span into [`Document::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence<'d> {
+    pub span: Span,
+    pub text: &'d str,
+    /// The section path of the block the sentence is in.
+    pub section: &'d str,
+}
+
+/// Splits every readable block of `doc` into sentences, in reading order.
+///
+/// A sentence ends at `.`, `!` or `?` followed by whitespace and an uppercase letter, digit or
+/// opening bracket, except after common abbreviations (`e.g.`, `i.e.`, `vs.`, `Dr.`, `Fig.`,
+/// `et al.`, single capital initials) and inside decimal numbers.
+pub fn sentences(doc: &Document) -> Vec<Sentence<'_>> {
+    let mut out = Vec::new();
+    for block in doc.readable_blocks() {
+        let base = block.span.start;
+        let text = doc.slice(block.span);
+        let mut start = 0;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            if matches!(c, b'.' | b'!' | b'?') && is_boundary(text, i) {
+                push(
+                    &mut out,
+                    doc,
+                    block.section.as_str(),
+                    base,
+                    text,
+                    start,
+                    i + 1,
+                );
+                start = i + 1;
+            }
+            i += 1;
+        }
+        push(
+            &mut out,
+            doc,
+            block.section.as_str(),
+            base,
+            text,
+            start,
+            text.len(),
+        );
+    }
+    out
+}
+
+fn push<'d>(
+    out: &mut Vec<Sentence<'d>>,
+    doc: &'d Document,
+    section: &'d str,
+    base: usize,
+    text: &str,
+    start: usize,
+    end: usize,
+) {
+    let piece = &text[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let trail = piece.len() - piece.trim_end().len();
+    let (s, e) = (base + start + lead, base + end - trail);
+    if s < e {
+        let span = Span::new(s, e);
+        out.push(Sentence {
+            span,
+            text: doc.slice(span),
+            section,
+        });
+    }
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "e.g", "i.e", "vs", "dr", "fig", "figs", "al", "approx", "ca", "cf", "no", "mr", "mrs", "ms",
+    "prof", "resp", "ref", "refs", "tab", "mo", "mos", "yr", "yrs", "wk", "wks", "pt", "pts", "st",
+];
+
+fn is_boundary(text: &str, i: usize) -> bool {
+    let bytes = text.as_bytes();
+    let after = &text[i + 1..];
+    let Some(next) = after.chars().next() else {
+        return true;
+    };
+    if !next.is_whitespace() {
+        return false;
+    }
+    let rest = after.trim_start();
+    let Some(first) = rest.chars().next() else {
+        return true;
+    };
+    if !(first.is_uppercase()
+        || first.is_ascii_digit()
+        || matches!(first, '(' | '[' | '"' | '\u{201c}'))
+    {
+        return false;
+    }
+    if bytes[i] != b'.' {
+        return true;
+    }
+    // The word before the dot.
+    let before = &text[..i];
+    let word_start = before
+        .rfind(|c: char| c.is_whitespace() || c == '(')
+        .map_or(0, |p| p + 1);
+    let word = before[word_start..].to_ascii_lowercase();
+    if ABBREVIATIONS.contains(&word.as_str()) {
+        return false;
+    }
+    // A single capital initial ("J. Smith").
+    let mut chars = before[word_start..].chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if c.is_uppercase() {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use casebook_types::{DocumentBuilder, Source};
+
+    #[test]
+    fn splits_sentences_and_keeps_spans() {
+        let mut b = DocumentBuilder::new("x", None, Source::Abstract);
+        b.push_paragraph(
+            "Patient 1: 11 year old boy, age of onset 6.1 years. He received 0.1 mg/kg/day, i.e. 2 mg. Fig. 1 shows CK. No adverse effects were seen.",
+        );
+        let d = b.finish();
+        let s: Vec<&str> = sentences(&d).iter().map(|s| s.text).collect();
+        assert_eq!(
+            s,
+            [
+                "Patient 1: 11 year old boy, age of onset 6.1 years.",
+                "He received 0.1 mg/kg/day, i.e. 2 mg.",
+                "Fig. 1 shows CK.",
+                "No adverse effects were seen."
+            ]
+        );
+        for x in sentences(&d) {
+            assert_eq!(d.slice(x.span), x.text);
+        }
+    }
+}
