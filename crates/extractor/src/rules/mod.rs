@@ -31,3 +31,8 @@ pub(crate) trait Rule: Sync {
     /// Hits in `sentences` (the sentences of one case, in reading order).
     fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit>;
 }
+
+/// Every rule, in the order they run.
+pub(crate) fn all() -> Vec<&'static dyn Rule> {
+    vec![]
+}
