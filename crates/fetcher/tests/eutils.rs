@@ -1,0 +1,600 @@
+//! The real client against a fake E-utilities server on 127.0.0.1 (see `common/mod.rs`).
+
+mod common;
+
+use std::{collections::HashSet, time::Duration};
+
+use casebook_fetcher::{
+    Client, Config, Error, FetchReport, FetchedRecord, Query, QueryReport, article_set,
+};
+use casebook_types::Pmid;
+use common::{Fault, KEY, Server, State, assert_rate, db};
+
+fn pmid(n: u32) -> Pmid {
+    Pmid::new(n).unwrap()
+}
+
+/// Runs `fetch_query` and collects the batches.
+async fn fetch_all(config: Config, q: &Query) -> (QueryReport, Vec<Vec<FetchedRecord>>) {
+    let client = Client::new(config).unwrap();
+    let mut batches = Vec::new();
+    let report = client
+        .fetch_query(q, |b| {
+            batches.push(b);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    (report, batches)
+}
+
+/// The records the fake database holds for these PMIDs, in PubMed (newest-first) order.
+fn expected_set(server: &Server) -> String {
+    let st = server.state();
+    let recs: Vec<FetchedRecord> = st
+        .db
+        .iter()
+        .rev()
+        .map(|(id, (_, xml))| FetchedRecord {
+            pmid: pmid(*id),
+            version: 1,
+            xml: xml.clone().unwrap_or_else(|| common::synthetic_record(*id)),
+        })
+        .collect();
+    article_set(&recs)
+}
+
+fn flat(batches: &[Vec<FetchedRecord>]) -> Vec<FetchedRecord> {
+    batches.iter().flatten().cloned().collect()
+}
+
+fn assert_well_formed(doc: &str) -> usize {
+    let mut r = quick_xml::Reader::from_str(doc);
+    let mut n = 0;
+    loop {
+        match r.read_event() {
+            Ok(quick_xml::events::Event::Start(e)) if e.name().as_ref() == "PubmedArticle" => {
+                n += 1
+            }
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed: {e}"),
+        }
+    }
+    n
+}
+
+#[tokio::test]
+async fn healthy_multi_batch_fetch_costs_one_plus_batches() {
+    let server = Server::start(State {
+        db: db(0),
+        ..State::default()
+    })
+    .await;
+    let (report, batches) = fetch_all(server.config(), &Query::new("tacrolimus")).await;
+    // 24 real records, batch 5: 1 ESearch + 5 EFetch.
+    assert_eq!(report.search.count, 24);
+    assert_eq!(report.fetch.fetched, 24);
+    assert!(report.fetch.missing.is_empty());
+    assert_eq!(
+        batches.iter().map(Vec::len).collect::<Vec<_>>(),
+        vec![5, 5, 5, 5, 4]
+    );
+    let log = server.log();
+    assert_eq!(log.len(), 6);
+    assert_eq!(report.search.requests + report.fetch.requests, 6);
+    assert_eq!(log[0].util, "esearch.fcgi");
+    assert_eq!(log[0].params["usehistory"], "y");
+    assert!(
+        log[1..]
+            .iter()
+            .all(|l| l.util == "efetch.fcgi" && l.params.contains_key("WebEnv"))
+    );
+    for l in &log {
+        assert_eq!(l.params["tool"], "casebook");
+        assert_eq!(l.params["email"], "tests@example.org");
+        assert_eq!(l.params["api_key"], KEY);
+        assert_eq!(l.params["db"], "pubmed");
+    }
+    // Records are the served XML, byte for byte, in search order.
+    let doc = article_set(&flat(&batches));
+    assert_eq!(doc, expected_set(&server));
+    assert_eq!(assert_well_formed(&doc), 24);
+    assert_eq!(
+        report.search.query_translation.as_deref(),
+        Some("tacrolimus[All Fields]")
+    );
+    assert_rate(&log, 10);
+}
+
+#[tokio::test]
+async fn explicit_pmid_lists_use_post_and_cost_one_request_per_batch() {
+    let server = Server::start(State {
+        db: db(1_210),
+        ..State::default()
+    })
+    .await;
+    let client = Client::new(Config {
+        batch_size: 500,
+        ..server.config()
+    })
+    .unwrap();
+    let search = client.search(&Query::new("anything")).await.unwrap();
+    assert_eq!(search.ids.len(), 1_234);
+    let mut sizes = Vec::new();
+    let mut seen = Vec::new();
+    // Duplicates in the input are fetched once.
+    let mut asked = search.ids.clone();
+    asked.extend_from_slice(&search.ids[..10]);
+    let report = client
+        .fetch_records(&asked, |b| {
+            sizes.push(b.len());
+            seen.extend(b.into_iter().map(|r| r.pmid));
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        report,
+        FetchReport {
+            fetched: 1_234,
+            missing: vec![],
+            requests: 3
+        }
+    );
+    assert_eq!(sizes, vec![500, 500, 234]);
+    assert_eq!(seen, search.ids);
+    let log = server.log();
+    // 1 + ceil(1234 / 500) requests; long id lists go by POST.
+    assert_eq!(log.len(), 4);
+    assert!(
+        log[1..]
+            .iter()
+            .all(|l| l.method == "POST" && l.params["id"].split(',').count() <= 500)
+    );
+}
+
+#[tokio::test]
+async fn retry_after_on_429_is_honoured() {
+    let server = Server::start(State {
+        db: db(0),
+        faults: [(2, Fault::TooMany(1))].into(),
+        ..State::default()
+    })
+    .await;
+    let (report, batches) = fetch_all(server.config(), &Query::new("jdm")).await;
+    assert_eq!(flat(&batches).len(), 24);
+    let log = server.log();
+    assert_eq!(log.len(), 7);
+    let gap = log[3].at.duration_since(log[2].at);
+    assert!(gap >= Duration::from_millis(990), "retried after {gap:?}");
+    assert_eq!(report.fetch.requests + report.search.requests, 7);
+    assert_eq!(article_set(&flat(&batches)), expected_set(&server));
+}
+
+#[tokio::test]
+async fn bursts_of_500_502_503_are_retried() {
+    let server = Server::start(State {
+        db: db(0),
+        faults: [
+            (0, Fault::Status(503)),
+            (1, Fault::Status(502)),
+            (3, Fault::Status(500)),
+            (4, Fault::Status(502)),
+            (5, Fault::Status(503)),
+        ]
+        .into(),
+        ..State::default()
+    })
+    .await;
+    let (report, batches) = fetch_all(server.config(), &Query::new("jdm")).await;
+    assert_eq!(report.fetch.fetched, 24);
+    assert_eq!(server.log().len(), 6 + 5);
+    assert_eq!(article_set(&flat(&batches)), expected_set(&server));
+}
+
+#[tokio::test]
+async fn truncated_html_and_error_replies_are_retried() {
+    let server = Server::start(State {
+        db: db(0),
+        faults: [
+            (
+                0,
+                Fault::ErrorReply("Search Backend failed: temporarily unavailable".into()),
+            ),
+            (2, Fault::Truncated),
+            (4, Fault::Html),
+            (6, Fault::ErrorReply("Search Backend failed".into())),
+        ]
+        .into(),
+        ..State::default()
+    })
+    .await;
+    let (report, batches) = fetch_all(server.config(), &Query::new("jdm")).await;
+    assert_eq!(report.fetch.fetched, 24);
+    assert!(report.fetch.missing.is_empty());
+    assert_eq!(server.log().len(), 6 + 4);
+    assert_eq!(article_set(&flat(&batches)), expected_set(&server));
+}
+
+#[tokio::test]
+async fn a_pmid_missing_from_its_batch_is_asked_again_then_reported() {
+    let mut state = State {
+        db: db(0),
+        ..State::default()
+    };
+    let gone = *state.db.keys().nth(3).unwrap();
+    state.withheld.insert(gone);
+    let server = Server::start(state).await;
+    let client = Client::new(server.config()).unwrap();
+    let ids: Vec<Pmid> = server.state().db.keys().map(|k| pmid(*k)).collect();
+    let mut got = Vec::new();
+    let report = client
+        .fetch_records(&ids, |b| {
+            got.extend(b);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(report.missing, vec![pmid(gone)]);
+    assert_eq!(report.fetched, 23);
+    // 5 batches + 2 more rounds for the missing PMID, asked alone.
+    assert_eq!(report.requests, 7);
+    let log = server.log();
+    assert_eq!(log.len(), 7);
+    assert_eq!(log[1].params["id"], gone.to_string());
+    assert_eq!(log[2].params["id"], gone.to_string());
+    let got_ids: HashSet<u32> = got.iter().map(|r| r.pmid.get()).collect();
+    assert_eq!(got_ids.len(), 23);
+    assert!(!got_ids.contains(&gone));
+}
+
+#[tokio::test]
+async fn counts_over_9999_are_split_by_date_and_add_up() {
+    let server = Server::start(State {
+        db: db(25_000),
+        ..State::default()
+    })
+    .await;
+    let client = Client::new(server.config()).unwrap();
+    let q = Query {
+        mindate: Some("1999".into()),
+        maxdate: Some("2024/12/31".into()),
+        ..Query::new("big")
+    };
+    let out = client.search(&q).await.unwrap();
+    assert_eq!(out.count, 25_024);
+    assert_eq!(out.ids.len(), 25_024);
+    let unique: HashSet<Pmid> = out.ids.iter().copied().collect();
+    assert_eq!(unique.len(), 25_024);
+    let all: HashSet<Pmid> = server.state().db.keys().map(|k| pmid(*k)).collect();
+    assert_eq!(unique, all);
+    assert!(out.history.is_none());
+    let log = server.log();
+    assert_eq!(out.requests as usize, log.len());
+    assert!(log.len() >= 3, "{} requests", log.len());
+    for l in &log {
+        assert_eq!(l.params["retmax"], "9999");
+        assert_eq!(l.params["datetype"], "edat");
+    }
+    // Without dates the split starts from the earliest date to today.
+    let out = client.search(&Query::new("big")).await.unwrap();
+    assert_eq!(out.ids.len(), 25_024);
+}
+
+#[tokio::test]
+async fn split_slices_that_do_not_add_up_are_an_error() {
+    let server = Server::start(State {
+        db: db(12_000),
+        count_bonus: 7,
+        ..State::default()
+    })
+    .await;
+    let client = Client::new(server.config()).unwrap();
+    let err = client.search(&Query::new("drifting")).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::SliceMismatch {
+                sum: 12_024,
+                count: 12_031,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn more_than_9999_on_one_day_is_a_clear_error() {
+    let mut dbm = db(0);
+    for i in 0..10_000u32 {
+        dbm.insert(80_000_000 + i, (common::DAY_2000, None));
+    }
+    let server = Server::start(State {
+        db: dbm,
+        ..State::default()
+    })
+    .await;
+    let client = Client::new(server.config()).unwrap();
+    let err = client.search(&Query::new("one day")).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::TooManyInOneDay { day, count: 10_001, .. } if day == "2000/01/01"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_webenv_triggers_a_fresh_search() {
+    let server = Server::start(State {
+        db: db(0),
+        expire_after_uses: Some(2),
+        ..State::default()
+    })
+    .await;
+    let (report, batches) = fetch_all(server.config(), &Query::new("jdm")).await;
+    assert_eq!(report.fresh_searches, 2);
+    assert_eq!(report.fetch.fetched, 24);
+    assert_eq!(article_set(&flat(&batches)), expected_set(&server));
+    let log = server.log();
+    let searches = log.iter().filter(|l| l.util == "esearch.fcgi").count();
+    assert_eq!(searches, 3);
+    // No batch is downloaded twice: 5 good history batches + 2 expired replies.
+    assert_eq!(log.len(), 3 + 5 + 2);
+    let envs: HashSet<&str> = log
+        .iter()
+        .filter_map(|l| l.params.get("WebEnv").map(String::as_str))
+        .collect();
+    assert_eq!(envs.len(), 3);
+}
+
+#[tokio::test]
+async fn without_a_key_no_key_is_sent_and_the_rate_stays_at_3_per_second() {
+    let server = Server::start(State {
+        db: db(0),
+        ..State::default()
+    })
+    .await;
+    let config = Config {
+        api_key: None,
+        batch_size: 4,
+        ..server.config()
+    };
+    let t0 = std::time::Instant::now();
+    let (report, _) = fetch_all(config, &Query::new("jdm")).await;
+    assert_eq!(report.fetch.fetched, 24);
+    let log = server.log();
+    assert_eq!(log.len(), 7);
+    assert!(log.iter().all(|l| !l.params.contains_key("api_key")));
+    assert_rate(&log, 3);
+    // 7 requests at 3/s take at least 2 s.
+    assert!(t0.elapsed() >= Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn twenty_percent_failures_give_the_healthy_result() {
+    let healthy = Server::start(State {
+        db: db(216),
+        ..State::default()
+    })
+    .await;
+    let config = |s: &Server| Config {
+        batch_size: 10,
+        ..s.config()
+    };
+    let (h_report, h_batches) = fetch_all(config(&healthy), &Query::new("jdm")).await;
+    assert_eq!(h_report.fetch.fetched, 240);
+    assert_eq!(healthy.log().len(), 1 + 24);
+
+    let faulty = Server::start(State {
+        db: db(216),
+        // Every fifth request fails, cycling through the failure kinds.
+        fault_fn: Some(Box::new(|n| {
+            (n % 5 == 2).then(|| match (n / 5) % 6 {
+                0 => Fault::Status(500),
+                1 => Fault::Truncated,
+                2 => Fault::Status(502),
+                3 => Fault::TooMany(1),
+                4 => Fault::Status(503),
+                _ => Fault::Html,
+            })
+        })),
+        ..State::default()
+    })
+    .await;
+    let (f_report, f_batches) = fetch_all(config(&faulty), &Query::new("jdm")).await;
+    let log = faulty.log();
+    let failed = log.iter().filter(|l| l.fault.is_some()).count();
+    assert!(
+        failed * 5 >= log.len() - 4,
+        "{failed} of {} failed",
+        log.len()
+    );
+    assert_eq!(log.len(), 25 + failed);
+    eprintln!(
+        "20% pattern: {failed} of {} requests failed; healthy run: {} requests",
+        log.len(),
+        healthy.log().len()
+    );
+    assert_eq!(f_report.fetch.fetched, 240);
+    assert!(f_report.fetch.missing.is_empty());
+    assert_eq!(f_report.search.ids, h_report.search.ids);
+    assert_eq!(flat(&f_batches), flat(&h_batches));
+    assert_eq!(article_set(&flat(&f_batches)), expected_set(&faulty));
+    assert_rate(&log, 10);
+}
+
+#[tokio::test]
+async fn the_key_never_leaks_into_errors() {
+    // Every request fails; the fake echoes the key in its error bodies, as NCBI's 429 does.
+    let server = Server::start(State {
+        db: db(0),
+        fault_fn: Some(Box::new(|n| {
+            Some(if n % 2 == 0 {
+                Fault::Status(503)
+            } else {
+                Fault::TooMany(0)
+            })
+        })),
+        ..State::default()
+    })
+    .await;
+    let client = Client::new(Config {
+        max_attempts: 3,
+        ..server.config()
+    })
+    .unwrap();
+    let err = client.search(&Query::new("jdm")).await.unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(matches!(err, Error::GaveUp { attempts: 3, .. }), "{text}");
+    assert!(
+        text.contains("esearch.fcgi") && text.contains("term=jdm"),
+        "{text}"
+    );
+    assert!(!text.contains(KEY), "{text}");
+    assert!(!format!("{client:?}").contains(KEY));
+
+    // A 4xx is not retried, and its body (which names the key) is redacted.
+    let server = Server::start(State {
+        db: db(0),
+        faults: [(0, Fault::Status(400))].into(),
+        ..State::default()
+    })
+    .await;
+    let client = Client::new(server.config()).unwrap();
+    let err = client
+        .fetch_records(&[pmid(9997)], |_| Ok(()))
+        .await
+        .unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(matches!(err, Error::Http { status: 400, .. }), "{text}");
+    assert!(
+        text.contains("efetch.fcgi") && text.contains("id=9997"),
+        "{text}"
+    );
+    assert!(!text.contains(KEY), "{text}");
+    assert_eq!(server.log().len(), 1);
+}
+
+#[tokio::test]
+async fn unreachable_servers_and_dropped_connections_give_up_with_a_named_request() {
+    // A server that accepts and drops every connection.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepts = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepts.clone();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(sock);
+        }
+    });
+    let config = Config {
+        base_url: format!("http://{addr}/eutils/"),
+        api_key: Some(KEY.into()),
+        max_attempts: 3,
+        base_delay: Duration::from_millis(10),
+        ..Config::default()
+    };
+    let client = Client::new(config.clone()).unwrap();
+    let err = client.fetch_pmc("PMC2682512").await.unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::GaveUp { attempts: 3, .. }), "{text}");
+    assert!(
+        text.contains(&format!("http://{addr}/eutils/efetch.fcgi")),
+        "{text}"
+    );
+    assert!(!text.contains(KEY), "{text}");
+    assert_eq!(accepts.load(std::sync::atomic::Ordering::SeqCst), 3);
+
+    // Nothing listening at all.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let client = Client::new(Config {
+        base_url: format!("http://127.0.0.1:{port}/eutils/"),
+        ..config
+    })
+    .unwrap();
+    let err = client.search(&Query::new("jdm")).await.unwrap_err();
+    assert!(err.to_string().contains("could not connect"), "{err}");
+}
+
+#[tokio::test]
+async fn warnings_and_translation_are_surfaced() {
+    let canned = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/eutils/biopython-esearch8.xml"
+    ))
+    .unwrap();
+    let server = Server::start(State {
+        db: db(0),
+        canned_esearch: [("abcXYZ".to_string(), canned)].into(),
+        ..State::default()
+    })
+    .await;
+    let (report, batches) = fetch_all(server.config(), &Query::new("abcXYZ")).await;
+    assert_eq!(report.search.count, 0);
+    assert!(batches.is_empty());
+    assert_eq!(
+        report.search.warnings,
+        vec![
+            "phrase not found: abcXYZ".to_string(),
+            "No items found.".into()
+        ]
+    );
+    assert_eq!(
+        report.search.query_translation.as_deref(),
+        Some("(abcXYZ[All Fields])")
+    );
+    assert_eq!(server.log().len(), 1);
+}
+
+#[tokio::test]
+async fn pmc_full_text_is_fetched_and_checked() {
+    let jats = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/pmc/biopython-efetch_pmc.xml"
+    ))
+    .unwrap();
+    let server = Server::start(State {
+        pmc: [("2682512".to_string(), jats.clone())].into(),
+        faults: [(0, Fault::Truncated)].into(),
+        ..State::default()
+    })
+    .await;
+    let client = Client::new(server.config()).unwrap();
+    assert_eq!(client.fetch_pmc("PMC2682512").await.unwrap(), jats);
+    let err = client.fetch_pmc("PMC1").await.unwrap_err();
+    assert!(matches!(err, Error::PmcNotFound { .. }), "{err}");
+    assert!(client.fetch_pmc("PMCX").await.is_err());
+    let log = server.log();
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[1].params["db"], "pmc");
+    assert_eq!(log[1].params["id"], "2682512");
+}
+
+#[tokio::test]
+async fn incremental_queries_send_the_entrez_window() {
+    let server = Server::start(State {
+        db: db(0),
+        ..State::default()
+    })
+    .await;
+    let client = Client::new(server.config()).unwrap();
+    let q = Query::since("jdm", "2010/06/15", 5).unwrap();
+    let out = client.search(&q).await.unwrap();
+    let log = server.log();
+    assert_eq!(log[0].params["mindate"], "2010/06/10");
+    assert_eq!(log[0].params["datetype"], "edat");
+    assert!(log[0].params.contains_key("maxdate"));
+    // Records entered every 300 days from 2000-01-01: those from 2010/06/10 on.
+    let expected = server
+        .state()
+        .db
+        .values()
+        .filter(|(day, _)| *day >= common::DAY_2000 + 3814)
+        .count();
+    assert_eq!(out.ids.len(), expected);
+    assert!(expected > 0 && expected < 24);
+}
