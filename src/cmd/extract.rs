@@ -1,16 +1,339 @@
-//! `casebook extract` (being built; see its issue).
+//! `casebook extract`: cases (or study rows) with their evidence.
+//!
+//! Also holds what `screen` and `eval` share: loading the review and reading inputs into
+//! studies (a PubMed record and/or its full-text documents).
+
+use std::{
+    io::{Read, Write},
+    path::{Path, PathBuf},
+};
+
+use anyhow::{Context, Result};
+use casebook_extractor::{CompiledReview, Extractor, HumanDecisions, Screener, study_ref};
+use casebook_types::{
+    Case, Decision, Document, Evidence, Field, Record, ReviewDefinition, ScreeningDecision, Study,
+    StudyRef,
+};
+use serde_json::json;
 
 /// Arguments of `casebook extract`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Inputs.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    rest: Vec<String>,
+    /// The review definition (`pipelines/<name>.toml`).
+    #[arg(long)]
+    pipeline: PathBuf,
+    /// One row per case or per study.
+    #[arg(long, value_enum, default_value_t = Level::Study)]
+    level: Level,
+    /// CSV, or JSON lines with each value's evidence.
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    format: Format,
+    /// Extract from every record, whatever the screening decides (to audit exclusions).
+    #[arg(long)]
+    all: bool,
+    /// PubMed XML files (plain or .gz), PMC JATS and HTML full-text files.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
-    anyhow::bail!(
-        "`casebook extract` is not built yet (got {} arguments)",
-        args.rest.len()
-    )
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Level {
+    Case,
+    Study,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+/// One study's inputs: its PubMed record and/or full-text documents.
+#[derive(Debug, Clone)]
+pub struct StudyInput {
+    pub record: Option<Record>,
+    pub fulltext: Vec<Document>,
+}
+
+impl StudyInput {
+    /// The abstract document (if there is a record) followed by the full texts.
+    pub fn docs(&self) -> Vec<Document> {
+        self.record
+            .iter()
+            .map(Record::to_document)
+            .chain(self.fulltext.iter().cloned())
+            .collect()
+    }
+
+    pub fn study_ref(&self) -> StudyRef {
+        study_ref(self.record.as_ref(), self.fulltext.first())
+    }
+}
+
+/// A loaded review: its definition compiled, and the reviewer's decisions.
+pub struct Loaded {
+    pub review: CompiledReview,
+    pub human: HumanDecisions,
+}
+
+/// Loads `pipeline` and its decisions file (`<dir>/<name>/decisions.csv`, if present).
+pub fn load_review(pipeline: &Path) -> Result<Loaded> {
+    let src = std::fs::read_to_string(pipeline)
+        .with_context(|| format!("reading {}", pipeline.display()))?;
+    let def = ReviewDefinition::from_toml_str(&src, pipeline)?;
+    let decisions = pipeline
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join(&def.name)
+        .join("decisions.csv");
+    let human = if decisions.exists() {
+        let s = std::fs::read_to_string(&decisions)
+            .with_context(|| format!("reading {}", decisions.display()))?;
+        HumanDecisions::from_csv_str(&s, &decisions.display().to_string())?
+    } else {
+        HumanDecisions::default()
+    };
+    Ok(Loaded {
+        review: CompiledReview::new(def)?,
+        human,
+    })
+}
+
+/// Whether a file holds PubMed XML (looks at its first bytes; gzip is taken as PubMed).
+fn is_pubmed(path: &Path) -> Result<bool> {
+    if path.as_os_str() == "-" {
+        return Ok(true);
+    }
+    let mut head = vec![0u8; 64 * 1024];
+    let mut f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let n = f.read(&mut head)?;
+    head.truncate(n);
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let name = path.to_string_lossy().to_ascii_lowercase();
+        return Ok(!(name.contains(".nxml") || name.contains(".htm") || name.contains("jats")));
+    }
+    let text = String::from_utf8_lossy(&head);
+    Ok(text.contains("<PubmedArticleSet")
+        || text.contains("<PubmedArticle")
+        || text.contains("<PubmedBookArticle"))
+}
+
+/// Reads every file into studies: each PubMed record is a study; a full-text document joins
+/// the record with its PMID, or stands alone. Order: as read.
+pub fn read_studies(files: &[PathBuf]) -> Result<Vec<StudyInput>> {
+    let mut studies: Vec<StudyInput> = Vec::new();
+    let mut docs: Vec<Document> = Vec::new();
+    for f in files {
+        if is_pubmed(f)? {
+            let reader = casebook_parser::open_pubmed(f)?;
+            for item in reader {
+                if let casebook_parser::PubmedItem::Record { record, .. } = item? {
+                    studies.push(StudyInput {
+                        record: Some(*record),
+                        fulltext: Vec::new(),
+                    });
+                }
+            }
+        } else {
+            docs.push(casebook_parser::read_document(f)?);
+        }
+    }
+    for d in docs {
+        let home = d.pmid.and_then(|p| {
+            studies
+                .iter_mut()
+                .find(|s| s.record.as_ref().is_some_and(|r| r.pmid == p))
+        });
+        match home {
+            Some(s) => s.fulltext.push(d),
+            None => studies.push(StudyInput {
+                record: None,
+                fulltext: vec![d],
+            }),
+        }
+    }
+    Ok(studies)
+}
+
+/// Screens a study, a human decision winning. `None` when nothing gives it a PMID.
+pub fn screen_study(
+    screener: &Screener,
+    human: &HumanDecisions,
+    s: &StudyInput,
+) -> Option<ScreeningDecision> {
+    if s.record.is_none() && s.fulltext.iter().all(|d| d.pmid.is_none()) {
+        return None;
+    }
+    let machine = screener.screen(s.record.as_ref(), &s.fulltext);
+    Some(human.apply(machine))
+}
+
+/// The study-level CSV header.
+pub fn study_header(review: &CompiledReview) -> Vec<String> {
+    let mut h: Vec<String> = ["study", "pmid", "year"].map(str::to_owned).to_vec();
+    h.extend(
+        casebook_extractor::StudyRow::fields()
+            .iter()
+            .map(|f| f.column_name(&review.review.intervention.name)),
+    );
+    h
+}
+
+fn evidence_json(e: &Evidence) -> serde_json::Value {
+    json!({
+        "source": e.source.as_str(),
+        "key": e.key,
+        "section": e.section,
+        "start": e.start,
+        "end": e.end,
+        "quote": e.quote,
+    })
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let loaded = load_review(&args.pipeline)?;
+    let review = &loaded.review;
+    let screener = Screener::new(review);
+    let extractor = Extractor::new(review);
+    let intervention = review.review.intervention.name.clone();
+    let studies = read_studies(&args.files)?;
+
+    let mut rows: Vec<(StudyRef, Vec<Case>, Option<ScreeningDecision>)> = Vec::new();
+    for s in &studies {
+        let decision = screen_study(&screener, &loaded.human, s);
+        let keep = args.all
+            || decision
+                .as_ref()
+                .is_some_and(|d| d.decision == Decision::Include);
+        if !keep {
+            continue;
+        }
+        let r = s.study_ref();
+        let cases = extractor.extract(&r, &s.docs());
+        rows.push((r, cases, decision));
+    }
+    rows.sort_by(|a, b| (&a.0.label, &a.0.key).cmp(&(&b.0.label, &b.0.key)));
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match (args.level, args.format) {
+        (Level::Study, Format::Csv) => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            w.write_record(study_header(review))?;
+            for (r, cases, _) in &rows {
+                let st = Study::roll_up(r.clone(), cases);
+                let mut rec = vec![
+                    r.label.clone(),
+                    r.pmid.map(|p| p.to_string()).unwrap_or_default(),
+                    r.year.map(|y| y.to_string()).unwrap_or_default(),
+                ];
+                rec.extend(
+                    casebook_extractor::StudyRow::fields()
+                        .iter()
+                        .map(|f| st.cell(*f)),
+                );
+                w.write_record(rec)?;
+            }
+            w.flush()?;
+        }
+        (Level::Study, Format::Jsonl) => {
+            for (r, cases, decision) in &rows {
+                let st = Study::roll_up(r.clone(), cases);
+                let mut cells = serde_json::Map::new();
+                let mut evidence = serde_json::Map::new();
+                for f in casebook_extractor::StudyRow::fields() {
+                    let col = f.column_name(&intervention);
+                    cells.insert(col.clone(), json!(st.cell(f)));
+                    let ev: Vec<_> = cases
+                        .iter()
+                        .filter_map(|c| c.values.get(&f).map(|e| (c, e)))
+                        .flat_map(|(c, e)| {
+                            e.evidence.iter().map(move |ev| {
+                                let mut j = evidence_json(ev);
+                                j["case"] = json!(c.id.to_string());
+                                j["rule"] = json!(e.rule);
+                                j
+                            })
+                        })
+                        .collect();
+                    if !ev.is_empty() {
+                        evidence.insert(col, json!(ev));
+                    }
+                }
+                let line = json!({
+                    "study": r.label,
+                    "key": r.key,
+                    "pmid": r.pmid.map(|p| p.get()),
+                    "year": r.year,
+                    "screening": decision.as_ref().map(|d| json!({
+                        "decision": d.decision.as_str(),
+                        "reason": d.reason_with_quote(),
+                        "human": d.human,
+                    })),
+                    "cells": cells,
+                    "evidence": evidence,
+                });
+                writeln!(out, "{line}")?;
+            }
+        }
+        (Level::Case, Format::Csv) => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            let mut header: Vec<String> = ["case", "label", "study", "pmid", "year"]
+                .map(str::to_owned)
+                .to_vec();
+            header.extend(Field::ALL.iter().map(|f| f.column_name(&intervention)));
+            w.write_record(&header)?;
+            for (r, cases, _) in &rows {
+                for c in cases {
+                    let mut rec = vec![
+                        c.id.to_string(),
+                        c.label.clone().unwrap_or_default(),
+                        r.label.clone(),
+                        r.pmid.map(|p| p.to_string()).unwrap_or_default(),
+                        r.year.map(|y| y.to_string()).unwrap_or_default(),
+                    ];
+                    rec.extend(Field::ALL.iter().map(|f| {
+                        c.get(*f)
+                            .map(casebook_types::Value::render)
+                            .unwrap_or_default()
+                    }));
+                    w.write_record(rec)?;
+                }
+            }
+            w.flush()?;
+        }
+        (Level::Case, Format::Jsonl) => {
+            for (r, cases, _) in &rows {
+                for c in cases {
+                    let values: serde_json::Map<String, serde_json::Value> = c
+                        .values
+                        .iter()
+                        .map(|(f, e)| {
+                            (
+                                f.column_name(&intervention),
+                                json!({
+                                    "value": e.value.render(),
+                                    "rule": e.rule,
+                                    "origin": e.origin.as_str(),
+                                    "evidence": e.evidence.iter().map(evidence_json).collect::<Vec<_>>(),
+                                }),
+                            )
+                        })
+                        .collect();
+                    let line = json!({
+                        "case": c.id.to_string(),
+                        "label": c.label,
+                        "study": r.label,
+                        "key": r.key,
+                        "pmid": r.pmid.map(|p| p.get()),
+                        "year": r.year,
+                        "values": values,
+                    });
+                    writeln!(out, "{line}")?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
 }

@@ -9,4 +9,14 @@ pub enum Error {
         entry: String,
         reason: String,
     },
+    /// A reviewer's decisions file that cannot be read.
+    #[error("{name}: line {line}: {message}")]
+    Decisions {
+        name: String,
+        line: usize,
+        message: String,
+    },
+    /// An annotations file (evaluation gold answers) that cannot be read.
+    #[error("{name}: {message}")]
+    Annotations { name: String, message: String },
 }

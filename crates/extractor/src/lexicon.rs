@@ -117,6 +117,8 @@ pub struct CompiledReview {
     pub pediatric: LexiconMatcher,
     pub adult: LexiconMatcher,
     pub secondary: LexiconMatcher,
+    /// `screening.related_diseases`: neighbours of the review's disease.
+    pub related: LexiconMatcher,
 }
 
 impl CompiledReview {
@@ -152,6 +154,7 @@ impl CompiledReview {
             pediatric: single("pediatric", p.pediatric_terms.clone())?,
             adult: single("adult", p.adult_terms.clone())?,
             secondary: single("secondary", review.screening.secondary_terms.clone())?,
+            related: single("related", review.screening.related_diseases.clone())?,
             review,
         })
     }

@@ -7,16 +7,33 @@
 //! - [`CompiledReview`]: a review definition with its lexicons compiled to matchers; build it
 //!   once, share it.
 //!
+//! - [`HumanDecisions`]: a reviewer's screening decisions, which always win.
+//! - [`study_ref`]: which study a record / full-text document is (key, `Hassan 2008` label).
+//! - [`Evaluation`]: scores screening and study rows against hand-made annotations, field by
+//!   field (stated cells right, made-up values).
+//!
 //! Rules live one per file under `rules/`; each documents what it finds, an example and its
-//! known misses.
+//! known misses. Case segmentation (`cases.rs`) decides which sentences speak about which
+//! patient; rules read a case's own sentences before the paper's shared ones.
 
+mod cases;
+mod decisions;
 mod error;
+mod eval;
+mod extract;
 mod lexicon;
+mod negation;
+mod numbers;
 mod rules;
+mod screen;
 mod text;
 
 pub use crate::{
+    decisions::HumanDecisions,
     error::Error,
+    eval::{Evaluation, FieldScore, ScreeningScore, StudyRow},
+    extract::{Extractor, study_ref},
     lexicon::{CompiledReview, LexiconMatcher, Match},
+    screen::Screener,
     text::{Sentence, sentences},
 };

@@ -109,6 +109,11 @@ pub struct ScreeningRules {
     pub secondary_terms: Vec<String>,
     /// Whether retracted papers are excluded (flagged either way). Default true.
     pub exclude_retracted: Option<bool>,
+    /// Neighbouring diseases of the review's disease (e.g. polymyositis, myositis for
+    /// dermatomyositis): a paper on one of them in adults is `adult_only` rather than
+    /// `other_disease`, and without any age evidence it goes to a human.
+    #[serde(default)]
+    pub related_diseases: Vec<String>,
 }
 
 /// A lexicon: canonical value -> synonyms (matched case-insensitively on word boundaries).

@@ -2,6 +2,11 @@
 //! whole paper for group statements) and returns [`Hit`]s: a field, a value and the span(s)
 //! of the sentence(s) that state it.
 
+mod age;
+mod n_patients;
+mod prior_treatments;
+mod sex;
+
 use casebook_types::{Document, Field, Value};
 
 use crate::{CompiledReview, Sentence};
@@ -32,7 +37,27 @@ pub(crate) trait Rule: Sync {
     fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit>;
 }
 
-/// Every rule, in the order they run.
+/// Finds the number of patients in sentences (used by case segmentation too).
+pub(crate) fn patient_count(ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Option<Hit> {
+    n_patients::NPatients
+        .apply(ctx, sentences)
+        .into_iter()
+        .next()
+}
+
+/// Ages stated in one piece of text (used by case segmentation to split enumerations).
+pub(crate) fn ages_in(text: &str) -> Vec<age::AgeMention> {
+    age::ages_in(text)
+}
+
+/// Every rule, in the order they run. The framework keeps, per case and field, the first hit
+/// a rule returns, reading the case's own sentences before the paper's shared ones: return
+/// hits best first (usually in reading order) and merge list values into one hit.
 pub(crate) fn all() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![
+        &n_patients::NPatients,
+        &age::Age,
+        &sex::SexRule,
+        &prior_treatments::PriorTreatments,
+    ]
 }

@@ -1,0 +1,406 @@
+//! Case segmentation: which sentences speak about which patient.
+//!
+//! A document is cut into cases by, in order of preference:
+//! 1. numbered case markers: headings ("Case 1", "Case report 2", "Patient 3") or sentences
+//!    that start with one ("Patient 1: 11 year old boy", "Case 2. A 14-year-old female",
+//!    "The second patient ..."). A case runs from its marker to the next marker or the end of
+//!    the section; sentences naming several cases ("Patients 1 and 3 ...") belong to each;
+//! 2. an enumeration of patients with their ages in one sentence when the paper has several
+//!    patients ("two children, a 9-year-old girl and an 11-year-old boy"): one case per clause;
+//! 3. otherwise one case: a single patient ("We report a patient", "A 13-year-old girl
+//!    presented ...") or a group with `n_patients` = N ("The study included 6 patients").
+//!
+//! Sentences outside every case's own scope, and group statements inside one ("All three
+//! patients ...", "None of the patients ..."), are *shared*: rules read them after the case's
+//! own sentences. Background, introduction, discussion and similar sections never become
+//! patient facts, except a sentence there that introduces the report ("We report three
+//! patients ...").
+
+use std::sync::LazyLock;
+
+use casebook_types::{Document, Span};
+use regex::Regex;
+
+use crate::{
+    CompiledReview, Sentence, numbers,
+    rules::{self, Hit, RuleContext},
+    sentences,
+};
+
+/// Whether a case stands for one patient or for a group reported as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CaseKind {
+    Single,
+    Group,
+}
+
+/// One case's sentences.
+#[derive(Debug, Clone)]
+pub(crate) struct Segment<'d> {
+    /// The patient's order in the paper (1-based).
+    pub number: u32,
+    /// How the paper names the case ("Patient 1"), if it does.
+    pub label: Option<String>,
+    pub kind: CaseKind,
+    /// Sentences that speak about this case only.
+    pub own: Vec<Sentence<'d>>,
+    /// For a group: the statement of its size.
+    pub count: Option<Hit>,
+}
+
+/// A document cut into cases.
+#[derive(Debug, Clone)]
+pub(crate) struct Segmentation<'d> {
+    pub cases: Vec<Segment<'d>>,
+    /// Sentences about every case of the paper (group statements, methods, results as a whole).
+    pub shared: Vec<Sentence<'d>>,
+    /// Every patient-fact sentence of the document (own and shared), in reading order.
+    pub kept: Vec<Sentence<'d>>,
+}
+
+impl Segmentation<'_> {
+    /// How many individual (single-patient) cases were found.
+    pub fn individuals(&self) -> usize {
+        self.cases
+            .iter()
+            .filter(|c| c.kind == CaseKind::Single)
+            .count()
+    }
+}
+
+static BACKGROUND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:background|introduction|discussion|references?|bibliography|acknowledge?ments?|funding|conflicts?\b|competing|abbreviations|authors?|author\s+contributions|literature|review\s+of|objectives?|aims?\b|purpose|supplementary|declarations?|ethics|consent|availability|keywords|footnotes|notes|copyright)")
+        .expect("valid regex")
+});
+
+static REPORTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bwe\s+(?:report|describe|present)\b|\bthis\s+(?:report|paper|article)\s+(?:describes|presents|reports)\b")
+        .expect("valid regex")
+});
+
+const ORDINALS: &[&str] = &[
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+];
+
+static MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:(?i:case|patient|pt\.?)\s*(?i:report\s*|no\.?\s*|number\s*|#\s*)?(\d{1,2}|(?-i:[IVX]{1,4})|(?i:one|two|three|four|five|six|seven|eight|nine|ten))\b|(?i:(?:in\s+)?the\s+(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?:patient|case|child))\b)\s*[:.)\-\u{2013}\u{2014}]?")
+        .expect("valid regex")
+});
+
+static SECTION_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?i:case|patient)\s*(?i:report\s*|presentation\s*|description\s*|history\s*)?(?i:no\.?\s*|#\s*)?(\d{1,2}|(?-i:[IVX]{1,4})|(?i:one|two|three|four|five|six|seven|eight|nine|ten))\b")
+        .expect("valid regex")
+});
+
+static SEVERAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:patients|cases)\s+(\d{1,2}(?:\s*,\s*\d{1,2})*\s*(?:,\s*)?(?:and|&|or)\s*\d{1,2})\b")
+        .expect("valid regex")
+});
+
+static GROUP_STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:(?:all|both|none|each|neither|every|most)\s+(?:of\s+)?(?:(?:the|our|these|those|them)\s+)?(?:{c}\s+)?(?:[a-z\-]+\s+)?(?:patients|children|cases|girls|boys|subjects)|(?:the|these|our)\s+{c}\s+(?:[a-z\-]+\s+)?(?:patients|children|cases))\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
+static SEX_NOUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:girl|boy|female|male|man|woman)\b").expect("valid regex")
+});
+
+/// Whether a section path is background, discussion or other non-patient text.
+pub(crate) fn is_background(section: &str) -> bool {
+    section.split(" > ").any(|s| BACKGROUND.is_match(s))
+}
+
+/// Sentences of `doc` that may state patient facts, in reading order.
+pub(crate) fn patient_sentences(doc: &Document) -> Vec<Sentence<'_>> {
+    sentences(doc)
+        .into_iter()
+        .filter(|s| !is_background(s.section) || REPORTS.is_match(s.text))
+        .collect()
+}
+
+fn number_of(word: &str) -> Option<u32> {
+    if let Some(i) = ORDINALS.iter().position(|o| o.eq_ignore_ascii_case(word)) {
+        return Some(i as u32 + 1);
+    }
+    if let Some(n) = roman(word) {
+        return Some(n);
+    }
+    numbers::parse_count(word).filter(|n| (1..=60).contains(n))
+}
+
+fn roman(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.chars().all(|c| matches!(c, 'I' | 'V' | 'X')) {
+        return None;
+    }
+    let v = |c| match c {
+        'I' => 1,
+        'V' => 5,
+        _ => 10,
+    };
+    let chars: Vec<i32> = s.chars().map(v).collect();
+    let mut total = 0;
+    for (i, x) in chars.iter().enumerate() {
+        if chars.get(i + 1).is_some_and(|n| n > x) {
+            total -= x;
+        } else {
+            total += x;
+        }
+    }
+    u32::try_from(total).ok().filter(|n| *n > 0)
+}
+
+/// The case number a sentence starts with, and the marker text ("Patient 1").
+fn marker(text: &str) -> Option<(u32, String)> {
+    let c = MARKER.captures(text)?;
+    let word = c.get(1).or_else(|| c.get(2))?.as_str();
+    let n = number_of(word)?;
+    let label = c
+        .get(0)?
+        .as_str()
+        .trim()
+        .trim_end_matches([':', '.', ')', '-', '\u{2013}', '\u{2014}'])
+        .trim();
+    Some((n, label.to_owned()))
+}
+
+fn section_case(section: &str) -> Option<(u32, String)> {
+    section.rsplit(" > ").find_map(|s| {
+        let c = SECTION_MARKER.captures(s)?;
+        Some((number_of(&c[1])?, s.trim().to_owned()))
+    })
+}
+
+/// Cuts `doc` into cases.
+pub(crate) fn segment<'d>(review: &CompiledReview, doc: &'d Document) -> Segmentation<'d> {
+    let kept = patient_sentences(doc);
+    let ctx = RuleContext { review, doc };
+    if kept.is_empty() {
+        return Segmentation {
+            cases: Vec::new(),
+            shared: Vec::new(),
+            kept,
+        };
+    }
+    let count = rules::patient_count(&ctx, &kept);
+    let total = match count.as_ref().map(|h| &h.value) {
+        Some(casebook_types::Value::Count(n)) => Some(*n),
+        _ => None,
+    };
+
+    if let Some(seg) = by_markers(&kept, total) {
+        return seg;
+    }
+    if let Some(n) = total.filter(|n| *n > 1) {
+        if let Some(seg) = by_enumeration(&kept, n) {
+            return seg;
+        }
+        return Segmentation {
+            cases: vec![Segment {
+                number: 1,
+                label: None,
+                kind: CaseKind::Group,
+                own: kept.clone(),
+                count,
+            }],
+            shared: Vec::new(),
+            kept,
+        };
+    }
+    Segmentation {
+        cases: vec![Segment {
+            number: 1,
+            label: None,
+            kind: CaseKind::Single,
+            own: kept.clone(),
+            count: None,
+        }],
+        shared: Vec::new(),
+        kept,
+    }
+}
+
+/// Cases from numbered markers, if the document has any that describe patients.
+fn by_markers<'d>(kept: &[Sentence<'d>], total: Option<u32>) -> Option<Segmentation<'d>> {
+    // (case number, label, sentence indices)
+    let mut found: Vec<(u32, String, Vec<usize>)> = Vec::new();
+    let mut shared: Vec<usize> = Vec::new();
+    let mut current: Option<(u32, &str)> = None;
+    let mut describes = false;
+    let mut from_headings = false;
+    let add =
+        |found: &mut Vec<(u32, String, Vec<usize>)>, n: u32, label: &str, i: usize| match found
+            .iter_mut()
+            .find(|(k, _, _)| *k == n)
+        {
+            Some((_, _, v)) => {
+                if !v.contains(&i) {
+                    v.push(i);
+                }
+            }
+            None => found.push((n, label.to_owned(), vec![i])),
+        };
+    for (i, s) in kept.iter().enumerate() {
+        if let Some((n, label)) = marker(s.text) {
+            current = Some((n, s.section));
+            if !rules::ages_in(s.text).is_empty() || SEX_NOUN.is_match(s.text) {
+                describes = true;
+            }
+            add(&mut found, n, &label, i);
+        } else if let Some((n, label)) = section_case(s.section) {
+            from_headings = true;
+            add(&mut found, n, &label, i);
+        } else if let Some((n, _)) = current.filter(|(_, sec)| *sec == s.section) {
+            if GROUP_STATEMENT.is_match(s.text) {
+                shared.push(i);
+            } else {
+                let label = found
+                    .iter()
+                    .find(|(k, _, _)| *k == n)
+                    .map(|(_, l, _)| l.clone())
+                    .unwrap_or_default();
+                add(&mut found, n, &label, i);
+            }
+        } else {
+            current = None;
+            shared.push(i);
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    let distinct = found.len() as u32;
+    if !(describes || from_headings || total == Some(distinct)) {
+        return None;
+    }
+    // Sentences naming several cases ("Patients 1 and 3 ...") go to each.
+    for (i, s) in kept.iter().enumerate() {
+        for c in SEVERAL.captures_iter(s.text) {
+            for n in c[1]
+                .split(|ch: char| !ch.is_ascii_digit())
+                .filter_map(|w| w.parse::<u32>().ok())
+            {
+                if let Some((_, _, v)) = found.iter_mut().find(|(k, _, _)| *k == n) {
+                    if !v.contains(&i) {
+                        v.push(i);
+                    }
+                }
+            }
+        }
+    }
+    found.sort_by_key(|(n, _, _)| *n);
+    let contiguous = found
+        .iter()
+        .enumerate()
+        .all(|(i, (n, _, _))| *n == i as u32 + 1);
+    if !contiguous {
+        // Keep the order of first appearance and number 1..k.
+        found.sort_by_key(|(_, _, v)| v.iter().min().copied().unwrap_or(usize::MAX));
+    }
+    let in_any: std::collections::BTreeSet<usize> = found
+        .iter()
+        .flat_map(|(_, _, v)| v.iter().copied())
+        .collect();
+    let cases = found
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, label, mut idx))| {
+            idx.sort_unstable();
+            Segment {
+                number: i as u32 + 1,
+                label: Some(label),
+                kind: CaseKind::Single,
+                own: idx.into_iter().map(|j| kept[j]).collect(),
+                count: None,
+            }
+        })
+        .collect();
+    shared.retain(|i| !in_any.contains(i) || GROUP_STATEMENT.is_match(kept[*i].text));
+    shared.sort_unstable();
+    shared.dedup();
+    Some(Segmentation {
+        cases,
+        shared: shared.into_iter().map(|i| kept[i]).collect(),
+        kept: kept.to_vec(),
+    })
+}
+
+/// One case per patient when one sentence lists `n` patients with their ages.
+fn by_enumeration<'d>(kept: &[Sentence<'d>], n: u32) -> Option<Segmentation<'d>> {
+    for (i, s) in kept.iter().enumerate() {
+        let ages: Vec<_> = rules::ages_in(s.text)
+            .into_iter()
+            .filter(|a| a.presented)
+            .collect();
+        if ages.len() != n as usize {
+            continue;
+        }
+        let mut cases = Vec::new();
+        for (k, a) in ages.iter().enumerate() {
+            let start = if k == 0 { 0 } else { a.start };
+            let end = ages.get(k + 1).map_or(s.text.len(), |b| b.start);
+            let piece = &s.text[start..end];
+            let lead = piece.len() - piece.trim_start().len();
+            let trail = piece.len() - piece.trim_end().len();
+            let span = Span::new(s.span.start + start + lead, s.span.start + end - trail);
+            if span.is_empty() {
+                return None;
+            }
+            let clause = Sentence {
+                span,
+                text: &s.text[start + lead..end - trail],
+                section: s.section,
+            };
+            cases.push(Segment {
+                number: k as u32 + 1,
+                label: None,
+                kind: CaseKind::Single,
+                own: vec![clause],
+                count: None,
+            });
+        }
+        let shared = kept
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, s)| *s)
+            .collect();
+        return Some(Segmentation {
+            cases,
+            shared,
+            kept: kept.to_vec(),
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_and_numbers() {
+        assert_eq!(marker("Patient 1: 11 year old boy").unwrap().0, 1);
+        assert_eq!(
+            marker("Case 2. A 14-year-old female").unwrap(),
+            (2, "Case 2".into())
+        );
+        assert_eq!(marker("Case report 3: a girl").unwrap().0, 3);
+        assert_eq!(marker("The second patient was a boy.").unwrap().0, 2);
+        assert_eq!(marker("Case II: a girl").unwrap().0, 2);
+        assert!(marker("Patients were followed up for 7 to 9 months.").is_none());
+        assert!(marker("Case reports are rare.").is_none());
+        assert!(marker("Patient is a 9-year-old.").is_none());
+        assert_eq!(section_case("results > case 2").unwrap().0, 2);
+        assert!(section_case("case report").is_none());
+        assert!(is_background("background"));
+        assert!(is_background("discussion > literature"));
+        assert!(!is_background("results"));
+        assert!(GROUP_STATEMENT.is_match("All three patients showed improvement."));
+        assert!(GROUP_STATEMENT.is_match("None of the patients showed recovery."));
+        assert!(!GROUP_STATEMENT.is_match("She improved."));
+    }
+}

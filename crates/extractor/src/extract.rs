@@ -1,0 +1,290 @@
+//! The extractor: a study's documents in, its cases with evidenced values out.
+
+use std::sync::LazyLock;
+
+use casebook_types::{Case, CaseId, Document, Extracted, Field, Record, Source, StudyRef, Value};
+use regex::Regex;
+
+use crate::{
+    CompiledReview, Sentence,
+    cases::{CaseKind, Segmentation, segment},
+    rules::{self, Hit, Rule, RuleContext},
+};
+
+/// Extracts the treated cases of one study, every value with the sentence that states it.
+///
+/// Each rule reads a case's own sentences first, then the paper's shared sentences (group
+/// statements, methods, results as a whole), then the other documents of the study (the
+/// abstract when the cases come from the full text). Demographics (`n_patients`, age, sex,
+/// male/female) are only read where they belong: a single patient's age and sex from that
+/// patient's own sentences, a group's size and sex counts from the group's sentences.
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    review: CompiledReview,
+}
+
+const DEMOGRAPHICS: [Field; 6] = [
+    Field::NPatients,
+    Field::AgeYears,
+    Field::AgeContext,
+    Field::Sex,
+    Field::Male,
+    Field::Female,
+];
+
+/// Where a sentence set stands for a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Own,
+    Shared,
+    OtherDocument,
+}
+
+fn allowed(kind: CaseKind, scope: Scope, field: Field) -> bool {
+    match (kind, scope) {
+        (CaseKind::Single, Scope::Own) => {
+            !matches!(field, Field::NPatients | Field::Male | Field::Female)
+        }
+        (CaseKind::Group, Scope::Own) => !matches!(
+            field,
+            Field::NPatients | Field::AgeYears | Field::AgeContext | Field::Sex
+        ),
+        (CaseKind::Group, Scope::OtherDocument) => {
+            !matches!(field, Field::AgeYears | Field::AgeContext | Field::Sex)
+        }
+        _ => !DEMOGRAPHICS.contains(&field),
+    }
+}
+
+impl Extractor {
+    pub fn new(review: &CompiledReview) -> Self {
+        Self {
+            review: review.clone(),
+        }
+    }
+
+    /// The cases of one study. `docs` are the study's abstract and/or full-text documents;
+    /// cases come from the document that describes the most individual patients (full text
+    /// on a tie), the others fill what it leaves unstated. Case ids are `<study.key>-n`.
+    pub fn extract(&self, study: &StudyRef, docs: &[Document]) -> Vec<Case> {
+        let segs: Vec<(&Document, Segmentation<'_>)> = docs
+            .iter()
+            .map(|d| (d, segment(&self.review, d)))
+            .filter(|(_, s)| !s.cases.is_empty())
+            .collect();
+        let Some(primary) = segs
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, (d, s))| {
+                (
+                    s.individuals(),
+                    d.source != Source::Abstract,
+                    s.kept.len(),
+                    std::cmp::Reverse(*i),
+                )
+            })
+            .map(|(i, _)| i)
+        else {
+            return Vec::new();
+        };
+        let rules = rules::all();
+        let (pdoc, pseg) = &segs[primary];
+        let pctx = RuleContext {
+            review: &self.review,
+            doc: pdoc,
+        };
+        let shared_hits = run(&rules, &pctx, &pseg.shared);
+        let other_hits: Vec<(&Document, Vec<(&'static str, Hit)>)> = segs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != primary)
+            .map(|(_, (d, s))| {
+                let ctx = RuleContext {
+                    review: &self.review,
+                    doc: d,
+                };
+                (*d, run(&rules, &ctx, &s.kept))
+            })
+            .collect();
+
+        let mut out = Vec::new();
+        for seg in &pseg.cases {
+            let mut case = Case::new(CaseId::new(study.key.clone(), seg.number), study.clone());
+            case.label.clone_from(&seg.label);
+            if let Some(hit) = &seg.count {
+                put(&mut case, pdoc, "n_patients", hit);
+            }
+            let own = run(&rules, &pctx, &seg.own);
+            fill(&mut case, pdoc, &own, seg.kind, Scope::Own);
+            fill(&mut case, pdoc, &shared_hits, seg.kind, Scope::Shared);
+            for (d, hits) in &other_hits {
+                fill(&mut case, d, hits, seg.kind, Scope::OtherDocument);
+            }
+            if seg.kind == CaseKind::Group {
+                complete_sex_counts(&mut case);
+            }
+            out.push(case);
+        }
+        out
+    }
+}
+
+/// Every rule's hits on `sentences`, rule by rule, each rule's hits best first.
+fn run(
+    rules: &[&'static dyn Rule],
+    ctx: &RuleContext<'_>,
+    sentences: &[Sentence<'_>],
+) -> Vec<(&'static str, Hit)> {
+    if sentences.is_empty() {
+        return Vec::new();
+    }
+    rules
+        .iter()
+        .flat_map(|r| r.apply(ctx, sentences).into_iter().map(|h| (r.name(), h)))
+        .collect()
+}
+
+/// Sets each field the case lacks from the first allowed hit.
+fn fill(
+    case: &mut Case,
+    doc: &Document,
+    hits: &[(&'static str, Hit)],
+    kind: CaseKind,
+    scope: Scope,
+) {
+    for (rule, hit) in hits {
+        if case.values.contains_key(&hit.field) || !allowed(kind, scope, hit.field) {
+            continue;
+        }
+        // Age context belongs with the age it describes.
+        if hit.field == Field::AgeContext
+            && scope != Scope::Own
+            && case.values.contains_key(&Field::AgeYears)
+        {
+            continue;
+        }
+        put(case, doc, rule, hit);
+    }
+}
+
+fn put(case: &mut Case, doc: &Document, rule: &str, hit: &Hit) {
+    let evidence: Vec<_> = hit
+        .spans
+        .iter()
+        .filter(|s| {
+            s.end <= doc.text.len()
+                && doc.text.is_char_boundary(s.start)
+                && doc.text.is_char_boundary(s.end)
+                && s.start <= s.end
+        })
+        .map(|s| doc.evidence(*s))
+        .collect();
+    if evidence.is_empty() {
+        return;
+    }
+    case.set(
+        hit.field,
+        Extracted {
+            value: hit.value.clone(),
+            evidence,
+            origin: casebook_types::Origin::Extracted,
+            rule: rule.to_owned(),
+        },
+    );
+}
+
+/// A group of N with one sex count stated: the other is N minus it.
+fn complete_sex_counts(case: &mut Case) {
+    let Some(Value::Count(n)) = case.get(Field::NPatients).cloned() else {
+        return;
+    };
+    for (have, missing) in [(Field::Male, Field::Female), (Field::Female, Field::Male)] {
+        if case.values.contains_key(&missing) {
+            continue;
+        }
+        let Some(known) = case.values.get(&have).cloned() else {
+            continue;
+        };
+        let Value::Count(k) = known.value else {
+            continue;
+        };
+        if k > n {
+            continue;
+        }
+        let mut evidence = case.values[&Field::NPatients].evidence.clone();
+        for e in known.evidence {
+            if !evidence.contains(&e) {
+                evidence.push(e);
+            }
+        }
+        case.set(
+            missing,
+            Extracted {
+                value: Value::Count(n - k),
+                evidence,
+                origin: casebook_types::Origin::Extracted,
+                rule: "sex".into(),
+            },
+        );
+    }
+}
+
+static BODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:abstract|summary|background|introduction|methods?|patients?|case|results?)",
+    )
+    .expect("valid regex")
+});
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(19[5-9]\d|20[0-4]\d)\b").expect("valid regex"));
+
+/// The study a record and/or full-text document belong to: key = PMID (else the document's
+/// key), label = first author's last name and year (`Hassan 2008`), falling back to
+/// `PMID n` (and the year) when no author is known.
+pub fn study_ref(record: Option<&Record>, doc: Option<&Document>) -> StudyRef {
+    if let Some(r) = record {
+        return StudyRef {
+            key: r.pmid.to_string(),
+            pmid: Some(r.pmid),
+            label: r.study_label(),
+            year: r.year,
+            citation: None,
+        };
+    }
+    let Some(d) = doc else {
+        return StudyRef {
+            key: "unknown".into(),
+            pmid: None,
+            label: "unknown".into(),
+            year: None,
+            citation: None,
+        };
+    };
+    // The year of a full-text page: the first plausible year in its front matter.
+    let front_end = d
+        .blocks
+        .iter()
+        .find(|b| BODY.is_match(b.section.rsplit(" > ").next().unwrap_or("")))
+        .map_or(d.text.len().min(2000), |b| b.span.start);
+    let year = YEAR
+        .find(&d.text[..floor_boundary(&d.text, front_end)])
+        .and_then(|m| m.as_str().parse().ok());
+    let who = d
+        .pmid
+        .map_or_else(|| d.key.clone(), |p| format!("PMID {p}"));
+    StudyRef {
+        key: d.key.clone(),
+        pmid: d.pmid,
+        label: year.map_or(who.clone(), |y: i32| format!("{who} {y}")),
+        year,
+        citation: (!d.title.is_empty()).then(|| d.title.clone()),
+    }
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

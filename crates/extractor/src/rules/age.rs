@@ -1,0 +1,321 @@
+//! `age_years` / `age_context`: the age at which the text presents the patient.
+//!
+//! Finds "A 9-year-old girl", "an 11 yr old boy", "Patient 1: 11 year old boy",
+//! "a girl aged 7 years", "aged 18 months" (→ 1.5), "age: 12 years", "a boy, 10 years of age",
+//! "nine-year-old". The first such age in the case's sentences wins; `age_context` says
+//! `presentation`, or `diagnosis` when the same sentence says the patient was diagnosed then.
+//! Ages at onset ("age of onset 6.1 years", "diagnosed at the age of 4", "symptoms began at
+//! 5 years of age"), disease durations ("evolution: 0.16-11 years", "a 3-year history"),
+//! relatives' ages ("his 35-year-old mother"), means and medians, ranges and inclusion bounds
+//! ("patients under 18 years", "aged 18 years or younger") are not the patient's age. When a
+//! case states only an onset age, the rule records `age_context = onset` and no `age_years`.
+//!
+//! Example: "Patient 1: 11 year old boy, age of onset 6.1 years." gives `11` (presentation).
+//!
+//! Known misses: ages only in a table; "in her teens"; ages written as "11;3 years"; an onset
+//! age phrased without an onset word ("JDM since the age of 5" is caught, "JDM, 5 years" not).
+
+use casebook_types::{Field, Span, Value};
+use regex::Regex;
+use std::sync::LazyLock;
+
+use super::{Hit, Rule, RuleContext};
+use crate::{Sentence, numbers};
+
+pub(crate) struct Age;
+
+const UNIT: &str = r"(years?|yrs?|y|months?|mos?|mo|weeks?|wks?)";
+
+/// "11-year-old", "11 year old", "18-month-old", "nine-year-old", "9 years old".
+static OLD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b({n})(?:\s+and\s+a\s+half)?[\s\-]*{UNIT}\.?[\s\-]*old\b",
+        n = numbers::NUMBER
+    ))
+    .expect("valid regex")
+});
+
+/// "aged 7 years", "age: 12 years", "age 9", "at the age of 12 years", "10 years of age".
+static AGED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b(?:aged|age\s*[:=]|age|at\s+the\s+age\s+of|at\s+age)\s*({n})\s*(?:{UNIT}\b)?",
+        n = numbers::NUMBER
+    ))
+    .expect("valid regex")
+});
+static OF_AGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b({n})\s*{UNIT}\s+of\s+age\b",
+        n = numbers::NUMBER
+    ))
+    .expect("valid regex")
+});
+
+/// Words right before an age that make it an onset/diagnosis/duration, not the patient's age.
+static ONSET_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:onset|diagnos\w*|develop\w*|began|begun|started|first|since|symptoms?|history|duration|evolution|mean|median|average|between|under|over|below|above|older\s+than|younger\s+than|up\s+to|until|till|as\s+early\s+as)\W*(?:\w+\W+){0,3}$")
+        .expect("valid regex")
+});
+
+/// Relatives whose age is not the patient's.
+static KIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(?:[\w\-]+\s+){0,2}?(?:mother|father|parents?|sibling|brother|sister|twin|aunt|uncle|cousin|grand\w+|husband|wife|friend|donor)\b")
+        .expect("valid regex")
+});
+static KIN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:mother|father|parents?|sibling|brother|sister|aunt|uncle|cousin|husband|wife)\W*(?:\w+\W+){0,2}$")
+        .expect("valid regex")
+});
+
+/// After the number: ranges, bounds and plural groups.
+static RANGE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:[\-\u{2013}]\s*\d|to\s+\d|and\s+\d|or\s+(?:younger|older|less|more|above|below|under|over)|and\s+(?:younger|older|under|over|above|below))")
+        .expect("valid regex")
+});
+static PLURAL_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:[\w\-]+\s+){0,2}?(?:girls|boys|children|patients|twins|siblings|males|females|adolescents)\b")
+        .expect("valid regex")
+});
+static DIAGNOSED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bdiagnosed\b").expect("valid regex"));
+static ONSET_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:onset|diagnosed|first\s+symptoms|disease\s+began|developed|presented\s+first)\b",
+    )
+    .expect("valid regex")
+});
+
+/// One age found in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct AgeMention {
+    pub years: f64,
+    pub start: usize,
+    pub end: usize,
+    /// True when the text presents the patient at this age; false for an onset age.
+    pub presented: bool,
+}
+
+impl Rule for Age {
+    fn name(&self) -> &'static str {
+        "age"
+    }
+
+    fn fields(&self) -> &'static [Field] {
+        &[Field::AgeYears, Field::AgeContext]
+    }
+
+    fn apply(&self, _ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+        let mut onset: Option<Span> = None;
+        for s in sentences {
+            for m in ages_in(s.text) {
+                if m.presented {
+                    let context = if DIAGNOSED.is_match(s.text) {
+                        "diagnosis"
+                    } else {
+                        "presentation"
+                    };
+                    return vec![
+                        Hit {
+                            field: Field::AgeYears,
+                            value: Value::Number(m.years),
+                            spans: vec![s.span],
+                        },
+                        Hit {
+                            field: Field::AgeContext,
+                            value: Value::Text(context.into()),
+                            spans: vec![s.span],
+                        },
+                    ];
+                }
+                onset.get_or_insert(s.span);
+            }
+        }
+        onset
+            .map(|span| Hit {
+                field: Field::AgeContext,
+                value: Value::Text("onset".into()),
+                spans: vec![span],
+            })
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Every age of a person in `text`, in text order; `presented` false for onset ages.
+pub(crate) fn ages_in(text: &str) -> Vec<AgeMention> {
+    let mut out: Vec<AgeMention> = Vec::new();
+    let candidates = OLD
+        .captures_iter(text)
+        .map(|c| (c, true))
+        .chain(AGED.captures_iter(text).map(|c| (c, false)))
+        .chain(OF_AGE.captures_iter(text).map(|c| (c, false)));
+    for (c, is_old) in candidates {
+        let m = c.get(0).expect("whole match");
+        if out.iter().any(|a| a.start < m.end() && m.start() < a.end) {
+            continue;
+        }
+        let num = c.get(1).expect("number");
+        let Some(x) = numbers::parse_number(num.as_str()) else {
+            continue;
+        };
+        let half = if m.as_str().to_ascii_lowercase().contains("and a half") {
+            0.5
+        } else {
+            0.0
+        };
+        let unit = c
+            .get(2)
+            .map_or("years", |u| u.as_str())
+            .to_ascii_lowercase();
+        let years = if unit.starts_with('m') {
+            (x + half) / 12.0
+        } else if unit.starts_with('w') {
+            (x + half) / 52.0
+        } else {
+            x + half
+        };
+        let years = (years * 100.0).round() / 100.0;
+        if !(0.0..=110.0).contains(&years) || years == 0.0 {
+            continue;
+        }
+        let before = &text[..m.start()];
+        let after_num = &text[num.end()..];
+        let after = &text[m.end()..];
+        if RANGE_AFTER.is_match(after_num) || RANGE_AFTER.is_match(after) {
+            continue;
+        }
+        // "7- and 9-year-old girls", "a range of 2-16 years": ranges and groups.
+        if before.trim_end().ends_with(['-', '\u{2013}'])
+            || before.to_ascii_lowercase().trim_end().ends_with(" and")
+        {
+            continue;
+        }
+        if KIN.is_match(after) || KIN_BEFORE.is_match(before) {
+            continue;
+        }
+        if is_old && PLURAL_AFTER.is_match(after) {
+            continue;
+        }
+        let lower_before = before.to_ascii_lowercase();
+        let head = m.as_str().to_ascii_lowercase();
+        // "age of onset 6.1 years" is never caught (no pattern); "at onset aged 5" is.
+        let onset = ONSET_BEFORE.is_match(&lower_before) && !is_old
+            || (is_old && ends_with_onset(&lower_before))
+            || (!is_old && ONSET_WORD.is_match(rest_after(&head, after)));
+        if !is_old && is_bound(&lower_before) {
+            continue;
+        }
+        // A bare "age 9" needs a unit or a colon ("age: 9"); "aged 9" and "at age 9" do not.
+        if !is_old
+            && c.get(2).is_none()
+            && head.starts_with("age")
+            && !head.contains(':')
+            && !head.starts_with("aged")
+        {
+            continue;
+        }
+        out.push(AgeMention {
+            years,
+            start: m.start(),
+            end: m.end(),
+            presented: !onset,
+        });
+    }
+    out.sort_by_key(|a| a.start);
+    out
+}
+
+/// "diagnosed as a 5-year-old", "onset as a 4-year-old": the years-old phrase after an onset word.
+fn ends_with_onset(before: &str) -> bool {
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(40)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let clause = tail.rsplit([',', ';', '(']).next().unwrap_or("");
+    (clause.contains("diagnosed") || clause.contains("onset") || clause.contains("since"))
+        && (clause.trim_end().ends_with(" a") || clause.trim_end().ends_with(" an"))
+}
+
+/// Inclusion bounds: "patients aged", "children aged", "under", "younger than".
+fn is_bound(before: &str) -> bool {
+    let t = before.trim_end();
+    [
+        "patients",
+        "children",
+        "subjects",
+        "participants",
+        "those",
+        "adolescents",
+    ]
+    .iter()
+    .any(|w| t.ends_with(w))
+}
+
+/// What follows a match that can still make it an onset age: the rest of the sentence after
+/// "at the age of 5" / "at 5 years of age" (", she developed a rash"), else the rest of the
+/// clause.
+fn rest_after<'t>(head: &str, after: &'t str) -> &'t str {
+    if head.starts_with("at") || head.ends_with("of age") {
+        return after;
+    }
+    let end = after.find([',', ';', '.', '(']).unwrap_or(after.len());
+    &after[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn presented(text: &str) -> Option<f64> {
+        ages_in(text)
+            .into_iter()
+            .find(|a| a.presented)
+            .map(|a| a.years)
+    }
+
+    #[test]
+    fn finds_presented_ages_in_varied_wording() {
+        for (text, age) in [
+            ("A 9-year-old girl presented with a heliotrope rash.", 9.0),
+            ("An 11 yr old boy was diagnosed with JDM.", 11.0),
+            ("Case 2: A 14-year-old female with refractory JDM.", 14.0),
+            ("A girl aged 7 years was referred.", 7.0),
+            ("A boy aged 18 months had proximal weakness.", 1.5),
+            ("An 18-month-old toddler developed a rash.", 1.5),
+            ("Patient 1: 11 year old boy, age of onset 6.1 years.", 11.0),
+            ("A nine-year-old Japanese girl was admitted.", 9.0),
+            ("Age: 12 years.", 12.0),
+            ("A boy, 10 years of age, was seen in clinic.", 10.0),
+            ("The patient was a 5 years old girl.", 5.0),
+            ("At the age of 12 years she was referred to us.", 12.0),
+            ("She presented at our clinic aged 7 years.", 7.0),
+        ] {
+            assert_eq!(presented(text), Some(age), "{text}");
+        }
+    }
+
+    #[test]
+    fn onset_durations_relatives_and_bounds_are_not_the_age() {
+        for text in [
+            "The study included 6 patients, (evolution: 0.16-11 years).",
+            "Age of onset 6.1 years.",
+            "Her 35-year-old mother had psoriasis.",
+            "We enrolled patients aged 18 years or younger.",
+            "Patients under 18 years were eligible.",
+            "The mean age was 8.2 years.",
+            "Children aged 2 to 16 years were included.",
+            "She was diagnosed with JDM at the age of 4 years.",
+            "Symptoms began at 5 years of age.",
+            "She had a 3-year history of rash.",
+            "Two 7- and 9-year-old girls were treated.",
+            "Median age at onset was 7 years.",
+            "At the age of 5 years, she developed a heliotrope rash.",
+        ] {
+            assert_eq!(presented(text), None, "{text}: {:?}", ages_in(text));
+        }
+    }
+}

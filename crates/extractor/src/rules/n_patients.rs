@@ -1,0 +1,249 @@
+//! `n_patients`: how many patients the paper reports.
+//!
+//! Finds counts of people in the study ("The study included 6 patients", "three children with
+//! refractory JDM", "two girls and one boy", "study of 6 cases", "Both patients") and single
+//! patients ("We report a patient with ...", "A 13-year-old girl presented ..."). Hits are
+//! ranked: counts in sentences that report or enrol ("we report", "included", "were treated",
+//! "study of") come first, subgroups ("improved in 24 patients", "occurred in 6 patients")
+//! last; among equals the earliest wins.
+//!
+//! Example: "The study included 6 patients, (evolution: 0.16-11 years)." gives `6`.
+//!
+//! Known misses: counts only in a table; totals given as "n = 12" alone; counts spelled above
+//! fifty in words; a single patient named only as "the patient" with no article or age.
+
+use casebook_types::{Field, Span, Value};
+use regex::Regex;
+use std::sync::LazyLock;
+
+use super::{Hit, Rule, RuleContext};
+use crate::{Sentence, numbers};
+
+pub(crate) struct NPatients;
+
+/// People nouns a count can apply to.
+const PEOPLE: &str = r"(?:patients|children|cases|girls|boys|subjects|individuals|adolescents|infants|participants|pts|kids|teenagers|siblings|twins|males|females|men|women)";
+
+/// Words that may sit between a count and its noun ("three corticosteroid dependent children").
+/// Anything in this stop list breaks the link ("6 months of treatment in patients").
+const STOP: &[&str] = &[
+    "of", "in", "and", "or", "with", "were", "was", "had", "have", "has", "to", "for", "at",
+    "from", "the", "by", "after", "per", "than", "who", "which", "that", "on", "months", "month",
+    "years", "year", "weeks", "week", "days", "day", "times", "mg", "doses", "points", "but",
+    "these", "those", "other", "more", "less", "all", "each", "every", "are", "is", "be",
+];
+
+static GROUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b({count}|both)\s+((?:[a-z][\w\-]*,?\s+){{0,3}}?)({PEOPLE})\b",
+        count = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
+static SEXES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b({c})\s+(girls?|boys?|females?|males?)\s*(?:,|and|&)\s*({c})\s+(girls?|boys?|females?|males?)\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
+static SINGLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:a|an|one)\s+(?:case\s+of\s+an?\s+)?(?:[\w\-]+\s+){0,4}?(patient|child|girl|boy|infant|adolescent|teenager|man|woman|toddler|case)\b",
+    )
+    .expect("valid regex")
+});
+
+static AGED_PERSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:a|an)\s+[\w.\-]+[\s\-]*(?:year|month|yr|week)s?[\s\-]*old\b")
+        .expect("valid regex")
+});
+
+static REPORTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:we\s+(?:report|describe|present|review(?:ed)?|studied|treated|identified|enrolled|included)|(?:was|were)\s+(?:treated|included|enrolled|identified|studied|reviewed|started|given)|included|enrolled|comprised|consisted|study\s+of|series\s+of|report\s+of|cohort\s+of|total\s+of|case\s+series)\b")
+        .expect("valid regex")
+});
+
+static SUBGROUP_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\b(?:in|among|for|to|than|from)|[(=<>%])\s*$").expect("valid regex")
+});
+
+static NOT_SINGLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:than|like|as|such|in|for|of|from|whether|if)\s*$").expect("valid regex")
+});
+
+impl Rule for NPatients {
+    fn name(&self) -> &'static str {
+        "n_patients"
+    }
+
+    fn fields(&self) -> &'static [Field] {
+        &[Field::NPatients]
+    }
+
+    fn apply(&self, _ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+        let mut found: Vec<(i32, usize, u32, Span)> = Vec::new();
+        for (i, s) in sentences.iter().enumerate() {
+            for (score, n) in counts_in(s.text) {
+                found.push((score, i, n, s.span));
+            }
+        }
+        // Best score first, then reading order.
+        found.sort_by_key(|(score, i, _, _)| (std::cmp::Reverse(*score), *i));
+        found
+            .into_iter()
+            .map(|(_, _, n, span)| Hit {
+                field: Field::NPatients,
+                value: Value::Count(n),
+                spans: vec![span],
+            })
+            .collect()
+    }
+}
+
+/// Every count of patients in one sentence with its score (higher = more likely the total).
+pub(crate) fn counts_in(text: &str) -> Vec<(i32, u32)> {
+    let reports = REPORTS.is_match(text);
+    let mut out = Vec::new();
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    for c in SEXES.captures_iter(text) {
+        let (Some(a), Some(b)) = (numbers::parse_count(&c[1]), numbers::parse_count(&c[3])) else {
+            continue;
+        };
+        let m = c.get(0).expect("whole match");
+        covered.push((m.start(), m.end()));
+        out.push((if reports { 4 } else { 2 }, a + b));
+    }
+    for c in GROUP.captures_iter(text) {
+        let m = c.get(0).expect("whole match");
+        if covered.iter().any(|(s, e)| m.start() < *e && *s < m.end()) {
+            continue;
+        }
+        let middle = c[2].to_ascii_lowercase();
+        if middle
+            .split(|ch: char| ch.is_whitespace() || ch == ',')
+            .any(|w| STOP.contains(&w))
+        {
+            continue;
+        }
+        let word = &c[1];
+        let Some(n) = (if word.eq_ignore_ascii_case("both") {
+            Some(2)
+        } else {
+            numbers::parse_count(word)
+        }) else {
+            continue;
+        };
+        if n == 0 {
+            continue;
+        }
+        let before = &text[..m.start()];
+        let after = &text[m.end()..];
+        // "(66.67%)" right after or "n = 21" / "in 24 patients" right before: a subgroup.
+        if after.trim_start().starts_with("(") && after.contains('%') {
+            continue;
+        }
+        let mut score = 1;
+        if SUBGROUP_BEFORE.is_match(before) {
+            score -= 3;
+        }
+        if reports {
+            score += 3;
+        }
+        // Plural sex nouns are usually a split of the total ("4 girls"), not the total.
+        if matches!(
+            c[3].to_ascii_lowercase().as_str(),
+            "girls" | "boys" | "males" | "females" | "men" | "women"
+        ) {
+            score -= 1;
+        }
+        out.push((score, n));
+    }
+    for m in SINGLE.find_iter(text) {
+        let before = &text[..m.start()];
+        if NOT_SINGLE_BEFORE.is_match(before) {
+            continue;
+        }
+        let lower = m.as_str().to_ascii_lowercase();
+        let starts_sentence = before.trim().is_empty();
+        // "We report a patient ...", "A 13-year-old girl presented ...", "Case report: a boy".
+        let score = if reports && (lower.contains("patient") || lower.contains("case")) {
+            3
+        } else if starts_sentence || reports {
+            1
+        } else {
+            -1
+        };
+        if lower.ends_with("case") && !reports {
+            continue;
+        }
+        out.push((score, 1));
+    }
+    if out.iter().all(|(_, n)| *n != 1) {
+        for m in AGED_PERSON.find_iter(text) {
+            if NOT_SINGLE_BEFORE.is_match(&text[..m.start()]) {
+                continue;
+            }
+            out.push((0, 1));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn best(text: &str) -> Option<u32> {
+        let mut v = counts_in(text);
+        v.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
+        v.first().map(|(_, n)| *n)
+    }
+
+    #[test]
+    fn counts_in_varied_wording() {
+        for (text, n) in [
+            (
+                "The study included 6 patients, (evolution: 0.16-11 years).",
+                6,
+            ),
+            (
+                "We report the clinical course of three patients with refractory JDM.",
+                3,
+            ),
+            (
+                "Three corticosteroid dependent children were started on oral tacrolimus.",
+                3,
+            ),
+            (
+                "Three children (two girls and one boy) failed prednisone.",
+                3,
+            ),
+            ("We describe six children with refractory disease.", 6),
+            ("Both patients had received prednisone.", 2),
+            ("We report a patient with polymyositis.", 1),
+            ("A 9-year-old girl presented with a heliotrope rash.", 1),
+            ("An 11 yr old boy was referred.", 1),
+            ("Efficacy of tacrolimus: study of 6 cases", 6),
+            ("Eight patients were identified.", 8),
+            ("Twelve consecutive patients were enrolled.", 12),
+        ] {
+            assert_eq!(best(text), Some(n), "{text}");
+        }
+    }
+
+    #[test]
+    fn ignores_subgroups_and_age_bounds() {
+        assert_eq!(best("We enrolled patients aged 18 years or younger."), None);
+        assert_eq!(best("Patients under 18 years were eligible."), None);
+        assert_eq!(best("Treatment lasted 6 months in most patients."), None);
+        let v = counts_in("Adverse events occurred in 6 patients (16.67%).");
+        assert!(v.iter().all(|(s, _)| *s < 0), "{v:?}");
+        assert_eq!(
+            best("Monocyclic disease occurs in about one third of patients."),
+            None
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! `sex` (one patient) and `male` / `female` (counts in a group).
+//!
+//! One patient: the first singular noun that names the patient ("a 9-year-old girl",
+//! "an 11 yr old boy", "a 14-year-old female", "a man"); failing that, pronouns when the case's
+//! sentences use only one sex ("She was started on ..." and never "he"/"his"). Groups: counts
+//! next to sex nouns ("two girls and one boy", "4 girls", "3 males and 3 females", "four were
+//! girls", "five of them were female"). The framework reads `sex` only for single-patient
+//! cases and `male`/`female` only for group cases.
+//!
+//! Example: "Three children (two girls and one boy) ..." gives `male = 1`, `female = 2`.
+//!
+//! Known misses: sex only in a table or a MeSH heading; "M/F 2/4" ratios; relatives named
+//! with a sex noun in the same sentence as a patient without one ("the boy's sister" gives
+//! `male`, correctly, but "her brother, a 12-year-old boy" gives `male` for a girl).
+
+use casebook_types::{Field, Sex, Span, Value};
+use regex::Regex;
+use std::sync::LazyLock;
+
+use super::{Hit, Rule, RuleContext};
+use crate::{Sentence, numbers};
+
+pub(crate) struct SexRule;
+
+static NOUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(girl|boy|female|male|man|woman|lady|schoolgirl|schoolboy|son|daughter)\b")
+        .expect("valid regex")
+});
+/// A sex noun that is not the patient: a relative, a ratio, a predominance.
+static NOUN_AFTER_NOT_PATIENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:-?\s*to\s*-?\s*(?:fe)?male|:|/|ratio|predominance|sex\s+ratio|patients|children|and\s+(?:fe)?male)")
+        .expect("valid regex")
+});
+static NOUN_BEFORE_NOT_PATIENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\b(?:his|her|their|whose)\s+(?:\w+\s+)?|'s\s+|\b(?:of|than)\s+(?:a\s+|the\s+)?|/\s*)$")
+        .expect("valid regex")
+});
+static HE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:[Hh]e|[Hh]is|[Hh]im|[Hh]imself)\b").expect("valid regex"));
+static SHE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:[Ss]he|[Hh]er|[Hh]ers|[Hh]erself)\b").expect("valid regex"));
+
+static COUNT_SEX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b({c})\s+(?:(?:of\s+(?:them|the\s+(?:\w+\s+)?(?:patients|children))|patients|children)\s+)?(?:(?:were|was|are)\s+)?(girls|boys|girl|boy|females?|males?)\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
+impl Rule for SexRule {
+    fn name(&self) -> &'static str {
+        "sex"
+    }
+
+    fn fields(&self) -> &'static [Field] {
+        &[Field::Sex, Field::Male, Field::Female]
+    }
+
+    fn apply(&self, _ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let mut counted = false;
+        for s in sentences {
+            if !counted {
+                let (male, female) = counts_in(s.text);
+                for (field, n) in [(Field::Male, male), (Field::Female, female)] {
+                    if let Some(n) = n {
+                        counted = true;
+                        hits.push(Hit {
+                            field,
+                            value: Value::Count(n),
+                            spans: vec![s.span],
+                        });
+                    }
+                }
+            }
+        }
+        if let Some((sex, span)) = noun_sex(sentences).or_else(|| pronoun_sex(sentences)) {
+            hits.push(Hit {
+                field: Field::Sex,
+                value: Value::Sex(sex),
+                spans: vec![span],
+            });
+        }
+        hits
+    }
+}
+
+/// The first singular sex noun naming a patient.
+fn noun_sex(sentences: &[Sentence<'_>]) -> Option<(Sex, Span)> {
+    for s in sentences {
+        for m in NOUN.find_iter(s.text) {
+            if NOUN_AFTER_NOT_PATIENT.is_match(&s.text[m.end()..])
+                || NOUN_BEFORE_NOT_PATIENT.is_match(&s.text[..m.start()])
+            {
+                continue;
+            }
+            let sex = match m.as_str().to_ascii_lowercase().as_str() {
+                "girl" | "female" | "woman" | "lady" | "schoolgirl" | "daughter" => Sex::Female,
+                _ => Sex::Male,
+            };
+            return Some((sex, s.span));
+        }
+    }
+    None
+}
+
+/// The sex of the pronouns, when the sentences use one sex only.
+fn pronoun_sex(sentences: &[Sentence<'_>]) -> Option<(Sex, Span)> {
+    let mut first: [Option<Span>; 2] = [None, None];
+    for s in sentences {
+        if HE.is_match(s.text) {
+            first[0].get_or_insert(s.span);
+        }
+        if SHE.is_match(s.text) {
+            first[1].get_or_insert(s.span);
+        }
+    }
+    match first {
+        [Some(span), None] => Some((Sex::Male, span)),
+        [None, Some(span)] => Some((Sex::Female, span)),
+        _ => None,
+    }
+}
+
+/// Male and female counts stated in one sentence.
+pub(crate) fn counts_in(text: &str) -> (Option<u32>, Option<u32>) {
+    let (mut male, mut female) = (None, None);
+    for c in COUNT_SEX.captures_iter(text) {
+        let Some(n) = numbers::parse_count(&c[1]) else {
+            continue;
+        };
+        let m = c.get(0).expect("whole match");
+        // "2 mg ... 1 boy" is fine; "aged 9 boys" is not a count; "(n = 3) girls" neither.
+        let before = text[..m.start()].trim_end();
+        if before.ends_with("aged") || before.ends_with('=') {
+            continue;
+        }
+        let noun = c[2].to_ascii_lowercase();
+        let slot = if noun.starts_with("girl") || noun.starts_with("female") {
+            &mut female
+        } else {
+            &mut male
+        };
+        slot.get_or_insert(n);
+    }
+    (male, female)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_sexes_of_a_group() {
+        for (text, m, f) in [
+            (
+                "Three children (two girls and one boy) with lupus nephritis.",
+                Some(1),
+                Some(2),
+            ),
+            ("three patients (two girls, one boy)", Some(1), Some(2)),
+            ("Of the six children, 4 were girls.", None, Some(4)),
+            ("There were 3 males and 3 females.", Some(3), Some(3)),
+            ("Five of the patients were female.", None, Some(5)),
+            ("The study included 6 patients.", None, None),
+        ] {
+            assert_eq!(counts_in(text), (m, f), "{text}");
+        }
+    }
+}

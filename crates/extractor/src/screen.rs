@@ -1,0 +1,422 @@
+//! Screening: include, exclude(reason) or unclear, each decision with its evidence.
+//!
+//! The checks run in this order; the first that decides wins:
+//! 1. `retracted`: the record is retracted (`RetractionIn`, `Retracted Publication`, a
+//!    "Retracted:" title) — excluded and flagged when the review says so;
+//! 2. `no_new_patients`: a review/editorial/guideline publication type without a primary one,
+//!    or review wording ("this review", "we review"), unless the text reports patients of its
+//!    own ("We report a 9-year-old girl ...");
+//! 3. `other_disease`: the review's disease is named nowhere (title, abstract, full text,
+//!    MeSH); a neighbouring disease (the review's `related_diseases`) in adults is
+//!    `adult_only`, without age evidence it is `unclear`;
+//! 4. `other_intervention`: the intervention (name, synonyms, brand names) is named nowhere;
+//! 5. `topical_only`: every mention of the intervention is topical (ointment, cream, topical)
+//!    and none is systemic (oral, intravenous, mg/kg, trough ...);
+//! 6. `adult_only`: adult evidence (MeSH Adult/Aged, "adults", ages at or above the bound)
+//!    and no paediatric evidence (MeSH Child/Adolescent/Infant, "children", "juvenile",
+//!    ages under the bound); no evidence either way is `unclear`;
+//! 7. otherwise `include`, or `unclear` when all there is to read is a title.
+//!
+//! Evidence is a sentence or the title (spans into the document), or a publication type /
+//! MeSH heading: those come from the record's metadata, so their evidence has section
+//! `publication_type` / `mesh` and an empty span (`start == end == 0`) with the term as quote.
+
+use std::sync::LazyLock;
+
+use casebook_types::{Decision, Document, Evidence, Pmid, Record, ScreeningDecision, Source};
+use regex::Regex;
+
+use crate::{CompiledReview, LexiconMatcher, Sentence, rules, sentences};
+
+/// Screens records against a review definition.
+#[derive(Debug, Clone)]
+pub struct Screener {
+    review: CompiledReview,
+}
+
+const PEDIATRIC_MESH: &[&str] = &[
+    "Child",
+    "Child, Preschool",
+    "Infant",
+    "Infant, Newborn",
+    "Adolescent",
+    "Pediatrics",
+];
+const ADULT_MESH: &[&str] = &[
+    "Adult",
+    "Aged",
+    "Middle Aged",
+    "Aged, 80 and over",
+    "Young Adult",
+];
+
+static NEW_PATIENTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:we\s+(?:report|describe|present|treated|studied|enrolled|included|identified)\b|case\s+reports?\s+of|(?:this|a)\s+case\s+(?:report|series)|(?:the\s+)?study\s+included\b|were\s+(?:enrolled|included|treated|randomi[sz]ed)\b|retrospective(?:ly)?\b|prospective(?:ly)?\b|[\w.\-]+[\s\-]*(?:year|month)s?[\s\-]*old\b)")
+        .expect("valid regex")
+});
+
+static PATIENTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:patients?|children|child|girls?|boys?|cases?)\b").expect("valid regex")
+});
+
+static RETRACTED_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\W*(?:retracted|retraction)\b").expect("valid regex"));
+
+/// What the screener reads of one study.
+struct Material<'a> {
+    pmid: Pmid,
+    key: String,
+    title: Option<Sentence<'a>>,
+    title_doc: Option<&'a Document>,
+    /// (document, sentence) pairs, title included, in reading order.
+    sentences: Vec<(&'a Document, Sentence<'a>)>,
+    publication_types: Vec<String>,
+    mesh: Vec<String>,
+    has_body: bool,
+}
+
+impl Screener {
+    pub fn new(review: &CompiledReview) -> Self {
+        Self {
+            review: review.clone(),
+        }
+    }
+
+    /// Decides on one study: its PubMed record (if any) and its documents (abstract and/or
+    /// full text). Without a record the PMID comes from the first document that has one
+    /// (else 1, and the decision is `unclear`).
+    pub fn screen(&self, record: Option<&Record>, docs: &[Document]) -> ScreeningDecision {
+        let own_abstract;
+        let mut all: Vec<&Document> = docs.iter().collect();
+        if let Some(r) = record {
+            if !docs.iter().any(|d| d.source == Source::Abstract) {
+                own_abstract = r.to_document();
+                all.insert(0, &own_abstract);
+            }
+        }
+        let Some(pmid) = record
+            .map(|r| r.pmid)
+            .or_else(|| docs.iter().find_map(|d| d.pmid))
+        else {
+            return ScreeningDecision {
+                pmid: Pmid::new(1).expect("1 is a valid PMID"),
+                decision: Decision::Unclear,
+                reason: "no_pmid".into(),
+                evidence: None,
+                human: false,
+            };
+        };
+        let m = material(pmid, record, &all);
+        self.decide(record, &m)
+    }
+
+    fn decide(&self, record: Option<&Record>, m: &Material<'_>) -> ScreeningDecision {
+        let r = &self.review;
+        let decision = |d: Decision, reason: &str, evidence: Option<Evidence>| ScreeningDecision {
+            pmid: m.pmid,
+            decision: d,
+            reason: reason.into(),
+            evidence,
+            human: false,
+        };
+        let exclude = |reason: &str, evidence: Option<Evidence>| {
+            decision(Decision::Exclude, reason, evidence)
+        };
+
+        // 1. Retracted.
+        let exclude_retracted = r.review.screening.exclude_retracted.unwrap_or(true);
+        if let Some(ev) = retracted(record, m) {
+            if exclude_retracted {
+                return exclude("retracted", Some(ev));
+            }
+        }
+
+        // 2. No new patients.
+        let primary_pt = first_listed(
+            &m.publication_types,
+            &r.review.screening.primary_publication_types,
+        );
+        let secondary_pt = first_listed(
+            &m.publication_types,
+            &r.review.screening.secondary_publication_types,
+        );
+        let reports_patients = self.find(m, |s| NEW_PATIENTS.is_match(s.text)).is_some();
+        if let (Some(pt), None) = (&secondary_pt, &primary_pt) {
+            if !reports_patients {
+                return exclude("no_new_patients", Some(meta(m, "publication_type", pt)));
+            }
+        }
+        if !reports_patients && primary_pt.is_none() {
+            if let Some(ev) = self.find_term(m, &r.secondary) {
+                return exclude("no_new_patients", Some(ev));
+            }
+        }
+
+        // 3. Disease.
+        let disease = self
+            .find_term(m, &r.disease)
+            .or_else(|| mesh_match(m, &r.disease));
+        if disease.is_none() {
+            let related = self
+                .find_term(m, &r.related)
+                .or_else(|| mesh_match(m, &r.related));
+            if related.is_some() {
+                let (child, adult) = self.ages(m);
+                return match (child, adult) {
+                    (None, Some(ev)) => exclude("adult_only", Some(ev)),
+                    (Some(_), _) => exclude("other_disease", related),
+                    (None, None) => decision(Decision::Unclear, "related_disease", related),
+                };
+            }
+            return exclude("other_disease", self.title_evidence(m));
+        }
+
+        // 4. Intervention.
+        let intervention = self
+            .find_term(m, &r.intervention)
+            .or_else(|| mesh_match(m, &r.intervention));
+        if intervention.is_none() {
+            return exclude("other_intervention", self.title_evidence(m));
+        }
+
+        // 5. Topical only.
+        if let Some(ev) = self.topical_only(m) {
+            return exclude("topical_only", Some(ev));
+        }
+
+        // 6. Population.
+        let (child, adult) = self.ages(m);
+        match (child, adult) {
+            (None, Some(ev)) => return exclude("adult_only", Some(ev)),
+            (None, None) => {
+                return decision(
+                    Decision::Unclear,
+                    "population_unclear",
+                    self.title_evidence(m),
+                );
+            }
+            _ => {}
+        }
+
+        // 7. Include (a title alone is not enough to include).
+        if !m.has_body {
+            return decision(Decision::Unclear, "no_abstract", self.title_evidence(m));
+        }
+        // The best quote: a sentence giving the intervention to patients, else any
+        // sentence outside the background naming it.
+        let evidence = self
+            .find(m, |s| {
+                r.intervention.is_match(s.text)
+                    && s.section != "title"
+                    && (NEW_PATIENTS.is_match(s.text) || PATIENTS.is_match(s.text))
+                    && !crate::cases::is_background(s.section)
+            })
+            .or_else(|| {
+                self.find(m, |s| {
+                    r.intervention.is_match(s.text)
+                        && s.section != "title"
+                        && !crate::cases::is_background(s.section)
+                })
+            })
+            .or(intervention);
+        decision(Decision::Include, "include", evidence)
+    }
+
+    /// The first sentence (title first) satisfying `pred`, as evidence.
+    fn find(&self, m: &Material<'_>, pred: impl Fn(&Sentence<'_>) -> bool) -> Option<Evidence> {
+        m.sentences
+            .iter()
+            .find(|(_, s)| pred(s))
+            .map(|(d, s)| d.evidence(s.span))
+    }
+
+    fn find_term(&self, m: &Material<'_>, matcher: &LexiconMatcher) -> Option<Evidence> {
+        if matcher.is_empty() {
+            return None;
+        }
+        self.find(m, |s| matcher.is_match(s.text))
+    }
+
+    fn title_evidence(&self, m: &Material<'_>) -> Option<Evidence> {
+        match (m.title_doc, m.title) {
+            (Some(d), Some(s)) => Some(d.evidence(s.span)),
+            _ => m.sentences.first().map(|(d, s)| d.evidence(s.span)),
+        }
+    }
+
+    /// Evidence of children and of adults (first found of each).
+    fn ages(&self, m: &Material<'_>) -> (Option<Evidence>, Option<Evidence>) {
+        let r = &self.review;
+        let bound = r.review.population.max_age_years.unwrap_or(18.0);
+        let mut child = None;
+        let mut adult = None;
+        for (d, s) in &m.sentences {
+            if child.is_some() && adult.is_some() {
+                break;
+            }
+            if child.is_none() && r.pediatric.is_match(s.text) {
+                child = Some(d.evidence(s.span));
+            }
+            if adult.is_none() && r.adult.is_match(s.text) {
+                adult = Some(d.evidence(s.span));
+            }
+            for a in rules::ages_in(s.text) {
+                if !a.presented {
+                    continue;
+                }
+                if a.years < bound {
+                    child.get_or_insert_with(|| d.evidence(s.span));
+                } else {
+                    adult.get_or_insert_with(|| d.evidence(s.span));
+                }
+            }
+        }
+        if child.is_none() {
+            if let Some(t) = first_listed(&m.mesh, &to_strings(PEDIATRIC_MESH)) {
+                child = Some(meta(m, "mesh", &t));
+            }
+        }
+        if adult.is_none() {
+            if let Some(t) = first_listed(&m.mesh, &to_strings(ADULT_MESH)) {
+                adult = Some(meta(m, "mesh", &t));
+            }
+        }
+        (child, adult)
+    }
+
+    /// Evidence that the intervention is only used topically.
+    fn topical_only(&self, m: &Material<'_>) -> Option<Evidence> {
+        let r = &self.review;
+        if r.topical.is_empty() {
+            return None;
+        }
+        let mut topical = None;
+        for (d, s) in &m.sentences {
+            let mentions = r.intervention.find_all(s.text);
+            if mentions.is_empty() {
+                continue;
+            }
+            let near = |matcher: &LexiconMatcher| {
+                matcher.find_all(s.text).iter().any(|t| {
+                    mentions.iter().any(|i| {
+                        let gap = if t.start >= i.end {
+                            t.start - i.end
+                        } else {
+                            i.start.saturating_sub(t.end)
+                        };
+                        gap <= 60 || (t.start < i.end && i.start < t.end)
+                    })
+                })
+            };
+            if near(&r.systemic) {
+                return None;
+            }
+            if topical.is_none() && near(&r.topical) {
+                topical = Some(d.evidence(s.span));
+            }
+        }
+        topical
+    }
+}
+
+fn to_strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// The first of `have` that is in `list` (case-insensitive).
+fn first_listed(have: &[String], list: &[String]) -> Option<String> {
+    have.iter()
+        .find(|h| list.iter().any(|l| l.eq_ignore_ascii_case(h)))
+        .cloned()
+}
+
+/// Evidence from the record's metadata (publication type or MeSH): no span, the term as quote.
+fn meta(m: &Material<'_>, section: &str, term: &str) -> Evidence {
+    Evidence {
+        source: Source::Abstract,
+        key: m.key.clone(),
+        section: section.into(),
+        start: 0,
+        end: 0,
+        quote: term.into(),
+    }
+}
+
+fn mesh_match(m: &Material<'_>, matcher: &LexiconMatcher) -> Option<Evidence> {
+    m.mesh
+        .iter()
+        .find(|t| matcher.is_match(t))
+        .map(|t| meta(m, "mesh", t))
+}
+
+fn retracted(record: Option<&Record>, m: &Material<'_>) -> Option<Evidence> {
+    if let Some(r) = record {
+        if let Some(pt) = r
+            .publication_types
+            .iter()
+            .find(|p| p.eq_ignore_ascii_case("Retracted Publication"))
+        {
+            return Some(meta(m, "publication_type", pt));
+        }
+        if let Some(c) = r
+            .comments_corrections
+            .iter()
+            .find(|c| c.ref_type == "RetractionIn")
+        {
+            let quote = match &c.ref_source {
+                Some(src) => format!("Retraction in: {src}"),
+                None => "Retraction in".to_owned(),
+            };
+            return Some(meta(m, "comments_corrections", &quote));
+        }
+        if r.retracted {
+            return Some(meta(m, "retracted", "retracted"));
+        }
+    }
+    match (m.title_doc, m.title) {
+        (Some(d), Some(t)) if RETRACTED_TITLE.is_match(t.text) => Some(d.evidence(t.span)),
+        _ => None,
+    }
+}
+
+fn material<'a>(pmid: Pmid, record: Option<&Record>, docs: &[&'a Document]) -> Material<'a> {
+    let mut sents = Vec::new();
+    let mut title = None;
+    let mut title_doc = None;
+    let mut has_body = false;
+    for d in docs {
+        for s in sentences(d) {
+            if s.section == "title" {
+                if title.is_none() {
+                    title = Some(s);
+                    title_doc = Some(*d);
+                }
+            } else {
+                has_body = true;
+            }
+            sents.push((*d, s));
+        }
+    }
+    // Title first.
+    sents.sort_by_key(|(_, s)| s.section != "title");
+    Material {
+        pmid,
+        key: pmid.to_string(),
+        title,
+        title_doc,
+        sentences: sents,
+        publication_types: record
+            .map(|r| r.publication_types.clone())
+            .unwrap_or_default(),
+        mesh: record
+            .map(|r| {
+                r.mesh
+                    .iter()
+                    .map(|h| h.descriptor.clone())
+                    .chain(r.chemicals.iter().map(|c| c.name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        has_body,
+    }
+}
