@@ -1,0 +1,408 @@
+//! The four polars frames: `records`, `cases`, `studies`, `evidence`.
+
+use std::collections::BTreeSet;
+
+use casebook_types::{Case, Extracted, Field, Origin, Value};
+use polars::prelude::{Column, DataFrame, IntoColumn, NamedFrom, Series};
+
+use crate::{
+    Error, ReviewInputs,
+    model::Model,
+    overrides::{override_reason, parse_override_rule},
+};
+
+/// The review's data as polars frames. Every frame has stable columns and sorted rows.
+#[derive(Debug, Clone)]
+pub struct Frames {
+    /// One row per PMID: metadata and screening decision.
+    pub records: DataFrame,
+    /// One row per case, one column per field.
+    pub cases: DataFrame,
+    /// One row per included study, rolled up from its cases.
+    pub studies: DataFrame,
+    /// Long form: one row per value and piece of evidence.
+    pub evidence: DataFrame,
+}
+
+/// Column builder: keeps every frame's columns in one place, in order.
+#[derive(Default)]
+pub(crate) struct Cols(Vec<Column>);
+
+impl Cols {
+    pub fn str(&mut self, name: &str, values: Vec<Option<String>>) {
+        self.0.push(Series::new(name.into(), values).into_column());
+    }
+    pub fn text(&mut self, name: &str, values: Vec<String>) {
+        self.0.push(Series::new(name.into(), values).into_column());
+    }
+    pub fn u32(&mut self, name: &str, values: Vec<Option<u32>>) {
+        self.0.push(Series::new(name.into(), values).into_column());
+    }
+    pub fn i32(&mut self, name: &str, values: Vec<Option<i32>>) {
+        self.0.push(Series::new(name.into(), values).into_column());
+    }
+    pub fn u64(&mut self, name: &str, values: Vec<Option<u64>>) {
+        self.0.push(Series::new(name.into(), values).into_column());
+    }
+    pub fn bool(&mut self, name: &str, values: Vec<Option<bool>>) {
+        self.0.push(Series::new(name.into(), values).into_column());
+    }
+    pub fn finish(self, height: usize, what: &str) -> Result<DataFrame, Error> {
+        DataFrame::new(height, self.0).map_err(Error::polars(what))
+    }
+}
+
+/// Builds the four frames.
+pub fn build_frames(inputs: &ReviewInputs) -> Result<Frames, Error> {
+    let model = Model::build(inputs)?;
+    Ok(Frames {
+        records: records_frame(inputs, &model)?,
+        cases: cases_frame(inputs, &model)?,
+        studies: studies_frame(inputs, &model)?,
+        evidence: evidence_frame(inputs, &model)?,
+    })
+}
+
+fn records_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Error> {
+    let full_text: BTreeSet<_> = inputs.full_text_assessed.iter().collect();
+    let recs: Vec<_> = model.records.values().collect();
+    let mut c = Cols::default();
+    c.u32("pmid", recs.iter().map(|r| Some(r.pmid.get())).collect());
+    c.i32("year", recs.iter().map(|r| r.year).collect());
+    c.str(
+        "first_author",
+        recs.iter()
+            .map(|r| r.first_author().map(str::to_owned))
+            .collect(),
+    );
+    c.text("title", recs.iter().map(|r| r.title.clone()).collect());
+    c.str(
+        "journal",
+        recs.iter()
+            .map(|r| {
+                r.journal
+                    .iso_abbreviation
+                    .clone()
+                    .or_else(|| r.journal.title.clone())
+                    .or_else(|| r.journal.medline_ta.clone())
+            })
+            .collect(),
+    );
+    c.text(
+        "publication_types",
+        recs.iter()
+            .map(|r| r.publication_types.join("; "))
+            .collect(),
+    );
+    c.str("doi", recs.iter().map(|r| r.ids.doi.clone()).collect());
+    c.str("pmcid", recs.iter().map(|r| r.ids.pmcid.clone()).collect());
+    c.bool(
+        "retracted",
+        recs.iter().map(|r| Some(r.retracted)).collect(),
+    );
+    let dec = |r: &&&casebook_types::Record| model.decisions.get(&r.pmid).copied();
+    c.str(
+        "decision",
+        recs.iter()
+            .map(|r| dec(r).map(|d| d.decision.as_str().to_owned()))
+            .collect(),
+    );
+    c.str(
+        "reason",
+        recs.iter()
+            .map(|r| dec(r).map(|d| d.reason.clone()))
+            .collect(),
+    );
+    c.str(
+        "evidence",
+        recs.iter()
+            .map(|r| dec(r).and_then(|d| d.evidence.as_ref().map(|e| e.quote.clone())))
+            .collect(),
+    );
+    c.bool(
+        "human",
+        recs.iter().map(|r| dec(r).map(|d| d.human)).collect(),
+    );
+    c.bool(
+        "full_text_assessed",
+        recs.iter()
+            .map(|r| Some(full_text.contains(&r.pmid)))
+            .collect(),
+    );
+    c.finish(recs.len(), "records frame")
+}
+
+/// The strongest origin among a case's values, and the fields a reviewer overrode.
+fn case_origin(case: &Case) -> (Origin, Vec<&'static str>) {
+    let origin = case
+        .values
+        .values()
+        .map(|e| e.origin)
+        .max()
+        .unwrap_or_default();
+    let overridden = case
+        .values
+        .iter()
+        .filter(|(_, e)| e.origin == Origin::Overridden)
+        .map(|(f, _)| f.as_str())
+        .collect();
+    (origin, overridden)
+}
+
+fn cases_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Error> {
+    let intervention = &inputs.review.intervention.name;
+    let rows: Vec<(&Case, bool)> = {
+        let mut v: Vec<(&Case, bool)> = model
+            .studies
+            .iter()
+            .flat_map(|s| s.cases.iter().map(move |c| (*c, s.included)))
+            .collect();
+        v.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        v
+    };
+    let mut c = Cols::default();
+    c.text("case", rows.iter().map(|(k, _)| k.id.to_string()).collect());
+    c.text(
+        "study",
+        rows.iter().map(|(k, _)| k.study.key.clone()).collect(),
+    );
+    c.u32(
+        "pmid",
+        rows.iter()
+            .map(|(k, _)| k.study.pmid.map(casebook_types::Pmid::get))
+            .collect(),
+    );
+    c.text(
+        "study_label",
+        rows.iter().map(|(k, _)| k.study.label.clone()).collect(),
+    );
+    c.str("label", rows.iter().map(|(k, _)| k.label.clone()).collect());
+    c.bool("included", rows.iter().map(|(_, i)| Some(*i)).collect());
+    c.text(
+        "origin",
+        rows.iter()
+            .map(|(k, _)| case_origin(k).0.as_str().to_owned())
+            .collect(),
+    );
+    c.text(
+        "overridden",
+        rows.iter()
+            .map(|(k, _)| case_origin(k).1.join("; "))
+            .collect(),
+    );
+    for f in Field::ALL {
+        c.str(
+            &f.column_name(intervention),
+            rows.iter()
+                .map(|(k, _)| k.get(f).map(Value::render))
+                .collect(),
+        );
+    }
+    c.finish(rows.len(), "cases frame")
+}
+
+/// The first columns of `studies`, as `casebook extract --level study` prints them.
+pub(crate) fn study_columns(intervention: &str) -> Vec<(String, Option<Field>)> {
+    let mut cols = vec![
+        ("study".to_owned(), None),
+        ("pmid".to_owned(), None),
+        ("year".to_owned(), None),
+    ];
+    for f in [
+        Field::NPatients,
+        Field::AgeYears,
+        Field::Male,
+        Field::Female,
+        Field::PriorTreatments,
+        Field::Dose,
+        Field::FollowUpMonths,
+        Field::SkinOutcome,
+        Field::MuscleOutcome,
+        Field::SteroidSparing,
+        Field::AdverseEvents,
+    ] {
+        cols.push((f.column_name(intervention), Some(f)));
+    }
+    cols
+}
+
+fn studies_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Error> {
+    let intervention = &inputs.review.intervention.name;
+    let rows: Vec<_> = model.included().collect();
+    let mut c = Cols::default();
+    for (name, field) in study_columns(intervention) {
+        match (name.as_str(), field) {
+            ("study", _) => c.text(
+                "study",
+                rows.iter().map(|s| s.study.study.key.clone()).collect(),
+            ),
+            ("pmid", _) => c.u32(
+                "pmid",
+                rows.iter()
+                    .map(|s| s.study.study.pmid.map(casebook_types::Pmid::get))
+                    .collect(),
+            ),
+            ("year", _) => c.i32("year", rows.iter().map(|s| s.study.study.year).collect()),
+            (_, Some(f)) => c.text(&name, rows.iter().map(|s| s.study.cell(f)).collect()),
+            (_, None) => unreachable!("study columns are fixed"),
+        }
+    }
+    c.text(
+        "label",
+        rows.iter().map(|s| s.study.study.label.clone()).collect(),
+    );
+    c.u32(
+        "n_cases",
+        rows.iter().map(|s| Some(s.study.n_cases as u32)).collect(),
+    );
+    for f in [
+        Field::Route,
+        Field::AgeContext,
+        Field::Scores,
+        Field::Remission,
+    ] {
+        c.text(
+            &f.column_name(intervention),
+            rows.iter().map(|s| s.study.cell(f)).collect(),
+        );
+    }
+    c.text(
+        "manual",
+        rows.iter()
+            .map(|s| if s.is_manual() { "yes" } else { "no" }.to_owned())
+            .collect(),
+    );
+    c.text(
+        "origins",
+        rows.iter()
+            .map(|s| {
+                s.study
+                    .origins
+                    .iter()
+                    .filter(|(_, o)| **o != Origin::Extracted)
+                    .map(|(f, o)| format!("{}={}", f.column_name(intervention), o.as_str()))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .collect(),
+    );
+    c.str(
+        "citation",
+        rows.iter()
+            .map(|s| s.study.study.citation.clone())
+            .collect(),
+    );
+    c.finish(rows.len(), "studies frame")
+}
+
+/// One row of the long evidence table.
+struct EvRow {
+    study: String,
+    pmid: Option<u32>,
+    case: String,
+    field: String,
+    value: String,
+    origin: &'static str,
+    rule: String,
+    source: Option<String>,
+    section: Option<String>,
+    start: Option<u64>,
+    end: Option<u64>,
+    quote: Option<String>,
+    note: Option<String>,
+}
+
+fn evidence_rows(case: &Case, field: Field, e: &Extracted, intervention: &str) -> Vec<EvRow> {
+    let base = |value: String, origin: Origin, rule: String, note: Option<String>| EvRow {
+        study: case.study.key.clone(),
+        pmid: case.study.pmid.map(casebook_types::Pmid::get),
+        case: case.id.to_string(),
+        field: field.column_name(intervention),
+        value,
+        origin: origin.as_str(),
+        rule,
+        source: None,
+        section: None,
+        start: None,
+        end: None,
+        quote: None,
+        note,
+    };
+    let with_evidence = |row: &dyn Fn() -> EvRow| -> Vec<EvRow> {
+        if e.evidence.is_empty() {
+            return vec![row()];
+        }
+        e.evidence
+            .iter()
+            .map(|ev| EvRow {
+                source: Some(ev.source.as_str().to_owned()),
+                section: Some(ev.section.clone()),
+                start: Some(ev.start as u64),
+                end: Some(ev.end as u64),
+                quote: Some(ev.quote.clone()),
+                ..row()
+            })
+            .collect()
+    };
+    if e.origin == Origin::Overridden {
+        // Both values: what the extraction said (with its evidence), then the override.
+        let mut rows = Vec::new();
+        if let Some((was, rule, _)) = parse_override_rule(&e.rule) {
+            rows.extend(with_evidence(&|| {
+                base(
+                    was.clone(),
+                    Origin::Extracted,
+                    rule.clone(),
+                    Some("replaced by override".into()),
+                )
+            }));
+        }
+        rows.push(base(
+            e.value.render(),
+            Origin::Overridden,
+            "override".into(),
+            Some(override_reason(&e.rule)),
+        ));
+        rows
+    } else {
+        with_evidence(&|| base(e.value.render(), e.origin, e.rule.clone(), None))
+    }
+}
+
+fn evidence_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Error> {
+    let intervention = &inputs.review.intervention.name;
+    let mut cases: Vec<&Case> = model
+        .studies
+        .iter()
+        .flat_map(|s| s.cases.iter().copied())
+        .collect();
+    cases.sort_by(|a, b| a.id.cmp(&b.id));
+    let rows: Vec<EvRow> = cases
+        .iter()
+        .flat_map(|c| {
+            c.values
+                .iter()
+                .flat_map(|(f, e)| evidence_rows(c, *f, e, intervention))
+        })
+        .collect();
+    let mut c = Cols::default();
+    macro_rules! col {
+        ($kind:ident, $name:literal, $get:expr) => {
+            c.$kind($name, rows.iter().map($get).collect())
+        };
+    }
+    col!(text, "study", |r| r.study.clone());
+    col!(u32, "pmid", |r| r.pmid);
+    col!(text, "case", |r| r.case.clone());
+    col!(text, "field", |r| r.field.clone());
+    col!(text, "value", |r| r.value.clone());
+    col!(text, "origin", |r| r.origin.to_owned());
+    col!(text, "rule", |r| r.rule.clone());
+    col!(str, "source", |r| r.source.clone());
+    col!(str, "section", |r| r.section.clone());
+    col!(u64, "start", |r| r.start);
+    col!(u64, "end", |r| r.end);
+    col!(str, "quote", |r| r.quote.clone());
+    col!(str, "note", |r| r.note.clone());
+    c.finish(rows.len(), "evidence frame")
+}
