@@ -283,10 +283,10 @@ fn by_markers<'d>(kept: &[Sentence<'d>], total: Option<u32>) -> Option<Segmentat
                 .split(|ch: char| !ch.is_ascii_digit())
                 .filter_map(|w| w.parse::<u32>().ok())
             {
-                if let Some((_, _, v)) = found.iter_mut().find(|(k, _, _)| *k == n) {
-                    if !v.contains(&i) {
-                        v.push(i);
-                    }
+                if let Some((_, _, v)) = found.iter_mut().find(|(k, _, _)| *k == n)
+                    && !v.contains(&i)
+                {
+                    v.push(i);
                 }
             }
         }
@@ -328,6 +328,23 @@ fn by_markers<'d>(kept: &[Sentence<'d>], total: Option<u32>) -> Option<Segmentat
     })
 }
 
+/// Where to cut between two enumerated patients: the last `,` `;` or ` and ` between `from`
+/// and `to` (end of the first clause, start of the next); else right before `to`.
+fn split_between(text: &str, from: usize, to: usize) -> (usize, usize) {
+    let gap = &text[from..to];
+    let lower = gap.to_ascii_lowercase();
+    let mut best: Option<(usize, usize)> = None;
+    for delim in [", and ", " and ", "; ", ", "] {
+        if let Some(i) = lower.rfind(delim) {
+            let cut = (from + i, from + i + delim.len());
+            if best.is_none_or(|b| cut.0 > b.0) {
+                best = Some(cut);
+            }
+        }
+    }
+    best.unwrap_or((to, to))
+}
+
 /// One case per patient when one sentence lists `n` patients with their ages.
 fn by_enumeration<'d>(kept: &[Sentence<'d>], n: u32) -> Option<Segmentation<'d>> {
     for (i, s) in kept.iter().enumerate() {
@@ -338,10 +355,20 @@ fn by_enumeration<'d>(kept: &[Sentence<'d>], n: u32) -> Option<Segmentation<'d>>
         if ages.len() != n as usize {
             continue;
         }
+        // Clause k runs from the delimiter before age k to the delimiter before age k+1
+        // (", " / " and " / "; "), so "a 7-year-old girl and a 14-year-old boy" splits
+        // into "... a 7-year-old girl" and "a 14-year-old boy ...".
+        let cuts: Vec<(usize, usize)> = ages
+            .windows(2)
+            .map(|w| split_between(s.text, w[0].end, w[1].start))
+            .collect();
         let mut cases = Vec::new();
-        for (k, a) in ages.iter().enumerate() {
-            let start = if k == 0 { 0 } else { a.start };
-            let end = ages.get(k + 1).map_or(s.text.len(), |b| b.start);
+        for k in 0..ages.len() {
+            let start = if k == 0 { 0 } else { cuts[k - 1].1 };
+            let end = cuts.get(k).map_or(s.text.len(), |c| c.0);
+            if start >= end {
+                return None;
+            }
             let piece = &s.text[start..end];
             let lead = piece.len() - piece.trim_start().len();
             let trail = piece.len() - piece.trim_end().len();

@@ -94,7 +94,7 @@ impl Extractor {
             doc: pdoc,
         };
         let shared_hits = run(&rules, &pctx, &pseg.shared);
-        let other_hits: Vec<(&Document, Vec<(&'static str, Hit)>)> = segs
+        let other_hits: Vec<(RuleContext<'_>, Vec<(&'static str, Hit)>)> = segs
             .iter()
             .enumerate()
             .filter(|(i, _)| *i != primary)
@@ -103,7 +103,8 @@ impl Extractor {
                     review: &self.review,
                     doc: d,
                 };
-                (*d, run(&rules, &ctx, &s.kept))
+                let hits = run(&rules, &ctx, &s.kept);
+                (ctx, hits)
             })
             .collect();
 
@@ -114,11 +115,16 @@ impl Extractor {
             if let Some(hit) = &seg.count {
                 put(&mut case, pdoc, "n_patients", hit);
             }
-            let own = run(&rules, &pctx, &seg.own);
-            fill(&mut case, pdoc, &own, seg.kind, Scope::Own);
-            fill(&mut case, pdoc, &shared_hits, seg.kind, Scope::Shared);
-            for (d, hits) in &other_hits {
-                fill(&mut case, d, hits, seg.kind, Scope::OtherDocument);
+            let useful: Vec<&'static dyn Rule> = rules
+                .iter()
+                .copied()
+                .filter(|r| r.fields().iter().any(|f| allowed(seg.kind, Scope::Own, *f)))
+                .collect();
+            let own = run(&useful, &pctx, &seg.own);
+            fill(&mut case, &pctx, &own, seg.kind, Scope::Own);
+            fill(&mut case, &pctx, &shared_hits, seg.kind, Scope::Shared);
+            for (ctx, hits) in &other_hits {
+                fill(&mut case, ctx, hits, seg.kind, Scope::OtherDocument);
             }
             if seg.kind == CaseKind::Group {
                 complete_sex_counts(&mut case);
@@ -147,7 +153,7 @@ fn run(
 /// Sets each field the case lacks from the first allowed hit.
 fn fill(
     case: &mut Case,
-    doc: &Document,
+    ctx: &RuleContext<'_>,
     hits: &[(&'static str, Hit)],
     kind: CaseKind,
     scope: Scope,
@@ -163,7 +169,7 @@ fn fill(
         {
             continue;
         }
-        put(case, doc, rule, hit);
+        put(case, ctx.doc, rule, hit);
     }
 }
 

@@ -96,7 +96,7 @@ impl LexiconMatcher {
     }
 }
 
-/// An abbreviation: short and has at least two capitals (MTX, CsA, IVIG, HCQ).
+/// An abbreviation: short and has at least two capitals (`MTX`, `CsA`, `IVIG`, `HCQ`).
 fn is_abbreviation(s: &str) -> bool {
     s.len() <= 6 && s.chars().filter(char::is_ascii_uppercase).count() >= 2
 }

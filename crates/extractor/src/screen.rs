@@ -88,11 +88,11 @@ impl Screener {
     pub fn screen(&self, record: Option<&Record>, docs: &[Document]) -> ScreeningDecision {
         let own_abstract;
         let mut all: Vec<&Document> = docs.iter().collect();
-        if let Some(r) = record {
-            if !docs.iter().any(|d| d.source == Source::Abstract) {
-                own_abstract = r.to_document();
-                all.insert(0, &own_abstract);
-            }
+        if let Some(r) = record
+            && !docs.iter().any(|d| d.source == Source::Abstract)
+        {
+            own_abstract = r.to_document();
+            all.insert(0, &own_abstract);
         }
         let Some(pmid) = record
             .map(|r| r.pmid)
@@ -125,10 +125,10 @@ impl Screener {
 
         // 1. Retracted.
         let exclude_retracted = r.review.screening.exclude_retracted.unwrap_or(true);
-        if let Some(ev) = retracted(record, m) {
-            if exclude_retracted {
-                return exclude("retracted", Some(ev));
-            }
+        if let Some(ev) = retracted(record, m)
+            && exclude_retracted
+        {
+            return exclude("retracted", Some(ev));
         }
 
         // 2. No new patients.
@@ -140,26 +140,23 @@ impl Screener {
             &m.publication_types,
             &r.review.screening.secondary_publication_types,
         );
-        let reports_patients = self.find(m, |s| NEW_PATIENTS.is_match(s.text)).is_some();
-        if let (Some(pt), None) = (&secondary_pt, &primary_pt) {
-            if !reports_patients {
-                return exclude("no_new_patients", Some(meta(m, "publication_type", pt)));
-            }
+        let reports_patients = find(m, |s| NEW_PATIENTS.is_match(s.text)).is_some();
+        if let (Some(pt), None) = (&secondary_pt, &primary_pt)
+            && !reports_patients
+        {
+            return exclude("no_new_patients", Some(meta(m, "publication_type", pt)));
         }
-        if !reports_patients && primary_pt.is_none() {
-            if let Some(ev) = self.find_term(m, &r.secondary) {
-                return exclude("no_new_patients", Some(ev));
-            }
+        if !reports_patients
+            && primary_pt.is_none()
+            && let Some(ev) = find_term(m, &r.secondary)
+        {
+            return exclude("no_new_patients", Some(ev));
         }
 
         // 3. Disease.
-        let disease = self
-            .find_term(m, &r.disease)
-            .or_else(|| mesh_match(m, &r.disease));
+        let disease = find_term(m, &r.disease).or_else(|| mesh_match(m, &r.disease));
         if disease.is_none() {
-            let related = self
-                .find_term(m, &r.related)
-                .or_else(|| mesh_match(m, &r.related));
+            let related = find_term(m, &r.related).or_else(|| mesh_match(m, &r.related));
             if related.is_some() {
                 let (child, adult) = self.ages(m);
                 return match (child, adult) {
@@ -168,15 +165,13 @@ impl Screener {
                     (None, None) => decision(Decision::Unclear, "related_disease", related),
                 };
             }
-            return exclude("other_disease", self.title_evidence(m));
+            return exclude("other_disease", title_evidence(m));
         }
 
         // 4. Intervention.
-        let intervention = self
-            .find_term(m, &r.intervention)
-            .or_else(|| mesh_match(m, &r.intervention));
+        let intervention = find_term(m, &r.intervention).or_else(|| mesh_match(m, &r.intervention));
         if intervention.is_none() {
-            return exclude("other_intervention", self.title_evidence(m));
+            return exclude("other_intervention", title_evidence(m));
         }
 
         // 5. Topical only.
@@ -189,61 +184,58 @@ impl Screener {
         match (child, adult) {
             (None, Some(ev)) => return exclude("adult_only", Some(ev)),
             (None, None) => {
-                return decision(
-                    Decision::Unclear,
-                    "population_unclear",
-                    self.title_evidence(m),
-                );
+                return decision(Decision::Unclear, "population_unclear", title_evidence(m));
             }
             _ => {}
         }
 
         // 7. Include (a title alone is not enough to include).
         if !m.has_body {
-            return decision(Decision::Unclear, "no_abstract", self.title_evidence(m));
+            return decision(Decision::Unclear, "no_abstract", title_evidence(m));
         }
         // The best quote: a sentence giving the intervention to patients, else any
         // sentence outside the background naming it.
-        let evidence = self
-            .find(m, |s| {
+        let evidence = find(m, |s| {
+            r.intervention.is_match(s.text)
+                && s.section != "title"
+                && (NEW_PATIENTS.is_match(s.text) || PATIENTS.is_match(s.text))
+                && !crate::cases::is_background(s.section)
+        })
+        .or_else(|| {
+            find(m, |s| {
                 r.intervention.is_match(s.text)
                     && s.section != "title"
-                    && (NEW_PATIENTS.is_match(s.text) || PATIENTS.is_match(s.text))
                     && !crate::cases::is_background(s.section)
             })
-            .or_else(|| {
-                self.find(m, |s| {
-                    r.intervention.is_match(s.text)
-                        && s.section != "title"
-                        && !crate::cases::is_background(s.section)
-                })
-            })
-            .or(intervention);
+        })
+        .or(intervention);
         decision(Decision::Include, "include", evidence)
     }
+}
 
-    /// The first sentence (title first) satisfying `pred`, as evidence.
-    fn find(&self, m: &Material<'_>, pred: impl Fn(&Sentence<'_>) -> bool) -> Option<Evidence> {
-        m.sentences
-            .iter()
-            .find(|(_, s)| pred(s))
-            .map(|(d, s)| d.evidence(s.span))
+/// The first sentence (title first) satisfying `pred`, as evidence.
+fn find(m: &Material<'_>, pred: impl Fn(&Sentence<'_>) -> bool) -> Option<Evidence> {
+    m.sentences
+        .iter()
+        .find(|(_, s)| pred(s))
+        .map(|(d, s)| d.evidence(s.span))
+}
+
+fn find_term(m: &Material<'_>, matcher: &LexiconMatcher) -> Option<Evidence> {
+    if matcher.is_empty() {
+        return None;
     }
+    find(m, |s| matcher.is_match(s.text))
+}
 
-    fn find_term(&self, m: &Material<'_>, matcher: &LexiconMatcher) -> Option<Evidence> {
-        if matcher.is_empty() {
-            return None;
-        }
-        self.find(m, |s| matcher.is_match(s.text))
+fn title_evidence(m: &Material<'_>) -> Option<Evidence> {
+    match (m.title_doc, m.title) {
+        (Some(d), Some(s)) => Some(d.evidence(s.span)),
+        _ => m.sentences.first().map(|(d, s)| d.evidence(s.span)),
     }
+}
 
-    fn title_evidence(&self, m: &Material<'_>) -> Option<Evidence> {
-        match (m.title_doc, m.title) {
-            (Some(d), Some(s)) => Some(d.evidence(s.span)),
-            _ => m.sentences.first().map(|(d, s)| d.evidence(s.span)),
-        }
-    }
-
+impl Screener {
     /// Evidence of children and of adults (first found of each).
     fn ages(&self, m: &Material<'_>) -> (Option<Evidence>, Option<Evidence>) {
         let r = &self.review;
@@ -271,15 +263,15 @@ impl Screener {
                 }
             }
         }
-        if child.is_none() {
-            if let Some(t) = first_listed(&m.mesh, &to_strings(PEDIATRIC_MESH)) {
-                child = Some(meta(m, "mesh", &t));
-            }
+        if child.is_none()
+            && let Some(t) = first_listed(&m.mesh, &to_strings(PEDIATRIC_MESH))
+        {
+            child = Some(meta(m, "mesh", &t));
         }
-        if adult.is_none() {
-            if let Some(t) = first_listed(&m.mesh, &to_strings(ADULT_MESH)) {
-                adult = Some(meta(m, "mesh", &t));
-            }
+        if adult.is_none()
+            && let Some(t) = first_listed(&m.mesh, &to_strings(ADULT_MESH))
+        {
+            adult = Some(meta(m, "mesh", &t));
         }
         (child, adult)
     }

@@ -114,10 +114,10 @@ fn is_boundary(text: &str, i: usize) -> bool {
     }
     // A single capital initial ("J. Smith").
     let mut chars = before[word_start..].chars();
-    if let (Some(c), None) = (chars.next(), chars.next()) {
-        if c.is_uppercase() {
-            return false;
-        }
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && c.is_uppercase()
+    {
+        return false;
     }
     true
 }

@@ -199,9 +199,11 @@ pub(crate) fn ages_in(text: &str) -> Vec<AgeMention> {
         let lower_before = before.to_ascii_lowercase();
         let head = m.as_str().to_ascii_lowercase();
         // "age of onset 6.1 years" is never caught (no pattern); "at onset aged 5" is.
-        let onset = ONSET_BEFORE.is_match(&lower_before) && !is_old
-            || (is_old && ends_with_onset(&lower_before))
-            || (!is_old && ONSET_WORD.is_match(rest_after(&head, after)));
+        let onset = if is_old {
+            ends_with_onset(&lower_before)
+        } else {
+            ONSET_BEFORE.is_match(&lower_before) || ONSET_WORD.is_match(rest_after(&head, after))
+        };
         if !is_old && is_bound(&lower_before) {
             continue;
         }

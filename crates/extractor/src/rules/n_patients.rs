@@ -142,7 +142,7 @@ pub(crate) fn counts_in(text: &str) -> Vec<(i32, u32)> {
         let before = &text[..m.start()];
         let after = &text[m.end()..];
         // "(66.67%)" right after or "n = 21" / "in 24 patients" right before: a subgroup.
-        if after.trim_start().starts_with("(") && after.contains('%') {
+        if after.trim_start().starts_with('(') && after.contains('%') {
             continue;
         }
         let mut score = 1;

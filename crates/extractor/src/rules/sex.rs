@@ -42,7 +42,7 @@ static SHE: LazyLock<Regex> =
 
 static COUNT_SEX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b({c})\s+(?:(?:of\s+(?:them|the\s+(?:\w+\s+)?(?:patients|children))|patients|children)\s+)?(?:(?:were|was|are)\s+)?(girls|boys|girl|boy|females?|males?)\b",
+        r"(?i)\b({c})\s+(?:(?:of\s+(?:them|whom|which|these|the\s+(?:\w+\s+)?(?:patients|children))|patients|children)\s+)?(?:(?:were|was|are)\s+)?(girls|boys|girl|boy|females?|males?)\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")
@@ -163,6 +163,7 @@ mod tests {
             ("Of the six children, 4 were girls.", None, Some(4)),
             ("There were 3 males and 3 females.", Some(3), Some(3)),
             ("Five of the patients were female.", None, Some(5)),
+            ("six patients, four of whom were girls", None, Some(4)),
             ("The study included 6 patients.", None, None),
         ] {
             assert_eq!(counts_in(text), (m, f), "{text}");

@@ -1,0 +1,191 @@
+//! Screening through the public API on SYNTHETIC records (titles, abstracts, publication types
+//! and MeSH written for these tests, not copied from any paper): one per reason code, plus
+//! full text without a record and a reviewer's decision winning.
+
+use std::path::Path;
+
+use casebook_extractor::{CompiledReview, HumanDecisions, Screener};
+use casebook_types::{
+    AbstractSection, CommentCorrection, Decision, DocumentBuilder, MeshHeading, Pmid, Record,
+    ReviewDefinition, Source,
+};
+
+fn review() -> CompiledReview {
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../pipelines/tacrolimus-jdm.toml"
+    ));
+    let src = std::fs::read_to_string(path).unwrap();
+    CompiledReview::new(ReviewDefinition::from_toml_str(&src, path).unwrap()).unwrap()
+}
+
+fn record(pmid: u32, title: &str, abstract_text: &str, pts: &[&str], mesh: &[&str]) -> Record {
+    let mut r = Record::new(Pmid::new(pmid).unwrap());
+    r.title = title.into();
+    if !abstract_text.is_empty() {
+        r.abstract_sections = vec![AbstractSection {
+            text: abstract_text.into(),
+            ..AbstractSection::default()
+        }];
+        r.abstract_text = abstract_text.into();
+    }
+    r.publication_types = pts.iter().map(|s| (*s).to_owned()).collect();
+    r.mesh = mesh
+        .iter()
+        .map(|d| MeshHeading {
+            descriptor: (*d).to_owned(),
+            ..MeshHeading::default()
+        })
+        .collect();
+    r
+}
+
+fn screen(r: &Record) -> String {
+    let d = Screener::new(&review()).screen(Some(r), &[]);
+    assert_eq!(d.pmid, r.pmid);
+    assert!(!d.human);
+    if let Some(e) = &d.evidence {
+        if e.start != e.end {
+            let doc = r.to_document();
+            assert_eq!(&doc.text[e.start..e.end], e.quote);
+        }
+    }
+    format!("{} {}", d.decision.as_str(), d.reason_with_quote())
+}
+
+#[test]
+fn every_reason_code() {
+    let cases = [
+        record(
+            1,
+            "Oral tacrolimus for refractory juvenile dermatomyositis: two cases",
+            "We report two children with juvenile dermatomyositis refractory to methotrexate who received oral tacrolimus 0.1 mg/kg/day. Both improved.",
+            &["Case Reports"],
+            &["Child", "Dermatomyositis", "Tacrolimus"],
+        ),
+        record(
+            2,
+            "Topical tacrolimus for cutaneous juvenile dermatomyositis",
+            "Tacrolimus 0.1% ointment was applied twice daily to the skin lesions of 5 children with JDM. Erythema improved in four.",
+            &["Case Reports"],
+            &[],
+        ),
+        record(
+            3,
+            "Tacrolimus in adult dermatomyositis with interstitial lung disease",
+            "Twelve adults with dermatomyositis and lung disease received oral tacrolimus.",
+            &["Observational Study"],
+            &["Adult", "Middle Aged"],
+        ),
+        record(
+            4,
+            "Treatment of juvenile dermatomyositis: current concepts",
+            "This review summarises corticosteroids, methotrexate, tacrolimus and biologics in JDM.",
+            &["Review"],
+            &[],
+        ),
+        record(
+            5,
+            "Mycophenolate in juvenile dermatomyositis",
+            "Ten children with JDM received mycophenolate mofetil; eight improved.",
+            &["Case Reports"],
+            &["Child"],
+        ),
+        record(
+            6,
+            "Tacrolimus in childhood-onset myasthenia gravis",
+            "Seven children with generalised myasthenia received tacrolimus for 12 months.",
+            &["Clinical Trial"],
+            &["Child"],
+        ),
+        record(
+            7,
+            "Tacrolimus in polymyositis: a case",
+            "We report a 52-year-old woman with polymyositis who improved on oral tacrolimus.",
+            &["Case Reports"],
+            &[],
+        ),
+        record(8, "Tacrolimus in juvenile dermatomyositis", "", &[], &[]),
+        record(
+            9,
+            "Tacrolimus for dermatomyositis",
+            "We report a patient with dermatomyositis treated with tacrolimus capsules.",
+            &["Case Reports"],
+            &[],
+        ),
+    ];
+    let shown: Vec<String> = cases
+        .iter()
+        .map(|r| format!("{} {}", r.pmid, screen(r)))
+        .collect();
+    insta::assert_snapshot!(shown.join("\n"));
+}
+
+#[test]
+fn retracted_is_flagged() {
+    let mut r = record(
+        10,
+        "Oral tacrolimus in juvenile dermatomyositis",
+        "We report a 9-year-old girl with JDM who received oral tacrolimus.",
+        &["Case Reports"],
+        &[],
+    );
+    r.comments_corrections.push(CommentCorrection {
+        ref_type: "RetractionIn".into(),
+        ref_source: Some("J Synth Med. 2020;1:1".into()),
+        pmid: None,
+    });
+    r.retracted = true;
+    assert_eq!(
+        screen(&r),
+        "exclude retracted: Retraction in: J Synth Med. 2020;1:1"
+    );
+}
+
+#[test]
+fn case_report_with_literature_review_is_primary() {
+    let r = record(
+        11,
+        "Tacrolimus in a boy with refractory juvenile dermatomyositis and review of the literature",
+        "We describe an 8-year-old boy with JDM refractory to steroids and IVIG who responded to oral tacrolimus.",
+        &["Case Reports", "Review"],
+        &["Child", "Male"],
+    );
+    assert!(screen(&r).starts_with("include"), "{}", screen(&r));
+}
+
+#[test]
+fn full_text_without_a_record() {
+    let mut b = DocumentBuilder::new(
+        "12345678-page",
+        Some(Pmid::new(12_345_678).unwrap()),
+        Source::LocalFullText,
+    );
+    b.push_heading(&["Patients".into()]);
+    b.push_paragraph("Two children with juvenile dermatomyositis were started on oral tacrolimus. Patient 1: 10 year old girl.");
+    let doc = b.finish();
+    let d = Screener::new(&review()).screen(None, std::slice::from_ref(&doc));
+    assert_eq!(d.decision, Decision::Include);
+    assert_eq!(d.pmid.get(), 12_345_678);
+    let e = d.evidence.unwrap();
+    assert_eq!(&doc.text[e.start..e.end], e.quote);
+}
+
+#[test]
+fn a_human_decision_wins() {
+    let r = record(13, "Tacrolimus in juvenile dermatomyositis", "", &[], &[]);
+    let machine = Screener::new(&review()).screen(Some(&r), &[]);
+    assert_eq!(machine.decision, Decision::Unclear);
+    let human = HumanDecisions::from_csv_str(
+        "pmid,decision,reason\n13,include,full text read: 2 patients on oral tacrolimus\n",
+        "decisions.csv",
+    )
+    .unwrap();
+    let d = human.apply(machine);
+    assert_eq!(d.decision, Decision::Include);
+    assert!(d.human);
+    assert_eq!(
+        d.reason_with_quote(),
+        "full text read: 2 patients on oral tacrolimus"
+    );
+}
