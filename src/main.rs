@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd;
+mod pipeline;
 
 /// Keeps a literature review alive: PubMed records in, screened cases with evidence and the
 /// review's Table 1 out.

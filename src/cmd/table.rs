@@ -1,16 +1,50 @@
-//! `casebook table` (being built; see its issue).
+//! `casebook table PIPELINE [--offline] [--store PATH] [--out DIR]`: rebuild every output of
+//! a review from the store, or from its committed snapshot when the store is empty or absent.
+//! Never touches the network.
+
+use casebook_store::{Store, now_unix, utc_date};
+
+use crate::pipeline::{Review, ReviewArgs, build, snapshot};
 
 /// Arguments of `casebook table`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Inputs.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    rest: Vec<String>,
+    #[command(flatten)]
+    review: ReviewArgs,
+    /// Accepted for clarity: `table` never uses the network.
+    #[arg(long)]
+    offline: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    anyhow::bail!(
-        "`casebook table` is not built yet (got {} arguments)",
-        args.rest.len()
-    )
+    let _ = args.offline;
+    let review = Review::load(&args.review.pipeline)?;
+    let store_path = review.store_path(&args.review);
+    let out = review.out_dir(&args.review);
+    let store = match Store::open_existing(&store_path)? {
+        Some(s) if s.record_count()? > 0 => Some(s),
+        _ => None,
+    };
+    let (from, changed) = match store {
+        Some(store) => {
+            let p = build::rebuild_from_store(&review, &store, &out, &utc_date(now_unix()))?;
+            (format!("store {}", store_path.display()), p.changed)
+        }
+        None => {
+            let dir = review.snapshot_dir();
+            let snap = snapshot::read(&dir)?;
+            let changed = build::rebuild_from_snapshot(&review, &snap, &out)?;
+            (format!("snapshot {}", dir.display()), changed)
+        }
+    };
+    if changed.is_empty() {
+        println!("{} (from {from}): no output changed", out.display());
+    } else {
+        println!(
+            "{} (from {from}): {} files updated",
+            out.display(),
+            changed.len()
+        );
+    }
+    Ok(())
 }

@@ -1,16 +1,51 @@
-//! `casebook update` (being built; see its issue).
+//! `casebook update PIPELINE [--store PATH] [--out DIR] [--full]`: fetch what is new since the
+//! last update, then rebuild every output of the review (see `pipeline::update`).
+
+use crate::pipeline::{Review, ReviewArgs, update};
 
 /// Arguments of `casebook update`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Inputs.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    rest: Vec<String>,
+    #[command(flatten)]
+    review: ReviewArgs,
+    /// Search the whole date range again and re-fetch every record (picks up revisions).
+    #[arg(long)]
+    full: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    anyhow::bail!(
-        "`casebook update` is not built yet (got {} arguments)",
-        args.rest.len()
-    )
+    let review = Review::load(&args.review.pipeline)?;
+    let store = review.store_path(&args.review);
+    let out = review.out_dir(&args.review);
+    let r = update::run(&review, &store, &out, args.full)?;
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    if !r.missing.is_empty() {
+        let list: Vec<String> = r.missing.iter().map(ToString::to_string).collect();
+        eprintln!(
+            "warning: EFetch never returned {} PMIDs ({}); the next update asks again",
+            r.missing.len(),
+            list.join(", ")
+        );
+    }
+    let window = match (&r.query.mindate, &r.query.maxdate) {
+        (None, None) => "all dates".to_owned(),
+        (lo, hi) => format!(
+            "{} to {} ({})",
+            lo.as_deref().unwrap_or("start"),
+            hi.as_deref().unwrap_or("today"),
+            r.query.datetype.as_str()
+        ),
+    };
+    println!(
+        "run {}: search {window}: {} found, {} new records fetched, {} PMC full texts, {} requests",
+        r.run, r.found, r.fetched, r.pmc, r.requests
+    );
+    if r.changed.is_empty() {
+        println!("{}: no output changed", r.out.display());
+    } else {
+        println!("{}: {} files updated", r.out.display(), r.changed.len());
+    }
+    Ok(())
 }

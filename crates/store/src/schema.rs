@@ -18,6 +18,7 @@ CREATE TABLE runs (
     outcome    TEXT    NOT NULL,          -- running | ok | failed
     requests   INTEGER,                   -- HTTP requests made
     baseline   INTEGER,                   -- run whose state changes.md is relative to
+    state_date TEXT,                      -- YYYY/MM/DD the review first reached this run's state
     message    TEXT
 );
 CREATE TABLE records (

@@ -61,6 +61,9 @@ pub struct Run {
     pub requests: Option<u64>,
     /// The run whose state this run's `changes.md` is relative to.
     pub baseline: Option<i64>,
+    /// The date (`YYYY/MM/DD`) the review first reached this run's state (its table and
+    /// records); a run that changed nothing keeps the date of the run before.
+    pub state_date: Option<String>,
     pub message: Option<String>,
 }
 
@@ -71,6 +74,7 @@ pub struct RunEnd {
     pub watermark: Option<String>,
     pub requests: Option<u64>,
     pub baseline: Option<i64>,
+    pub state_date: Option<String>,
     pub message: Option<String>,
 }
 
@@ -271,7 +275,7 @@ impl Store {
         let n = self
             .conn
             .execute(
-                "UPDATE runs SET finished = ?2, outcome = ?3, count = ?4, watermark = ?5, requests = ?6, baseline = ?7, message = ?8 WHERE id = ?1",
+                "UPDATE runs SET finished = ?2, outcome = ?3, count = ?4, watermark = ?5, requests = ?6, baseline = ?7, message = ?8, state_date = ?9 WHERE id = ?1",
                 params![
                     id,
                     now_unix(),
@@ -280,7 +284,8 @@ impl Store {
                     end.watermark,
                     end.requests.map(|c| i64::try_from(c).unwrap_or(i64::MAX)),
                     end.baseline,
-                    end.message
+                    end.message,
+                    end.state_date
                 ],
             )
             .map_err(self.sql(format!("finish run {id}")))?;
@@ -584,7 +589,7 @@ impl Store {
     }
 }
 
-const RUN_COLUMNS: &str = "SELECT id, started, finished, query, mindate, maxdate, count, watermark, outcome, requests, baseline, message FROM runs";
+const RUN_COLUMNS: &str = "SELECT id, started, finished, query, mindate, maxdate, count, watermark, outcome, requests, baseline, message, state_date FROM runs";
 
 fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Run> {
     Ok(Run {
@@ -600,6 +605,7 @@ fn run_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Run> {
         requests: r.get::<_, Option<i64>>(9)?.map(|c| c as u64),
         baseline: r.get(10)?,
         message: r.get(11)?,
+        state_date: r.get(12)?,
     })
 }
 

@@ -1,0 +1,263 @@
+//! `casebook update`: search PubMed since the last watermark, fetch only the PMIDs the store
+//! lacks (each verified batch committed in one transaction, so a killed update resumes where
+//! it stopped), fetch PMC full text for new records that have one, then rebuild the outputs.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use casebook_fetcher::{Client, Config, DateType, FetchedRecord, Query};
+use casebook_store::{
+    FullText, RecordSource, RunEnd, RunOutcome, Store, StoredRecord, now_unix, utc_date,
+};
+use casebook_types::Pmid;
+
+use super::{Review, build};
+
+/// What an update did.
+#[derive(Debug)]
+pub struct UpdateReport {
+    pub run: i64,
+    /// The search as sent.
+    pub query: Query,
+    /// ESearch `Count` (of the incremental window).
+    pub count: u64,
+    /// PMIDs the search returned.
+    pub found: usize,
+    /// Records fetched and stored by this run.
+    pub fetched: usize,
+    /// PMIDs EFetch never returned (they are fetched again next time).
+    pub missing: Vec<Pmid>,
+    /// HTTP requests made.
+    pub requests: u64,
+    /// PMC full texts fetched.
+    pub pmc: usize,
+    /// Warnings to show (ESearch warnings, PMC failures).
+    pub warnings: Vec<String>,
+    /// Output files replaced.
+    pub changed: Vec<PathBuf>,
+    pub out: PathBuf,
+}
+
+/// Runs an update of `review` with the store at `store_path`, writing outputs to `out`.
+/// `full` searches the whole date range and fetches every record again (revisions).
+pub fn run(
+    review: &Review,
+    store_path: &Path,
+    out: &Path,
+    full: bool,
+) -> anyhow::Result<UpdateReport> {
+    let spec = &review.def.search;
+    if spec.query.trim().is_empty() {
+        anyhow::bail!(
+            "{}: key `search.query` is empty: an update needs a PubMed query",
+            review.path.display()
+        );
+    }
+    let mut store = Store::open(store_path)?;
+    let last = store.last_ok_run()?;
+    let query = match last.as_ref().and_then(|r| r.watermark.clone()) {
+        Some(wm) if !full => Query::since(spec.query.clone(), &wm, spec.overlap_days.unwrap_or(3))
+            .with_context(|| format!("store {}: bad watermark {wm:?}", store_path.display()))?,
+        _ => Query {
+            term: spec.query.clone(),
+            mindate: spec.mindate.clone(),
+            maxdate: spec.maxdate.clone(),
+            datetype: DateType::Pdat,
+        },
+    };
+    let run = store.begin_run(
+        &query.term,
+        query.mindate.as_deref(),
+        query.maxdate.as_deref(),
+    )?;
+    let today = utc_date(now_unix());
+    let mut report = UpdateReport {
+        run,
+        query,
+        count: 0,
+        found: 0,
+        fetched: 0,
+        missing: Vec::new(),
+        requests: 0,
+        pmc: 0,
+        warnings: Vec::new(),
+        changed: Vec::new(),
+        out: out.to_owned(),
+    };
+    match fetch_and_build(
+        review,
+        &mut store,
+        out,
+        full,
+        last.as_ref().map(|r| r.id),
+        &today,
+        &mut report,
+    ) {
+        Ok(published) => {
+            store.put_results(
+                run,
+                &published.analysis.decisions,
+                &published.analysis.cases,
+                &published.cells,
+            )?;
+            let watermark = if report.missing.is_empty() {
+                Some(today)
+            } else {
+                // Searched again from the old watermark next time, so the missing PMIDs are
+                // asked for again.
+                last.as_ref().and_then(|r| r.watermark.clone())
+            };
+            store.finish_run(
+                run,
+                RunOutcome::Ok,
+                &RunEnd {
+                    count: Some(report.count),
+                    watermark,
+                    requests: Some(report.requests),
+                    baseline: published.baseline,
+                    state_date: Some(published.state_date),
+                    message: (!report.missing.is_empty())
+                        .then(|| format!("{} PMIDs missing from EFetch", report.missing.len())),
+                },
+            )?;
+            report.changed = published.changed;
+            Ok(report)
+        }
+        Err(e) => {
+            // Best effort: the run is marked failed; the batches already committed stay.
+            let _ = store.finish_run(
+                run,
+                RunOutcome::Failed,
+                &RunEnd {
+                    requests: Some(report.requests),
+                    message: Some(format!("{e:#}")),
+                    ..RunEnd::default()
+                },
+            );
+            Err(e)
+        }
+    }
+}
+
+fn fetch_and_build(
+    review: &Review,
+    store: &mut Store,
+    out: &Path,
+    full: bool,
+    last_ok: Option<i64>,
+    today: &str,
+    report: &mut UpdateReport,
+) -> anyhow::Result<build::Published> {
+    let mut config = Config::from_env();
+    if let Some(b) = review.def.search.batch_size {
+        config.batch_size = b;
+    }
+    config.progress = true;
+    let client = Client::new(config).context("cannot set up the E-utilities client")?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let run = report.run;
+    rt.block_on(async {
+        let search = client.search(&report.query).await?;
+        report.requests += u64::from(search.requests);
+        report.count = search.count;
+        report.found = search.ids.len();
+        report.warnings.extend(search.warnings.iter().cloned());
+        let known = store.pmids()?;
+        let wanted: Vec<Pmid> = search
+            .ids
+            .iter()
+            .copied()
+            .filter(|p| full || !known.contains(p))
+            .collect();
+        if !wanted.is_empty() {
+            let fetch = client
+                .fetch_records(&wanted, |batch: Vec<FetchedRecord>| {
+                    let now = now_unix();
+                    let rows: Vec<StoredRecord> = batch
+                        .into_iter()
+                        .map(|r| StoredRecord {
+                            pmid: r.pmid,
+                            version: r.version,
+                            xml: r.xml,
+                            fetched_at: now,
+                            source: RecordSource::Pubmed,
+                            first_run: None,
+                        })
+                        .collect();
+                    let n = rows.len();
+                    store
+                        .put_records(Some(run), &rows)
+                        .map_err(casebook_fetcher::Error::sink)?;
+                    report.fetched += n;
+                    Ok(())
+                })
+                .await;
+            match fetch {
+                Ok(f) => {
+                    report.requests += u64::from(f.requests);
+                    report.missing = f.missing;
+                }
+                Err(e) => {
+                    return Err(anyhow::Error::new(e).context(format!(
+                        "fetch stopped after {} records (they are stored; the next update resumes)",
+                        report.fetched
+                    )));
+                }
+            }
+        }
+        fetch_pmc(&client, store, last_ok, report).await?;
+        anyhow::Ok(())
+    })?;
+    build::rebuild_from_store(review, store, out, today)
+}
+
+/// PMC JATS for records stored since the last successful run that name a PMC id and have no
+/// stored full text. A failure is a warning: the abstract is still there.
+async fn fetch_pmc(
+    client: &Client,
+    store: &Store,
+    last_ok: Option<i64>,
+    report: &mut UpdateReport,
+) -> anyhow::Result<()> {
+    let new = store.pmids_first_stored_after(last_ok)?;
+    if new.is_empty() {
+        return Ok(());
+    }
+    let have: std::collections::BTreeSet<Pmid> =
+        store.fulltexts()?.into_iter().map(|f| f.pmid).collect();
+    let mut xml = String::from("<PubmedArticleSet>\n");
+    for r in store.records()? {
+        if new.contains(&r.pmid) && !have.contains(&r.pmid) {
+            xml.push_str(&r.xml);
+            xml.push('\n');
+        }
+    }
+    xml.push_str("</PubmedArticleSet>\n");
+    let records = casebook_parser::parse_pubmed_bytes(xml.as_bytes(), "new records")
+        .context("cannot parse the records just fetched")?;
+    for r in records {
+        let Some(pmcid) = r.ids.pmcid.clone() else {
+            continue;
+        };
+        report.requests += 1;
+        match client.fetch_pmc(&pmcid).await {
+            Ok(content) => {
+                store.put_fulltext(&FullText {
+                    pmid: r.pmid,
+                    kind: "jats".into(),
+                    content,
+                    source: "pmc".into(),
+                    fetched_at: now_unix(),
+                })?;
+                report.pmc += 1;
+            }
+            Err(e) => report
+                .warnings
+                .push(format!("PMC full text {pmcid} of PMID {}: {e}", r.pmid)),
+        }
+    }
+    Ok(())
+}
