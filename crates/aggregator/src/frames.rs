@@ -164,6 +164,10 @@ fn cases_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Error>
     c.text("case", rows.iter().map(|(k, _)| k.id.to_string()).collect());
     c.text(
         "study",
+        rows.iter().map(|(k, _)| k.study.label.clone()).collect(),
+    );
+    c.text(
+        "study_key",
         rows.iter().map(|(k, _)| k.study.key.clone()).collect(),
     );
     c.u32(
@@ -171,10 +175,6 @@ fn cases_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Error>
         rows.iter()
             .map(|(k, _)| k.study.pmid.map(casebook_types::Pmid::get))
             .collect(),
-    );
-    c.text(
-        "study_label",
-        rows.iter().map(|(k, _)| k.study.label.clone()).collect(),
     );
     c.str("label", rows.iter().map(|(k, _)| k.label.clone()).collect());
     c.bool("included", rows.iter().map(|(_, i)| Some(*i)).collect());
@@ -201,55 +201,46 @@ fn cases_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Error>
     c.finish(rows.len(), "cases frame")
 }
 
-/// The first columns of `studies`, as `casebook extract --level study` prints them.
-pub(crate) fn study_columns(intervention: &str) -> Vec<(String, Option<Field>)> {
-    let mut cols = vec![
-        ("study".to_owned(), None),
-        ("pmid".to_owned(), None),
-        ("year".to_owned(), None),
-    ];
-    for f in [
-        Field::NPatients,
-        Field::AgeYears,
-        Field::Male,
-        Field::Female,
-        Field::PriorTreatments,
-        Field::Dose,
-        Field::FollowUpMonths,
-        Field::SkinOutcome,
-        Field::MuscleOutcome,
-        Field::SteroidSparing,
-        Field::AdverseEvents,
-    ] {
-        cols.push((f.column_name(intervention), Some(f)));
-    }
-    cols
-}
+/// The fields of `studies` after `study,pmid,year`, in the order of
+/// `casebook extract --level study`.
+pub(crate) const STUDY_FIELDS: [Field; 11] = [
+    Field::NPatients,
+    Field::AgeYears,
+    Field::Male,
+    Field::Female,
+    Field::PriorTreatments,
+    Field::Dose,
+    Field::FollowUpMonths,
+    Field::SkinOutcome,
+    Field::MuscleOutcome,
+    Field::SteroidSparing,
+    Field::AdverseEvents,
+];
 
 fn studies_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Error> {
     let intervention = &inputs.review.intervention.name;
     let rows: Vec<_> = model.included().collect();
     let mut c = Cols::default();
-    for (name, field) in study_columns(intervention) {
-        match (name.as_str(), field) {
-            ("study", _) => c.text(
-                "study",
-                rows.iter().map(|s| s.study.study.key.clone()).collect(),
-            ),
-            ("pmid", _) => c.u32(
-                "pmid",
-                rows.iter()
-                    .map(|s| s.study.study.pmid.map(casebook_types::Pmid::get))
-                    .collect(),
-            ),
-            ("year", _) => c.i32("year", rows.iter().map(|s| s.study.study.year).collect()),
-            (_, Some(f)) => c.text(&name, rows.iter().map(|s| s.study.cell(f)).collect()),
-            (_, None) => unreachable!("study columns are fixed"),
-        }
+    c.text(
+        "study",
+        rows.iter().map(|s| s.study.study.label.clone()).collect(),
+    );
+    c.u32(
+        "pmid",
+        rows.iter()
+            .map(|s| s.study.study.pmid.map(casebook_types::Pmid::get))
+            .collect(),
+    );
+    c.i32("year", rows.iter().map(|s| s.study.study.year).collect());
+    for f in STUDY_FIELDS {
+        c.text(
+            &f.column_name(intervention),
+            rows.iter().map(|s| s.study.cell(f)).collect(),
+        );
     }
     c.text(
-        "label",
-        rows.iter().map(|s| s.study.study.label.clone()).collect(),
+        "key",
+        rows.iter().map(|s| s.study.study.key.clone()).collect(),
     );
     c.u32(
         "n_cases",
@@ -276,8 +267,7 @@ fn studies_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Erro
         "origins",
         rows.iter()
             .map(|s| {
-                s.study
-                    .origins
+                s.origins
                     .iter()
                     .filter(|(_, o)| **o != Origin::Extracted)
                     .map(|(f, o)| format!("{}={}", f.column_name(intervention), o.as_str()))
@@ -314,7 +304,7 @@ struct EvRow {
 
 fn evidence_rows(case: &Case, field: Field, e: &Extracted, intervention: &str) -> Vec<EvRow> {
     let base = |value: String, origin: Origin, rule: String, note: Option<String>| EvRow {
-        study: case.study.key.clone(),
+        study: case.study.label.clone(),
         pmid: case.study.pmid.map(casebook_types::Pmid::get),
         case: case.id.to_string(),
         field: field.column_name(intervention),

@@ -48,6 +48,9 @@ pub(crate) struct StudyEntry<'a> {
     /// The study's cases in case order (`PMID-1`, `PMID-2`, ...).
     pub cases: Vec<&'a Case>,
     pub included: bool,
+    /// Origin of each rolled-up field: the strongest among the case values feeding it
+    /// (a case's `sex` feeds `male` and `female`).
+    pub origins: BTreeMap<Field, Origin>,
 }
 
 impl StudyEntry<'_> {
@@ -90,12 +93,12 @@ impl StudyEntry<'_> {
                 );
             }
             ColumnKind::Field(f) => {
-                return self.study.origins.get(&f).copied();
+                return self.origins.get(&f).copied();
             }
         };
         fields
             .iter()
-            .filter_map(|f| self.study.origins.get(f))
+            .filter_map(|f| self.origins.get(f))
             .max()
             .copied()
     }
@@ -195,10 +198,13 @@ impl<'a> Model<'a> {
                 pmids_with_cases.insert(p);
             }
             let owned: Vec<Case> = cases.iter().map(|c| (*c).clone()).collect();
+            let study = Study::roll_up(study_ref, &owned);
+            let origins = field_origins(&study, &cases);
             studies.push(StudyEntry {
-                study: Study::roll_up(study_ref, &owned),
+                study,
                 cases,
                 included,
+                origins,
             });
         }
         // Included records without any case yet still get their (empty) row.
@@ -220,6 +226,7 @@ impl<'a> Model<'a> {
                 study: Study::roll_up(study_ref, &[]),
                 cases: Vec::new(),
                 included: true,
+                origins: BTreeMap::new(),
             });
         }
         studies.sort_by(|a, b| table_order(&a.study.study, &b.study.study));
@@ -233,6 +240,27 @@ impl<'a> Model<'a> {
     pub fn included(&self) -> impl Iterator<Item = &StudyEntry<'a>> {
         self.studies.iter().filter(|s| s.included)
     }
+}
+
+fn field_origins(study: &Study, cases: &[&Case]) -> BTreeMap<Field, Origin> {
+    let mut origins: BTreeMap<Field, Origin> = BTreeMap::new();
+    for c in cases {
+        for (f, e) in &c.values {
+            let fed: &[Field] = if *f == Field::Sex {
+                &[Field::Sex, Field::Male, Field::Female]
+            } else {
+                std::slice::from_ref(f)
+            };
+            for g in fed {
+                let o = origins.entry(*g).or_default();
+                *o = (*o).max(e.origin);
+            }
+        }
+    }
+    origins.retain(|f, _| {
+        study.values.contains_key(f) || (*f == Field::AgeYears && !study.ages.is_empty())
+    });
+    origins
 }
 
 /// The study a record stands for when it has no case: key = PMID, label = `Author year`.

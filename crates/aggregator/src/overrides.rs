@@ -532,3 +532,46 @@ pub(crate) fn override_reason(rule: &str) -> String {
         |p| p.2,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn override_rule_round_trips() {
+        let prev = ("say \"x\"; y".to_owned(), "skin".to_owned());
+        let rule = override_rule("because: the table", Some(&prev));
+        assert_eq!(
+            parse_override_rule(&rule),
+            Some((
+                prev.0.clone(),
+                prev.1.clone(),
+                "because: the table".to_owned()
+            ))
+        );
+        assert_eq!(override_reason(&rule), "because: the table");
+        let rule = override_rule("no previous", None);
+        assert_eq!(parse_override_rule(&rule), None);
+        assert_eq!(override_reason(&rule), "no previous");
+    }
+
+    #[test]
+    fn case_selectors_parse() {
+        let o = Overrides::from_toml_str(
+            "[[override]]\nstudy = \"rao-2020\"\ncase = 2\nfield = \"tacrolimus_dose\"\n\
+             value = \"0.1 mg/kg/day\"\nreason = \"r\"\n\n[[override]]\ncase = \"rao-2020-1\"\n\
+             field = \"n_patients\"\nvalue = 3\nreason = \"r\"\n",
+            Path::new("o.toml"),
+        )
+        .unwrap();
+        assert_eq!(o.entries[0].case, CaseSelector::Number(2));
+        assert_eq!(o.entries[0].field, Field::Dose);
+        assert_eq!(o.entries[0].line, 1);
+        assert_eq!(
+            o.entries[1].case,
+            CaseSelector::Id(CaseId::new("rao-2020", 1))
+        );
+        assert_eq!(o.entries[1].value, Value::Count(3));
+        assert_eq!(o.entries[1].line, 8);
+    }
+}

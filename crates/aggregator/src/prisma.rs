@@ -483,3 +483,37 @@ fn clean_reason(r: &str) -> String {
         r
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_cannot_break_the_template() {
+        assert_eq!(clean_reason("a, b; c"), "a b c");
+        assert_eq!(clean_reason(" "), "unspecified");
+        let p = Prisma {
+            reports_excluded: vec![("adult_only".into(), 2), ("other_disease".into(), 1)],
+            ..Prisma::default()
+        };
+        assert_eq!(p.excluded_text(), "adult_only, 2; other_disease, 1");
+        assert_eq!(Prisma::default().excluded_text(), "0");
+    }
+
+    #[test]
+    fn update_counts_new_studies() {
+        let p = Prisma {
+            previous_studies: Some(3),
+            new_studies: 2,
+            total_studies: 5,
+            ..Prisma::default()
+        };
+        let rows = p.csv_rows();
+        let get = |k: &str| rows.iter().find(|r| r[0] == k).unwrap()[7].clone();
+        assert_eq!(get("previous_studies"), "3");
+        assert_eq!(get("new_studies"), "2");
+        assert_eq!(get("total_studies"), "5");
+        assert!(rows.iter().all(|r| r.len() == 8));
+        assert!(p.summary_lines()[0].0.contains("previous"));
+    }
+}

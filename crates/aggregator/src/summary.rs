@@ -111,7 +111,7 @@ pub(crate) fn summary_markdown(
     }
     let human = model.decisions.values().filter(|d| d.human).count();
     if human > 0 {
-        let _ = writeln!(s, "\n{human} decisions made by a reviewer.");
+        let _ = writeln!(s, "\nDecisions made by a reviewer: {human}.");
     }
     s.push('\n');
 
@@ -138,7 +138,7 @@ pub(crate) fn summary_markdown(
                 s,
                 "- `{}` `{}` ({}): {} \u{2014} {}",
                 o.case,
-                o.field,
+                o.field.column_name(&review.intervention.name),
                 md_escape(&o.location),
                 md_escape(&o.reason),
                 if o.applied {

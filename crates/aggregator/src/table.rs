@@ -320,3 +320,20 @@ pub fn table1(inputs: &ReviewInputs) -> Result<DataFrame, Error> {
     let model = Model::build(inputs)?;
     Table1::build(inputs, &model)?.to_frame()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_cells_are_escaped() {
+        assert_eq!(md_escape("a|b"), "a\\|b");
+        assert_eq!(md_escape("<b>x</b> & y"), "&lt;b&gt;x&lt;/b&gt; &amp; y");
+        assert_eq!(
+            md_escape("line 1\nline 2\r\nline 3"),
+            "line 1<br>line 2<br>line 3"
+        );
+        assert_eq!(md_escape("a\\|b"), "a\\\\\\|b");
+        assert_eq!(md_escape("plain 7-9"), "plain 7-9");
+    }
+}

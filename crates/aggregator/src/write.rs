@@ -212,3 +212,38 @@ pub fn write_outputs(inputs: &ReviewInputs, dir: &Path) -> Result<Vec<PathBuf>, 
     }
     Ok(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn risky_cells_get_a_quote_mark() {
+        for (cell, want) in [
+            ("=1+2", "'=1+2"),
+            ("+cmd", "'+cmd"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-3", "-3"),
+            ("-0.5", "-0.5"),
+            ("7-9", "7-9"),
+            ("a=b", "a=b"),
+            ("", ""),
+            ("-", "'-"),
+        ] {
+            assert_eq!(neutralise_cell(cell), want, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn csv_quotes_per_rfc_4180() {
+        let rows = vec![
+            vec!["a".to_owned(), "b,c".to_owned()],
+            vec!["say \"hi\"".to_owned(), "two\nlines".to_owned()],
+        ];
+        let out = String::from_utf8(csv_bytes(&rows, "t").unwrap()).unwrap();
+        assert_eq!(out, "a,\"b,c\"\n\"say \"\"hi\"\"\",\"two\nlines\"\n");
+    }
+}

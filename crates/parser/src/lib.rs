@@ -9,8 +9,10 @@
 //! Every error names the file, the byte offset and (when known) the PMID.
 
 mod error;
+mod fulltext;
 mod html;
 mod jats;
 mod pubmed;
 
 pub use crate::error::Error;
+pub use crate::{fulltext::read_document, html::parse_html, jats::parse_jats};
