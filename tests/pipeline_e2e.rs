@@ -1,0 +1,728 @@
+//! End to end through the real binary: `update`, `table`, `snapshot` against a fake
+//! E-utilities server on 127.0.0.1 that serves the corpus's real records (split from
+//! `tests/corpus/records.xml`), with the store and outputs in temp dirs.
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    path::{Path, PathBuf},
+    process::{Command, Output, Stdio},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant, SystemTime},
+};
+
+use axum::{
+    Router,
+    extract::{Form, Query},
+    routing::get,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_casebook");
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+// ---------------------------------------------------------------- fake E-utilities server
+
+#[derive(Debug, Clone)]
+struct Logged {
+    util: String,
+    ids: Vec<u32>,
+}
+
+#[derive(Default)]
+struct Fake {
+    /// PMIDs ESearch returns.
+    ids: Vec<u32>,
+    /// PMID → `<PubmedArticle>` XML.
+    articles: BTreeMap<u32, String>,
+    log: Vec<Logged>,
+    /// EFetch requests served normally before the server starts failing (HTTP 500).
+    efetch_ok_budget: Option<usize>,
+    /// EFetch requests served normally before the server stalls (never answers).
+    efetch_stall_after: Option<usize>,
+}
+
+type Shared = Arc<Mutex<Fake>>;
+
+fn corpus_articles() -> BTreeMap<u32, String> {
+    let xml = std::fs::read_to_string(Path::new(ROOT).join("tests/corpus/records.xml")).unwrap();
+    let mut out = BTreeMap::new();
+    let mut rest = xml.as_str();
+    while let Some(start) = rest.find("<PubmedArticle>") {
+        let end =
+            rest[start..].find("</PubmedArticle>").unwrap() + start + "</PubmedArticle>".len();
+        let art = &rest[start..end];
+        let p = art.find("<PMID").unwrap();
+        let gt = art[p..].find('>').unwrap() + p + 1;
+        let close = art[gt..].find("</PMID>").unwrap() + gt;
+        out.insert(art[gt..close].trim().parse().unwrap(), art.to_owned());
+        rest = &rest[end..];
+    }
+    assert_eq!(out.len(), 14, "the corpus has 14 records");
+    out
+}
+
+async fn reply(
+    state: Shared,
+    util: &str,
+    p: HashMap<String, String>,
+) -> (axum::http::StatusCode, String) {
+    let ids: Vec<u32> = p
+        .get("id")
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_default();
+    let (stall, fail, body) = {
+        let mut s = state.lock().unwrap();
+        s.log.push(Logged {
+            util: util.to_owned(),
+            ids: ids.clone(),
+        });
+        let efetches = s.log.iter().filter(|l| l.util == "efetch").count();
+        if util == "esearch" {
+            let mut b = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<eSearchResult><Count>{n}</Count><RetMax>{n}</RetMax><RetStart>0</RetStart><QueryKey>1</QueryKey><WebEnv>MCID_fake</WebEnv><IdList>\n",
+                n = s.ids.len()
+            );
+            // PubMed order: newest first.
+            for id in s.ids.iter().rev() {
+                b.push_str(&format!("<Id>{id}</Id>\n"));
+            }
+            b.push_str("</IdList><TranslationSet/><QueryTranslation>fake</QueryTranslation></eSearchResult>\n");
+            (false, false, b)
+        } else {
+            let stall = s.efetch_stall_after.is_some_and(|n| efetches > n);
+            let fail = s.efetch_ok_budget.is_some_and(|n| efetches > n);
+            let mut b = String::from("<?xml version=\"1.0\" ?>\n<PubmedArticleSet>\n");
+            for id in &ids {
+                if let Some(a) = s.articles.get(id) {
+                    b.push_str(a);
+                    b.push('\n');
+                }
+            }
+            b.push_str("</PubmedArticleSet>\n");
+            (stall, fail, b)
+        }
+    };
+    if stall {
+        tokio::time::sleep(Duration::from_secs(600)).await;
+    }
+    if fail {
+        return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "oops".into());
+    }
+    (axum::http::StatusCode::OK, body)
+}
+
+/// Starts the fake server on its own thread; returns its base URL.
+fn serve(state: Shared) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let s1 = state.clone();
+            let s2 = state.clone();
+            let s3 = state.clone();
+            let s4 = state;
+            let app = Router::new()
+                .route(
+                    "/esearch.fcgi",
+                    get(move |Query(p): Query<HashMap<String, String>>| {
+                        reply(s1.clone(), "esearch", p)
+                    })
+                    .post(move |Form(p): Form<HashMap<String, String>>| {
+                        reply(s2.clone(), "esearch", p)
+                    }),
+                )
+                .route(
+                    "/efetch.fcgi",
+                    get(move |Query(p): Query<HashMap<String, String>>| {
+                        reply(s3.clone(), "efetch", p)
+                    })
+                    .post(move |Form(p): Form<HashMap<String, String>>| {
+                        reply(s4.clone(), "efetch", p)
+                    }),
+                )
+                .with_state(());
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    format!("http://{addr}/")
+}
+
+fn fake(ids: &[u32]) -> (Shared, String) {
+    let state = Arc::new(Mutex::new(Fake {
+        ids: ids.to_vec(),
+        articles: corpus_articles(),
+        ..Fake::default()
+    }));
+    let url = serve(state.clone());
+    (state, url)
+}
+
+// ---------------------------------------------------------------- a review in a temp dir
+
+struct Env {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+impl Env {
+    /// A copy of the tacrolimus-JDM review (definition with `batch_size = 4`, its folder) in a
+    /// temp dir, with an optional `overrides.toml`.
+    fn new(url: &str, overrides: Option<&str>) -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let src =
+            std::fs::read_to_string(Path::new(ROOT).join("pipelines/tacrolimus-jdm.toml")).unwrap();
+        let def = src.replace("batch_size = 500", "batch_size = 4");
+        assert_ne!(def, src, "the shipped definition sets batch_size = 500");
+        let pipelines = dir.path().join("pipelines");
+        std::fs::create_dir_all(pipelines.join("tacrolimus-jdm/fulltext")).unwrap();
+        std::fs::write(pipelines.join("tacrolimus-jdm.toml"), def).unwrap();
+        let folder = Path::new(ROOT).join("pipelines/tacrolimus-jdm");
+        std::fs::copy(
+            folder.join("cases.toml"),
+            pipelines.join("tacrolimus-jdm/cases.toml"),
+        )
+        .unwrap();
+        std::fs::copy(
+            folder.join("fulltext/18716733.html"),
+            pipelines.join("tacrolimus-jdm/fulltext/18716733.html"),
+        )
+        .unwrap();
+        std::fs::create_dir_all(pipelines.join("tacrolimus-jdm/snapshot")).unwrap();
+        for f in ["search.toml", "records.xml"] {
+            std::fs::copy(
+                folder.join("snapshot").join(f),
+                pipelines.join("tacrolimus-jdm/snapshot").join(f),
+            )
+            .unwrap();
+        }
+        if let Some(o) = overrides {
+            std::fs::write(pipelines.join("tacrolimus-jdm/overrides.toml"), o).unwrap();
+        }
+        Env {
+            dir,
+            url: url.to_owned(),
+        }
+    }
+
+    fn pipeline(&self) -> PathBuf {
+        self.dir.path().join("pipelines/tacrolimus-jdm.toml")
+    }
+    fn store(&self) -> PathBuf {
+        self.dir.path().join("state/review.sqlite")
+    }
+    fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args)
+            .current_dir(self.dir.path())
+            .env("CASEBOOK_EUTILS_URL", &self.url)
+            .env("CASEBOOK_EUTILS_MAX_ATTEMPTS", "1")
+            .env("CASEBOOK_EUTILS_RETRY_BASE_MS", "1")
+            .env("NCBI_API_KEY", "fake-test-key")
+            .env_remove("NCBI_EMAIL")
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn run(&self, verb: &str, extra: &[&str]) -> Output {
+        let p = self.pipeline();
+        let s = self.store();
+        let o = self.out();
+        let mut args = vec![
+            verb,
+            p.to_str().unwrap(),
+            "--store",
+            s.to_str().unwrap(),
+            "--out",
+            o.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        self.cmd(&args).output().unwrap()
+    }
+
+    fn ok(&self, verb: &str, extra: &[&str]) -> String {
+        let out = self.run(verb, extra);
+        assert!(
+            out.status.success(),
+            "casebook {verb} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.out().join(name)).unwrap()
+    }
+}
+
+/// Every output file's bytes and mtime.
+fn files(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                (
+                    std::fs::read(e.path()).unwrap(),
+                    e.metadata().unwrap().modified().unwrap(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files(dir).into_iter().map(|(k, (b, _))| (k, b)).collect()
+}
+
+fn efetched(state: &Shared) -> Vec<u32> {
+    let mut ids: Vec<u32> = state
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .filter(|l| l.util == "efetch")
+        .flat_map(|l| l.ids.clone())
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+fn requests(state: &Shared) -> Vec<String> {
+    state
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .map(|l| l.util.clone())
+        .collect()
+}
+
+fn table_row<'a>(csv: &'a str, study: &str) -> &'a str {
+    csv.lines()
+        .find(|l| l.starts_with(study))
+        .unwrap_or_else(|| panic!("no row {study} in\n{csv}"))
+}
+
+const NALDA: u32 = 17_169_297;
+const LATE: u32 = 33_555_459;
+const HASSAN: u32 = 18_716_733;
+
+const OVERRIDE: &str = r#"# A reviewer's correction that must survive updates.
+[[override]]
+pmid = 18716733
+field = "muscle_outcome"
+value = "unchanged"
+reason = "'none of the patients showed recovery of muscle strength'"
+"#;
+
+// ---------------------------------------------------------------- tests
+
+#[test]
+fn updates_fetch_everything_then_only_what_is_new_then_nothing() {
+    let all: Vec<u32> = corpus_articles().keys().copied().collect();
+    let first: Vec<u32> = all
+        .iter()
+        .copied()
+        .filter(|p| *p != NALDA && *p != LATE)
+        .collect();
+    let (state, url) = fake(&first);
+    let env = Env::new(&url, Some(OVERRIDE));
+
+    // 1. First update: one search, then ceil(12 / 4) = 3 EFetch batches.
+    env.ok("update", &[]);
+    assert_eq!(requests(&state), ["esearch", "efetch", "efetch", "efetch"]);
+    assert_eq!(efetched(&state), first);
+    let changes = env.read("changes.md");
+    assert!(changes.contains("First update"), "{changes}");
+    assert!(changes.contains(&format!("PMID {HASSAN}")), "{changes}");
+    let t1 = env.read("table1.csv");
+    assert!(
+        table_row(&t1, "Hassan 2008").contains("unchanged"),
+        "override applied:\n{t1}"
+    );
+    assert!(!t1.contains("Nalda 2006"), "{t1}");
+    for f in [
+        "table1.csv",
+        "table1.md",
+        "studies.csv",
+        "cases.csv",
+        "evidence.csv",
+        "records.csv",
+        "summary.md",
+        "prisma.csv",
+        "changes.md",
+    ] {
+        assert!(env.out().join(f).is_file(), "{f} written");
+    }
+
+    // 2. Two new records upstream: only those two are fetched, and changes.md lists them.
+    state.lock().unwrap().ids = all.clone();
+    state.lock().unwrap().log.clear();
+    env.ok("update", &[]);
+    assert_eq!(requests(&state), ["esearch", "efetch"]);
+    assert_eq!(efetched(&state), [NALDA, LATE]);
+    let changes = env.read("changes.md");
+    assert!(
+        changes.contains(&format!("PMID {NALDA}")) && changes.contains(&format!("PMID {LATE}")),
+        "{changes}"
+    );
+    assert!(
+        !changes.contains(&format!("PMID {HASSAN}")),
+        "old records are not new:\n{changes}"
+    );
+    assert!(
+        changes.contains("Newly included studies (1)") && changes.contains("Nalda 2006"),
+        "{changes}"
+    );
+    let t1 = env.read("table1.csv");
+    assert!(table_row(&t1, "Nalda 2006").contains(",6,"), "{t1}");
+    assert!(
+        table_row(&t1, "Hassan 2008").contains("unchanged"),
+        "override survives:\n{t1}"
+    );
+
+    // 3. Nothing new: exactly one request, and no output file is rewritten.
+    let before = files(&env.out());
+    std::thread::sleep(Duration::from_millis(1100));
+    state.lock().unwrap().log.clear();
+    let stdout = env.ok("update", &[]);
+    assert_eq!(requests(&state), ["esearch"], "{stdout}");
+    assert_eq!(files(&env.out()), before, "bytes and mtimes unchanged");
+    assert!(stdout.contains("no output changed"), "{stdout}");
+
+    // 4. `table --offline` from the store rebuilds exactly the update's outputs, without a request.
+    let update_out = bytes(&env.out());
+    let other = env.dir.path().join("table-out");
+    let p = env.pipeline();
+    let s = env.store();
+    let out = env
+        .cmd(&[
+            "table",
+            p.to_str().unwrap(),
+            "--offline",
+            "--store",
+            s.to_str().unwrap(),
+            "--out",
+            other.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(bytes(&other), update_out);
+    assert_eq!(requests(&state), ["esearch"], "table made no request");
+
+    // 5. The snapshot written from the store holds the 14 records, sorted by PMID, and a
+    // fresh table from it (no store) has the same Table 1.
+    let snap = env.dir.path().join("snap");
+    let out = env
+        .cmd(&[
+            "snapshot",
+            p.to_str().unwrap(),
+            "--store",
+            s.to_str().unwrap(),
+            "--dir",
+            snap.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let xml = std::fs::read_to_string(snap.join("records.xml")).unwrap();
+    let pmids: Vec<u32> = xml
+        .match_indices("<PMID Version=\"1\">")
+        .map(|(i, m)| {
+            let rest = &xml[i + m.len()..];
+            rest[..rest.find('<').unwrap()].parse().unwrap()
+        })
+        .collect();
+    assert_eq!(pmids, all, "sorted by PMID, every record once");
+    let search = std::fs::read_to_string(snap.join("search.toml")).unwrap();
+    assert!(search.contains("records = 14"), "{search}");
+}
+
+#[test]
+fn a_killed_update_resumes_without_refetching_verified_batches() {
+    let all: Vec<u32> = corpus_articles().keys().copied().collect();
+    let (state, url) = fake(&all);
+    state.lock().unwrap().efetch_stall_after = Some(1);
+    let env = Env::new(&url, None);
+
+    // The server answers the first batch, then stalls: kill the process while it waits.
+    let p = env.pipeline();
+    let s = env.store();
+    let o = env.out();
+    let mut child = env
+        .cmd(&[
+            "update",
+            p.to_str().unwrap(),
+            "--store",
+            s.to_str().unwrap(),
+            "--out",
+            o.to_str().unwrap(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    while state
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .filter(|l| l.util == "efetch")
+        .count()
+        < 2
+    {
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "the second batch was never asked for"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let first_batch: Vec<u32> = state
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .find(|l| l.util == "efetch")
+        .unwrap()
+        .ids
+        .clone();
+    assert_eq!(first_batch.len(), 4);
+    assert!(
+        !o.join("table1.csv").exists(),
+        "no outputs from a killed run"
+    );
+
+    // Resume: the verified batch is not asked for again; nothing is lost or duplicated.
+    {
+        let mut st = state.lock().unwrap();
+        st.efetch_stall_after = None;
+        st.log.clear();
+    }
+    env.ok("update", &[]);
+    let again = efetched(&state);
+    assert_eq!(again.len(), 10, "{again:?}");
+    assert!(
+        first_batch.iter().all(|p| !again.contains(p)),
+        "{first_batch:?} fetched again: {again:?}"
+    );
+    let records = env.read("records.csv");
+    for p in &all {
+        assert!(records.contains(&p.to_string()), "PMID {p} in records.csv");
+    }
+    assert_eq!(
+        records.lines().count(),
+        15,
+        "14 records + header:\n{records}"
+    );
+}
+
+#[test]
+fn a_failing_server_is_exit_1_and_keeps_outputs_and_batches() {
+    let all: Vec<u32> = corpus_articles().keys().copied().collect();
+    let (state, url) = fake(&all);
+    state.lock().unwrap().efetch_ok_budget = Some(1);
+    let env = Env::new(&url, None);
+    // Previous outputs: a build from the committed snapshot.
+    env.ok("table", &["--offline"]);
+    let before = bytes(&env.out());
+
+    let out = env.run("update", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("efetch") && err.contains("500"), "{err}");
+    assert_eq!(bytes(&env.out()), before, "outputs intact");
+
+    // The verified first batch was committed; the rerun asks only for the rest.
+    let first: Vec<u32> = state
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .find(|l| l.util == "efetch")
+        .unwrap()
+        .ids
+        .clone();
+    {
+        let mut st = state.lock().unwrap();
+        st.efetch_ok_budget = None;
+        st.log.clear();
+    }
+    env.ok("update", &[]);
+    let again = efetched(&state);
+    assert_eq!(again.len(), 10);
+    assert!(first.iter().all(|p| !again.contains(p)));
+}
+
+#[test]
+fn unreachable_network_is_exit_1_and_outputs_stay() {
+    // A port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let env = Env::new(&url, None);
+    std::fs::create_dir_all(env.out()).unwrap();
+    std::fs::write(env.out().join("table1.csv"), "previous\n").unwrap();
+    let out = env.run("update", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("esearch"),
+        "the error names the request: {err}"
+    );
+    assert!(
+        !err.contains("fake-test-key"),
+        "the API key never shows: {err}"
+    );
+    assert_eq!(env.read("table1.csv"), "previous\n");
+}
+
+#[test]
+fn broken_pipeline_file_is_exit_1_with_key_and_line_and_outputs_stay() {
+    let env = Env::new("http://127.0.0.1:9/", None);
+    std::fs::create_dir_all(env.out()).unwrap();
+    std::fs::write(env.out().join("table1.csv"), "previous\n").unwrap();
+    let src = std::fs::read_to_string(env.pipeline()).unwrap();
+    std::fs::write(
+        env.pipeline(),
+        src.replace("[population]\n", "[population]\ncolour = 1\n"),
+    )
+    .unwrap();
+    let line = src.lines().position(|l| l == "[population]").unwrap() + 2;
+    for verb in ["update", "table", "snapshot"] {
+        let out = env.run(verb, &[]);
+        assert_eq!(out.status.code(), Some(1), "{verb}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("colour") && err.contains(&format!("line {line}")),
+            "{verb}: {err}"
+        );
+    }
+    assert_eq!(env.read("table1.csv"), "previous\n");
+
+    // A broken cases.toml names its file, key and line too.
+    std::fs::write(env.pipeline(), &src).unwrap();
+    let cases = env.dir.path().join("pipelines/tacrolimus-jdm/cases.toml");
+    let text = std::fs::read_to_string(&cases).unwrap();
+    std::fs::write(
+        &cases,
+        text.replacen("age_years = 11", "age_years = \"eleven\"", 1),
+    )
+    .unwrap();
+    let out = env.run("table", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cases.toml") && err.contains("age_years") && err.contains("line"),
+        "{err}"
+    );
+    assert_eq!(env.read("table1.csv"), "previous\n");
+}
+
+#[test]
+fn corrupt_store_is_exit_1_naming_the_file() {
+    let env = Env::new("http://127.0.0.1:9/", None);
+    std::fs::create_dir_all(env.store().parent().unwrap()).unwrap();
+    std::fs::write(env.store(), "not a database ".repeat(500)).unwrap();
+    for verb in ["table", "update"] {
+        let out = env.run(verb, &[]);
+        assert_eq!(out.status.code(), Some(1), "{verb}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("review.sqlite") && err.contains("corrupt"),
+            "{verb}: {err}"
+        );
+    }
+}
+
+#[test]
+fn fresh_clone_table_rebuilds_the_seed_table_from_the_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("absent.sqlite");
+    let out_dir = dir.path().join("out");
+    let out = Command::new(BIN)
+        .args([
+            "table",
+            "pipelines/tacrolimus-jdm.toml",
+            "--store",
+            store.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .current_dir(ROOT)
+        .env("CASEBOOK_EUTILS_URL", "http://127.0.0.1:9/")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!store.exists(), "table creates no store");
+    let t1 = std::fs::read_to_string(out_dir.join("table1.csv")).unwrap();
+    let n = |study: &str| -> String {
+        table_row(&t1, study)
+            .split(',')
+            .nth(1)
+            .unwrap()
+            .trim_end_matches(['†', '‡'])
+            .to_owned()
+    };
+    assert_eq!(n("Yamada 2004"), "1", "{t1}");
+    assert_eq!(n("Nalda 2006"), "6", "{t1}");
+    assert_eq!(n("Hassan 2008"), "3", "{t1}");
+    assert_eq!(n("Rao 2020"), "2", "{t1}");
+    let studies: Vec<&str> = t1
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        studies,
+        [
+            "Yamada 2004",
+            "Nalda 2006",
+            "Hassan 2008",
+            "Rao 2020",
+            "Pooled"
+        ],
+        "{t1}"
+    );
+    assert_eq!(n("Pooled"), "12", "{t1}");
+    // Deterministic: a second build writes nothing.
+    let again = Command::new(BIN)
+        .args([
+            "table",
+            "pipelines/tacrolimus-jdm.toml",
+            "--store",
+            store.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .current_dir(ROOT)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("no output changed"));
+}
