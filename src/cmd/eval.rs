@@ -3,7 +3,10 @@
 //! The corpus folder holds `records.xml` (PubMed records), `fulltext/` (full-text files, each
 //! scored on its own under its file stem) and `annotations/screen.csv` + `study.csv`.
 
-use std::path::{Path, PathBuf};
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+};
 
 use anyhow::{Context, Result};
 use casebook_extractor::{Evaluation, Extractor, Screener, StudyRow, study_ref};
@@ -91,6 +94,9 @@ pub fn evaluate(pipeline: &Path, corpus: &Path) -> Result<Evaluation> {
 
 pub fn run(args: Args) -> Result<()> {
     let e = evaluate(&args.pipeline, &args.corpus)?;
-    print!("{e}");
-    Ok(())
+    let mut out = std::io::stdout().lock();
+    match write!(out, "{e}").and_then(|()| out.flush()) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
 }

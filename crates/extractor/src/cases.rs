@@ -25,6 +25,7 @@ use crate::{
     CompiledReview, Sentence, numbers,
     rules::{self, Hit, RuleContext},
     sentences,
+    tables::{self, PatientRow},
 };
 
 /// Whether a case stands for one patient or for a group reported as a whole.
@@ -46,6 +47,8 @@ pub(crate) struct Segment<'d> {
     pub own: Vec<Sentence<'d>>,
     /// For a group: the statement of its size.
     pub count: Option<Hit>,
+    /// Values found before the rules ran (a per-patient table's age and sex cells).
+    pub pre: Vec<Hit>,
 }
 
 /// A document cut into cases.
@@ -191,8 +194,15 @@ pub(crate) fn segment<'d>(review: &CompiledReview, doc: &'d Document) -> Segment
         _ => None,
     };
 
-    if let Some(seg) = by_markers(&kept, total) {
+    let table = tables::patient_rows(doc);
+    if let Some(mut seg) = by_markers(&kept, total) {
+        if let Some(rows) = table {
+            attach_rows(&mut seg, rows);
+        }
         return seg;
+    }
+    if let Some(rows) = table {
+        return by_table(&kept, rows);
     }
     if let Some(n) = total.filter(|n| *n > 1) {
         if let Some(seg) = by_enumeration(&kept, n) {
@@ -205,6 +215,7 @@ pub(crate) fn segment<'d>(review: &CompiledReview, doc: &'d Document) -> Segment
                 kind: CaseKind::Group,
                 own: kept.clone(),
                 count,
+                pre: Vec::new(),
             }],
             shared: Vec::new(),
             kept,
@@ -217,9 +228,66 @@ pub(crate) fn segment<'d>(review: &CompiledReview, doc: &'d Document) -> Segment
             kind: CaseKind::Single,
             own: kept.clone(),
             count: None,
+            pre: Vec::new(),
         }],
         shared: Vec::new(),
         kept,
+    }
+}
+
+/// Adds a per-patient table's rows to the cases with the same numbers.
+fn attach_rows<'d>(seg: &mut Segmentation<'d>, rows: Vec<PatientRow<'d>>) {
+    for row in rows {
+        if let Some(case) = seg.cases.iter_mut().find(|c| c.number == row.number) {
+            for cell in &row.cells {
+                if !case.own.contains(cell) {
+                    case.own.push(*cell);
+                }
+            }
+            case.pre = row.hits;
+            seg.shared.retain(|s| !row.cells.contains(s));
+        }
+    }
+}
+
+/// One case per row of a per-patient table; the text is shared.
+fn by_table<'d>(kept: &[Sentence<'d>], rows: Vec<PatientRow<'d>>) -> Segmentation<'d> {
+    let contiguous = rows
+        .iter()
+        .enumerate()
+        .all(|(i, r)| r.number == i as u32 + 1);
+    let in_rows: Vec<Span> = rows
+        .iter()
+        .flat_map(|r| r.cells.iter().map(|c| c.span))
+        .collect();
+    let cases = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let label = r
+                .cells
+                .first()
+                .map(|c| c.text.trim())
+                .filter(|t| t.chars().any(char::is_alphabetic))
+                .map(str::to_owned);
+            Segment {
+                number: if contiguous { r.number } else { i as u32 + 1 },
+                label,
+                kind: CaseKind::Single,
+                own: r.cells,
+                count: None,
+                pre: r.hits,
+            }
+        })
+        .collect();
+    Segmentation {
+        cases,
+        shared: kept
+            .iter()
+            .filter(|s| !in_rows.contains(&s.span))
+            .copied()
+            .collect(),
+        kept: kept.to_vec(),
     }
 }
 
@@ -315,6 +383,7 @@ fn by_markers<'d>(kept: &[Sentence<'d>], total: Option<u32>) -> Option<Segmentat
                 kind: CaseKind::Single,
                 own: idx.into_iter().map(|j| kept[j]).collect(),
                 count: None,
+                pre: Vec::new(),
             }
         })
         .collect();
@@ -387,6 +456,7 @@ fn by_enumeration<'d>(kept: &[Sentence<'d>], n: u32) -> Option<Segmentation<'d>>
                 kind: CaseKind::Single,
                 own: vec![clause],
                 count: None,
+                pre: Vec::new(),
             });
         }
         let shared = kept

@@ -115,6 +115,9 @@ impl Extractor {
             if let Some(hit) = &seg.count {
                 put(&mut case, pdoc, "n_patients", hit);
             }
+            let pre: Vec<(&'static str, Hit)> =
+                seg.pre.iter().map(|h| ("table", h.clone())).collect();
+            fill(&mut case, &pctx, &pre, seg.kind, Scope::Own);
             let useful: Vec<&'static dyn Rule> = rules
                 .iter()
                 .copied()

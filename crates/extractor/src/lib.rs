@@ -26,6 +26,7 @@ mod negation;
 mod numbers;
 mod rules;
 mod screen;
+mod tables;
 mod text;
 
 pub use crate::{

@@ -293,3 +293,44 @@ fn no_made_up_demographics_from_bounds_and_relatives() {
     assert_eq!(s.cell(Field::Male), "");
     assert_eq!(s.cell(Field::Female), "");
 }
+
+#[test]
+fn per_patient_table() {
+    let mut b = DocumentBuilder::new("syn9", None, Source::PmcFullText);
+    b.push_heading(&["Methods".into()]);
+    b.push_paragraph("Four children with refractory JDM received oral tacrolimus (Table 1).");
+    b.start_table(Some("Table 1"), Some("Characteristics of the patients"));
+    b.start_row();
+    for h in [
+        "Patient",
+        "Age (years)",
+        "Sex",
+        "Age at onset (years)",
+        "Previous treatment",
+    ] {
+        b.push_cell(h);
+    }
+    b.end_row(true);
+    for row in [
+        ["1", "9", "F", "4", "MTX, IVIG"],
+        ["2", "14", "M", "10", "MTX"],
+        ["3", "18 mo", "F", "1", "steroids"],
+        ["4", "7 y 6 mo", "F", "5", "MTX"],
+    ] {
+        b.start_row();
+        for c in row {
+            b.push_cell(c);
+        }
+        b.end_row(false);
+    }
+    b.end_table();
+    let d = b.finish();
+    let (shown, s) = run("syn9", &[d]);
+    insta::assert_snapshot!(shown);
+    assert_eq!(s.cell(Field::NPatients), "4");
+    assert_eq!(s.cell(Field::AgeYears), "9; 14; 1.5; 7.5");
+    assert_eq!(
+        (s.cell(Field::Male), s.cell(Field::Female)),
+        ("1".into(), "3".into())
+    );
+}
