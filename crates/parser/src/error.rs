@@ -3,11 +3,11 @@
 pub enum Error {
     // ---- Full text: PMC JATS, publisher HTML, read_document (`jats.rs`, `html.rs`, `fulltext.rs`) ----
     /// A full-text file could not be read (or its gzip stream is corrupt).
-    #[error("{file}: cannot read full text: {source}")]
+    #[error("{file}: cannot read full text: {reason}")]
     FullTextRead {
         file: String,
-        #[source]
-        source: std::io::Error,
+        /// Not a `#[source]`: the message already says it (no repeat in `{:#}` chains).
+        reason: std::io::Error,
     },
     /// JATS that is not well-formed XML; `offset` is a byte offset into the (decompressed) XML.
     #[error("{file}: byte {offset}: malformed JATS XML: {reason}")]

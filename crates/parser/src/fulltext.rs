@@ -19,9 +19,9 @@ const SNIFF: usize = 64 * 1024;
 /// `18716733-pres2008-P215.html`) gives the PMID.
 pub fn read_document(path: &Path) -> Result<Document, Error> {
     let file = path.display().to_string();
-    let read_err = |source| Error::FullTextRead {
+    let read_err = |reason| Error::FullTextRead {
         file: file.clone(),
-        source,
+        reason,
     };
     let raw = std::fs::read(path).map_err(read_err)?;
     let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
