@@ -3,12 +3,15 @@
 //!
 //! - [`ReviewInputs`]: everything aggregated (review definition, records, decisions, cases,
 //!   [`SearchInfo`], stale overrides). Nothing is read from disk here.
-//! - [`build_frames`] → [`Frames`]: `records`, `cases`, `studies` (columns as
-//!   `casebook extract --level study`), `evidence` (long form; an overridden value keeps the
-//!   extracted row and the override row).
-//! - [`table1`]: the review's Table 1 — one row per included study, chronological, the
-//!   review's columns, a pooled bottom row (rules in [`POOLED_LABEL`]'s module), an `origin`
-//!   column naming overridden/manual cells.
+//! - [`build_frames`] → [`Frames`]: `records` (one row per PMID, decision and reason),
+//!   `cases` (one row per case, a column per field), `studies` (one row per included study;
+//!   first columns exactly as `casebook extract --level study`: `study` = label, `pmid`,
+//!   `year`, then the fields; extras such as `key`, `manual`, `origins` after), `evidence`
+//!   (long form; an overridden value keeps the extracted row and the override row). Cells are
+//!   canonical text from [`casebook_types::Study::cell`] / [`casebook_types::Value::render`].
+//! - [`table1`]: the review's Table 1 — one row per included study (year, label, key), the
+//!   review's columns, a pooled bottom row labelled [`POOLED_LABEL`] (counted per patient),
+//!   and an `origin` column naming overridden/manual cells (`†`/`‡` in Markdown).
 //! - [`write_outputs`]: every file (`table1.csv`, `table1.md`, `studies.csv`, `cases.csv`,
 //!   `evidence.csv`, `records.csv`, `summary.md`, `prisma.csv`, plus JSON/Parquet per the
 //!   review's `outputs.formats`), atomically, deterministically (same input, same bytes).

@@ -34,7 +34,10 @@ pub(crate) fn summary_markdown(
         .map(|c| c.patients())
         .sum();
     let n_cases: usize = included.iter().map(|st| st.cases.len()).sum();
-    let manual = included.iter().filter(|st| st.is_manual()).count();
+    let manual = included
+        .iter()
+        .filter(|st| st.study.study.pmid.is_none())
+        .count();
     let years: Vec<i32> = included
         .iter()
         .filter_map(|st| st.study.study.year)
@@ -45,7 +48,7 @@ pub(crate) fn summary_markdown(
     let _ = writeln!(s, "- Records screened: {}", prisma.records_screened);
     let _ = writeln!(
         s,
-        "- Included studies: {} ({} from PubMed records, {} entered by hand)",
+        "- Included studies: {} ({} with a PubMed record, {} entered by hand without one)",
         included.len(),
         included.len() - manual,
         manual

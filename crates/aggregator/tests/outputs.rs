@@ -138,3 +138,32 @@ fn a_failed_write_leaves_previous_outputs_intact() {
     assert!(err.to_string().contains("not-a-dir"), "{err}");
     assert_eq!(fs::read_to_string(&file).unwrap(), "keep me");
 }
+
+#[test]
+fn an_empty_review_still_writes_its_files() {
+    let review = common::review();
+    let inputs = casebook_aggregator::ReviewInputs {
+        review: &review,
+        records: &[],
+        decisions: &[],
+        cases: &[],
+        search: None,
+        full_text_assessed: Vec::new(),
+        previous_studies: None,
+        stale_overrides: &[],
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    write_outputs(&inputs, tmp.path()).unwrap();
+    let t1 = fs::read_to_string(tmp.path().join("table1.csv")).unwrap();
+    assert_eq!(t1.lines().count(), 2, "{t1}");
+    assert!(t1.lines().nth(1).unwrap().starts_with("Pooled,"));
+}
+
+#[test]
+fn duplicate_case_ids_are_an_error_naming_the_case() {
+    let (mut s, stale) = common::synthetic().with_overrides();
+    let dup = s.cases[0].clone();
+    s.cases.push(dup);
+    let err = write_outputs(&s.inputs(&stale), tempfile::tempdir().unwrap().path()).unwrap_err();
+    assert!(err.to_string().contains("9000001-1"), "{err}");
+}
