@@ -67,6 +67,10 @@ static KIN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+static AND_MONTHS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:and|,)\s*(\d{1,2})\s*(?:months?|mos?)\b").expect("valid regex")
+});
+
 /// After the number: ranges, bounds and plural groups.
 static RANGE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:[\-\u{2013}]\s*\d|to\s+\d|and\s+\d|or\s+(?:younger|older|less|more|above|below|under|over)|and\s+(?:younger|older|under|over|above|below))")
@@ -180,8 +184,16 @@ pub(crate) fn ages_in(text: &str) -> Vec<AgeMention> {
         }
         let before = &text[..m.start()];
         let after_num = &text[num.end()..];
-        let after = &text[m.end()..];
-        if RANGE_AFTER.is_match(after_num) || RANGE_AFTER.is_match(after) {
+        let mut after = &text[m.end()..];
+        let mut years = years;
+        // "aged 4 years and 2 months": add the months.
+        if !unit.starts_with('m')
+            && let Some(mm) = AND_MONTHS.captures(after)
+            && let Ok(k) = mm[1].parse::<f64>()
+        {
+            years = ((years + k / 12.0) * 100.0).round() / 100.0;
+            after = &after[mm.get(0).expect("whole match").end()..];
+        } else if RANGE_AFTER.is_match(after_num) || RANGE_AFTER.is_match(after) {
             continue;
         }
         // "7- and 9-year-old girls", "a range of 2-16 years": ranges and groups.
@@ -295,6 +307,8 @@ mod tests {
             ("The patient was a 5 years old girl.", 5.0),
             ("At the age of 12 years she was referred to us.", 12.0),
             ("She presented at our clinic aged 7 years.", 7.0),
+            ("Patient 2 was a girl aged 4 years and 6 months.", 4.5),
+            ("A previously healthy 3.5-year-old boy had weakness.", 3.5),
         ] {
             assert_eq!(presented(text), Some(age), "{text}");
         }

@@ -176,7 +176,7 @@ pub(crate) fn counts_in(text: &str) -> Vec<(i32, u32)> {
         } else {
             -1
         };
-        if lower.ends_with("case") && !reports {
+        if lower.ends_with("case") && !reports && !starts_sentence {
             continue;
         }
         out.push((score, 1));
@@ -228,6 +228,11 @@ mod tests {
             ("An 11 yr old boy was referred.", 1),
             ("Efficacy of tacrolimus: study of 6 cases", 6),
             ("Eight patients were identified.", 8),
+            (
+                "A case of juvenile dermatomyositis treated with tacrolimus",
+                1,
+            ),
+            ("We present 2 cases of refractory JDM.", 2),
             ("Twelve consecutive patients were enrolled.", 12),
         ] {
             assert_eq!(best(text), Some(n), "{text}");
