@@ -18,8 +18,11 @@ use super::extract::load_review;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The review definition (`pipelines/<name>.toml`).
-    #[arg(long)]
-    pipeline: PathBuf,
+    #[arg(long = "pipeline", value_name = "PIPELINE")]
+    pipeline: Option<PathBuf>,
+    /// The review definition, given without `--pipeline` (as `just eval` does).
+    #[arg(value_name = "PIPELINE.toml", conflicts_with = "pipeline")]
+    pipeline_file: Option<PathBuf>,
     /// The corpus folder.
     #[arg(long, default_value = "tests/corpus")]
     corpus: PathBuf,
@@ -93,7 +96,11 @@ pub fn evaluate(pipeline: &Path, corpus: &Path) -> Result<Evaluation> {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let e = evaluate(&args.pipeline, &args.corpus)?;
+    let pipeline = args
+        .pipeline
+        .or(args.pipeline_file)
+        .ok_or_else(|| anyhow::anyhow!("give the review definition: --pipeline PIPELINE.toml"))?;
+    let e = evaluate(&pipeline, &args.corpus)?;
     let mut out = std::io::stdout().lock();
     match write!(out, "{e}").and_then(|()| out.flush()) {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
