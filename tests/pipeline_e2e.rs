@@ -4,6 +4,7 @@
 
 use std::{
     collections::{BTreeMap, HashMap},
+    fmt::Write as _,
     path::{Path, PathBuf},
     process::{Command, Output, Stdio},
     sync::{Arc, Mutex},
@@ -83,7 +84,7 @@ async fn reply(
             );
             // PubMed order: newest first.
             for id in s.ids.iter().rev() {
-                b.push_str(&format!("<Id>{id}</Id>\n"));
+                let _ = writeln!(b, "<Id>{id}</Id>");
             }
             b.push_str("</IdList><TranslationSet/><QueryTranslation>fake</QueryTranslation></eSearchResult>\n");
             (false, false, b)

@@ -17,25 +17,25 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let _ = args.offline;
-    let review = Review::load(&args.review.pipeline)?;
-    let store_path = review.store_path(&args.review);
-    let out = review.out_dir(&args.review);
+    let Args {
+        review: rargs,
+        offline: _,
+    } = args;
+    let review = Review::load(&rargs.pipeline)?;
+    let store_path = review.store_path(&rargs);
+    let out = review.out_dir(&rargs);
     let store = match Store::open_existing(&store_path)? {
         Some(s) if s.record_count()? > 0 => Some(s),
         _ => None,
     };
-    let (from, changed) = match store {
-        Some(store) => {
-            let p = build::rebuild_from_store(&review, &store, &out, &utc_date(now_unix()))?;
-            (format!("store {}", store_path.display()), p.changed)
-        }
-        None => {
-            let dir = review.snapshot_dir();
-            let snap = snapshot::read(&dir)?;
-            let changed = build::rebuild_from_snapshot(&review, &snap, &out)?;
-            (format!("snapshot {}", dir.display()), changed)
-        }
+    let (from, changed) = if let Some(store) = store {
+        let p = build::rebuild_from_store(&review, &store, &out, &utc_date(now_unix()))?;
+        (format!("store {}", store_path.display()), p.changed)
+    } else {
+        let dir = review.snapshot_dir();
+        let snap = snapshot::read(&dir)?;
+        let changed = build::rebuild_from_snapshot(&review, &snap, &out)?;
+        (format!("snapshot {}", dir.display()), changed)
     };
     if changed.is_empty() {
         println!("{} (from {from}): no output changed", out.display());

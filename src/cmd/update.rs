@@ -14,10 +14,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let review = Review::load(&args.review.pipeline)?;
-    let store = review.store_path(&args.review);
-    let out = review.out_dir(&args.review);
-    let r = update::run(&review, &store, &out, args.full)?;
+    let Args {
+        review: rargs,
+        full,
+    } = args;
+    let review = Review::load(&rargs.pipeline)?;
+    let store = review.store_path(&rargs);
+    let out = review.out_dir(&rargs);
+    let r = update::run(&review, &store, &out, full)?;
     for w in &r.warnings {
         eprintln!("warning: {w}");
     }
