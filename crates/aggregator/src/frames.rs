@@ -14,13 +14,25 @@ use crate::{
 /// The review's data as polars frames. Every frame has stable columns and sorted rows.
 #[derive(Debug, Clone)]
 pub struct Frames {
-    /// One row per PMID: metadata and screening decision.
+    /// One row per PMID, by PMID: `pmid, year, first_author, title, journal,
+    /// publication_types, doi, pmcid, retracted, decision, reason, evidence, human,
+    /// full_text_assessed`.
     pub records: DataFrame,
-    /// One row per case, one column per field.
+    /// One row per case, by case id: `case, study, study_key, pmid, label, included, origin,
+    /// overridden`, then one column per field (`n_patients` ... `adverse_events`, dose and
+    /// route named after the intervention: `tacrolimus_dose`).
     pub cases: DataFrame,
-    /// One row per included study, rolled up from its cases.
+    /// One row per included study, in table order: `study, pmid, year, n_patients,
+    /// age_years, male, female, prior_treatments, <intervention>_dose, follow_up_months,
+    /// skin_outcome, muscle_outcome, steroid_sparing, adverse_events` (as
+    /// `casebook extract --level study`), then `key, n_cases, <intervention>_route,
+    /// age_context, scores, remission, manual, origins, citation`.
     pub studies: DataFrame,
-    /// Long form: one row per value and piece of evidence.
+    /// Long form, by case then field: `study, pmid, case, field, value, origin, source,
+    /// section, start, end, quote, rule, note` — one row per piece of evidence (one row with
+    /// empty evidence columns for a value without evidence). An overridden value gives two
+    /// kinds of rows: the extracted value with its evidence (`note` = `replaced by override`)
+    /// and the override (`origin` = `overridden`, `note` = the reviewer's reason).
     pub evidence: DataFrame,
 }
 
@@ -387,12 +399,12 @@ fn evidence_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Err
     col!(text, "field", |r| r.field.clone());
     col!(text, "value", |r| r.value.clone());
     col!(text, "origin", |r| r.origin.to_owned());
-    col!(text, "rule", |r| r.rule.clone());
     col!(str, "source", |r| r.source.clone());
     col!(str, "section", |r| r.section.clone());
     col!(u64, "start", |r| r.start);
     col!(u64, "end", |r| r.end);
     col!(str, "quote", |r| r.quote.clone());
+    col!(text, "rule", |r| r.rule.clone());
     col!(str, "note", |r| r.note.clone());
     c.finish(rows.len(), "evidence frame")
 }

@@ -119,13 +119,13 @@ fn evidence_keeps_extracted_and_overridden_rows() {
         .collect();
     assert_eq!(rows.len(), 2, "{rows:#?}");
     assert!(
-        rows[0].contains(",unchanged,extracted,muscle_outcome,abstract,"),
+        rows[0].contains(",unchanged,extracted,abstract,"),
         "{}",
         rows[0]
     );
     assert!(rows[0].contains("no recovery of muscle strength"));
     assert!(
-        rows[1].contains(",improved,overridden,override,"),
+        rows[1].contains(",improved,overridden,,,,,,override,"),
         "{}",
         rows[1]
     );
