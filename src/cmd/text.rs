@@ -29,9 +29,10 @@ pub enum Format {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    let Args { file, format } = args;
     // The parser's errors already name the file and say what was found.
-    let doc = casebook_parser::read_document(&args.file)?;
-    let out = match args.format {
+    let doc = casebook_parser::read_document(&file)?;
+    let out = match format {
         Format::Text => render(&doc),
         Format::Json => serde_json::to_string_pretty(&doc)? + "\n",
     };
@@ -63,15 +64,15 @@ pub fn render(doc: &Document) -> String {
     let mut printed_tables = vec![false; doc.tables.len()];
     for block in &doc.blocks {
         // A table is printed whole where its caption or first cell comes.
-        if matches!(block.kind, BlockKind::TableCell | BlockKind::Caption) {
-            if let Some(i) = table_of(doc, block.span) {
-                if !printed_tables[i] {
-                    printed_tables[i] = true;
-                    out.push('\n');
-                    render_table(doc, &doc.tables[i], &mut out);
-                }
-                continue;
+        if matches!(block.kind, BlockKind::TableCell | BlockKind::Caption)
+            && let Some(i) = table_of(doc, block.span)
+        {
+            if !printed_tables[i] {
+                printed_tables[i] = true;
+                out.push('\n');
+                render_table(doc, &doc.tables[i], &mut out);
             }
+            continue;
         }
         match block.kind {
             BlockKind::Heading => {
