@@ -88,21 +88,25 @@ fn check_article(
         .map(|b| doc.slice(b.span).chars().count())
         .sum();
     let t = title.to_lowercase();
+    // Words that make a title an error or login page ("Error-related negativity" is not).
     let error_page = [
         "404",
         "not found",
-        "page not found",
-        "error",
-        "sign in",
-        "log in",
-        "login",
         "access denied",
         "forbidden",
         "session expired",
-        "cookie",
+        "page unavailable",
     ]
     .iter()
-    .find(|w| t.contains(*w));
+    .find(|w| t.contains(*w))
+    .or_else(|| {
+        [
+            "error:", "error |", "error -", "error 4", "error 5", "sign in", "log in", "login",
+            "cookie",
+        ]
+        .iter()
+        .find(|w| t.starts_with(*w))
+    });
     let shown_title = if title.is_empty() {
         "an untitled page".to_owned()
     } else {
@@ -146,7 +150,7 @@ struct Walker {
     /// A "Figure 1" heading waiting for its caption paragraph.
     pending_fig: Option<String>,
     /// A "Table 1 …" heading waiting for its table: (label, heading text).
-    pending_table: Option<(String, String)>,
+    pending_table: Option<(Option<String>, String)>,
     title: String,
     title_seen: bool,
     /// The root holds a heading equal to the title and the walk has not reached it yet:
@@ -161,6 +165,24 @@ impl Walker {
         }
         for child in el.children() {
             match child.value() {
+                Node::Text(t) if self.skip_refs.is_none() && !self.before_title => {
+                    self.para.push_str(t);
+                }
+                Node::Element(_) => {
+                    if let Some(ce) = ElementRef::wrap(child) {
+                        self.element(ce, depth + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Walks `el`'s children but not its `skip` elements.
+    fn walk_except(&mut self, el: ElementRef<'_>, depth: usize, skip: &str) {
+        for child in el.children() {
+            match child.value() {
+                Node::Element(e) if e.name() == skip => {}
                 Node::Text(t) if self.skip_refs.is_none() && !self.before_title => {
                     self.para.push_str(t);
                 }
@@ -195,6 +217,23 @@ impl Walker {
                     self.data_table(el);
                 }
             }
+            "figure" if has_data_table(el) => {
+                // A table wrapped in <figure>: its <figcaption> captions the table.
+                self.flush();
+                if let Some(cap) = el
+                    .descendent_elements()
+                    .find(|c| c.value().name() == "figcaption")
+                {
+                    let caption = clean(&collect_text(cap, self.in_article));
+                    if !caption.is_empty() && !self.before_title {
+                        self.drop_pending_table();
+                        let label = float_label(&caption).map(|(_, l, _)| l);
+                        self.pending_table = Some((label, caption));
+                    }
+                }
+                self.walk_except(el, depth, "figcaption");
+                self.flush();
+            }
             "figure" => {
                 self.flush();
                 if self.skip_refs.is_none() && !self.before_title {
@@ -205,6 +244,21 @@ impl Walker {
                 self.flush();
                 if self.skip_refs.is_none() && !self.before_title {
                     self.figure(el);
+                }
+            }
+            "section" => {
+                // HTML5 outline: a section's headings end with it.
+                self.flush();
+                let (levels, skip_refs) = (self.levels.clone(), self.skip_refs);
+                self.walk(el, depth);
+                self.flush();
+                if self.levels != levels || self.skip_refs != skip_refs {
+                    self.drop_pending_table();
+                    self.levels = levels;
+                    self.skip_refs = skip_refs;
+                    if !self.before_title {
+                        self.b.set_section(&self.path());
+                    }
                 }
             }
             "b" | "strong" if self.bold_heading(el) => {}
@@ -308,7 +362,7 @@ impl Walker {
                 (Float::Figure, false) => {
                     self.b.push_figure(Some(&label), &text);
                 }
-                (Float::Table, _) => self.pending_table = Some((label, text)),
+                (Float::Table, _) => self.pending_table = Some((Some(label), text)),
             }
             return;
         }
@@ -347,6 +401,15 @@ impl Walker {
             self.b.push_figure(Some(&label), &text);
             return;
         }
+        self.drop_pending_table();
+        // A short "Table 2. Clinical features" line may caption the table that follows.
+        if text.len() < 300
+            && let Some((Float::Table, label, rest)) = float_label(&text)
+            && !rest.is_empty()
+        {
+            self.pending_table = Some((Some(label), text));
+            return;
+        }
         self.b.push_paragraph(&text);
     }
 
@@ -361,9 +424,9 @@ impl Walker {
             .map(|c| clean(&collect_text(c, self.in_article)));
         let (label, caption) = match (self.pending_table.take(), caption) {
             (Some((label, heading)), Some(c)) if !c.is_empty() => {
-                (Some(label), Some(format!("{heading} {c}")))
+                (label, Some(format!("{heading} {c}")))
             }
-            (Some((label, heading)), _) => (Some(label), Some(heading)),
+            (Some((label, heading)), _) => (label, Some(heading)),
             (None, Some(c)) => (float_label(&c).map(|(_, l, _)| l), Some(c)),
             (None, None) => (None, None),
         };
@@ -394,6 +457,7 @@ impl Walker {
     }
 
     fn figure(&mut self, fig: ElementRef<'_>) {
+        self.drop_pending_table();
         // The <figcaption>, or (a `<div class="figure">` box) all the box's text.
         let caption_el = fig
             .descendent_elements()
@@ -401,6 +465,11 @@ impl Walker {
             .unwrap_or(fig);
         let caption = clean(&collect_text(caption_el, self.in_article));
         if caption.is_empty() {
+            return;
+        }
+        // A caption box that says "Table 2. ..." captions the table that follows.
+        if let Some((Float::Table, label, _)) = float_label(&caption) {
+            self.pending_table = Some((Some(label), caption));
             return;
         }
         let label = self
@@ -478,6 +547,12 @@ fn table_rows(table: ElementRef<'_>) -> Vec<(bool, ElementRef<'_>)> {
         }
     }
     rows
+}
+
+/// Whether `el` holds a data (not layout) table.
+fn has_data_table(el: ElementRef<'_>) -> bool {
+    el.descendent_elements()
+        .any(|d| d.value().name() == "table" && !is_layout_table(d))
 }
 
 /// A table cell whose text is all inside `<b>`/`<strong>` (and not empty).

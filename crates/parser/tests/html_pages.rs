@@ -402,3 +402,60 @@ fn tempfile_dir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn layout_html5_sections_and_tables_in_figures() {
+    let doc = read("synthetic-html5-figures.html");
+    assert_eq!(
+        doc.title,
+        "Tacrolimus in childhood dermatomyositis: a retrospective cohort"
+    );
+    assert_eq!(
+        heading_sections(&doc),
+        [
+            "Abstract",
+            "Abstract > Objective",
+            "Abstract > Results",
+            "Results",
+            "Results > Patients",
+            "Results > Patients > Dosing",
+            "Discussion",
+        ]
+    );
+    // <figure><table/><figcaption/></figure>: one table, captioned by its figcaption.
+    assert_eq!(doc.tables.len(), 2);
+    let t = &doc.tables[0];
+    assert_eq!(t.label.as_deref(), Some("Table 1"));
+    assert_eq!(
+        doc.slice(t.caption.unwrap()),
+        "Table 1. Baseline characteristics"
+    );
+    assert_eq!(t.section, "Results > Patients");
+    let row: Vec<&str> = t.rows[0].iter().map(|s| doc.slice(*s)).collect();
+    assert_eq!(row, ["Female sex", "8"]);
+    // A "Table 2. ..." paragraph right above a table is its caption.
+    let t = &doc.tables[1];
+    assert_eq!(t.label.as_deref(), Some("Table 2"));
+    assert_eq!(
+        doc.slice(t.caption.unwrap()),
+        "Table 2. Outcomes at 12 months"
+    );
+    assert_eq!(t.section, "Results > Patients > Dosing");
+    assert_eq!(doc.figures.len(), 1);
+    assert_eq!(doc.figures[0].section, "Results");
+    for gone in ["Skip to main", "Research article", "Smith J", "CC BY 4.0"] {
+        assert!(!doc.text.contains(gone), "{gone}");
+    }
+    insta::assert_snapshot!(outline(&doc));
+}
+
+#[test]
+fn short_real_article_with_an_error_word_in_its_title_is_kept() {
+    let html = "<html><head><title>Error-related negativity in juvenile myositis</title></head>\
+                <body><h1>Error-related negativity in juvenile myositis</h1><p>We measured \
+                error-related negativity in twelve children with juvenile dermatomyositis and \
+                twelve controls. Amplitudes did not differ between the groups, and no child \
+                had cognitive complaints at follow-up after two years of treatment.</p></body></html>";
+    let doc = parse_html(html, "erp.html").unwrap();
+    assert!(doc.text.starts_with("We measured error-related negativity"));
+}
