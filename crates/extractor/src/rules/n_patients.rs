@@ -51,7 +51,7 @@ static SEXES: LazyLock<Regex> = LazyLock::new(|| {
 
 static SINGLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:a|an|one)\s+(?:case\s+of\s+an?\s+)?(?:[\w\-]+\s+){0,4}?(patient|child|girl|boy|infant|adolescent|teenager|man|woman|toddler|case)\b",
+        r"(?i)\b(?:a|an|one)\s+(?:case\s+of\s+an?\s+)?(?:[\w\-]+\s+){0,4}?(patient|child|girl|boy|infant|adolescent|teenager|man|woman|toddler|case)\b(?:\s+(series|studies|study|control|reports?|notes?|records?|mix|definition|managers?|of))?",
     )
     .expect("valid regex")
 });
@@ -66,8 +66,11 @@ static REPORTS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// Right before a count: a result in a subgroup ("improved in 24 patients", "occurred in 6
+/// patients", "among 3 patients", "(n = 21)", "than 5 patients").
 static SUBGROUP_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(?:in|among|for|to|than|from)|[(=<>%])\s*$").expect("valid regex")
+    Regex::new(r"(?i)(?:\b(?:occurred|observed|seen|noted|found|developed|improved|achieved|reported|detected|present|absent|effective|ineffective|failed|response|remission|relapse[ds]?|died|death)\s+(?:\w+\s+){0,3}?in|\bamong|\bthan|\bonly\s+in|\bin\s+(?:the\s+)?other|[(=<>%])\s*$")
+        .expect("valid regex")
 });
 
 static NOT_SINGLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
@@ -91,7 +94,10 @@ impl Rule for NPatients {
             }
         }
         // Best score first, then reading order.
-        found.sort_by_key(|(score, i, _, _)| (std::cmp::Reverse(*score), *i));
+        // Best score first; among equals the larger count (subgroups are smaller than the
+        // total), then reading order.
+        found
+            .sort_by_key(|(score, i, n, _)| (std::cmp::Reverse(*score), std::cmp::Reverse(*n), *i));
         found
             .into_iter()
             .map(|(_, _, n, span)| Hit {
@@ -161,10 +167,20 @@ pub(crate) fn counts_in(text: &str) -> Vec<(i32, u32)> {
         }
         out.push((score, n));
     }
-    for m in SINGLE.find_iter(text) {
+    for c in SINGLE.captures_iter(text) {
+        let m = c.get(0).expect("whole match");
         let before = &text[..m.start()];
         if NOT_SINGLE_BEFORE.is_match(before) {
             continue;
+        }
+        // "a case series", "a patient record", "a child study": not one patient. "a case"
+        // is one patient only as "a case of ...".
+        let noun = c[1].to_ascii_lowercase();
+        match c.get(2).map(|x| x.as_str().to_ascii_lowercase()) {
+            Some(next) if next == "of" => {}
+            Some(_) => continue,
+            None if noun == "case" => continue,
+            None => {}
         }
         let lower = m.as_str().to_ascii_lowercase();
         let starts_sentence = before.trim().is_empty();
@@ -176,9 +192,6 @@ pub(crate) fn counts_in(text: &str) -> Vec<(i32, u32)> {
         } else {
             -1
         };
-        if lower.ends_with("case") && !reports && !starts_sentence {
-            continue;
-        }
         out.push((score, 1));
     }
     if out.iter().all(|(_, n)| *n != 1) {
@@ -198,7 +211,7 @@ mod tests {
 
     fn best(text: &str) -> Option<u32> {
         let mut v = counts_in(text);
-        v.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
+        v.sort_by_key(|(s, n)| (std::cmp::Reverse(*s), std::cmp::Reverse(*n)));
         v.first().map(|(_, n)| *n)
     }
 
@@ -233,6 +246,14 @@ mod tests {
                 1,
             ),
             ("We present 2 cases of refractory JDM.", 2),
+            (
+                "Juvenile dermatomyositis in fourteen children was treated. Twelve patients had complications.",
+                14,
+            ),
+            (
+                "This is a retrospective case series of children. Three children (two girls and one boy) failed prednisone.",
+                3,
+            ),
             ("Twelve consecutive patients were enrolled.", 12),
         ] {
             assert_eq!(best(text), Some(n), "{text}");
