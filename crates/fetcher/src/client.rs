@@ -17,6 +17,9 @@ use crate::{
 /// POST instead of GET when the query string would be longer than this.
 const POST_OVER: usize = 1800;
 
+/// Attempts after which failing to connect at all is final.
+const MAX_CONNECT_FAILURES: u32 = 3;
+
 /// The E-utilities client. Cheap to clone; clones share the connection pool and the
 /// process-wide rate limiter.
 #[derive(Clone)]
@@ -154,7 +157,10 @@ impl Client {
         }
         let attempts = c.max_attempts.max(1);
         let mut last = String::new();
+        let mut refused = 0u32;
+        let mut made = 0u32;
         for attempt in 1..=attempts {
+            made = attempt;
             self.inner.limiter.acquire().await;
             *requests += 1;
             tracing::debug!(%request, attempt, "E-utilities request");
@@ -165,7 +171,16 @@ impl Client {
             };
             let mut wait = None;
             match builder.send().await {
-                Err(e) => last = self.transport_reason(&e),
+                Err(e) => {
+                    last = self.transport_reason(&e);
+                    if e.is_connect() {
+                        refused += 1;
+                        // Offline or a wrong URL: do not make the user wait out every attempt.
+                        if refused >= MAX_CONNECT_FAILURES {
+                            break;
+                        }
+                    }
+                }
                 Ok(resp) => {
                     let status = resp.status();
                     if status == StatusCode::TOO_MANY_REQUESTS {
@@ -222,7 +237,7 @@ impl Client {
         }
         Err(Error::GaveUp {
             request,
-            attempts,
+            attempts: made,
             reason: last,
         })
     }
