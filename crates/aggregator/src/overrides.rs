@@ -1,31 +1,4 @@
-//! A review's `overrides.toml`: a reviewer's corrections of extracted values.
-//!
-//! ```toml
-//! [[override]]
-//! pmid = 18716733            # or `study = "rao-2020"` (a study key); optional when `case`
-//!                            # is a full case id
-//! case = "18716733-1"        # a case id, a bare patient number (`1`), or `"*"` / absent for
-//!                            # every case of the study
-//! field = "muscle_outcome"   # any field name; `tacrolimus_dose` works for `dose`
-//! value = "unchanged"        # canonical text, parsed like a CSV cell
-//! reason = "'none of the patients showed recovery of muscle strength'"
-//! expected = "improved"      # optional: the extracted value the reviewer saw
-//! expected_quote = "..."     # optional: a piece of the evidence the reviewer saw
-//! ```
-//!
-//! Rules:
-//! - An override replaces the value; the new value has origin `overridden`, keeps the old
-//!   value's evidence, and its `rule` records the replaced value as
-//!   `override (was "<value>" by rule <rule>): <reason>` so the evidence table can show both.
-//! - Staleness: when `expected` no longer equals the extracted value, `expected_quote` is no
-//!   longer in its evidence, or the value has disappeared, the override is reported as
-//!   [`StaleOverride`] — and still applied (the reviewer's word stands until they look again).
-//!   An override whose value the extraction now gives by itself is reported too
-//!   ([`StaleKind::Redundant`]). Without `expected`/`expected_quote` a changed extraction
-//!   cannot be noticed; write them.
-//! - A case id that does not exist is created when its study exists (a case, a record in
-//!   [`Overrides::apply_with_records`]); otherwise the override is stale with
-//!   [`StaleKind::NoSuchStudy`] and not applied.
+//! A review's `overrides.toml` (format and rules on [`Overrides`]).
 
 use std::{
     collections::BTreeSet,
@@ -132,6 +105,33 @@ impl fmt::Display for StaleOverride {
 }
 
 /// A review's overrides, in file order (a later override of the same cell wins).
+///
+/// ```toml
+/// [[override]]
+/// pmid = 18716733            # or `study = "rao-2020"` (a study key); optional when `case`
+///                            # is a full case id
+/// case = "18716733-1"        # a case id, a bare patient number (`1`), or `"*"` / absent for
+///                            # every case of the study
+/// field = "muscle_outcome"   # any field name; `tacrolimus_dose` works for `dose`
+/// value = "unchanged"        # canonical text, parsed like a CSV cell
+/// reason = "'none of the patients showed recovery of muscle strength'"
+/// expected = "improved"      # optional: the extracted value the reviewer saw
+/// expected_quote = "..."     # optional: a piece of the evidence the reviewer saw
+/// ```
+///
+/// Rules:
+/// - An override replaces the value; the new value has origin `overridden`, keeps the old
+///   value's evidence, and its `rule` records the replaced value as
+///   `override (was "<value>" by rule <rule>): <reason>` so the evidence table can show both.
+/// - Staleness: when `expected` no longer equals the extracted value, `expected_quote` is no
+///   longer in its evidence, or the value has disappeared, the override is reported as
+///   [`StaleOverride`] — and still applied (the reviewer's word stands until they look again).
+///   An override whose value the extraction now gives by itself is reported too
+///   ([`StaleKind::Redundant`]). Without `expected`/`expected_quote` a changed extraction
+///   cannot be noticed; write them.
+/// - A case id that does not exist is created when its study exists (a case, a record in
+///   [`Overrides::apply_with_records`]); otherwise the override is stale with
+///   [`StaleKind::NoSuchStudy`] and not applied.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Overrides {
     pub path: PathBuf,
@@ -301,7 +301,8 @@ impl Overrides {
     }
 
     /// Applies every override to `cases` (a study exists when one of its cases does) and
-    /// returns the stale ones.
+    /// returns the stale ones. `cases` come back sorted by case id. Applying twice gives the
+    /// same cases (the replaced extracted value is kept in the override's `rule`).
     pub fn apply(&self, cases: &mut Vec<Case>) -> Vec<StaleOverride> {
         self.apply_with_records(cases, &[])
     }

@@ -1,25 +1,4 @@
-//! PRISMA 2020 flow numbers, and `prisma.csv` in the layout of the PRISMA2020 R package's
-//! template (`inst/extdata/PRISMA.csv`: columns `data,node,box,description,boxtext,tooltips,
-//! url,n`, one row per box, the number in `n`), so that `PRISMA2020::PRISMA_data()` and its
-//! Shiny app read our file as is.
-//!
-//! Every row of the template is written (the newest one, with `database_specific_results`
-//! = `PubMed, <n>` and `register_specific_results` = `0`), so that the R code finds each key.
-//!
-//! How our pipeline maps onto the boxes:
-//! - `database_results`: records the search returned; `duplicates`: same PMID seen twice;
-//!   `excluded_other`: deduplicated records without any screening decision yet.
-//! - `records_screened`: records with a decision; `records_excluded`: excluded on title and
-//!   abstract (an exclusion without a full text read).
-//! - `dbr_sought_reports` = `dbr_assessed`: the rest (included, unclear, or excluded after the
-//!   full text was read); for a record without full text the abstract is the report assessed.
-//!   `dbr_notretrieved_reports` is 0.
-//! - `dbr_excluded`: `reason, n; ...` over those — exclusions after full text by reason, and
-//!   `unclear (awaiting a reviewer)` for unclear records.
-//! - Studies entered by hand (no PubMed record) come in through "other methods":
-//!   `citations_results` = `other_sought_reports` = `other_assessed`.
-//! - `new_studies`: included studies minus `previous_studies` on an update (else all);
-//!   `total_studies`: all included studies; `*_reports`: included records (+ manual studies).
+//! PRISMA 2020 flow numbers and `prisma.csv` (mapping on [`Prisma`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,6 +7,29 @@ use casebook_types::Decision;
 use crate::{ReviewInputs, model::Model};
 
 /// The PRISMA 2020 flow numbers.
+///
+/// PRISMA 2020 flow numbers, and `prisma.csv` in the layout of the PRISMA2020 R package's
+/// template (`inst/extdata/PRISMA.csv`: columns `data,node,box,description,boxtext,tooltips,
+/// url,n`, one row per box, the number in `n`), so that `PRISMA2020::PRISMA_data()` and its
+/// Shiny app read our file as is.
+///
+/// Every row of the template is written (the newest one, with `database_specific_results`
+/// = `PubMed, <n>` and `register_specific_results` = `0`), so that the R code finds each key.
+///
+/// How our pipeline maps onto the boxes:
+/// - `database_results`: records the search returned; `duplicates`: same PMID seen twice;
+///   `excluded_other`: deduplicated records without any screening decision yet.
+/// - `records_screened`: records with a decision; `records_excluded`: excluded on title and
+///   abstract (an exclusion without a full text read).
+/// - `dbr_sought_reports` = `dbr_assessed`: the rest (included, unclear, or excluded after the
+///   full text was read); for a record without full text the abstract is the report assessed.
+///   `dbr_notretrieved_reports` is 0.
+/// - `dbr_excluded`: `reason, n; ...` over those — exclusions after full text by reason, and
+///   `unclear (awaiting a reviewer)` for unclear records.
+/// - Studies entered by hand (no PubMed record) come in through "other methods":
+///   `citations_results` = `other_sought_reports` = `other_assessed`.
+/// - `new_studies`: included studies minus `previous_studies` on an update (else all);
+///   `total_studies`: all included studies; `*_reports`: included records (+ manual studies).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Prisma {
     pub previous_studies: Option<usize>,

@@ -1,18 +1,4 @@
-//! The review's Table 1: one row per included study in chronological order, the review's
-//! columns, a pooled bottom row, and each cell's origin.
-//!
-//! Pooled row (label `Pooled`), counted per case, not per study, so that a cohort case
-//! (`n_patients = 6`, skin `improved`) counts its 6 patients ([`Case::patients`]):
-//! - `n`: all patients; `sex`: male/female totals of the studies that state them;
-//! - age: the range of the individual ages;
-//! - skin / muscle: `k/N` = patients improved or resolved / patients whose outcome is stated;
-//! - steroid sparing: `k/N` = patients who stopped or tapered steroids / patients where stated;
-//! - adverse events: `k/N` = patients with at least one adverse event / patients where stated;
-//! - other columns are empty.
-//!
-//! Markers: in `table1.md` an overridden cell ends in `†`, a manual one in `‡`, with a note
-//! under the table; `table1.csv` keeps the cells clean and lists non-extracted cells in a last
-//! column `origin` (`skin_outcome=overridden; sex=manual`).
+//! The review's Table 1 (see [`table1`] for the rules).
 
 use casebook_types::{Case, Field, Origin, Value};
 use polars::prelude::DataFrame;
@@ -316,6 +302,19 @@ pub fn md_escape(s: &str) -> String {
 
 /// Table 1 as a frame: one row per included study (year, then label, then key), the
 /// review's columns, the pooled row last, and an `origin` column naming non-extracted cells.
+///
+/// Pooled row (label `Pooled`), counted per case, not per study, so that a cohort case
+/// (`n_patients = 6`, skin `improved`) counts its 6 patients ([`Case::patients`]):
+/// - `n`: all patients; `sex`: male/female totals of the studies that state them;
+/// - age: the range of the individual ages;
+/// - skin / muscle: `k/N` = patients improved or resolved / patients whose outcome is stated;
+/// - steroid sparing: `k/N` = patients who stopped or tapered steroids / patients where stated;
+/// - adverse events: `k/N` = patients with at least one adverse event / patients where stated;
+/// - other columns are empty.
+///
+/// Markers: in `table1.md` an overridden cell ends in `†`, a manual one in `‡`, with a note
+/// under the table; `table1.csv` keeps the cells clean and lists non-extracted cells in a last
+/// column `origin` (`skin_outcome=overridden; sex=manual`).
 pub fn table1(inputs: &ReviewInputs) -> Result<DataFrame, Error> {
     let model = Model::build(inputs)?;
     Table1::build(inputs, &model)?.to_frame()

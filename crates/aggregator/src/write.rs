@@ -21,7 +21,12 @@ use crate::{
     table::Table1,
 };
 
-/// Neutralises a CSV cell against spreadsheet formula injection (see the module doc).
+/// Neutralises a CSV cell against spreadsheet formula injection.
+///
+/// CSV is RFC 4180 quoting (fields with `,`, `"`, CR or LF quoted, `"` doubled), UTF-8, `\n`
+/// line ends, no BOM. A cell starting with `=`, `+`, `-`, `@`, tab or CR is prefixed with `'`
+/// so that spreadsheets do not run it as a formula — except a plain number (`-3`, `-0.5`),
+/// which stays as is. `-` only matters at the start: a range like `7-9` is untouched.
 pub fn neutralise_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     let risky = cell
         .chars()
