@@ -167,3 +167,26 @@ fn duplicate_case_ids_are_an_error_naming_the_case() {
     let err = write_outputs(&s.inputs(&stale), tempfile::tempdir().unwrap().path()).unwrap_err();
     assert!(err.to_string().contains("9000001-1"), "{err}");
 }
+
+#[test]
+fn markdown_table_escapes_pipes_html_and_newlines() {
+    let (mut s, stale) = common::synthetic().with_overrides();
+    for c in s
+        .cases
+        .iter_mut()
+        .filter(|c| c.study.key == "synthetic-2020")
+    {
+        c.study.label = "Synthetic | <i>Own</i> &\nco 2020".into();
+    }
+    let files = casebook_aggregator::render_outputs(&s.inputs(&stale)).unwrap();
+    let md = files.iter().find(|(n, _)| n == "table1.md").unwrap();
+    let md = String::from_utf8(md.1.clone()).unwrap();
+    assert!(
+        md.contains("| Synthetic \\| &lt;i&gt;Own&lt;/i&gt; &amp;<br>co 2020 |"),
+        "{md}"
+    );
+    // Every table line has the same number of unescaped cell separators.
+    let seps = |l: &str| l.replace("\\|", "").matches('|').count();
+    let table: Vec<&str> = md.lines().take_while(|l| l.starts_with('|')).collect();
+    assert!(table.iter().all(|l| seps(l) == seps(table[0])), "{md}");
+}
