@@ -50,6 +50,14 @@ const ADULT_MESH: &[&str] = &[
     "Young Adult",
 ];
 
+/// Strong signs of a paper's own patients: enough to keep a record typed "Review" (a case
+/// report with a literature review).
+static OWN_PATIENTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:we\s+(?:report|describe|present)\s+(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+|the\s+(?:case|cases|clinical\s+course))\b|(?:this|a)\s+case\s+(?:report|of)\b|(?:a|an)\s+[\w.\-]+[\s\-]*(?:year|month)s?[\s\-]*old\b)")
+        .expect("valid regex")
+});
+
+/// Signs of a primary report (weaker: also study-design words).
 static NEW_PATIENTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:we\s+(?:report|describe|present|treated|studied|enrolled|included|identified)\b|case\s+reports?\s+of|(?:this|a)\s+case\s+(?:report|series)|(?:the\s+)?study\s+included\b|were\s+(?:enrolled|included|treated|randomi[sz]ed)\b|retrospective(?:ly)?\b|prospective(?:ly)?\b|[\w.\-]+[\s\-]*(?:year|month)s?[\s\-]*old\b)")
         .expect("valid regex")
@@ -141,8 +149,9 @@ impl Screener {
             &r.review.screening.secondary_publication_types,
         );
         let reports_patients = find(m, |s| NEW_PATIENTS.is_match(s.text)).is_some();
+        let own_patients = find(m, |s| OWN_PATIENTS.is_match(s.text)).is_some();
         if let (Some(pt), None) = (&secondary_pt, &primary_pt)
-            && !reports_patients
+            && !own_patients
         {
             return exclude("no_new_patients", Some(meta(m, "publication_type", pt)));
         }

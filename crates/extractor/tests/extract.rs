@@ -122,3 +122,43 @@ fn no_documents_no_cases() {
             .is_empty()
     );
 }
+
+#[test]
+fn odd_input_never_panics() {
+    let review = review();
+    let ex = Extractor::new(&review);
+    let screener = casebook_extractor::Screener::new(&review);
+    let texts = [
+        "",
+        "Patient 99: 999999999999-year-old boy. Case 0: a girl aged 0 months.",
+        "Ünïcödé — a 9‑year‑old girl… «Patient 1»: âge 7 ans. 患者 1: 11 岁男孩。",
+        "Two girls and and one boy, aged 7- and - 9-year-old; (n = ) patients (%) .",
+        "Case 1. Case 2. Case 3. Patients 1, 2 and 3 improved. The first patient.",
+        "....  ; ; , , a an the 1 2 3 -year-old",
+    ];
+    for t in texts {
+        let mut b = DocumentBuilder::new("odd", None, Source::LocalFullText);
+        b.push_heading(&["Case 1".into()]);
+        b.push_paragraph(t);
+        b.start_table(None, Some(t));
+        b.start_row();
+        b.push_cell("Age (months)");
+        b.push_cell("Sex");
+        b.end_row(true);
+        b.start_row();
+        b.push_cell(t);
+        b.push_cell("F/9");
+        b.end_row(false);
+        b.end_table();
+        let d = b.finish();
+        let cases = ex.extract(&study_ref(None, Some(&d)), std::slice::from_ref(&d));
+        for c in &cases {
+            for v in c.values.values() {
+                for e in &v.evidence {
+                    assert_eq!(&d.text[e.start..e.end], e.quote);
+                }
+            }
+        }
+        let _ = screener.screen(None, std::slice::from_ref(&d));
+    }
+}

@@ -189,3 +189,15 @@ fn a_human_decision_wins() {
         "full text read: 2 patients on oral tacrolimus"
     );
 }
+
+#[test]
+fn a_review_citing_retrospective_studies_has_no_new_patients() {
+    let r = record(
+        14,
+        "Calcineurin inhibitors in juvenile dermatomyositis",
+        "Retrospective studies suggest that tacrolimus is effective in refractory juvenile dermatomyositis. We summarise the evidence.",
+        &["Review"],
+        &["Child"],
+    );
+    assert_eq!(screen(&r), "exclude no_new_patients: Review");
+}
