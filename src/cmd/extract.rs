@@ -168,6 +168,22 @@ pub fn screen_study(
     Some(human.apply(machine))
 }
 
+/// The decision on a study that has no PMID (a full-text file named without one): its text
+/// is screened under a placeholder PMID that is never printed.
+fn text_only_decision(screener: &Screener, s: &StudyInput) -> Decision {
+    let placeholder = casebook_types::Pmid::new(999_999_999).expect("valid PMID");
+    let docs: Vec<Document> = s
+        .fulltext
+        .iter()
+        .cloned()
+        .map(|mut d| {
+            d.pmid = Some(placeholder);
+            d
+        })
+        .collect();
+    screener.screen(None, &docs).decision
+}
+
 /// The study-level CSV header.
 pub fn study_header(review: &CompiledReview) -> Vec<String> {
     let mut h: Vec<String> = ["study", "pmid", "year"].map(str::to_owned).to_vec();
@@ -202,9 +218,11 @@ pub fn run(args: Args) -> Result<()> {
     for s in &studies {
         let decision = screen_study(&screener, &loaded.human, s);
         let keep = args.all
-            || decision
-                .as_ref()
-                .is_some_and(|d| d.decision == Decision::Include);
+            || match &decision {
+                Some(d) => d.decision == Decision::Include,
+                // A full text without a PMID: screened on its text alone.
+                None => text_only_decision(&screener, s) == Decision::Include,
+            };
         if !keep {
             continue;
         }
