@@ -20,12 +20,12 @@ fn review() -> CompiledReview {
 
 /// Every study of the corpus as it is scored: each record's abstract on its own, each
 /// full-text file on its own (keyed by its file stem).
+/// One scored study: its key, its documents and the cases extracted from them.
+type Scored = (String, Vec<Document>, Vec<Case>);
+
 fn corpus_studies(
     review: &CompiledReview,
-) -> (
-    Vec<casebook_types::ScreeningDecision>,
-    Vec<(String, Vec<Document>, Vec<Case>)>,
-) {
+) -> (Vec<casebook_types::ScreeningDecision>, Vec<Scored>) {
     let corpus = root().join("tests/corpus");
     let bytes = std::fs::read(corpus.join("records.xml")).unwrap();
     let records = casebook_parser::parse_pubmed_bytes(&bytes, "records.xml").unwrap();
@@ -159,10 +159,10 @@ fn every_quote_is_the_text_at_its_span() {
             .evidence
             .as_ref()
             .unwrap_or_else(|| panic!("{}: no evidence", r.pmid));
-        if e.start != e.end {
-            assert_eq!(&r.to_document().text[e.start..e.end], e.quote, "{}", r.pmid);
-        } else {
+        if e.start == e.end {
             assert!(!e.quote.is_empty());
+        } else {
+            assert_eq!(&r.to_document().text[e.start..e.end], e.quote, "{}", r.pmid);
         }
     }
 }

@@ -207,17 +207,24 @@ fn evidence_json(e: &Evidence) -> serde_json::Value {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let loaded = load_review(&args.pipeline)?;
+    let Args {
+        pipeline,
+        level,
+        format,
+        all,
+        files,
+    } = args;
+    let loaded = load_review(&pipeline)?;
     let review = &loaded.review;
     let screener = Screener::new(review);
     let extractor = Extractor::new(review);
     let intervention = review.review.intervention.name.clone();
-    let studies = read_studies(&args.files)?;
+    let studies = read_studies(&files)?;
 
     let mut rows: Vec<(StudyRef, Vec<Case>, Option<ScreeningDecision>)> = Vec::new();
     for s in &studies {
         let decision = screen_study(&screener, &loaded.human, s);
-        let keep = args.all
+        let keep = all
             || match &decision {
                 Some(d) => d.decision == Decision::Include,
                 // A full text without a PMID: screened on its text alone.
@@ -234,7 +241,7 @@ pub fn run(args: Args) -> Result<()> {
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    match (args.level, args.format) {
+    match (level, format) {
         (Level::Study, Format::Csv) => {
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(study_header(review))?;
@@ -281,7 +288,7 @@ pub fn run(args: Args) -> Result<()> {
                 let line = json!({
                     "study": r.label,
                     "key": r.key,
-                    "pmid": r.pmid.map(|p| p.get()),
+                    "pmid": r.pmid.map(casebook_types::Pmid::get),
                     "year": r.year,
                     "screening": decision.as_ref().map(|d| json!({
                         "decision": d.decision.as_str(),
@@ -343,7 +350,7 @@ pub fn run(args: Args) -> Result<()> {
                         "label": c.label,
                         "study": r.label,
                         "key": r.key,
-                        "pmid": r.pmid.map(|p| p.get()),
+                        "pmid": r.pmid.map(casebook_types::Pmid::get),
                         "year": r.year,
                         "values": values,
                     });

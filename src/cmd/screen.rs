@@ -23,13 +23,18 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let loaded = load_review(&args.pipeline)?;
+    let Args {
+        pipeline,
+        format,
+        files,
+    } = args;
+    let loaded = load_review(&pipeline)?;
     let screener = Screener::new(&loaded.review);
-    let studies = read_studies(&args.files)?;
+    let studies = read_studies(&files)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut skipped = 0;
-    match args.format {
+    match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(["pmid", "decision", "reason"])?;
