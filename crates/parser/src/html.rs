@@ -54,6 +54,23 @@ pub fn parse_html(html: &str, name: &str) -> Result<Document, Error> {
         .or_else(|| head_title(html_el))
         .unwrap_or_default();
 
+    let title_ahead = title_heading_in(root, &norm(&title), in_article);
+    let mut doc = walk_page(name, root, in_article, &title, title_ahead);
+    if title_ahead && !doc.has_body() {
+        // Safety net: never lose the page to the "skip what precedes the title" rule.
+        doc = walk_page(name, root, in_article, &title, false);
+    }
+    check_article(&doc, name, &title, body)?;
+    Ok(doc)
+}
+
+fn walk_page(
+    name: &str,
+    root: ElementRef<'_>,
+    in_article: bool,
+    title: &str,
+    before_title: bool,
+) -> Document {
     let mut w = Walker {
         b: DocumentBuilder::new(key_from_name(name), None, Source::LocalFullText),
         in_article,
@@ -63,17 +80,15 @@ pub fn parse_html(html: &str, name: &str) -> Result<Document, Error> {
         skip_refs: None,
         pending_fig: None,
         pending_table: None,
-        before_title: title_heading_in(root, &norm(&title)),
-        title: norm(&title),
+        before_title,
+        title: norm(title),
         title_seen: false,
     };
-    w.b.set_title(&title);
+    w.b.set_title(title);
     w.walk(root, 0);
     w.flush();
     w.drop_pending_table();
-    let doc = w.b.finish();
-    check_article(&doc, name, &title, body)?;
-    Ok(doc)
+    w.b.finish()
 }
 
 /// Refuses pages that are not an article, saying what the page looked like.
@@ -685,7 +700,9 @@ fn is_dropped(el: ElementRef<'_>, in_article: bool) -> bool {
             | "map"
             | "audio"
             | "video"
-    ) || (tag == "header" && !in_article)
+    ) || (tag == "header"
+        && !in_article
+        && !el.descendent_elements().any(|d| d.value().name() == "h1"))
     {
         return true;
     }
@@ -1008,12 +1025,18 @@ fn meta_title(html: ElementRef<'_>) -> Option<String> {
 }
 
 /// Whether `root` has an `h1`–`h3` whose text is the title.
-fn title_heading_in(root: ElementRef<'_>, title: &str) -> bool {
+/// Whether the walk from `root` will meet an `h1`–`h3` whose text is the title (it is not
+/// inside anything the walk drops).
+fn title_heading_in(root: ElementRef<'_>, title: &str, in_article: bool) -> bool {
     !title.is_empty()
         && root.descendent_elements().any(|e| {
             matches!(e.value().name(), "h1" | "h2" | "h3")
-                && !is_dropped(e, true)
-                && norm(&collect_text(e, true)) == title
+                && norm(&collect_text(e, in_article)) == title
+                && e.ancestors()
+                    .take_while(|a| a.id() != root.id())
+                    .filter_map(ElementRef::wrap)
+                    .chain(std::iter::once(e))
+                    .all(|a| !is_dropped(a, in_article))
         })
 }
 

@@ -234,7 +234,6 @@ fn is_skipped(name: &str) -> bool {
             | "trans-abstract"
             | "private-char"
             | "permissions"
-            | "fn-group"
     )
 }
 
@@ -298,7 +297,7 @@ impl<'n> Jats<'n> {
             if is_block(&name) || name == "label" {
                 cap.text.push(' ');
             }
-            if is_skipped(&name) || (name == "tex-math" && self.parent_is_alternatives()) {
+            if self.skips(&name, &parent) {
                 self.skip = Some(depth);
             }
             return;
@@ -313,7 +312,7 @@ impl<'n> Jats<'n> {
             }
             return;
         }
-        if is_skipped(&name) || (name == "tex-math" && self.parent_is_alternatives()) {
+        if self.skips(&name, &parent) {
             self.skip = Some(depth);
             return;
         }
@@ -434,6 +433,16 @@ impl<'n> Jats<'n> {
                 }
             }
         }
+    }
+
+    /// Whether the element just opened (under `parent`) is skipped with its content: see
+    /// [`is_skipped`]; TeX next to MathML in `<alternatives>`; footnote groups except a
+    /// table's (`table-wrap-foot`), which explain the table's cells.
+    fn skips(&self, name: &str, parent: &str) -> bool {
+        if name == "fn-group" {
+            return parent != "table-wrap-foot";
+        }
+        is_skipped(name) || (name == "tex-math" && self.parent_is_alternatives())
     }
 
     fn parent_is_alternatives(&self) -> bool {
@@ -706,6 +715,8 @@ mod tests {
               Then improved.</p></sec>
               <p>Back in case report.</p>
               <fig><label>Figure 1</label><caption><p>Rash.</p></caption><graphic/></fig>
+              <table-wrap><table><tr><td>x</td></tr></table><table-wrap-foot><fn-group><fn>
+              <label>b</label><p>Kept.</p></fn></fn-group></table-wrap-foot></table-wrap>
             </sec></body>
             <back><ack><p>Thanks</p></ack><ref-list><ref><article-title>Other</article-title></ref></ref-list></back>
             </article>"#,
@@ -737,6 +748,8 @@ mod tests {
                 ("Case report > Case 1", "Then improved."),
                 ("Case report", "Back in case report."),
                 ("Case report", "Rash."),
+                ("Case report", "x"),
+                ("Case report", "b Kept."),
             ]
         );
         let t = &doc.tables[0];

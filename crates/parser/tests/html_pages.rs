@@ -459,3 +459,26 @@ fn short_real_article_with_an_error_word_in_its_title_is_kept() {
     let doc = parse_html(html, "erp.html").unwrap();
     assert!(doc.text.starts_with("We measured error-related negativity"));
 }
+
+#[test]
+fn title_in_a_page_header_or_a_dropped_box_does_not_lose_the_article() {
+    let body = "<p>A 13-year-old boy with juvenile dermatomyositis and calcinosis received \
+                tacrolimus for eighteen months; his rash resolved and creatine kinase stayed \
+                normal while prednisolone was tapered to 5 mg per day without a flare.</p>";
+    for wrapper in [
+        "<header class='article-header'><h1>Tacrolimus and calcinosis</h1></header>",
+        "<div class='masthead'><h1>Tacrolimus and calcinosis</h1></div>",
+    ] {
+        let html = format!(
+            "<html><head><title>Tacrolimus and calcinosis</title></head><body>\
+             <div class='nav'>Menu</div>{wrapper}<div>{body}</div></body></html>"
+        );
+        let doc = parse_html(&html, "p.html").unwrap();
+        assert_eq!(doc.title, "Tacrolimus and calcinosis");
+        assert!(
+            doc.text.starts_with("A 13-year-old boy"),
+            "{wrapper}: {}",
+            doc.text
+        );
+    }
+}
