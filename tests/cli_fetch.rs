@@ -75,11 +75,12 @@ fn corpus() -> Vec<(String, String)> {
 async fn esearch(State(f): State<Fake>, RawQuery(q): RawQuery, body: String) -> String {
     let p = params(q, &body);
     f.log.lock().unwrap().push(p.clone());
-    let ids: String = f
-        .records
-        .iter()
-        .map(|(id, _)| format!("<Id>{id}</Id>"))
-        .collect();
+    let mut ids = String::new();
+    for (id, _) in f.records.iter() {
+        ids.push_str("<Id>");
+        ids.push_str(id);
+        ids.push_str("</Id>");
+    }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<eSearchResult><Count>{n}</Count><RetMax>{n}</RetMax><RetStart>0</RetStart><QueryKey>1</QueryKey><WebEnv>MCID_cli</WebEnv><IdList>{ids}</IdList><TranslationSet/><QueryTranslation>{t}[All Fields]</QueryTranslation><ErrorList><PhraseNotFound>zzqx</PhraseNotFound></ErrorList></eSearchResult>",
         n = f.records.len(),

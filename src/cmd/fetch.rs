@@ -40,17 +40,25 @@ enum DateKind {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    let Args {
+        query: term,
+        mindate,
+        maxdate,
+        datetype,
+        out,
+        batch_size,
+    } = args;
     let config = Config {
-        batch_size: args.batch_size as usize,
+        batch_size: batch_size as usize,
         progress: true,
         ..Config::from_env()
     };
     let client = Client::new(config)?;
     let query = Query {
-        term: args.query.clone(),
-        mindate: args.mindate.clone(),
-        maxdate: args.maxdate.clone(),
-        datetype: match args.datetype {
+        term: term.clone(),
+        mindate,
+        maxdate,
+        datetype: match datetype {
             DateKind::Entrez => DateType::Edat,
             DateKind::Publication => DateType::Pdat,
         },
@@ -65,17 +73,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             records.extend(batch);
             Ok(())
         }))
-        .with_context(|| format!("fetching {:?}", args.query))?;
+        .with_context(|| format!("fetching {term:?}"))?;
 
     let doc = article_set(&records);
-    match &args.out {
-        Some(path) => write_atomically(path, doc.as_bytes())?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(doc.as_bytes())
-                .and_then(|()| out.flush())
-                .context("writing to stdout")?;
-        }
+    if let Some(path) = &out {
+        write_atomically(path, doc.as_bytes())?;
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(doc.as_bytes())
+            .and_then(|()| stdout.flush())
+            .context("writing to stdout")?;
     }
 
     let search = &report.search;
@@ -90,8 +98,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         report.fetch.fetched,
         search.count,
         search.requests + report.fetch.requests,
-        args.out
-            .as_ref()
+        out.as_ref()
             .map_or_else(String::new, |p| format!(" -> {}", p.display()))
     );
     if !report.fetch.missing.is_empty() {

@@ -129,7 +129,7 @@ impl Client {
         exp.mul_f64(jitter).min(c.max_delay)
     }
 
-    /// Sends `util` with `params` (plus tool, email, api_key) until `scan` accepts the body;
+    /// Sends `util` with `params` (plus `tool`, `email`, `api_key`) until `scan` accepts the body;
     /// each HTTP attempt increments `requests`.
     pub(crate) async fn call<T>(
         &self,

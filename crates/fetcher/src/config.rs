@@ -66,7 +66,7 @@ impl Default for Config {
             batch_size: 500,
             max_attempts: 6,
             progress: false,
-            base_delay: Duration::from_millis(1000),
+            base_delay: Duration::from_secs(1),
             max_delay: Duration::from_secs(60),
             timeout: Duration::from_secs(120),
             connect_timeout: Duration::from_secs(20),
@@ -239,7 +239,7 @@ pub(crate) fn today() -> i64 {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    (secs / 86_400) as i64
+    i64::try_from(secs / 86_400).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ pub enum Error {
         /// The start of the response body (api key removed).
         body: String,
     },
-    /// The history server no longer knows the WebEnv/query_key ("Unable to obtain query").
+    /// The history server no longer knows the `WebEnv`/`query_key` ("Unable to obtain query").
     #[error("{request}: the history server lost the query (expired WebEnv): {message}")]
     HistoryExpired { request: String, message: String },
     /// ESearch cannot list more than `limit` ids and a single day already holds more.

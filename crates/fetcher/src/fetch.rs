@@ -114,7 +114,7 @@ impl Client {
     }
 
     /// Fetches `pmids` (duplicates ignored) in batches of `batch_size` (EFetch with the id list,
-    /// POSTed when long). Each batch is checked PMID by PMID against what was asked; PMIDs it
+    /// sent by POST when long). Each batch is checked PMID by PMID against what was asked; PMIDs it
     /// lacks are asked again (`missing_rounds` times), then reported in
     /// [`FetchReport::missing`]. `on_batch` gets each verified batch once, in asked order, so
     /// the caller can commit it in one transaction; an error from it stops the fetch.
@@ -172,7 +172,7 @@ impl Client {
     }
 
     /// Searches `q`, then fetches its records from the history server in batches (one request
-    /// per batch), checking each against the search's ids. An expired WebEnv ("Unable to
+    /// per batch), checking each against the search's ids. An expired `WebEnv` ("Unable to
     /// obtain query") triggers a fresh search; ids not delivered by the history batches (or
     /// after a date-split search, all of them) are fetched by id list.
     pub async fn fetch_query<F>(&self, q: &Query, mut on_batch: F) -> Result<QueryReport, Error>

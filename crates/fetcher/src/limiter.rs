@@ -9,6 +9,9 @@ use std::{
 
 use tokio::time::Instant;
 
+/// Limiters by (server, requests per second).
+type Registry = HashMap<(String, u32), Arc<Limiter>>;
+
 /// Spaces request starts at least `interval` apart; a 429 can push the next slot later.
 #[derive(Debug)]
 pub(crate) struct Limiter {
@@ -28,7 +31,7 @@ impl Limiter {
 
     /// The limiter of `server` for `per_second` requests/s, shared process-wide.
     pub(crate) fn shared(server: &str, per_second: u32) -> Arc<Limiter> {
-        static ALL: OnceLock<Mutex<HashMap<(String, u32), Arc<Limiter>>>> = OnceLock::new();
+        static ALL: OnceLock<Mutex<Registry>> = OnceLock::new();
         let mut map = ALL
             .get_or_init(Mutex::default)
             .lock()

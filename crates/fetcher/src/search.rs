@@ -29,7 +29,7 @@ pub struct SearchOutcome {
     pub ids: Vec<Pmid>,
     /// How PubMed read the term.
     pub query_translation: Option<String>,
-    /// PhraseNotFound, FieldNotFound, OutputMessage, ... as readable lines.
+    /// `PhraseNotFound`, `FieldNotFound`, `OutputMessage`, ... as readable lines.
     pub warnings: Vec<String>,
     /// HTTP requests made, retries included.
     pub requests: u32,

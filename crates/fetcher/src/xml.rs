@@ -11,7 +11,7 @@ pub(crate) enum Verdict<T> {
     Ok(T),
     /// Not usable but possibly transient (truncated, HTML page, `<ERROR>`): retry.
     Retry(String),
-    /// The history server lost the WebEnv/query_key.
+    /// The history server lost the `WebEnv`/`query_key`.
     Expired(String),
 }
 
@@ -157,24 +157,16 @@ pub(crate) fn parse_esearch(body: &str) -> Verdict<Esearch> {
                     ("eSearchResult", "RetStart") => out.retstart = value.parse().unwrap_or(0),
                     ("eSearchResult", "QueryKey") => out.query_key = Some(value),
                     ("eSearchResult", "WebEnv") => out.web_env = Some(value),
-                    ("eSearchResult", "QueryTranslation") => {
-                        if !value.is_empty() {
-                            out.query_translation = Some(value);
-                        }
+                    ("eSearchResult", "QueryTranslation") if !value.is_empty() => {
+                        out.query_translation = Some(value);
                     }
-                    ("eSearchResult", "ERROR") => {
-                        if !value.is_empty() {
-                            errors.push(value);
-                        }
-                    }
+                    ("eSearchResult", "ERROR") if !value.is_empty() => errors.push(value),
                     ("IdList", "Id") => match value.parse::<Pmid>() {
                         Ok(p) => out.ids.push(p),
                         Err(_) => return Verdict::Retry(format!("bad <Id> {value:?}")),
                     },
-                    ("ErrorList" | "WarningList", kind) => {
-                        if !value.is_empty() {
-                            out.warnings.push(warning_text(kind, &value));
-                        }
+                    ("ErrorList" | "WarningList", kind) if !value.is_empty() => {
+                        out.warnings.push(warning_text(kind, &value));
                     }
                     ("", "eSearchResult") => saw_root_end = true,
                     _ => {}
@@ -398,10 +390,10 @@ pub(crate) fn check_pmc(body: &str) -> Verdict<bool> {
         return Verdict::Retry("truncated PMC reply (root element not closed)".into());
     }
     if articles == 0 {
-        if let Some(first) = errors.into_iter().next() {
-            if root.as_deref() == Some("eFetchResult") {
-                return retarget(classify_error(first));
-            }
+        if let Some(first) = errors.into_iter().next()
+            && root.as_deref() == Some("eFetchResult")
+        {
+            return retarget(classify_error(first));
         }
         return Verdict::Ok(false);
     }

@@ -54,7 +54,7 @@ fn assert_well_formed(doc: &str) -> usize {
     loop {
         match r.read_event() {
             Ok(quick_xml::events::Event::Start(e)) if e.name().as_ref() == "PubmedArticle" => {
-                n += 1
+                n += 1;
             }
             Ok(quick_xml::events::Event::Eof) => break,
             Ok(_) => {}
@@ -390,7 +390,7 @@ async fn twenty_percent_failures_give_the_healthy_result() {
         db: db(216),
         // Every fifth request fails, cycling through the failure kinds.
         fault_fn: Some(Box::new(|n| {
-            (n % 5 == 2).then(|| match (n / 5) % 6 {
+            (n % 5 == 2).then_some(match (n / 5) % 6 {
                 0 => Fault::Status(500),
                 1 => Fault::Truncated,
                 2 => Fault::Status(502),

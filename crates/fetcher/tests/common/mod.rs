@@ -3,10 +3,12 @@
 //! It serves real PubMed records (the fixtures' efetch replies and the repository's corpus)
 //! plus, where a test needs volume, `synthetic` records generated here (PMIDs from 90000000).
 //! ESearch filters by `mindate`/`maxdate` on each record's fake Entrez day, keeps a history
-//! (WebEnv) per `usehistory=y` search, and EFetch serves by `id` list or from that history.
+//! (`WebEnv`) per `usehistory=y` search, and EFetch serves by `id` list or from that history.
 //! Faults are injected by request number.
 
 #![allow(dead_code)]
+// Building XML replies by appending `format!`s reads best here.
+#![allow(clippy::format_push_string)]
 
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
@@ -57,9 +59,9 @@ pub struct State {
     pub faults: HashMap<usize, Fault>,
     /// Fault for every request whose number satisfies the predicate.
     pub fault_fn: Option<Box<dyn Fn(usize) -> Option<Fault> + Send + Sync>>,
-    /// Histories: WebEnv → ids in search order.
+    /// Histories: `WebEnv` → ids in search order.
     pub histories: HashMap<String, Vec<u32>>,
-    /// A WebEnv is forgotten after this many efetch uses.
+    /// A `WebEnv` is forgotten after this many efetch uses.
     pub expire_after_uses: Option<usize>,
     pub uses: HashMap<String, usize>,
     /// Added to the Count of searches without a date window (to simulate an inconsistency).
@@ -170,26 +172,29 @@ pub const DAY_2000: i64 = 10_957;
 pub fn db(synthetic: usize) -> BTreeMap<u32, (i64, Option<String>)> {
     let mut db = BTreeMap::new();
     for (i, (pmid, xml)) in real_records().into_iter().enumerate() {
-        db.insert(pmid, (DAY_2000 + i as i64 * 300, Some(xml)));
+        db.insert(
+            pmid,
+            (DAY_2000 + i64::try_from(i).unwrap() * 300, Some(xml)),
+        );
     }
     for i in 0..synthetic {
         db.insert(
             90_000_000 + i as u32,
-            (DAY_2000 + (i as i64 * 7) % 8700, None),
+            (DAY_2000 + (i64::try_from(i).unwrap() * 7) % 8700, None),
         );
     }
     db
 }
 
-fn parse_day(s: &str, end: bool) -> i64 {
-    let p: Vec<i64> = s.split('/').map(|x| x.parse().unwrap()).collect();
-    let (y, m) = (p[0], p.get(1).copied().unwrap_or(if end { 12 } else { 1 }));
-    let d = p.get(2).copied().unwrap_or(1);
+/// Day number of a `YYYY/MM/DD` the client sent (the client always sends all three parts).
+fn parse_day(text: &str) -> i64 {
+    let parts: Vec<i64> = text.split('/').map(|x| x.parse().unwrap()).collect();
+    let (year, month, day) = (parts[0], parts[1], parts[2]);
     // days_from_civil
-    let y2 = if m <= 2 { y - 1 } else { y };
+    let y2 = if month <= 2 { year - 1 } else { year };
     let era = y2.div_euclid(400);
     let yoe = y2 - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
     era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
 }
 
@@ -220,7 +225,7 @@ impl State {
             return body.clone();
         }
         let window = match (p.get("mindate"), p.get("maxdate")) {
-            (Some(a), Some(b)) => Some((parse_day(a, false), parse_day(b, true))),
+            (Some(a), Some(b)) => Some((parse_day(a), parse_day(b))),
             _ => None,
         };
         // PubMed order: newest PMID first.
