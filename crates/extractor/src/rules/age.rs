@@ -51,6 +51,24 @@ static OF_AGE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// An age next to a sex in a patient's description: "girl, 9 years", "(F, 9 y)", "9 yrs/M".
+static BESIDE_SEX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:\b(?i:girl|boy|male|female)|\b[MF])\s*[,/;:]\s*({n})\s*{UNIT}\b|\b({n})\s*{UNIT}\.?\s*[,/;]\s*(?:(?i:girl|boy|male|female)|[MF])\b",
+        n = numbers::NUMBER
+    ))
+    .expect("valid regex")
+});
+
+/// An age right after a case marker: "Patient 2 (9 y) ...", "Case 3: 14 years, female".
+static AFTER_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^\s*(?i:patient|case|pt\.?)\s*\d{{1,2}}\s*[:.)\-\u{{2013}}]?\s*\(?\s*({n})\s*{UNIT}\b",
+        n = numbers::NUMBER
+    ))
+    .expect("valid regex")
+});
+
 /// Words right before an age that make it an onset/diagnosis/duration, not the patient's age.
 static ONSET_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:onset|diagnos\w*|develop\w*|began|begun|started|first|since|symptoms?|history|duration|evolution|mean|median|average|between|under|over|below|above|older\s+than|younger\s+than|up\s+to|until|till|as\s+early\s+as)\W*(?:\w+\W+){0,3}$")
@@ -152,13 +170,23 @@ pub(crate) fn ages_in(text: &str) -> Vec<AgeMention> {
         .captures_iter(text)
         .map(|c| (c, true))
         .chain(AGED.captures_iter(text).map(|c| (c, false)))
-        .chain(OF_AGE.captures_iter(text).map(|c| (c, false)));
+        .chain(OF_AGE.captures_iter(text).map(|c| (c, false)))
+        .chain(AFTER_MARKER.captures_iter(text).map(|c| (c, false)))
+        .chain(BESIDE_SEX.captures_iter(text).map(|c| (c, false)));
     for (c, is_old) in candidates {
+        // BESIDE_SEX has two alternatives: number and unit in groups 1-2 or 3-4.
+        let (num_group, unit_group) = if c.get(1).is_none() && c.get(3).is_some() {
+            (3, 4)
+        } else {
+            (1, 2)
+        };
         let m = c.get(0).expect("whole match");
         if out.iter().any(|a| a.start < m.end() && m.start() < a.end) {
             continue;
         }
-        let num = c.get(1).expect("number");
+        let Some(num) = c.get(num_group) else {
+            continue;
+        };
         let Some(x) = numbers::parse_number(num.as_str()) else {
             continue;
         };
@@ -221,7 +249,7 @@ pub(crate) fn ages_in(text: &str) -> Vec<AgeMention> {
         }
         // A bare "age 9" needs a unit or a colon ("age: 9"); "aged 9" and "at age 9" do not.
         if !is_old
-            && c.get(2).is_none()
+            && c.get(unit_group).is_none()
             && head.starts_with("age")
             && !head.contains(':')
             && !head.starts_with("aged")
@@ -308,6 +336,10 @@ mod tests {
             ("At the age of 12 years she was referred to us.", 12.0),
             ("She presented at our clinic aged 7 years.", 7.0),
             ("Patient 2 was a girl aged 4 years and 6 months.", 4.5),
+            ("Patient 3 (9 y) had calcinosis.", 9.0),
+            ("Case 2: 14 years, female, refractory JDM.", 14.0),
+            ("The second patient (F, 6 yrs) was steroid dependent.", 6.0),
+            ("A girl, 10 years, with JDM.", 10.0),
             ("A previously healthy 3.5-year-old boy had weakness.", 3.5),
         ] {
             assert_eq!(presented(text), Some(age), "{text}");
@@ -330,6 +362,8 @@ mod tests {
             "Two 7- and 9-year-old girls were treated.",
             "Median age at onset was 7 years.",
             "At the age of 5 years, she developed a heliotrope rash.",
+            "Patient 1 had a 4 year disease duration.",
+            "The girl, with onset at 4 years, was referred.",
         ] {
             assert_eq!(presented(text), None, "{text}: {:?}", ages_in(text));
         }
