@@ -598,3 +598,75 @@ async fn incremental_queries_send_the_entrez_window() {
     assert_eq!(out.ids.len(), expected);
     assert!(expected > 0 && expected < 24);
 }
+
+#[tokio::test]
+async fn timeouts_are_retried() {
+    let server = Server::start(State {
+        db: db(0),
+        faults: [(1, Fault::Slow(Duration::from_secs(3)))].into(),
+        ..State::default()
+    })
+    .await;
+    let config = Config {
+        timeout: Duration::from_millis(700),
+        ..server.config()
+    };
+    let (report, batches) = fetch_all(config, &Query::new("jdm")).await;
+    assert_eq!(report.fetch.fetched, 24);
+    assert_eq!(report.fetch.requests + report.search.requests, 7);
+    assert_eq!(article_set(&flat(&batches)), expected_set(&server));
+}
+
+/// A raw HTTP server: the first reply promises more bytes than it sends and closes (a body
+/// cut off in transit), later ones are complete.
+#[tokio::test]
+async fn a_body_cut_off_in_transit_is_retried() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/eutils/biopython-pubmed1.xml"
+    ))
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = served.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let n = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65_536];
+                let _ = sock.read(&mut buf).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let cut = if n == 0 { body.len() / 2 } else { body.len() };
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(&body.as_bytes()[..cut]).await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    let client = Client::new(Config {
+        base_url: format!("http://{addr}/eutils/"),
+        base_delay: Duration::from_millis(10),
+        ..Config::default()
+    })
+    .unwrap();
+    let mut got = Vec::new();
+    let report = client
+        .fetch_records(&[pmid(12_091_962), pmid(9997)], |b| {
+            got.extend(b);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(report.requests, 2);
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert_eq!(
+        got.iter().map(|r| r.pmid.get()).collect::<Vec<_>>(),
+        vec![12_091_962, 9997]
+    );
+}

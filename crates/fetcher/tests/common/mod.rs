@@ -37,6 +37,8 @@ pub enum Fault {
     Html,
     /// `<ERROR>` reply with status 200.
     ErrorReply(String),
+    /// The normal reply, this late.
+    Slow(Duration),
 }
 
 /// One request as the server saw it.
@@ -362,6 +364,9 @@ impl Respond for Fake {
             "efetch.fcgi" => st.efetch(&params),
             _ => return ResponseTemplate::new(404).set_body_string("unknown utility"),
         };
+        if let Some(Fault::Slow(d)) = fault {
+            return xml(body).set_delay(d);
+        }
         if matches!(fault, Some(Fault::Truncated)) {
             let mut cut = body.len() * 6 / 10;
             while !body.is_char_boundary(cut) {
