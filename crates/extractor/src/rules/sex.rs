@@ -35,6 +35,11 @@ static NOUN_BEFORE_NOT_PATIENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\b(?:his|her|their|whose)\s+(?:\w+\s+)?|'s\s+|\b(?:of|than)\s+(?:a\s+|the\s+)?|/\s*)$")
         .expect("valid regex")
 });
+/// "F" / "M" right next to an age: "(F, 6 yrs)", "9 y/M", "Case 2: M, 14 years".
+static LETTER_BESIDE_AGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s(\[:;,])([MF])\s*[,/;]\s*\d|\d\s*(?:(?i:y|yrs?|years?|mo|months?)\.?)?\s*[,/;]\s*([MF])(?:$|[\s)\],;.])")
+        .expect("valid regex")
+});
 static HE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:[Hh]e|[Hh]is|[Hh]im|[Hh]imself)\b").expect("valid regex"));
 static SHE: LazyLock<Regex> =
@@ -75,7 +80,10 @@ impl Rule for SexRule {
                 }
             }
         }
-        if let Some((sex, span)) = noun_sex(sentences).or_else(|| pronoun_sex(sentences)) {
+        if let Some((sex, span)) = noun_sex(sentences)
+            .or_else(|| letter_sex(sentences))
+            .or_else(|| pronoun_sex(sentences))
+        {
             hits.push(Hit {
                 field: Field::Sex,
                 value: Value::Sex(sex),
@@ -103,6 +111,22 @@ fn noun_sex(sentences: &[Sentence<'_>]) -> Option<(Sex, Span)> {
         }
     }
     None
+}
+
+/// "F"/"M" written next to an age.
+fn letter_sex(sentences: &[Sentence<'_>]) -> Option<(Sex, Span)> {
+    sentences.iter().find_map(|s| {
+        let c = LETTER_BESIDE_AGE.captures(s.text)?;
+        let letter = c.get(1).or_else(|| c.get(2))?.as_str();
+        Some((
+            if letter == "F" {
+                Sex::Female
+            } else {
+                Sex::Male
+            },
+            s.span,
+        ))
+    })
 }
 
 /// The sex of the pronouns, when the sentences use one sex only.
@@ -150,6 +174,31 @@ pub(crate) fn counts_in(text: &str) -> (Option<u32>, Option<u32>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letters_next_to_ages() {
+        for (text, sex) in [
+            (
+                "The second patient (F, 6 yrs) was steroid dependent.",
+                Sex::Female,
+            ),
+            ("Patient 4: 9 y/M, refractory skin disease.", Sex::Male),
+            ("Case 2: M, 14 years.", Sex::Male),
+        ] {
+            let s = [Sentence {
+                span: Span::new(0, text.len()),
+                text,
+                section: "",
+            }];
+            assert_eq!(letter_sex(&s).map(|x| x.0), Some(sex), "{text}");
+        }
+        let s = [Sentence {
+            span: Span::new(0, 20),
+            text: "Vitamin D 400 IU, F1",
+            section: "",
+        }];
+        assert_eq!(letter_sex(&s), None);
+    }
 
     #[test]
     fn counts_sexes_of_a_group() {
