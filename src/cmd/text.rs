@@ -2,13 +2,14 @@
 //! document the extractor reads.
 
 use std::{
+    collections::HashMap,
     fmt::Write as _,
     io::{self, Write as _},
     path::PathBuf,
 };
 
 use anyhow::Context as _;
-use casebook_types::{BlockKind, Document, Span, Table};
+use casebook_types::{BlockKind, Document, Table};
 
 /// Arguments of `casebook text`.
 #[derive(Debug, clap::Args)]
@@ -62,10 +63,23 @@ pub fn render(doc: &Document) -> String {
     );
     let mut section: Option<&str> = None;
     let mut printed_tables = vec![false; doc.tables.len()];
+    // Where each table's caption and cells start, to print a table once, where it begins.
+    let mut table_at: HashMap<usize, usize> = HashMap::new();
+    for (i, t) in doc.tables.iter().enumerate() {
+        for span in t
+            .caption
+            .iter()
+            .chain(t.header_rows.iter().chain(&t.rows).flatten())
+        {
+            if !span.is_empty() {
+                table_at.insert(span.start, i);
+            }
+        }
+    }
     for block in &doc.blocks {
         // A table is printed whole where its caption or first cell comes.
         if matches!(block.kind, BlockKind::TableCell | BlockKind::Caption)
-            && let Some(i) = table_of(doc, block.span)
+            && let Some(&i) = table_at.get(&block.span.start)
         {
             if !printed_tables[i] {
                 printed_tables[i] = true;
@@ -108,17 +122,6 @@ fn display_section(section: &str) -> &str {
     } else {
         section
     }
-}
-
-/// The table whose caption or cells include `span`.
-fn table_of(doc: &Document, span: Span) -> Option<usize> {
-    doc.tables.iter().position(|t| {
-        t.caption == Some(span)
-            || t.header_rows
-                .iter()
-                .chain(&t.rows)
-                .any(|r| r.contains(&span))
-    })
 }
 
 fn render_table(doc: &Document, t: &Table, out: &mut String) {

@@ -71,14 +71,21 @@ fn sniff(bytes: &[u8]) -> Kind {
         "<h2",
         "<table",
     ]);
+    // Markup files start with a tag, a declaration or a comment (text mentioning tags does not).
+    let markup = head
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<');
     match (jats, html) {
         // `<article` is also an HTML5 element: JATS only when it comes before any HTML tag.
-        (Some(j), h) if h.is_none_or(|h| j < h) && !head.contains("<html") => Kind::Jats,
-        (_, Some(_)) => Kind::Html,
+        (Some(j), h) if markup && h.is_none_or(|h| j < h) && !head.contains("<html") => Kind::Jats,
+        (_, Some(_)) if markup => Kind::Html,
         _ => {
             let trimmed = head.trim_start_matches('\u{feff}').trim_start();
             let found = if trimmed.is_empty() {
                 "an empty file".to_owned()
+            } else if bytes.starts_with(b"%PDF") {
+                "a PDF (save the article's HTML page or its JATS XML instead)".to_owned()
             } else if head.contains("<pubmedarticleset") {
                 "PubMed XML (records, not full text: use `casebook parse`)".to_owned()
             } else if trimmed.starts_with('<') {
@@ -185,5 +192,11 @@ mod tests {
         assert!(found.contains("PubMed XML"));
         assert!(matches!(sniff(b"   "), Kind::Other(f) if f == "an empty file"));
         assert!(matches!(sniff(b"just words"), Kind::Other(f) if f.contains("no markup")));
+        assert!(matches!(
+            sniff(b"# Notes\nthe `<article>` element, and <p> tags"),
+            Kind::Other(f) if f.contains("no markup")
+        ));
+        assert!(matches!(sniff(b"\xef\xbb\xbf  <html><p>x"), Kind::Html));
+        assert!(matches!(sniff(b"%PDF-1.7\n%\xe2\xe3"), Kind::Other(f) if f.starts_with("a PDF")));
     }
 }

@@ -906,7 +906,8 @@ fn float_label(text: &str) -> Option<(Float, String, String)> {
     } else {
         return None;
     };
-    let after = text[word_len..].trim_start();
+    // `get`: the lowercase prefix matched, but never slice `text` off a char boundary.
+    let after = text.get(word_len..)?.trim_start();
     let num_len = after
         .char_indices()
         .take_while(|(_, c)| c.is_ascii_alphanumeric())
@@ -916,7 +917,7 @@ fn float_label(text: &str) -> Option<(Float, String, String)> {
     if !num.starts_with(|c: char| c.is_ascii_digit() || c.is_ascii_uppercase()) || num.len() > 4 {
         return None;
     }
-    let label = format!("{} {num}", text[..word_len].trim_end_matches('.'));
+    let label = format!("{} {num}", text.get(..word_len)?.trim_end_matches('.'));
     let rest = after[num_len..]
         .trim_start_matches([':', '.', ' ', '\u{2013}', '\u{2014}', '-', '|'])
         .to_owned();
