@@ -482,3 +482,29 @@ fn title_in_a_page_header_or_a_dropped_box_does_not_lose_the_article() {
         );
     }
 }
+
+#[test]
+fn every_page_cut_anywhere_is_an_error_or_a_consistent_document() {
+    for name in [
+        "18716733-pres2008-P215.html",
+        "synthetic-bold-headings.html",
+        "synthetic-cluttered.html",
+        "synthetic-html5-figures.html",
+        "synthetic-table-layout.html",
+    ] {
+        let html = std::fs::read_to_string(fixture(name)).unwrap();
+        let cuts: Vec<usize> = (1..40)
+            .map(|i| html.len() * i / 40)
+            .filter(|&c| html.is_char_boundary(c))
+            .collect();
+        for cut in cuts {
+            match parse_html(&html[..cut], name) {
+                Ok(doc) => check_invariants(&doc),
+                Err(e) => assert!(
+                    matches!(e, Error::NoArticleText { .. }),
+                    "{name} cut at {cut}: {e}"
+                ),
+            }
+        }
+    }
+}

