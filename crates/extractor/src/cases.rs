@@ -72,7 +72,7 @@ impl Segmentation<'_> {
 }
 
 static BACKGROUND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:background|introduction|discussion|references?|bibliography|acknowledge?ments?|funding|conflicts?\b|competing|abbreviations|authors?|author\s+contributions|literature|review\s+of|objectives?|aims?\b|purpose|supplementary|declarations?|ethics|consent|availability|keywords|footnotes|notes|copyright)")
+    Regex::new(r"(?i)^\s*(?:(?:\d+(?:\.\d+)*|[ivx]+)\.?\s+)?(?:background|introduction|discussion|references?|bibliography|acknowledge?ments?|funding|conflicts?\b|competing|abbreviations|authors?|author\s+contributions|literature|review\s+of|objectives?|aims?\b|purpose|supplementary|declarations?|ethics|consent|availability|keywords|footnotes|notes|copyright)")
         .expect("valid regex")
 });
 
@@ -91,12 +91,12 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SECTION_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?i:case|patient)\s*(?i:report\s*|presentation\s*|description\s*|history\s*)?(?i:no\.?\s*|#\s*)?(\d{1,2}|(?-i:[IVX]{1,4})|(?i:one|two|three|four|five|six|seven|eight|nine|ten))\b")
+    Regex::new(r"^\s*(?:(?:\d+(?:\.\d+)*|[IVX]+)\.?\s+)?(?i:case|patient)\s*(?i:report\s*|presentation\s*|description\s*|history\s*)?(?i:no\.?\s*|#\s*)?(\d{1,2}|(?-i:[IVX]{1,4})|(?i:one|two|three|four|five|six|seven|eight|nine|ten))\b")
         .expect("valid regex")
 });
 
 static SEVERAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:patients|cases)\s+(\d{1,2}(?:\s*,\s*\d{1,2})*\s*(?:,\s*)?(?:and|&|or)\s*\d{1,2})\b")
+    Regex::new(r"(?i)\b(?:patients?|cases?|pt\.?)\s*(?:no\.?\s*|#\s*)?(\d{1,2}(?:\s*(?:,|and|&|or|,\s*and)\s*\d{1,2})*)\b(?:\s*(?:years?|months?|weeks?|days?|mg|%))?")
         .expect("valid regex")
 });
 
@@ -344,9 +344,13 @@ fn by_markers<'d>(kept: &[Sentence<'d>], total: Option<u32>) -> Option<Segmentat
     if !(describes || from_headings || total == Some(distinct)) {
         return None;
     }
-    // Sentences naming several cases ("Patients 1 and 3 ...") go to each.
+    // Sentences naming cases ("In patient 2 ...", "Patients 1 and 3 ...") go to each.
     for (i, s) in kept.iter().enumerate() {
         for c in SEVERAL.captures_iter(s.text) {
+            let whole = c.get(0).expect("whole match").as_str();
+            if whole.ends_with(|ch: char| ch.is_alphabetic() || ch == '%') {
+                continue; // "patients 18 years", "patients 5 mg": not case numbers
+            }
             for n in c[1]
                 .split(|ch: char| !ch.is_ascii_digit())
                 .filter_map(|w| w.parse::<u32>().ok())
@@ -477,6 +481,58 @@ fn by_enumeration<'d>(kept: &[Sentence<'d>], n: u32) -> Option<Segmentation<'d>>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use casebook_types::{DocumentBuilder, ReviewDefinition, Source};
+
+    fn review() -> CompiledReview {
+        let path = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../pipelines/tacrolimus-jdm.toml"
+        ));
+        let src = std::fs::read_to_string(path).unwrap();
+        CompiledReview::new(ReviewDefinition::from_toml_str(&src, path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn sentences_go_to_their_cases_or_are_shared() {
+        let mut b = DocumentBuilder::new("t", None, Source::LocalFullText);
+        for (h, p) in [
+            (
+                "1. Introduction",
+                "Tacrolimus was used in a 15-year-old boy elsewhere.",
+            ),
+            ("2.1 Case 1", "A 9-year-old girl received oral tacrolimus."),
+            ("2.2 Case 2", "A 12-year-old boy received oral tacrolimus."),
+            (
+                "3. Results",
+                "In patient 2, tacrolimus was stopped because of a tremor. Patients 1 and 2 had normal CK. All patients improved. Patients were followed for 9 months.",
+            ),
+        ] {
+            b.push_heading(&[h.to_owned()]);
+            b.push_paragraph(p);
+        }
+        let d = b.finish();
+        let r = review();
+        let seg = segment(&r, &d);
+        let own = |n: usize| -> Vec<&str> { seg.cases[n].own.iter().map(|s| s.text).collect() };
+        assert_eq!(seg.cases.len(), 2);
+        assert_eq!(
+            own(0),
+            [
+                "A 9-year-old girl received oral tacrolimus.",
+                "Patients 1 and 2 had normal CK."
+            ]
+        );
+        assert!(own(1).contains(&"In patient 2, tacrolimus was stopped because of a tremor."));
+        let shared: Vec<&str> = seg.shared.iter().map(|s| s.text).collect();
+        assert_eq!(
+            shared,
+            [
+                "All patients improved.",
+                "Patients were followed for 9 months."
+            ]
+        );
+        assert!(seg.kept.iter().all(|s| !s.text.contains("15-year-old")));
+    }
 
     #[test]
     fn markers_and_numbers() {
@@ -494,6 +550,10 @@ mod tests {
         assert_eq!(section_case("results > case 2").unwrap().0, 2);
         assert!(section_case("case report").is_none());
         assert!(is_background("background"));
+        assert!(is_background("1. Introduction"));
+        assert!(is_background("4 Discussion"));
+        assert_eq!(section_case("2.1. Case 2").unwrap().0, 2);
+        assert!(!is_background("2. Case report"));
         assert!(is_background("discussion > literature"));
         assert!(!is_background("results"));
         assert!(GROUP_STATEMENT.is_match("All three patients showed improvement."));

@@ -334,3 +334,33 @@ fn per_patient_table() {
         ("1".into(), "3".into())
     );
 }
+
+#[test]
+fn results_naming_one_patient_stay_with_that_patient() {
+    let d = doc(
+        "syn10",
+        Source::LocalFullText,
+        &[
+            ("#Case 1", "A 9-year-old girl received oral tacrolimus."),
+            ("#Case 2", "A 12-year-old boy received oral tacrolimus."),
+            (
+                "#Results",
+                "In patient 2, tacrolimus was stopped because of a tremor. All patients improved.",
+            ),
+        ],
+    );
+    let r = review();
+    let cases = Extractor::new(&r).extract(&study("syn10"), std::slice::from_ref(&d));
+    let quotes = |n: usize| -> Vec<String> {
+        cases[n]
+            .values
+            .values()
+            .flat_map(|v| v.evidence.iter().map(|e| e.quote.clone()))
+            .collect()
+    };
+    assert!(
+        quotes(0).iter().all(|q| !q.contains("In patient 2")),
+        "{:?}",
+        quotes(0)
+    );
+}
