@@ -49,6 +49,14 @@ static SEXES: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// "patients (n = 12)", "children (N=7)": the count in brackets after the noun.
+static N_EQUALS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b{PEOPLE}(?:\s+with\s+[\w\-]+(?:\s+[\w\-]+)?)?\s*[(\[]\s*n\s*=\s*(\d+)\s*[)\]]"
+    ))
+    .expect("valid regex")
+});
+
 static SINGLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)\b(?:a|an|one)\s+(?:case\s+of\s+an?\s+)?(?:[\w\-]+\s+){0,4}?(patient|child|girl|boy|infant|adolescent|teenager|man|woman|toddler|case)\b(?:\s+(series|studies|study|control|reports?|notes?|records?|mix|definition|managers?|of))?",
@@ -167,6 +175,21 @@ pub(crate) fn counts_in(text: &str) -> Vec<(i32, u32)> {
         }
         out.push((score, n));
     }
+    for c in N_EQUALS.captures_iter(text) {
+        let Some(n) = c[1].parse::<u32>().ok().filter(|n| *n > 0) else {
+            continue;
+        };
+        let m = c.get(0).expect("whole match");
+        // "treated with tacrolimus (n = 21) or CsA (n = 20)": arms, not the study.
+        let score = if SUBGROUP_BEFORE.is_match(&text[..m.start()]) {
+            -2
+        } else if reports {
+            3
+        } else {
+            1
+        };
+        out.push((score, n));
+    }
     for c in SINGLE.captures_iter(text) {
         let m = c.get(0).expect("whole match");
         let before = &text[..m.start()];
@@ -246,6 +269,7 @@ mod tests {
                 1,
             ),
             ("We present 2 cases of refractory JDM.", 2),
+            ("Children with refractory JDM (n = 7) were included.", 7),
             (
                 "Juvenile dermatomyositis in fourteen children was treated. Twelve patients had complications.",
                 14,
