@@ -4,10 +4,18 @@
 use std::{
     collections::HashMap,
     process::{Command, Output},
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
 };
 
-use axum::{Router, extract::RawQuery, extract::State, routing::any};
+use axum::{
+    Router,
+    extract::{RawQuery, State},
+    http::StatusCode,
+    routing::any,
+};
 
 const KEY: &str = "CLI-TEST-KEY-77f3e1-SECRET";
 
@@ -15,6 +23,9 @@ const KEY: &str = "CLI-TEST-KEY-77f3e1-SECRET";
 struct Fake {
     records: Arc<Vec<(String, String)>>,
     log: Arc<Mutex<Vec<HashMap<String, String>>>>,
+    /// EFetch requests from this number on (0-based) get HTTP 500.
+    fail_from: Arc<AtomicUsize>,
+    efetches: Arc<AtomicUsize>,
 }
 
 fn decode(s: &str) -> String {
@@ -88,24 +99,42 @@ async fn esearch(State(f): State<Fake>, RawQuery(q): RawQuery, body: String) -> 
     )
 }
 
-async fn efetch(State(f): State<Fake>, RawQuery(q): RawQuery, body: String) -> String {
+async fn efetch(
+    State(f): State<Fake>,
+    RawQuery(q): RawQuery,
+    body: String,
+) -> (StatusCode, String) {
     let p = params(q, &body);
     f.log.lock().unwrap().push(p.clone());
-    let start: usize = p.get("retstart").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let max: usize = p.get("retmax").and_then(|v| v.parse().ok()).unwrap_or(20);
+    if f.efetches.fetch_add(1, Ordering::SeqCst) >= f.fail_from.load(Ordering::SeqCst) {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "down".into());
+    }
+    let chosen: Vec<&(String, String)> = if let Some(ids) = p.get("id") {
+        let ids: Vec<&str> = ids.split(',').collect();
+        f.records
+            .iter()
+            .filter(|(id, _)| ids.contains(&id.as_str()))
+            .collect()
+    } else {
+        let start: usize = p.get("retstart").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let max: usize = p.get("retmax").and_then(|v| v.parse().ok()).unwrap_or(20);
+        f.records.iter().skip(start).take(max).collect()
+    };
     let mut s = String::from("<?xml version=\"1.0\" ?>\n<PubmedArticleSet>\n");
-    for (_, xml) in f.records.iter().skip(start).take(max) {
+    for (_, xml) in chosen {
         s.push_str(xml);
         s.push('\n');
     }
     s.push_str("</PubmedArticleSet>\n");
-    s
+    (StatusCode::OK, s)
 }
 
 async fn serve() -> (String, Fake) {
     let fake = Fake {
         records: Arc::new(corpus()),
         log: Arc::default(),
+        fail_from: Arc::new(AtomicUsize::new(usize::MAX)),
+        efetches: Arc::default(),
     };
     let app = Router::new()
         .route("/eutils/esearch.fcgi", any(esearch))
@@ -118,7 +147,12 @@ async fn serve() -> (String, Fake) {
 }
 
 fn casebook(args: &[&str], url: &str) -> Output {
+    casebook_with(args, url, &[])
+}
+
+fn casebook_with(args: &[&str], url: &str, env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .envs(env.iter().copied())
         .args(args)
         .env("CASEBOOK_EUTILS_URL", url)
         .env("NCBI_API_KEY", KEY)
@@ -252,4 +286,61 @@ fn unreachable_server_is_a_clear_error_with_exit_1() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("invalid date \"last week\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_fetch_resumes_without_refetching_saved_batches() {
+    let (url, fake) = serve().await;
+    let dir = tempfile::tempdir().unwrap();
+    let clean = dir.path().join("clean.xml");
+    let out = dir.path().join("resumed.xml");
+    let parts = dir.path().join("resumed.xml.parts");
+    let run = |out: std::path::PathBuf, url: String| {
+        tokio::task::spawn_blocking(move || {
+            casebook_with(
+                &[
+                    "fetch",
+                    "--query",
+                    "jdm",
+                    "--out",
+                    out.to_str().unwrap(),
+                    "--batch-size",
+                    "4",
+                ],
+                &url,
+                &[("CASEBOOK_EUTILS_MAX_ATTEMPTS", "2")],
+            )
+        })
+    };
+    let o = run(clean.clone(), url.clone()).await.unwrap();
+    assert!(o.status.success());
+    let expected = std::fs::read_to_string(&clean).unwrap();
+
+    // The server goes down after two more batches: the fetch fails, two batches are saved.
+    fake.fail_from
+        .store(fake.efetches.load(Ordering::SeqCst) + 2, Ordering::SeqCst);
+    let o = run(out.clone(), url.clone()).await.unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("HTTP 500"), "{stderr}");
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(&parts).unwrap().count(), 2);
+
+    // Back up: only the 6 records not saved are fetched (1 search + 2 batches).
+    fake.fail_from.store(usize::MAX, Ordering::SeqCst);
+    let before = fake.log.lock().unwrap().len();
+    let o = run(out.clone(), url).await.unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("resuming: 8 records already fetched, 6 to go"),
+        "{stderr}"
+    );
+    let log = fake.log.lock().unwrap().clone();
+    let new = &log[before..];
+    assert_eq!(new.len(), 3);
+    let refetched: usize = new[1..].iter().map(|p| p["id"].split(',').count()).sum();
+    assert_eq!(refetched, 6);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
+    assert!(!parts.exists());
 }

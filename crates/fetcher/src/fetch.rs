@@ -69,6 +69,16 @@ pub fn article_set(records: &[FetchedRecord]) -> String {
     out
 }
 
+/// The records of a complete `PubmedArticleSet` document such as [`article_set`] writes (or
+/// an EFetch reply), each cut out verbatim; `None` when the document is incomplete or not
+/// one. Used to resume from batches saved earlier.
+pub fn split_article_set(doc: &str) -> Option<Vec<FetchedRecord>> {
+    match parse_efetch(doc) {
+        Verdict::Ok(recs) => Some(recs.into_iter().map(FetchedRecord::from).collect()),
+        _ => None,
+    }
+}
+
 fn progress(enabled: bool, len: usize) -> ProgressBar {
     if !enabled || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
@@ -286,5 +296,22 @@ impl Client {
             request: format!("efetch.fcgi?db=pmc&id={digits}"),
             pmcid: format!("PMC{digits}"),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_set_round_trips() {
+        let doc = include_str!("../tests/fixtures/eutils/biopython-pubmed2.xml");
+        let recs = split_article_set(doc).unwrap();
+        assert_eq!(recs.len(), 2);
+        let again = article_set(&recs);
+        assert_eq!(split_article_set(&again).unwrap(), recs);
+        assert!(again.starts_with("<?xml") && again.ends_with("</PubmedArticleSet>\n"));
+        assert!(split_article_set(&again[..again.len() - 25]).is_none());
+        assert_eq!(split_article_set(&article_set(&[])).unwrap(), vec![]);
     }
 }

@@ -12,7 +12,7 @@
 //! - [`Client::fetch_records`] (PMIDs → [`FetchedRecord`] batches, [`FetchReport`]) and
 //!   [`Client::fetch_query`] (search + history-server fetch, [`QueryReport`]).
 //! - [`Client::fetch_pmc`]: PMC JATS full text; [`article_set`]: records → one
-//!   `PubmedArticleSet` document.
+//!   `PubmedArticleSet` document ([`split_article_set`] reads one back).
 //! - [`Error`]: names the request (API key removed) and the reason.
 
 mod client;
@@ -27,6 +27,6 @@ pub use crate::{
     client::Client,
     config::{Config, DEFAULT_BASE_URL, DateType, Query},
     error::Error,
-    fetch::{FetchReport, FetchedRecord, QueryReport, article_set},
+    fetch::{FetchReport, FetchedRecord, QueryReport, article_set, split_article_set},
     search::{History, SearchOutcome},
 };
