@@ -61,6 +61,8 @@ pub struct FieldScore {
     pub right: usize,
     /// Values given where the annotations state nothing (and allow no value).
     pub made_up: usize,
+    /// Cells the annotations leave empty (where a value would be made up).
+    pub unstated: usize,
     /// One line per wrong or made-up cell: `key: got "x", expected "y"`.
     pub errors: Vec<String>,
 }
@@ -162,8 +164,9 @@ impl Evaluation {
                 if stated {
                     s.stated += 1;
                     s.right += usize::from(right);
-                } else if !got_cell.is_empty() {
-                    s.made_up += 1;
+                } else {
+                    s.unstated += 1;
+                    s.made_up += usize::from(!got_cell.is_empty());
                 }
                 if !right {
                     s.errors
@@ -223,6 +226,20 @@ impl fmt::Display for Evaluation {
         }
         let (r, st, m) = self.totals();
         writeln!(f, "  {:<22} {:>12} {:>9}", "total", format!("{r}/{st}"), m)?;
+        let unstated: usize = self.fields.iter().map(|c| c.unstated).sum();
+        let pct = |a: usize, b: usize| {
+            if b == 0 {
+                "-".to_owned()
+            } else {
+                format!("{:.0}%", 100.0 * a as f64 / b as f64)
+            }
+        };
+        writeln!(
+            f,
+            "  stated cells right {}, made-up values {} of {unstated} unstated cells",
+            pct(r, st),
+            pct(m, unstated)
+        )?;
         for c in &self.fields {
             for e in &c.errors {
                 writeln!(f, "    {}: {e}", c.column)?;
