@@ -670,3 +670,43 @@ async fn a_body_cut_off_in_transit_is_retried() {
         vec![12_091_962, 9997]
     );
 }
+
+#[tokio::test]
+async fn clients_of_one_process_share_the_rate_limit() {
+    let server = Server::start(State {
+        db: db(0),
+        ..State::default()
+    })
+    .await;
+    let (q1, q2) = (Query::new("jdm"), Query::new("tacrolimus"));
+    let (a, b) = tokio::join!(
+        fetch_all(server.config(), &q1),
+        fetch_all(server.config(), &q2),
+    );
+    assert_eq!(a.0.fetch.fetched + b.0.fetch.fetched, 48);
+    let log = server.log();
+    assert_eq!(log.len(), 12);
+    assert_rate(&log, 10);
+}
+
+#[tokio::test]
+async fn long_terms_are_sent_by_post() {
+    let server = Server::start(State {
+        db: db(0),
+        ..State::default()
+    })
+    .await;
+    let client = Client::new(server.config()).unwrap();
+    let term = (0..300)
+        .map(|i| format!("\"synonym number {i}\"[tiab]"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let out = client.search(&Query::new(term.clone())).await.unwrap();
+    assert_eq!(out.count, 24);
+    let log = server.log();
+    assert_eq!(log[0].method, "POST");
+    assert_eq!(log[0].params["term"], term);
+    // Short ones by GET.
+    client.search(&Query::new("jdm")).await.unwrap();
+    assert_eq!(server.log()[1].method, "GET");
+}
