@@ -221,13 +221,15 @@ pub(crate) fn segment<'d>(review: &CompiledReview, doc: &'d Document) -> Segment
             kept,
         };
     }
+    // One patient: keep the statement that says so ("We report a patient ...").
+    let one = count.filter(|h| matches!(h.value, casebook_types::Value::Count(1)));
     Segmentation {
         cases: vec![Segment {
             number: 1,
             label: None,
             kind: CaseKind::Single,
             own: kept.clone(),
-            count: None,
+            count: one,
             pre: Vec::new(),
         }],
         shared: Vec::new(),

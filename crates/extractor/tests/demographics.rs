@@ -364,3 +364,59 @@ fn results_naming_one_patient_stay_with_that_patient() {
         quotes(0)
     );
 }
+
+/// Runs every document of a fixture file and shows the rule's fields with their exact spans.
+fn fixture(name: &str, fields: &[Field]) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let src = std::fs::read_to_string(path).unwrap();
+    let body: String = src
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let r = review();
+    let mut out = String::new();
+    for (i, text) in body.split("\n---\n").enumerate() {
+        let key = format!("fx{}", i + 1);
+        let d = doc(&key, Source::Abstract, &[("abstract", text.trim())]);
+        let cases = Extractor::new(&r).extract(&study(&key), std::slice::from_ref(&d));
+        out.push_str(&format!("[{key}] {}\n", text.trim()));
+        for c in &cases {
+            for f in fields {
+                if let Some(e) = c.values.get(f) {
+                    let ev = &e.evidence[0];
+                    assert_eq!(&d.text[ev.start..ev.end], ev.quote);
+                    out.push_str(&format!(
+                        "  {} {f} = {}  @{}..{} {:?}\n",
+                        c.id,
+                        e.value.render(),
+                        ev.start,
+                        ev.end,
+                        ev.quote
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn n_patients_rule_fixture() {
+    insta::assert_snapshot!(fixture("n_patients.txt", &[Field::NPatients]));
+}
+
+#[test]
+fn age_rule_fixture() {
+    insta::assert_snapshot!(fixture("age.txt", &[Field::AgeYears, Field::AgeContext]));
+}
+
+#[test]
+fn sex_rule_fixture() {
+    insta::assert_snapshot!(fixture(
+        "sex.txt",
+        &[Field::Sex, Field::Male, Field::Female]
+    ));
+}
