@@ -507,6 +507,19 @@ mod tests {
     }
 
     #[test]
+    fn book_articles_count_and_delete_citations_do_not() {
+        // synthetic: no recorded PubmedBookArticle is among the fixtures.
+        let doc = "<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n<PubmedBookArticle><BookDocument><PMID Version=\"2\">20301295</PMID><ArticleIdList><ArticleId IdType=\"pubmed\">20301295</ArticleId></ArticleIdList></BookDocument><PubmedBookData><History/></PubmedBookData></PubmedBookArticle>\n<DeleteCitation><PMID Version=\"1\">111</PMID></DeleteCitation>\n</PubmedArticleSet>\n";
+        let Verdict::Ok(recs) = parse_efetch(doc) else {
+            panic!("book rejected")
+        };
+        assert_eq!(recs.len(), 1);
+        assert_eq!((recs[0].pmid.get(), recs[0].version), (20_301_295, 2));
+        assert!(recs[0].xml.starts_with("<PubmedBookArticle>"));
+        assert!(recs[0].xml.ends_with("</PubmedBookArticle>"));
+    }
+
+    #[test]
     fn pmc_reply_checked() {
         assert!(matches!(check_pmc(PMC), Verdict::Ok(true)));
         assert!(matches!(
