@@ -6,15 +6,17 @@
 //!   every field for each, with the sentence that states it.
 //! - [`CompiledReview`]: a review definition with its lexicons compiled to matchers; build it
 //!   once, share it.
-//!
 //! - [`HumanDecisions`]: a reviewer's screening decisions, which always win.
 //! - [`study_ref`]: which study a record / full-text document is (key, `Hassan 2008` label).
 //! - [`Evaluation`]: scores screening and study rows against hand-made annotations, field by
 //!   field (stated cells right, made-up values).
 //!
 //! Rules live one per file under `rules/`; each documents what it finds, an example and its
-//! known misses. Case segmentation (`cases.rs`) decides which sentences speak about which
-//! patient; rules read a case's own sentences before the paper's shared ones.
+//! known misses. Case segmentation (`cases.rs`, with per-patient tables in `tables.rs`) decides
+//! which sentences speak about which patient; rules read a case's own sentences before the
+//! paper's shared ones (group statements, methods, results as a whole), and a study's other
+//! documents fill what its main document leaves unstated. Background, introduction and
+//! discussion sections never become patient facts.
 
 mod cases;
 mod decisions;
