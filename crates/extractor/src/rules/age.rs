@@ -3,7 +3,9 @@
 //! Finds "A 9-year-old girl", "an 11 yr old boy", "Patient 1: 11 year old boy",
 //! "a girl aged 7 years", "aged 18 months" (→ 1.5), "age: 12 years", "a boy, 10 years of age",
 //! "nine-year-old". The first such age in the case's sentences wins; `age_context` says
-//! `presentation`, or `diagnosis` when the same sentence says the patient was diagnosed then.
+//! `presentation`, `diagnosis` when the same sentence says the patient was diagnosed then, or
+//! `intervention` when it says the intervention was started then ("At the age of 12 years,
+//! tacrolimus was started").
 //! Ages at onset ("age of onset 6.1 years", "diagnosed at the age of 4", "symptoms began at
 //! 5 years of age"), disease durations ("evolution: 0.16-11 years", "a 3-year history"),
 //! relatives' ages ("his 35-year-old mother"), means and medians, ranges and inclusion bounds
@@ -100,6 +102,10 @@ static PLURAL_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DIAGNOSED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bdiagnosed\b").expect("valid regex"));
+static STARTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:started|initiated|commenced|introduced|switched|begun|began)\b")
+        .expect("valid regex")
+});
 static ONSET_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)\b(?:onset|diagnosed|first\s+symptoms|disease\s+began|developed|presented\s+first)\b",
@@ -126,13 +132,15 @@ impl Rule for Age {
         &[Field::AgeYears, Field::AgeContext]
     }
 
-    fn apply(&self, _ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+    fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
         let mut onset: Option<Span> = None;
         for s in sentences {
             for m in ages_in(s.text) {
                 if m.presented {
                     let context = if DIAGNOSED.is_match(s.text) {
                         "diagnosis"
+                    } else if STARTED.is_match(s.text) && ctx.review.intervention.is_match(s.text) {
+                        "intervention"
                     } else {
                         "presentation"
                     };
