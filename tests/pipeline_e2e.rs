@@ -173,7 +173,7 @@ struct Env {
 impl Env {
     /// A copy of the tacrolimus-JDM review (definition with `batch_size = 4`, its folder) in a
     /// temp dir, with an optional `overrides.toml`.
-    fn new(url: &str, overrides: Option<&str>) -> Env {
+    fn new(url: &str, overrides: Option<&str>, with_snapshot: bool) -> Env {
         let dir = tempfile::tempdir().unwrap();
         let src =
             std::fs::read_to_string(Path::new(ROOT).join("pipelines/tacrolimus-jdm.toml")).unwrap();
@@ -194,7 +194,10 @@ impl Env {
         )
         .unwrap();
         std::fs::create_dir_all(pipelines.join("tacrolimus-jdm/snapshot")).unwrap();
-        for f in ["search.toml", "records.xml"] {
+        for f in ["search.toml", "records.xml"]
+            .into_iter()
+            .filter(|_| with_snapshot)
+        {
             std::fs::copy(
                 folder.join("snapshot").join(f),
                 pipelines.join("tacrolimus-jdm/snapshot").join(f),
@@ -338,7 +341,7 @@ fn updates_fetch_everything_then_only_what_is_new_then_nothing() {
         .filter(|p| *p != NALDA && *p != LATE)
         .collect();
     let (state, url) = fake(&first);
-    let env = Env::new(&url, Some(OVERRIDE));
+    let env = Env::new(&url, Some(OVERRIDE), false);
 
     // 1. First update: one search, then ceil(12 / 4) = 3 EFetch batches.
     env.ok("update", &[]);
@@ -464,7 +467,7 @@ fn a_killed_update_resumes_without_refetching_verified_batches() {
     let all: Vec<u32> = corpus_articles().keys().copied().collect();
     let (state, url) = fake(&all);
     state.lock().unwrap().efetch_stall_after = Some(1);
-    let env = Env::new(&url, None);
+    let env = Env::new(&url, None, false);
 
     // The server answers the first batch, then stalls: kill the process while it waits.
     let p = env.pipeline();
@@ -545,9 +548,21 @@ fn a_failing_server_is_exit_1_and_keeps_outputs_and_batches() {
     let all: Vec<u32> = corpus_articles().keys().copied().collect();
     let (state, url) = fake(&all);
     state.lock().unwrap().efetch_ok_budget = Some(1);
-    let env = Env::new(&url, None);
-    // Previous outputs: a build from the committed snapshot.
+    let env = Env::new(&url, None, false);
+    // Previous outputs: a build from the committed snapshot (removed afterwards, so that the
+    // update starts from an empty store and has to fetch).
+    let snap = env.dir.path().join("pipelines/tacrolimus-jdm/snapshot");
+    for f in ["search.toml", "records.xml"] {
+        std::fs::copy(
+            Path::new(ROOT)
+                .join("pipelines/tacrolimus-jdm/snapshot")
+                .join(f),
+            snap.join(f),
+        )
+        .unwrap();
+    }
     env.ok("table", &["--offline"]);
+    std::fs::remove_dir_all(&snap).unwrap();
     let before = bytes(&env.out());
 
     let out = env.run("update", &[]);
@@ -583,7 +598,7 @@ fn unreachable_network_is_exit_1_and_outputs_stay() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/", closed.local_addr().unwrap());
     drop(closed);
-    let env = Env::new(&url, None);
+    let env = Env::new(&url, None, false);
     std::fs::create_dir_all(env.out()).unwrap();
     std::fs::write(env.out().join("table1.csv"), "previous\n").unwrap();
     let out = env.run("update", &[]);
@@ -602,7 +617,7 @@ fn unreachable_network_is_exit_1_and_outputs_stay() {
 
 #[test]
 fn broken_pipeline_file_is_exit_1_with_key_and_line_and_outputs_stay() {
-    let env = Env::new("http://127.0.0.1:9/", None);
+    let env = Env::new("http://127.0.0.1:9/", None, true);
     std::fs::create_dir_all(env.out()).unwrap();
     std::fs::write(env.out().join("table1.csv"), "previous\n").unwrap();
     let src = std::fs::read_to_string(env.pipeline()).unwrap();
@@ -644,7 +659,7 @@ fn broken_pipeline_file_is_exit_1_with_key_and_line_and_outputs_stay() {
 
 #[test]
 fn corrupt_store_is_exit_1_naming_the_file() {
-    let env = Env::new("http://127.0.0.1:9/", None);
+    let env = Env::new("http://127.0.0.1:9/", None, false);
     std::fs::create_dir_all(env.store().parent().unwrap()).unwrap();
     std::fs::write(env.store(), "not a database ".repeat(500)).unwrap();
     for verb in ["table", "update"] {
@@ -726,4 +741,40 @@ fn fresh_clone_table_rebuilds_the_seed_table_from_the_snapshot() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("no output changed"));
+}
+
+#[test]
+fn a_new_store_starts_from_the_committed_snapshot() {
+    let articles = corpus_articles();
+    let all: Vec<u32> = articles.keys().copied().collect();
+    let (state, url) = fake(&all);
+    let env = Env::new(&url, None, true);
+    // The committed snapshot lacks two of the records PubMed now returns.
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PubmedArticleSet>\n");
+    for (pmid, a) in &articles {
+        if *pmid != NALDA && *pmid != LATE {
+            xml.push_str(a);
+            xml.push('\n');
+        }
+    }
+    xml.push_str("</PubmedArticleSet>\n");
+    std::fs::write(
+        env.dir
+            .path()
+            .join("pipelines/tacrolimus-jdm/snapshot/records.xml"),
+        xml,
+    )
+    .unwrap();
+
+    let stdout = env.ok("update", &[]);
+    assert!(stdout.contains("12 records imported"), "{stdout}");
+    assert_eq!(requests(&state), ["esearch", "efetch"]);
+    assert_eq!(
+        efetched(&state),
+        [NALDA, LATE],
+        "only what the snapshot lacks"
+    );
+    let t1 = env.read("table1.csv");
+    assert!(table_row(&t1, "Nalda 2006").contains(",6,"), "{t1}");
+    assert_eq!(env.read("records.csv").lines().count(), 15);
 }

@@ -33,6 +33,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             list.join(", ")
         );
     }
+    if r.seeded > 0 {
+        println!(
+            "new store: {} records imported from {}",
+            r.seeded,
+            review.snapshot_dir().display()
+        );
+    }
     let window = match (&r.query.mindate, &r.query.maxdate) {
         (None, None) => "all dates".to_owned(),
         (lo, hi) => format!(

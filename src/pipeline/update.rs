@@ -36,6 +36,23 @@ pub struct UpdateReport {
     /// Output files replaced.
     pub changed: Vec<PathBuf>,
     pub out: PathBuf,
+    /// Records imported from the committed snapshot into a new, empty store.
+    pub seeded: usize,
+}
+
+/// A new store (no run, no record) starts from the review's committed snapshot, when there is
+/// one: its records are stored with source `snapshot` and are not fetched again (`--full`
+/// re-fetches them). The search itself still runs over the whole date range, because a
+/// snapshot's date is not an Entrez-date watermark.
+fn seed_from_snapshot(review: &Review, store: &mut Store) -> anyhow::Result<usize> {
+    let dir = review.snapshot_dir();
+    if store.record_count()? > 0 || !store.runs()?.is_empty() || !dir.join("records.xml").is_file()
+    {
+        return Ok(0);
+    }
+    let snap = super::snapshot::read(&dir)?;
+    store.put_records(None, &snap.records)?;
+    Ok(snap.records.len())
 }
 
 /// Runs an update of `review` with the store at `store_path`, writing outputs to `out`.
@@ -54,6 +71,7 @@ pub fn run(
         );
     }
     let mut store = Store::open(store_path)?;
+    let seeded = seed_from_snapshot(review, &mut store)?;
     let last = store.last_ok_run()?;
     let query = match last.as_ref().and_then(|r| r.watermark.clone()) {
         Some(wm) if !full => Query::since(spec.query.clone(), &wm, spec.overlap_days.unwrap_or(3))
@@ -83,6 +101,7 @@ pub fn run(
         warnings: Vec::new(),
         changed: Vec::new(),
         out: out.to_owned(),
+        seeded,
     };
     match fetch_and_build(
         review,
