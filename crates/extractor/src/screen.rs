@@ -198,9 +198,21 @@ impl Screener {
             _ => {}
         }
 
-        // 7. Include (a title alone is not enough to include).
+        // 7. Include. A title alone includes only when it decides by itself: it names the
+        // intervention, the disease and a child, in a primary report.
         if !m.has_body {
-            return decision(Decision::Unclear, "no_abstract", title_evidence(m));
+            let decides = m.title.is_some_and(|t| {
+                r.intervention.is_match(t.text)
+                    && r.disease.is_match(t.text)
+                    && (r.pediatric.is_match(t.text)
+                        || rules::ages_in(t.text)
+                            .iter()
+                            .any(|a| a.presented && a.years < self.bound()))
+            }) && primary_pt.is_some();
+            if !decides {
+                return decision(Decision::Unclear, "no_abstract", title_evidence(m));
+            }
+            return decision(Decision::Include, "include", title_evidence(m));
         }
         // The best quote: a sentence giving the intervention to patients, else any
         // sentence outside the background naming it.
@@ -245,10 +257,15 @@ fn title_evidence(m: &Material<'_>) -> Option<Evidence> {
 }
 
 impl Screener {
+    /// The review's upper age bound (exclusive), 18 when the review gives none.
+    fn bound(&self) -> f64 {
+        self.review.review.population.max_age_years.unwrap_or(18.0)
+    }
+
     /// Evidence of children and of adults (first found of each).
     fn ages(&self, m: &Material<'_>) -> (Option<Evidence>, Option<Evidence>) {
         let r = &self.review;
-        let bound = r.review.population.max_age_years.unwrap_or(18.0);
+        let bound = self.bound();
         let mut child = None;
         let mut adult = None;
         for (d, s) in &m.sentences {

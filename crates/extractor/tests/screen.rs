@@ -107,6 +107,13 @@ fn every_reason_code() {
         ),
         record(8, "Tacrolimus in juvenile dermatomyositis", "", &[], &[]),
         record(
+            15,
+            "Oral tacrolimus in a 7-year-old girl with refractory juvenile dermatomyositis",
+            "",
+            &["Case Reports"],
+            &[],
+        ),
+        record(
             9,
             "Tacrolimus for dermatomyositis",
             "We report a patient with dermatomyositis treated with tacrolimus capsules.",
