@@ -163,3 +163,71 @@ pub fn render(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(row: &str, col: &str, v: &str) -> Cell {
+        Cell {
+            row_key: row.into(),
+            row_label: row.into(),
+            column: col.into(),
+            value: v.into(),
+        }
+    }
+
+    fn empty() -> Analysis {
+        Analysis {
+            records: Vec::new(),
+            decisions: Vec::new(),
+            cases: Vec::new(),
+            stale: Vec::new(),
+            full_text_assessed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn lists_new_studies_and_changed_cells_with_old_and_new_value() {
+        let old = [
+            cell("Hassan 2008", "Muscle", "improved"),
+            cell("Pooled", "n", "3"),
+        ];
+        let new = [
+            cell("Hassan 2008", "Muscle", "unchanged"),
+            cell("Nalda 2006", "n", "6"),
+            cell("Pooled", "n", "9"),
+        ];
+        let since = Since::Update {
+            run: 4,
+            date: "2026/11/18".into(),
+        };
+        let pmid: Pmid = "17169297".parse().unwrap();
+        let md = render(&since, &BTreeSet::from([pmid]), &empty(), &old, &new);
+        assert!(
+            md.contains("Since the update of 2026/11/18 (run 4)."),
+            "{md}"
+        );
+        assert!(md.contains("## New records (1)\n\n- PMID 17169297"), "{md}");
+        assert!(
+            md.contains("## Newly included studies (1)\n\n- Nalda 2006 (n = 6)"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| Hassan 2008 | Muscle | improved | unchanged |"),
+            "{md}"
+        );
+        assert!(md.contains("| Pooled | n | 3 | 9 |"), "{md}");
+    }
+
+    #[test]
+    fn says_no_changes_with_the_date() {
+        let cells = [cell("Hassan 2008", "n", "3")];
+        let since = Since::Update {
+            run: 2,
+            date: "2026/11/18".into(),
+        };
+        let md = render(&since, &BTreeSet::new(), &empty(), &cells, &cells);
+        assert!(md.ends_with("No changes since 2026/11/18.\n"), "{md}");
+    }
+}
