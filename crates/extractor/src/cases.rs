@@ -18,7 +18,7 @@
 
 use std::sync::LazyLock;
 
-use casebook_types::{Document, Span};
+use casebook_types::{BlockKind, Document, Source, Span};
 use regex::Regex;
 
 use crate::{
@@ -117,10 +117,14 @@ pub(crate) fn is_background(section: &str) -> bool {
     section.split(" > ").any(|s| BACKGROUND.is_match(s))
 }
 
-/// Sentences of `doc` that may state patient facts, in reading order.
+/// Sentences of `doc` that may state patient facts, in reading order. A full text's front
+/// matter (authors, journal line, dates before its first heading) is left out too.
 pub(crate) fn patient_sentences(doc: &Document) -> Vec<Sentence<'_>> {
+    let front_matter =
+        doc.source != Source::Abstract && doc.blocks.iter().any(|b| b.kind == BlockKind::Heading);
     sentences(doc)
         .into_iter()
+        .filter(|s| !(front_matter && s.section.is_empty()))
         .filter(|s| !is_background(s.section) || REPORTS.is_match(s.text))
         .collect()
 }
@@ -483,7 +487,7 @@ fn by_enumeration<'d>(kept: &[Sentence<'d>], n: u32) -> Option<Segmentation<'d>>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use casebook_types::{DocumentBuilder, ReviewDefinition, Source};
+    use casebook_types::{DocumentBuilder, ReviewDefinition};
 
     fn review() -> CompiledReview {
         let path = std::path::Path::new(concat!(
