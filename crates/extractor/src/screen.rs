@@ -9,7 +9,8 @@
 //! 3. `other_disease`: the review's disease is named nowhere (title, abstract, full text,
 //!    MeSH); a neighbouring disease (the review's `related_diseases`) in adults is
 //!    `adult_only`, without age evidence it is `unclear`;
-//! 4. `other_intervention`: the intervention (name, synonyms, brand names) is named nowhere;
+//! 4. `other_intervention`: the intervention (name, synonyms, brand names) is named nowhere
+//!    but in background sections;
 //! 5. `topical_only`: every mention of the intervention is topical (ointment, cream, topical)
 //!    and none is systemic (oral, intravenous, mg/kg, trough ...);
 //! 6. `adult_only`: adult evidence (MeSH Adult/Aged, "adults", ages at or above the bound)
@@ -177,8 +178,12 @@ impl Screener {
             return exclude("other_disease", title_evidence(m));
         }
 
-        // 4. Intervention.
-        let intervention = find_term(m, &r.intervention).or_else(|| mesh_match(m, &r.intervention));
+        // 4. Intervention: named in the title, outside background sections, or in MeSH
+        // ("tacrolimus has also been used" in a background section is not the study's).
+        let intervention = find(m, |s| {
+            r.intervention.is_match(s.text) && !crate::cases::is_background(s.section)
+        })
+        .or_else(|| mesh_match(m, &r.intervention));
         if intervention.is_none() {
             return exclude("other_intervention", title_evidence(m));
         }

@@ -129,6 +129,33 @@ fn every_reason_code() {
 }
 
 #[test]
+fn intervention_only_in_the_background_is_another_intervention() {
+    let mut r = record(
+        16,
+        "Mycophenolate in refractory juvenile dermatomyositis",
+        "",
+        &["Clinical Study"],
+        &["Child"],
+    );
+    r.abstract_sections = vec![
+        AbstractSection {
+            label: Some("BACKGROUND".into()),
+            text: "Calcineurin inhibitors such as tacrolimus have been used in JDM.".into(),
+            ..AbstractSection::default()
+        },
+        AbstractSection {
+            label: Some("METHODS".into()),
+            text: "We treated ten children with JDM with mycophenolate mofetil.".into(),
+            ..AbstractSection::default()
+        },
+    ];
+    assert_eq!(
+        screen(&r),
+        "exclude other_intervention: Mycophenolate in refractory juvenile dermatomyositis"
+    );
+}
+
+#[test]
 fn retracted_is_flagged() {
     let mut r = record(
         10,
