@@ -39,6 +39,8 @@ struct Fake {
     efetch_ok_budget: Option<usize>,
     /// EFetch requests served normally before the server stalls (never answers).
     efetch_stall_after: Option<usize>,
+    /// PMC id (digits) → EFetch `db=pmc` reply.
+    pmc: HashMap<String, String>,
 }
 
 type Shared = Arc<Mutex<Fake>>;
@@ -70,12 +72,24 @@ async fn reply(
         .get("id")
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
         .unwrap_or_default();
+    let util = if p.get("db").map(String::as_str) == Some("pmc") {
+        "efetch-pmc"
+    } else {
+        util
+    };
     let (stall, fail, body) = {
         let mut s = state.lock().unwrap();
         s.log.push(Logged {
             util: util.to_owned(),
             ids: ids.clone(),
         });
+        if util == "efetch-pmc" {
+            let id = p.get("id").cloned().unwrap_or_default();
+            let body = s.pmc.get(&id).cloned().unwrap_or_else(|| {
+                "<?xml version=\"1.0\" ?>\n<pmc-articleset></pmc-articleset>\n".into()
+            });
+            return (axum::http::StatusCode::OK, body);
+        }
         let efetches = s.log.iter().filter(|l| l.util == "efetch").count();
         if util == "esearch" {
             let mut b = format!(
@@ -777,4 +791,44 @@ fn a_new_store_starts_from_the_committed_snapshot() {
     let t1 = env.read("table1.csv");
     assert!(table_row(&t1, "Nalda 2006").contains(",6,"), "{t1}");
     assert_eq!(env.read("records.csv").lines().count(), 15);
+}
+
+#[test]
+fn pmc_full_text_is_fetched_once_for_a_new_record_that_has_one() {
+    // A real PubMed record with a PMC id and a real EFetch db=pmc reply, both recorded by
+    // Biopython's test suite (see crates/fetcher/tests/fixtures/README.md for provenance).
+    let fixtures = Path::new(ROOT).join("crates/fetcher/tests/fixtures");
+    let rec = std::fs::read_to_string(fixtures.join("eutils/biopython-pubmed5.xml")).unwrap();
+    let start = rec.find("<PubmedArticle>").unwrap();
+    let end = rec.find("</PubmedArticle>").unwrap() + "</PubmedArticle>".len();
+    assert!(rec[start..end].contains("IdType=\"pmc\">PMC5771820<"));
+    let pmc = std::fs::read_to_string(fixtures.join("pmc/biopython-efetch_pmc.xml")).unwrap();
+
+    let mut ids: Vec<u32> = corpus_articles().keys().copied().collect();
+    ids.push(28_775_130);
+    let (state, url) = fake(&ids);
+    {
+        let mut st = state.lock().unwrap();
+        st.articles.insert(28_775_130, rec[start..end].to_owned());
+        st.pmc.insert("5771820".into(), pmc.clone());
+    }
+    let env = Env::new(&url, None, false);
+    let stdout = env.ok("update", &[]);
+    assert!(stdout.contains("1 PMC full texts"), "{stdout}");
+    let r = requests(&state);
+    assert_eq!(r.iter().filter(|u| *u == "efetch-pmc").count(), 1, "{r:?}");
+    let store = casebook_store::Store::open(&env.store()).unwrap();
+    let texts = store.fulltexts().unwrap();
+    assert_eq!(texts.len(), 1);
+    assert_eq!(
+        (texts[0].pmid.get(), texts[0].kind.as_str()),
+        (28_775_130, "jats")
+    );
+    assert_eq!(texts[0].content, pmc);
+    drop(store);
+
+    // Nothing new: the full text is not asked for again.
+    state.lock().unwrap().log.clear();
+    env.ok("update", &[]);
+    assert_eq!(requests(&state), ["esearch"]);
 }
