@@ -759,19 +759,27 @@ fn fresh_clone_table_rebuilds_the_seed_table_from_the_snapshot() {
 
 #[test]
 fn a_new_store_starts_from_the_committed_snapshot() {
-    let articles = corpus_articles();
-    let all: Vec<u32> = articles.keys().copied().collect();
+    let all: Vec<u32> = corpus_articles().keys().copied().collect();
     let (state, url) = fake(&all);
     let env = Env::new(&url, None, true);
-    // The committed snapshot lacks two of the records PubMed now returns.
+    // The committed snapshot lacks two of the records PubMed now returns (each record kept
+    // with the provenance comment before it).
+    let committed =
+        std::fs::read_to_string(Path::new(ROOT).join("tests/corpus/records.xml")).unwrap();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PubmedArticleSet>\n");
-    for (pmid, a) in &articles {
-        if *pmid != NALDA && *pmid != LATE {
-            xml.push_str(a);
-            xml.push('\n');
+    for chunk in committed.split_inclusive("</PubmedArticle>\n") {
+        let Some(start) = chunk.find("<!--") else {
+            continue;
+        };
+        let keep = [NALDA, LATE]
+            .iter()
+            .all(|p| !chunk.contains(&format!(">{p}</PMID>")));
+        if keep {
+            xml.push_str(&chunk[start..]);
         }
     }
     xml.push_str("</PubmedArticleSet>\n");
+    assert_eq!(xml.matches("<PubmedArticle>").count(), 12);
     std::fs::write(
         env.dir
             .path()
@@ -791,6 +799,39 @@ fn a_new_store_starts_from_the_committed_snapshot() {
     let t1 = env.read("table1.csv");
     assert!(table_row(&t1, "Nalda 2006").contains(",6,"), "{t1}");
     assert_eq!(env.read("records.csv").lines().count(), 15);
+
+    // The next snapshot keeps the imported records' provenance comments and adds the two
+    // fetched records, all sorted by PMID.
+    let (p, s) = (env.pipeline(), env.store());
+    let snap = env.dir.path().join("snap");
+    let out = env
+        .cmd(&[
+            "snapshot",
+            p.to_str().unwrap(),
+            "--store",
+            s.to_str().unwrap(),
+            "--dir",
+            snap.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let xml = std::fs::read_to_string(snap.join("records.xml")).unwrap();
+    assert_eq!(
+        xml.matches("<!-- Reconstructed from the public PubMed record page")
+            .count(),
+        12
+    );
+    assert_eq!(xml.matches("<PubmedArticle>").count(), 14);
+    let nalda = xml.find(&format!(">{NALDA}</PMID>")).unwrap();
+    let hassan = xml.find(&format!(">{HASSAN}</PMID>")).unwrap();
+    assert!(nalda < hassan, "sorted by PMID");
+    let search = std::fs::read_to_string(snap.join("search.toml")).unwrap();
+    assert!(search.contains("origin = \"mixed\""), "{search}");
 }
 
 #[test]
