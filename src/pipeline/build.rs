@@ -358,6 +358,7 @@ pub fn rebuild_from_snapshot(
     let since = super::changes::Since::Snapshot {
         date: snapshot.search.date.clone(),
         records: snapshot.records.len(),
+        note: snapshot.search.note.clone(),
     };
     let changes = super::changes::render(
         &since,

@@ -22,7 +22,12 @@ pub enum Since {
     /// The update that reached the baseline state, on `date` (`YYYY/MM/DD`).
     Update { run: i64, date: String },
     /// A build from the committed snapshot (no store to compare with).
-    Snapshot { date: String, records: usize },
+    Snapshot {
+        date: String,
+        records: usize,
+        /// The snapshot's own note on where its records came from.
+        note: Option<String>,
+    },
 }
 
 /// Study rows of a table (without the pooled row).
@@ -48,13 +53,20 @@ pub fn render(
 ) -> String {
     let mut out = String::from("# Changes\n\n");
     let date = match since {
-        Since::Snapshot { date, records } => {
+        Since::Snapshot {
+            date,
+            records,
+            note,
+        } => {
             let _ = writeln!(
                 out,
                 "No changes since the snapshot of {date}: this build comes from the committed \
                  snapshot ({records} records) and there is no earlier update in the store to \
                  compare with. Run `casebook update` to fetch what is new."
             );
+            if let Some(n) = note {
+                let _ = writeln!(out, "\nSnapshot: {}.", md_escape(n));
+            }
             return out;
         }
         Since::FirstUpdate => {
