@@ -1,0 +1,787 @@
+//! Streaming reader of PubMed XML (`PubmedArticleSet`): efetch responses and the annual
+//! baseline / daily update files, plain or gzip, from a file or stdin.
+//!
+//! [`PubmedReader`] pulls quick-xml events through one reused buffer and yields one
+//! [`PubmedItem`] at a time: memory stays flat in the file's size (one record, plus its XML
+//! text when [`PubmedReader::with_raw`] asks for it). No DOM is built.
+//!
+//! Text fields keep all the text inside inline markup (`<i>`, `<sup>`, `<mml:math>`, ...),
+//! with the markup recorded as byte ranges ([`casebook_types::Markup`]); entities and
+//! character references are decoded; leading and trailing whitespace of each field is
+//! trimmed, everything else is kept as in the source (line ends normalised as XML requires).
+//!
+//! Every error names the file, the byte offset (into the decompressed XML for `.gz`), the
+//! PMID of the record being read when known, and the reason; after an error the reader
+//! yields nothing more.
+
+mod build;
+mod text;
+
+use std::{
+    fmt::Write as _,
+    fs::File,
+    io::{self, BufRead, BufReader, Read},
+    path::Path,
+};
+
+use casebook_types::{Pmid, Record, RecordKind};
+use quick_xml::{
+    Reader,
+    errors::{IllFormedError, SyntaxError},
+    events::{BytesStart, Event},
+};
+
+use self::{
+    build::{Action, Builder, Field, Tag},
+    text::Capture,
+};
+use crate::error::{Error, PubmedErrorKind as Kind};
+
+/// One item of a PubMed XML file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PubmedItem {
+    /// A `<PubmedArticle>` or `<PubmedBookArticle>`. `raw` is the element's exact XML text
+    /// when the reader was built [`with_raw(true)`](PubmedReader::with_raw).
+    Record {
+        record: Box<Record>,
+        raw: Option<String>,
+    },
+    /// A `<DeleteCitation>` (update files): these PMIDs were withdrawn from PubMed.
+    Deleted(Vec<Pmid>),
+}
+
+/// Buffer size of file and gzip readers.
+const READ_BUF: usize = 128 * 1024;
+
+/// Opens a PubMed XML file (`-` = stdin). Gzip is recognised by its magic bytes, whatever
+/// the file is called.
+pub fn open_pubmed(path: &Path) -> Result<PubmedReader<Box<dyn BufRead + Send>>, Error> {
+    let name = path.display().to_string();
+    let open_err = |source| Error::Open {
+        file: name.clone(),
+        source,
+    };
+    let mut inner: Box<dyn BufRead + Send> = if path.as_os_str() == "-" {
+        Box::new(BufReader::with_capacity(READ_BUF, io::stdin()))
+    } else {
+        Box::new(BufReader::with_capacity(
+            READ_BUF,
+            File::open(path).map_err(open_err)?,
+        ))
+    };
+    if is_gzip(&mut inner).map_err(open_err)? {
+        inner = Box::new(BufReader::with_capacity(
+            READ_BUF,
+            flate2::bufread::MultiGzDecoder::new(inner),
+        ));
+    }
+    let name = if path.as_os_str() == "-" {
+        "<stdin>".to_owned()
+    } else {
+        name
+    };
+    Ok(PubmedReader::new(inner, name))
+}
+
+/// Whether the stream starts with the gzip magic bytes (without consuming them).
+fn is_gzip<R: BufRead + ?Sized>(r: &mut R) -> io::Result<bool> {
+    let head = loop {
+        match r.fill_buf() {
+            Ok(b) => break b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    };
+    // A buffer of one byte could hide the second magic byte; BufReader never returns that
+    // little unless the input is that short.
+    Ok(head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+}
+
+/// Parses a whole PubMed XML document held in memory (plain or gzip): every record, or the
+/// first error. `DeleteCitation`s are left out.
+pub fn parse_pubmed_bytes(bytes: &[u8], name: &str) -> Result<Vec<Record>, Error> {
+    let collect = |it: &mut dyn Iterator<Item = Result<PubmedItem, Error>>| {
+        let mut out = Vec::new();
+        for item in it {
+            if let PubmedItem::Record { record, .. } = item? {
+                out.push(*record);
+            }
+        }
+        Ok(out)
+    };
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let gz = BufReader::with_capacity(READ_BUF, flate2::bufread::MultiGzDecoder::new(bytes));
+        collect(&mut PubmedReader::new(gz, name))
+    } else {
+        collect(&mut PubmedReader::new(bytes, name))
+    }
+}
+
+/// A `BufRead` that counts what the XML reader consumes and, when asked, keeps a copy of it
+/// (for the raw XML of each record).
+struct Tee<R> {
+    inner: R,
+    keep: bool,
+    kept: Vec<u8>,
+    /// Set when a consumed chunk could not be copied (the raw text would be wrong).
+    lost: bool,
+}
+
+impl<R: BufRead> Read for Tee<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let b = self.fill_buf()?;
+            let n = b.len().min(out.len());
+            out[..n].copy_from_slice(&b[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Tee<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, n: usize) {
+        if self.keep && n > 0 {
+            // A second fill_buf returns the same buffered bytes without reading.
+            match self.inner.fill_buf() {
+                Ok(b) if b.len() >= n => self.kept.extend_from_slice(&b[..n]),
+                _ => self.lost = true,
+            }
+        }
+        self.inner.consume(n);
+    }
+}
+
+/// Where the reader is in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Before the root element.
+    Prolog,
+    /// Inside the root element.
+    Body,
+    /// After the root element closed.
+    Epilog,
+    /// Error returned or end reached.
+    Done,
+}
+
+/// The parsing state apart from the XML reader and its buffer.
+struct State {
+    name: String,
+    phase: Phase,
+    /// Open containers (the root is the first).
+    stack: Vec<Tag>,
+    /// Depth inside a skipped subtree (0 = not skipping).
+    skip: u32,
+    /// The field being captured (with `cap` holding its text).
+    capturing: Option<Field>,
+    cap: Capture,
+    rec: Option<Builder>,
+    /// Start offset of the current record's element.
+    rec_start: u64,
+    deleted: Vec<Pmid>,
+    /// Offset of the event being handled.
+    pos: u64,
+    /// Whether any byte was seen (to tell an empty file from one with only a prolog).
+    saw_bytes: bool,
+}
+
+/// Reads PubMed XML one item at a time. See the [module docs](self).
+pub struct PubmedReader<R> {
+    /// The one event buffer, reused for every event.
+    buf: Vec<u8>,
+    p: Parser<R>,
+}
+
+/// The XML reader and the parsing state (apart from the event buffer, so that handlers can
+/// run while an event borrows the buffer).
+struct Parser<R> {
+    xml: Reader<Tee<R>>,
+    st: State,
+}
+
+impl<R: BufRead> PubmedReader<R> {
+    /// A reader of `reader`; `name` (usually the file name) is used in errors.
+    pub fn new(reader: R, name: impl Into<String>) -> Self {
+        let mut xml = Reader::from_reader(Tee {
+            inner: reader,
+            keep: false,
+            kept: Vec::new(),
+            lost: false,
+        });
+        let cfg = xml.config_mut();
+        cfg.check_end_names = true;
+        // Whitespace-only text is skipped outside captured fields (pretty-printing between
+        // elements: about half of all events); it is switched off while a field is captured.
+        cfg.trim_text(true);
+        cfg.expand_empty_elements = false;
+        Self {
+            buf: Vec::with_capacity(64 * 1024),
+            p: Parser {
+                xml,
+                st: State {
+                    name: name.into(),
+                    phase: Phase::Prolog,
+                    stack: Vec::with_capacity(16),
+                    skip: 0,
+                    capturing: None,
+                    cap: Capture::default(),
+                    rec: None,
+                    rec_start: 0,
+                    deleted: Vec::new(),
+                    pos: 0,
+                    saw_bytes: false,
+                },
+            },
+        }
+    }
+
+    /// When `keep` is true, each [`PubmedItem::Record`] carries the exact XML text of its
+    /// `<PubmedArticle>` / `<PubmedBookArticle>` element.
+    #[must_use]
+    pub fn with_raw(mut self, keep: bool) -> Self {
+        self.p.xml.get_mut().keep = keep;
+        self
+    }
+
+    /// The file name used in errors.
+    pub fn name(&self) -> &str {
+        &self.p.st.name
+    }
+
+    /// Bytes of XML consumed so far (decompressed bytes for gzip input).
+    pub fn position(&self) -> u64 {
+        self.p.xml.buffer_position()
+    }
+
+    /// Reads events until an item is complete, the document ends, or an error.
+    fn advance(&mut self) -> Result<Option<PubmedItem>, Error> {
+        loop {
+            if self.p.st.rec.is_none() {
+                // Outside records the kept bytes are of no use: keep memory flat.
+                let tee = self.p.xml.get_mut();
+                if tee.keep {
+                    tee.kept.clear();
+                }
+            }
+            self.p.st.pos = self.p.xml.buffer_position();
+            self.buf.clear();
+            let ev = match self.p.xml.read_event_into(&mut self.buf) {
+                Ok(ev) => ev,
+                Err(e) => return Err(self.p.xml_err(&e)),
+            };
+            self.p.st.saw_bytes |= self.p.xml.buffer_position() > 0;
+
+            // Inside a captured element: everything is text or inline markup.
+            if let Some(field) = self.p.st.capturing {
+                match ev {
+                    Event::Text(t) => self.p.st.cap.push_text(&t.xml10_content()),
+                    Event::GeneralRef(r) => {
+                        if let Err(reason) = self.p.st.cap.push_ref(&r) {
+                            return Err(self.p.err(self.p.st.pos, Kind::Malformed, reason));
+                        }
+                    }
+                    Event::CData(c) => self.p.st.cap.push_text(&c.xml10_content()),
+                    Event::Start(e) => self.p.st.cap.open(&e),
+                    Event::End(_) => {
+                        if self.p.st.cap.at_top() {
+                            self.p.st.capturing = None;
+                            self.p.xml.config_mut().trim_text(true);
+                            self.p.finish_field(field)?;
+                        } else {
+                            self.p.st.cap.close();
+                        }
+                    }
+                    Event::Eof => return Err(self.p.eof_error()),
+                    Event::Empty(_)
+                    | Event::Comment(_)
+                    | Event::PI(_)
+                    | Event::Decl(_)
+                    | Event::DocType(_) => {}
+                }
+                continue;
+            }
+
+            // Inside a skipped subtree: only depth matters (quick-xml checks the names).
+            if self.p.st.skip > 0 {
+                match ev {
+                    Event::Start(_) => self.p.st.skip += 1,
+                    Event::End(_) => self.p.st.skip -= 1,
+                    Event::Eof => return Err(self.p.eof_error()),
+                    _ => {}
+                }
+                continue;
+            }
+
+            match ev {
+                Event::Start(e) => {
+                    if let Some(item) = self.p.on_start(&e, false)? {
+                        return Ok(Some(item));
+                    }
+                }
+                Event::Empty(e) => {
+                    if let Some(item) = self.p.on_start(&e, true)? {
+                        return Ok(Some(item));
+                    }
+                }
+                Event::End(_) => {
+                    if let Some(item) = self.p.on_end()? {
+                        return Ok(Some(item));
+                    }
+                }
+                Event::Text(t) => {
+                    if self.p.st.phase != Phase::Body && !t.trim_ascii().is_empty() {
+                        return Err(self.p.text_outside_root(&t));
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    if let Err(e) = r.resolve_char_ref() {
+                        return Err(self.p.err(
+                            self.p.st.pos,
+                            Kind::Malformed,
+                            format!("bad character reference `&{};`: {e}", &*r),
+                        ));
+                    }
+                    if self.p.st.phase != Phase::Body {
+                        return Err(self.p.err(
+                            self.p.st.pos,
+                            Kind::NotPubmed,
+                            "text outside the root element",
+                        ));
+                    }
+                }
+                Event::CData(_) => {
+                    if self.p.st.phase != Phase::Body {
+                        return Err(self.p.err(
+                            self.p.st.pos,
+                            Kind::NotPubmed,
+                            "text outside the root element",
+                        ));
+                    }
+                }
+                Event::DocType(d) => {
+                    let d = d.trim_ascii_start();
+                    if d.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("html")) {
+                        return Err(self.p.html_error("<!DOCTYPE html>"));
+                    }
+                }
+                Event::Eof => {
+                    return match self.p.st.phase {
+                        Phase::Epilog => {
+                            self.p.st.phase = Phase::Done;
+                            Ok(None)
+                        }
+                        Phase::Prolog if !self.p.st.saw_bytes => {
+                            Err(self.p.err(0, Kind::Empty, "the file is empty (0 bytes)"))
+                        }
+                        Phase::Prolog => Err(self.p.err(
+                            self.p.st.pos,
+                            Kind::Empty,
+                            "no root element (nothing but a prolog)",
+                        )),
+                        Phase::Body | Phase::Done => Err(self.p.eof_error()),
+                    };
+                }
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Parser<R> {
+    fn err(&self, offset: u64, kind: Kind, reason: impl Into<String>) -> Error {
+        Error::Pubmed {
+            file: self.st.name.clone(),
+            offset,
+            pmid: self.st.rec.as_ref().and_then(|b| b.pmid),
+            kind,
+            reason: reason.into(),
+        }
+    }
+
+    fn xml_err(&self, e: &quick_xml::Error) -> Error {
+        let at = self.xml.error_position().max(self.st.pos);
+        let in_what = self.open_element();
+        match e {
+            quick_xml::Error::Io(io) => {
+                let hint = if io.kind() == io::ErrorKind::UnexpectedEof {
+                    " (a compressed stream cut short?)"
+                } else {
+                    ""
+                };
+                self.err(self.xml.buffer_position(), Kind::Io, format!("{io}{hint}"))
+            }
+            quick_xml::Error::Syntax(SyntaxError::InvalidBangMarkup) => {
+                self.err(at, Kind::Malformed, e.to_string())
+            }
+            quick_xml::Error::Syntax(s) => self.err(
+                at,
+                Kind::Truncated,
+                format!("the input ends in the middle of a tag{in_what}: {s}"),
+            ),
+            quick_xml::Error::IllFormed(IllFormedError::UnclosedReference) => self.err(
+                at,
+                Kind::Truncated,
+                format!("the input ends in the middle of a `&...;` reference{in_what}"),
+            ),
+            quick_xml::Error::Encoding(_) => self.err(
+                self.st.pos,
+                Kind::Malformed,
+                format!("{e} (PubMed XML is UTF-8)"),
+            ),
+            _ => self.err(at, Kind::Malformed, e.to_string()),
+        }
+    }
+
+    /// ` inside <X>` for the innermost known open element, for messages.
+    fn open_element(&self) -> String {
+        match self.st.stack.last() {
+            Some(t) => format!(" inside <{t:?}>"),
+            None => String::new(),
+        }
+    }
+
+    /// An element opens outside any capture. `empty` for `<x/>`.
+    fn on_start(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<Option<PubmedItem>, Error> {
+        let Some(&parent) = self.st.stack.last() else {
+            return self.on_root(e, empty);
+        };
+        let action = match parent {
+            Tag::PubmedArticleSet => {
+                let kind = match e.name().as_ref() {
+                    "PubmedArticle" => Some(RecordKind::Article),
+                    "PubmedBookArticle" => Some(RecordKind::Book),
+                    "DeleteCitation" | "DeleteDocument" => {
+                        self.st.deleted.clear();
+                        if empty {
+                            return Ok(None);
+                        }
+                        self.st.stack.push(Tag::DeleteCitation);
+                        return Ok(None);
+                    }
+                    _ => None,
+                };
+                match kind {
+                    Some(kind) => {
+                        if empty {
+                            return Err(self.err(
+                                self.st.pos,
+                                Kind::Invalid,
+                                "empty record element",
+                            ));
+                        }
+                        self.begin_record(kind, e.len());
+                        return Ok(None);
+                    }
+                    None => Action::Skip,
+                }
+            }
+            Tag::DeleteCitation => {
+                if e.name().as_ref() == "PMID" {
+                    Action::Capture(Field::DeletedPmid)
+                } else {
+                    Action::Skip
+                }
+            }
+            _ => match &mut self.st.rec {
+                Some(b) => b.start(parent, e),
+                None => Action::Skip,
+            },
+        };
+        match action {
+            Action::Skip => {
+                if !empty {
+                    self.st.skip = 1;
+                }
+            }
+            Action::Descend(tag) => {
+                if empty {
+                    if let Some(b) = &mut self.st.rec {
+                        b.end(tag);
+                    }
+                } else {
+                    self.st.stack.push(tag);
+                }
+            }
+            Action::Capture(field) => {
+                self.st.cap.reset();
+                if empty {
+                    self.finish_field(field)?;
+                } else {
+                    self.st.capturing = Some(field);
+                    self.xml.config_mut().trim_text(false);
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// A record element opened; `tag_len` is the length of its start tag's content (between
+    /// `<` and `>`).
+    fn begin_record(&mut self, kind: RecordKind, tag_len: usize) {
+        let tag_bytes = tag_len + 2;
+        self.st.rec_start = self.xml.buffer_position().saturating_sub(tag_bytes as u64);
+        self.st.rec = Some(Builder::new(kind));
+        let tag = match kind {
+            RecordKind::Article => Tag::PubmedArticle,
+            RecordKind::Book => Tag::PubmedBookArticle,
+        };
+        self.st.stack.push(tag);
+        let tee = self.xml.get_mut();
+        if tee.keep {
+            // Kept since just before this event: skipped whitespace, then the start tag.
+            let extra = tee.kept.len().saturating_sub(tag_bytes);
+            tee.kept.drain(..extra);
+            tee.lost = false;
+        }
+    }
+
+    /// The root element.
+    fn on_root(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<Option<PubmedItem>, Error> {
+        if self.st.phase == Phase::Epilog {
+            return Err(self.err(
+                self.st.pos,
+                Kind::Malformed,
+                format!(
+                    "a second root element <{}> after </PubmedArticleSet>",
+                    e.name().as_ref()
+                ),
+            ));
+        }
+        let qname = e.name();
+        let name: &str = qname.as_ref();
+        match name {
+            "PubmedArticleSet" => {
+                self.st.phase = if empty { Phase::Epilog } else { Phase::Body };
+                if !empty {
+                    self.st.stack.push(Tag::PubmedArticleSet);
+                }
+                Ok(None)
+            }
+            // A single record saved on its own.
+            "PubmedArticle" | "PubmedBookArticle" if !empty => {
+                self.st.phase = Phase::Body;
+                let kind = if name == "PubmedArticle" {
+                    RecordKind::Article
+                } else {
+                    RecordKind::Book
+                };
+                self.begin_record(kind, e.len());
+                Ok(None)
+            }
+            _ if name.eq_ignore_ascii_case("html") => Err(self.html_error("<html>")),
+            _ => {
+                let root = name.to_owned();
+                let at = self.st.pos;
+                let said = self.sniff_message(&["ERROR", "Error", "error", "message"]);
+                let what = match root.as_str() {
+                    "eSearchResult" | "eSummaryResult" | "eLinkResult" | "eInfoResult"
+                    | "ePostResult" | "eSpellResult" | "eFetchResult" | "eGQueryResult" => {
+                        format!("an E-utilities <{root}> response")
+                    }
+                    "pmc-articleset" | "article" | "OAI-PMH" => {
+                        format!("a PMC full-text document (<{root}>)")
+                    }
+                    _ => format!("root element <{root}>"),
+                };
+                let mut reason = format!("expected <PubmedArticleSet>, found {what}");
+                if let Some(msg) = said {
+                    let _ = write!(reason, "; it says: {msg}");
+                }
+                Err(self.err(at, Kind::NotPubmed, reason))
+            }
+        }
+    }
+
+    fn html_error(&mut self, seen: &str) -> Error {
+        let at = self.st.pos;
+        let mut reason = format!("found {seen}: the server sent a web page instead of XML");
+        if let Some(title) = self.sniff_message(&["title", "TITLE", "h1", "H1"]) {
+            let _ = write!(reason, " (page title: {title})");
+        }
+        self.err(at, Kind::Html, reason)
+    }
+
+    /// Reads a little further into a document that is not PubMed XML, for the text of the
+    /// first element named one of `names` (an error message or page title). Best effort:
+    /// stops at the first XML error or after a few hundred events.
+    fn sniff_message(&mut self, names: &[&str]) -> Option<String> {
+        let mut inside = false;
+        let mut out = String::new();
+        let mut buf = Vec::new();
+        for _ in 0..500 {
+            buf.clear();
+            match self.xml.read_event_into(&mut buf) {
+                Ok(Event::Start(e)) if names.contains(&e.name().as_ref()) => inside = true,
+                Ok(Event::Text(t)) if inside => out.push_str(&t.xml10_content()),
+                Ok(Event::GeneralRef(r)) if inside => {
+                    let _ = text::push_ref(&mut out, &r);
+                }
+                Ok(Event::End(_)) if inside => break,
+                Ok(Event::Eof) | Err(_) => break,
+                _ => {}
+            }
+        }
+        let msg = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!msg.is_empty()).then(|| msg.chars().take(200).collect())
+    }
+
+    fn text_outside_root(&self, t: &str) -> Error {
+        let head: String = t.trim_start().chars().take(60).collect();
+        let head = head.replace(['\n', '\r'], " ");
+        if self.st.phase == Phase::Prolog {
+            let lower = head.to_ascii_lowercase();
+            if lower.contains("<html") || lower.contains("<!doctype html") {
+                return self.err(self.st.pos, Kind::Html, "found an HTML page");
+            }
+            self.err(
+                self.st.pos,
+                Kind::NotPubmed,
+                format!("not XML: the input starts with {head:?}"),
+            )
+        } else {
+            self.err(
+                self.st.pos,
+                Kind::Malformed,
+                format!("text after the root element: {head:?}"),
+            )
+        }
+    }
+
+    /// A container closes (outside captures and skips).
+    fn on_end(&mut self) -> Result<Option<PubmedItem>, Error> {
+        let Some(tag) = self.st.stack.pop() else {
+            // quick-xml reports unmatched end tags itself; nothing is open here.
+            return Ok(None);
+        };
+        match tag {
+            Tag::PubmedArticle | Tag::PubmedBookArticle => {
+                let Some(b) = self.st.rec.take() else {
+                    return Ok(None);
+                };
+                let pmid = b.pmid;
+                let record = b.finish().map_err(|reason| Error::Pubmed {
+                    file: self.st.name.clone(),
+                    offset: self.st.rec_start,
+                    pmid,
+                    kind: Kind::Invalid,
+                    reason,
+                })?;
+                let raw = self.take_raw(pmid)?;
+                if self.st.stack.is_empty() {
+                    self.st.phase = Phase::Epilog;
+                }
+                Ok(Some(PubmedItem::Record {
+                    record: Box::new(record),
+                    raw,
+                }))
+            }
+            Tag::DeleteCitation => Ok(Some(PubmedItem::Deleted(std::mem::take(
+                &mut self.st.deleted,
+            )))),
+            Tag::PubmedArticleSet => {
+                self.st.phase = Phase::Epilog;
+                Ok(None)
+            }
+            other => {
+                if let Some(b) = &mut self.st.rec {
+                    b.end(other);
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// The exact XML of the record just closed, when kept.
+    fn take_raw(&mut self, pmid: Option<Pmid>) -> Result<Option<String>, Error> {
+        let end = self.xml.buffer_position();
+        let start = self.st.rec_start;
+        let tee = self.xml.get_mut();
+        if !tee.keep {
+            return Ok(None);
+        }
+        let ok = !tee.lost && (tee.kept.len() as u64) == end - start;
+        let raw = if ok {
+            String::from_utf8(tee.kept.clone()).ok()
+        } else {
+            None
+        };
+        tee.kept.clear();
+        raw.map(Some).ok_or_else(|| Error::Pubmed {
+            file: self.st.name.clone(),
+            offset: start,
+            pmid,
+            kind: Kind::Io,
+            reason: "could not keep the record's XML text".to_owned(),
+        })
+    }
+
+    /// A captured element closed: hand its text to the record (or the deleted list).
+    fn finish_field(&mut self, field: Field) -> Result<(), Error> {
+        let (text, markup) = self.st.cap.finish();
+        if field == Field::DeletedPmid {
+            return match text.parse::<Pmid>() {
+                Ok(p) => {
+                    self.st.deleted.push(p);
+                    Ok(())
+                }
+                Err(e) => {
+                    let reason = format!("DeleteCitation: {e}");
+                    Err(self.err(self.st.pos, Kind::Invalid, reason))
+                }
+            };
+        }
+        if let Some(b) = &mut self.st.rec {
+            b.field(field, text, markup);
+        }
+        Ok(())
+    }
+
+    /// The document ended with elements still open.
+    fn eof_error(&self) -> Error {
+        let what = match self.st.stack.last() {
+            Some(t) => format!("<{t:?}>"),
+            None => "the root element".to_owned(),
+        };
+        self.err(
+            self.xml.buffer_position(),
+            Kind::Truncated,
+            format!("the input ends inside {what} (file cut off?)"),
+        )
+    }
+}
+
+impl<R: BufRead> Iterator for PubmedReader<R> {
+    type Item = Result<PubmedItem, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.p.st.phase == Phase::Done {
+            return None;
+        }
+        match self.advance() {
+            Ok(Some(item)) => Some(Ok(item)),
+            Ok(None) => {
+                self.p.st.phase = Phase::Done;
+                None
+            }
+            Err(e) => {
+                self.p.st.phase = Phase::Done;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+impl<R> std::fmt::Debug for PubmedReader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PubmedReader")
+            .field("name", &self.p.st.name)
+            .field("position", &self.p.xml.buffer_position())
+            .finish_non_exhaustive()
+    }
+}
