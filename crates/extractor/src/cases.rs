@@ -303,7 +303,6 @@ fn by_markers<'d>(kept: &[Sentence<'d>], total: Option<u32>) -> Option<Segmentat
     let mut found: Vec<(u32, String, Vec<usize>)> = Vec::new();
     let mut shared: Vec<usize> = Vec::new();
     let mut current: Option<(u32, &str)> = None;
-    let mut describes = false;
     let mut from_headings = false;
     let add =
         |found: &mut Vec<(u32, String, Vec<usize>)>, n: u32, label: &str, i: usize| match found
@@ -320,9 +319,6 @@ fn by_markers<'d>(kept: &[Sentence<'d>], total: Option<u32>) -> Option<Segmentat
     for (i, s) in kept.iter().enumerate() {
         if let Some((n, label)) = marker(s.text) {
             current = Some((n, s.section));
-            if !rules::ages_in(s.text).is_empty() || SEX_NOUN.is_match(s.text) {
-                describes = true;
-            }
             add(&mut found, n, &label, i);
         } else if let Some((n, label)) = section_case(s.section) {
             from_headings = true;
@@ -347,6 +343,13 @@ fn by_markers<'d>(kept: &[Sentence<'d>], total: Option<u32>) -> Option<Segmentat
         return None;
     }
     let distinct = found.len() as u32;
+    // Markers that describe patients: an age or a sex in a case's first sentences
+    // ("Case 2. A 14-year-old girl ...").
+    let describes = found.iter().any(|(_, _, idx)| {
+        idx.iter()
+            .take(3)
+            .any(|i| !rules::ages_in(kept[*i].text).is_empty() || SEX_NOUN.is_match(kept[*i].text))
+    });
     if !(describes || from_headings || total == Some(distinct)) {
         return None;
     }

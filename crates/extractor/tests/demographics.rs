@@ -420,3 +420,18 @@ fn sex_rule_fixture() {
         &[Field::Sex, Field::Male, Field::Female]
     ));
 }
+
+#[test]
+fn inline_case_markers_without_a_count() {
+    let d = doc(
+        "syn11",
+        Source::LocalFullText,
+        &[(
+            "#Case reports",
+            "Case 1. A 6-year-old boy with JDM received oral tacrolimus. Case 2. A 14-year-old female was steroid dependent.",
+        )],
+    );
+    let (shown, s) = run("syn11", &[d]);
+    insta::assert_snapshot!(shown);
+    assert_eq!(s.cell(Field::AgeYears), "6; 14");
+}
