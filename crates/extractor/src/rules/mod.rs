@@ -2,10 +2,17 @@
 //! whole paper for group statements) and returns [`Hit`]s: a field, a value and the span(s)
 //! of the sentence(s) that state it.
 
+mod adverse_events;
 mod age;
+mod dose;
+mod follow_up;
 mod n_patients;
+mod outcomes;
 mod prior_treatments;
+mod remission;
+mod scores;
 mod sex;
+mod steroid_sparing;
 
 use casebook_types::{Document, Field, Value};
 
@@ -59,5 +66,12 @@ pub(crate) fn all() -> Vec<&'static dyn Rule> {
         &age::Age,
         &sex::SexRule,
         &prior_treatments::PriorTreatments,
+        &dose::Dose,
+        &follow_up::FollowUp,
+        &outcomes::Outcomes,
+        &scores::Scores,
+        &steroid_sparing::SteroidSparing,
+        &remission::Remission,
+        &adverse_events::AdverseEvents,
     ]
 }

@@ -1,0 +1,361 @@
+//! Negation and scope: which words a negation cue governs, where a clause ends, which
+//! sentences speak about the literature rather than the reported patients, and which speak
+//! about the time before the intervention.
+//!
+//! Handled (NegEx-style, cue + window bounded by the clause):
+//! - cue before the term: "no adverse effects were observed", "without any significant side
+//!   effects", "did not develop tremor", "none of the patients showed recovery of muscle
+//!   strength", "denied headache", "free of side effects", "absence of";
+//! - cue after the term: "side effects were not observed", "adverse events were absent",
+//!   "tremor did not occur".
+//!
+//! Pseudo-negations that do not negate ("not only", "no longer", "no doubt") are ignored.
+//! Known misses: negation carried across sentences ("Adverse events? None."), double
+//! negation ("not without side effects"), and lists where the cue governs only the first item
+//! in a way the clause split cannot see.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::{Match, Sentence, rules::RuleContext};
+
+/// Compiles a pattern written in this crate (tested; a failure is a programming error).
+pub(crate) fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("built-in pattern compiles")
+}
+
+/// Words that end the scope of a cue: clause separators and contrastive conjunctions.
+static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i);|:\s|\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\bwhile\b|\bexcept\b|\bthough\b|\byet\b|,\s*(?:and\s+)?(?:which|who|as)\b",
+    )
+});
+
+/// Negation cues that govern the words after them.
+static PRE_NEG: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:no|not|without|never|neither|nor|none\s+of(?:\s+(?:the|our|these|them|us))?|denied|denies|deny|free\s+of|freedom\s+from|absence\s+of|absent|lack\s+of|lacked|did\s+not|does\s+not|do\s+not|could\s+not|failed\s+to|unable\s+to|rule[ds]?\s+out|negative\s+for)\b",
+    )
+});
+
+/// Negation cues that govern the words before them.
+static POST_NEG: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:\s+[^\s.;]+){0,4}?\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:not|never)\s+(?:seen|observed|noted|reported|detected|found|recorded|present|encountered|experienced|documented|evident)|(?:was|were|are|is)\s+absent\b|did\s+not\s+(?:occur|appear|develop)|not\s+(?:seen|observed|noted|reported|detected|found|recorded))",
+    )
+});
+
+/// Cue words that look like negation but are not.
+static PSEUDO_NEG: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:not\s+only|no\s+longer|no\s+doubt|not\s+necessarily|no\s+further|not\s+yet)\b")
+});
+
+/// The clause of `text` containing `start..end` (byte offsets), bounded by [`CLAUSE_BREAK`].
+pub(crate) fn clause_of(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let mut lo = 0;
+    let mut hi = text.len();
+    for m in CLAUSE_BREAK.find_iter(text) {
+        if m.end() <= start {
+            lo = lo.max(m.end());
+        } else if m.start() >= end {
+            hi = hi.min(m.start());
+            break;
+        }
+    }
+    (lo, hi.max(lo))
+}
+
+/// Whether the words at `start..end` of `text` are in the scope of a negation cue of the same
+/// clause: a cue at most ~8 words before, or a cue right after ("were not observed").
+pub(crate) fn is_negated(text: &str, start: usize, end: usize) -> bool {
+    let (lo, hi) = clause_of(text, start, end);
+    let before = &text[lo..start.max(lo)];
+    // A cue before the term, within a window of words.
+    let window_start = word_window_start(before, 8);
+    let win = &before[window_start..];
+    for m in PRE_NEG.find_iter(win) {
+        if PSEUDO_NEG.is_match(&win[m.start()..]) {
+            continue;
+        }
+        return true;
+    }
+    let after = &text[end.min(hi)..hi];
+    POST_NEG.is_match(after)
+}
+
+/// Byte offset in `s` where its last `n` words start.
+fn word_window_start(s: &str, n: usize) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for (i, c) in s.char_indices().rev() {
+        if c.is_whitespace() {
+            if in_word {
+                count += 1;
+                if count == n {
+                    return i + 1;
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    0
+}
+
+/// Sections that describe the field, not the reported patients (background, introduction,
+/// objectives, title).
+pub(crate) fn is_background_section(section: &str) -> bool {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:background|introduction|objectives?|aims?|purpose|rationale|title|references?|acknowledge?ments?|funding|competing|keywords?)\b",
+        )
+    });
+    RE.is_match(section)
+}
+
+/// Sections that often generalise beyond the patients (conclusions, discussion).
+pub(crate) fn is_conclusion_section(section: &str) -> bool {
+    static RE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?i)\b(?:conclusions?|discussion|comments?|summary|implications)\b"));
+    RE.is_match(section)
+}
+
+/// A generic statement about a kind of patient or about the literature, not about the reported
+/// patients: "Corticosteroids ... have improved the outcome for patients with JDM",
+/// "For patients who are unresponsive to ... it is not clear", "... should be considered".
+pub(crate) fn is_generic_statement(text: &str) -> bool {
+    static GENERIC: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:outcome\s+for\s+patients|for\s+patients\s+(?:who|with)|in\s+patients\s+who\s+are|it\s+is\s+(?:not\s+)?(?:clear|known|recommended|suggested)|should\s+be|may\s+be\s+(?:considered|used|an?\b)|can\s+be\s+(?:considered|used)|is\s+recommended|are\s+recommended|has\s+been\s+(?:reported|shown|described|suggested)|have\s+been\s+(?:reported|shown|described|suggested)|(?:previous|earlier|other)\s+(?:reports|studies|authors)|literature|guidelines?|standard\s+(?:of\s+care|therapy|treatment)\s+(?:is|includes|consists))",
+        )
+    });
+    static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:our|these|this\s+(?:patient|child|boy|girl)|the\s+(?:patient|child|boy|girl)|all\s+(?:three|two|four|five|six|\d+)|both\s+patients|(?:he|she)\s+(?:had|was|has|received))\b",
+        )
+    });
+    GENERIC.is_match(text) && !ANCHOR.is_match(text)
+}
+
+/// Cues that a sentence (or clause) tells what happened BEFORE the intervention.
+pub(crate) static PRIOR_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:despite|refractory|resistant|resistance|unresponsive|non-?responsive|not\s+(?:fully\s+|adequately\s+)?respond(?:ed|ing)?|failed|failure|fail|dependent|dependence|dependency|intoleran(?:t|ce)|inadequate(?:ly)?|insufficient(?:ly)?|previously|previous|prior|before|formerly|initially|had\s+(?:been\s+)?(?:received|treated|given|taken|tried|used|controlled|managed|maintained|started|on)|had\s+received|had\s+had)\b",
+    )
+});
+
+/// Mentions of the review's intervention in `text`.
+pub(crate) fn intervention_mentions(ctx: &RuleContext<'_>, text: &str) -> Vec<Match> {
+    ctx.review.intervention.find_all(text)
+}
+
+/// Mentions of other drugs (the prior-treatment lexicon) in `text`, excluding any that overlap
+/// a mention of the intervention.
+pub(crate) fn other_drug_mentions(ctx: &RuleContext<'_>, text: &str) -> Vec<Match> {
+    let iv = intervention_mentions(ctx, text);
+    ctx.review
+        .prior_treatments
+        .find_all(text)
+        .into_iter()
+        .filter(|m| !iv.iter().any(|i| i.start < m.end && m.start < i.end))
+        .collect()
+}
+
+/// A sentence about another drug's course before the intervention: it names another drug,
+/// not the intervention, and carries a "before" cue ("despite steroids the rash worsened",
+/// "had experienced side effects with MTX", "the response to cyclosporin included ...").
+pub(crate) fn is_other_drug_context(ctx: &RuleContext<'_>, text: &str) -> bool {
+    static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:response\s+to|treated\s+with|treatment\s+with|therapy\s+with|use\s+of|on|under|with|after|following|associated\s+with|due\s+to|related\s+to|of)\s+(?:\w+\s+){0,2}$",
+        )
+    });
+    if !intervention_mentions(ctx, text).is_empty() {
+        return false;
+    }
+    let others = other_drug_mentions(ctx, text);
+    if others.is_empty() {
+        return false;
+    }
+    if PRIOR_CUE.is_match(text) {
+        return true;
+    }
+    others
+        .iter()
+        .any(|m| ATTRIBUTION.is_match(&text[..m.start]))
+}
+
+/// Whether a sentence is worth reading for facts about the reported patients.
+pub(crate) fn is_case_sentence(s: &Sentence<'_>) -> bool {
+    !is_background_section(s.section) && !is_generic_statement(s.text)
+}
+
+/// Sorts and deduplicates evidence spans.
+pub(crate) fn tidy_spans(spans: &mut Vec<casebook_types::Span>) {
+    spans.sort_by_key(|s| (s.start, s.end));
+    spans.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn neg(text: &str, term: &str) -> bool {
+        let start = text.find(term).expect("term in text");
+        is_negated(text, start, start + term.len())
+    }
+
+    #[test]
+    fn cues_before_the_term() {
+        assert!(neg("No adverse effects were observed.", "adverse effects"));
+        assert!(neg(
+            "IVIG was useful without any significant side effects.",
+            "side effects"
+        ));
+        assert!(neg("She did not develop hypertension.", "hypertension"));
+        assert!(neg(
+            "None of the patients showed recovery of muscle strength.",
+            "recovery"
+        ));
+        assert!(neg("The patient denied headache or tremor.", "tremor"));
+        assert!(neg("He remained free of side effects.", "side effects"));
+        assert!(neg(
+            "There was no evidence of nephrotoxicity.",
+            "nephrotoxicity"
+        ));
+    }
+
+    #[test]
+    fn cues_after_the_term() {
+        assert!(neg("Side effects were not observed.", "Side effects"));
+        assert!(neg(
+            "Adverse events were absent during follow-up.",
+            "Adverse events"
+        ));
+        assert!(neg("Tremor did not occur in any child.", "Tremor"));
+    }
+
+    #[test]
+    fn scope_stops_at_the_clause() {
+        assert!(!neg(
+            "No rash was seen, but hypertension developed after two months.",
+            "hypertension"
+        ));
+        assert!(!neg(
+            "There were no infections; tremor occurred in one.",
+            "tremor"
+        ));
+        assert!(!neg("Hypertension developed in one child.", "Hypertension"));
+        assert!(!neg(
+            "The rash was not only improved but resolved.",
+            "resolved"
+        ));
+        assert!(!neg(
+            "Adverse events occurred in 6 patients and were not serious.",
+            "Adverse events"
+        ));
+    }
+
+    #[test]
+    fn generic_statements_and_sections() {
+        assert!(is_generic_statement(
+            "Corticosteroid and second line agents such as methotrexate have dramatically improved the outcome for patients with Juvenile Dermatomyositis (JDM)."
+        ));
+        assert!(is_generic_statement(
+            "For patients who are unresponsive to standard therapy with high dose prednisone it is not clear what represents the next best choice."
+        ));
+        assert!(!is_generic_statement(
+            "Our patient had not responded to methotrexate."
+        ));
+        assert!(is_background_section("Background"));
+        assert!(is_background_section("abstract > objective"));
+        assert!(!is_background_section("Results > Case 2"));
+        assert!(is_conclusion_section("Conclusion"));
+    }
+
+    #[test]
+    fn clause_bounds() {
+        let t = "Rash improved; strength did not, however, recover.";
+        let p = t.find("strength").unwrap();
+        let (lo, hi) = clause_of(t, p, p + 8);
+        assert_eq!(&t[lo..hi], " strength did not, ");
+    }
+}
+
+/// Test helpers shared by the rules' unit tests.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use std::{path::Path, sync::LazyLock};
+
+    use casebook_types::{Document, DocumentBuilder, Field, ReviewDefinition, Source};
+
+    use crate::{
+        CompiledReview,
+        rules::{Rule, RuleContext},
+        sentences,
+    };
+
+    /// The tacrolimus-JDM review, compiled once.
+    pub(crate) static REVIEW: LazyLock<CompiledReview> = LazyLock::new(|| {
+        let src = include_str!("../../../pipelines/tacrolimus-jdm.toml");
+        let def = ReviewDefinition::from_toml_str(src, Path::new("tacrolimus-jdm.toml"))
+            .expect("review parses");
+        CompiledReview::new(def).expect("review compiles")
+    });
+
+    /// A document of paragraphs; a paragraph written `Section| text` gets that section.
+    pub(crate) fn doc(paras: &[&str]) -> Document {
+        let mut b = DocumentBuilder::new("t", None, Source::Abstract);
+        for p in paras {
+            if let Some((sec, text)) = p.split_once("| ") {
+                b.set_section(&[sec.to_owned()]);
+                b.push_paragraph(text);
+            } else {
+                b.set_section(&["results".to_owned()]);
+                b.push_paragraph(p);
+            }
+        }
+        b.finish()
+    }
+
+    /// Runs `rule` over `paras`; checks that every span slices back and that each field is
+    /// hit at most once; returns `(field, rendered value, quotes)`.
+    pub(crate) fn run(rule: &dyn Rule, paras: &[&str]) -> Vec<(Field, String, Vec<String>)> {
+        let d = doc(paras);
+        let ctx = RuleContext {
+            review: &REVIEW,
+            doc: &d,
+        };
+        let sents = sentences(&d);
+        let hits = rule.apply(&ctx, &sents);
+        let mut fields: Vec<Field> = hits.iter().map(|h| h.field).collect();
+        fields.dedup();
+        assert_eq!(fields.len(), hits.len(), "one hit per field");
+        hits.into_iter()
+            .map(|h| {
+                assert!(rule.fields().contains(&h.field));
+                assert!(!h.spans.is_empty());
+                let quotes = h
+                    .spans
+                    .iter()
+                    .map(|s| {
+                        let q = d.slice(*s).to_owned();
+                        assert_eq!(&d.text[s.start..s.end], q);
+                        q
+                    })
+                    .collect();
+                (h.field, h.value.render(), quotes)
+            })
+            .collect()
+    }
+
+    /// The rendered value of `field`, if the rule found one.
+    pub(crate) fn value(rule: &dyn Rule, field: Field, paras: &[&str]) -> Option<String> {
+        run(rule, paras)
+            .into_iter()
+            .find(|(f, _, _)| *f == field)
+            .map(|(_, v, _)| v)
+    }
+}

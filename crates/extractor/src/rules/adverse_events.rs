@@ -1,0 +1,200 @@
+//! `adverse_events`: adverse events of the intervention, as canonical names from the review's
+//! `adverse_events` lexicon, or `none` when the text says explicitly that there were none.
+//!
+//! `none` ([`Value::None`]): a negated adverse-event phrase: "No adverse effects were seen",
+//! "Side effects were not observed", "well tolerated without side effects", "no adverse
+//! events", "without any significant side effects", "free of side effects". "Safe" or "well
+//! tolerated" alone is NOT an explicit statement and gives nothing.
+//!
+//! Events: lexicon terms (nephrotoxicity incl. raised creatinine, hypertension,
+//! hyperglycemia, tremor, headache, infection, gastrointestinal, ...) that are not negated
+//! and are tied to the intervention: the sentence names the intervention, or names no other
+//! drug and speaks of side effects / toxicity / development ("developed", "complicated by").
+//! Named events win over a `none` elsewhere ("no serious side effects; mild tremor").
+//!
+//! Not counted: events of previous or other drugs ("had experienced significant side effects"
+//! before, "Use of IVIG was associated with headaches"), background sections, generic
+//! statements, disease features in a sentence without an adverse-event cue.
+//!
+//! Known misses: counts without names ("adverse events occurred in 6 patients"), events in
+//! tables, laboratory values without a word for the event ("creatinine 1.4 mg/dL").
+
+use std::sync::LazyLock;
+
+use casebook_types::{Field, Span, Value};
+use regex::Regex;
+
+use super::{Hit, Rule, RuleContext};
+use crate::{
+    Sentence,
+    negation::{
+        PRIOR_CUE, intervention_mentions, is_background_section, is_generic_statement, is_negated,
+        other_drug_mentions, re, tidy_spans,
+    },
+};
+
+pub(crate) struct AdverseEvents;
+
+/// Words for adverse events in general.
+static AE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:adverse\s+(?:effects?|events?|reactions?|drug\s+reactions?)|side[\s\-]+effects?|toxicit(?:y|ies)|complications?\s+of\s+(?:the\s+)?(?:treatment|therapy)|(?:drug|treatment)[\s\-]+related\s+(?:events?|toxicity))\b",
+    )
+});
+/// Cues that tie a lexicon event to a treatment in a sentence without a drug name.
+static AE_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:adverse|side[\s\-]+effects?|toxicity|developed|complicated|induced|related|attributed|due\s+to\s+(?:the\s+)?(?:drug|treatment|therapy)|discontinu\w*|withdrawn|stopped|dose\s+(?:was\s+)?reduc\w*|transient|mild|occurred|experienced)\b",
+    )
+});
+
+impl Rule for AdverseEvents {
+    fn name(&self) -> &'static str {
+        "adverse_events"
+    }
+
+    fn fields(&self) -> &'static [Field] {
+        &[Field::AdverseEvents]
+    }
+
+    fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+        let mut events: Vec<String> = Vec::new();
+        let mut event_spans: Vec<Span> = Vec::new();
+        let mut none_spans: Vec<Span> = Vec::new();
+        for s in sentences {
+            if is_background_section(s.section) || is_generic_statement(s.text) {
+                continue;
+            }
+            let t = s.text;
+            let iv = intervention_mentions(ctx, t);
+            let others = other_drug_mentions(ctx, t);
+            // Another drug named, not the intervention: its events, not ours.
+            if iv.is_empty() && !others.is_empty() {
+                continue;
+            }
+            // Past events: "had experienced significant side effects", "previously".
+            if iv.is_empty() && PRIOR_CUE.is_match(t) {
+                continue;
+            }
+            for m in AE_WORD.find_iter(t) {
+                if is_negated(t, m.start(), m.end()) {
+                    none_spans.push(s.span);
+                }
+            }
+            let tied = !iv.is_empty() || AE_CUE.is_match(t);
+            if !tied {
+                continue;
+            }
+            let mut found = false;
+            for m in ctx.review.adverse_events.find_all(t) {
+                if is_negated(t, m.start, m.end) {
+                    continue;
+                }
+                // Nearest drug before the event is another drug: "MTX-induced nausea".
+                let prev_other = others
+                    .iter()
+                    .filter(|o| o.end <= m.start)
+                    .map(|o| o.end)
+                    .max();
+                let prev_iv = iv.iter().filter(|o| o.end <= m.start).map(|o| o.end).max();
+                if let (Some(o), pi) = (prev_other, prev_iv) {
+                    if pi.is_none_or(|p| o > p) {
+                        continue;
+                    }
+                }
+                events.push(m.canonical.clone());
+                found = true;
+            }
+            if found {
+                event_spans.push(s.span);
+            }
+        }
+        if !events.is_empty() {
+            events.sort();
+            events.dedup();
+            tidy_spans(&mut event_spans);
+            return vec![Hit {
+                field: Field::AdverseEvents,
+                value: Value::List(events),
+                spans: event_spans,
+            }];
+        }
+        if none_spans.is_empty() {
+            return Vec::new();
+        }
+        tidy_spans(&mut none_spans);
+        vec![Hit {
+            field: Field::AdverseEvents,
+            value: Value::None,
+            spans: none_spans,
+        }]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::negation::testkit::value;
+
+    fn ae(paras: &[&str]) -> Option<String> {
+        value(&AdverseEvents, Field::AdverseEvents, paras)
+    }
+
+    #[test]
+    fn explicit_none() {
+        for text in [
+            "No adverse effects were seen.",
+            "Side effects were not observed.",
+            "Tacrolimus was well tolerated without side effects.",
+            "There were no adverse events during follow-up.",
+            "TAC was well tolerated, and no adverse effects were observed.",
+            "The drug was useful without any significant side effects.",
+        ] {
+            assert_eq!(ae(&[text]).as_deref(), Some("none"), "{text}");
+        }
+    }
+
+    #[test]
+    fn not_explicit() {
+        assert_eq!(
+            ae(&["Tacrolimus is an effective and safe second line agent."]),
+            None
+        );
+        assert_eq!(ae(&["Tacrolimus was well tolerated."]), None);
+        assert_eq!(
+            ae(&[
+                "Both patients had received prednisone and immunosuppressive agents prior to IVIG treatments and had experienced significant side effects."
+            ]),
+            None
+        );
+        assert_eq!(
+            ae(&["Use of IVIG was associated with headaches, nausea, and vomiting."]),
+            None
+        );
+        assert_eq!(
+            ae(&["She did not develop hypertension on tacrolimus."]),
+            None
+        );
+    }
+
+    #[test]
+    fn named_events() {
+        assert_eq!(
+            ae(&["Tacrolimus caused a mild tremor and transient hypertension."]).as_deref(),
+            Some("hypertension; tremor")
+        );
+        assert_eq!(
+            ae(&["One child developed raised creatinine, which resolved after dose reduction."])
+                .as_deref(),
+            Some("nephrotoxicity")
+        );
+        assert_eq!(
+            ae(&[
+                "No serious side effects occurred.",
+                "Tacrolimus was complicated by herpes zoster infection in one girl."
+            ])
+            .as_deref(),
+            Some("infection")
+        );
+    }
+}

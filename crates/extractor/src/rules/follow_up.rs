@@ -1,0 +1,273 @@
+//! `follow_up_months`: how long the case was followed (or treated) on the intervention, in
+//! months: a number or a range.
+//!
+//! A duration (`7 to 9 months`, `18 months`, `2 years`, `6 weeks`, `two years`) counts when the
+//! sentence ties it to follow-up or to the treatment:
+//! - a follow-up word: "followed up for 7 to 9 months", "follow-up period (12 months)",
+//!   "at last follow-up (2 years)", "median follow-up was 35.5 months";
+//! - the intervention or treatment: "completed 12 months of treatment with oral tacrolimus",
+//!   "after 18 months of tacrolimus", "tacrolimus for 6 months";
+//! - a response after a time: "within 11 months the rash resolved", "after 6 weeks CMAS
+//!   rose", "at 12 months she was in remission".
+//!
+//! Not counted: disease duration or history ("evolution: 0.16-11 years", "disease duration
+//! 3 years", "diagnosed 2 years earlier", "for around 15 years by oral prednisolone"), ages,
+//! and durations of other drugs (a sentence naming another drug and not the intervention).
+//! Years ×12, weeks ÷4.345 and days ÷30.44 (one decimal). With several durations the longest
+//! is kept.
+//!
+//! Known misses: durations only in tables, dates ("from May 2004 to June 2005"), and "a year".
+
+use std::sync::LazyLock;
+
+use casebook_types::{Field, Value};
+use regex::Regex;
+
+use super::{Hit, Rule, RuleContext};
+use crate::{
+    Sentence,
+    negation::{
+        intervention_mentions, is_background_section, is_generic_statement, other_drug_mentions, re,
+    },
+};
+
+pub(crate) struct FollowUp;
+
+const N: &str = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty|twenty-four|thirty|thirty-six)";
+
+static DURATION: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b{N}(?:\s*(?:-|–|—|to|and)\s*{N})?\s*(?:-\s*)?(?P<unit>months?|mo\b|mos\b|years?|yrs?\b|weeks?|wks?\b|days?)\b"
+    ))
+});
+
+static FOLLOW: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:follow(?:ed)?[\s\-]*(?:up)?|observ(?:ed|ation)|monitored)\b"));
+static TREATMENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:treatment|therapy|treated|course|administration|received|receiving|taking|on\s+(?:this|the)\s+drug)\b",
+    )
+});
+static TIME_PREP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:after|at|within|by|over|during|for|in|following)\s+(?:(?:a|the|about|around|approximately|nearly|almost|more\s+than|over|up\s+to|period\s+of|total\s+of|further)\s+)*$",
+    )
+});
+static RESPONSE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:improv\w*|resol\w*|normali[sz]\w*|remission|disappear\w*|tapered|discontinued|stopped|recover\w*|increased|decreased|rose|fell|healed|inactive|CMAS|MMT)\b",
+    )
+});
+/// Words that make a duration a disease duration, history or age.
+static NOT_FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:disease\s+duration|duration\s+of\s+(?:the\s+)?(?:disease|illness|symptoms|JDM|DM)|evolution|history|onset|diagnos\w*|ago|old|aged?|earlier|before|prior|previously|since\s+birth|born|had\s+been|lasting|long-standing|mean\s+age|until)\b",
+    )
+});
+
+impl Rule for FollowUp {
+    fn name(&self) -> &'static str {
+        "follow_up"
+    }
+
+    fn fields(&self) -> &'static [Field] {
+        &[Field::FollowUpMonths]
+    }
+
+    fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+        let mut best: Option<(f64, f64, casebook_types::Span)> = None;
+        for s in sentences {
+            if is_background_section(s.section) || is_generic_statement(s.text) {
+                continue;
+            }
+            let iv = !intervention_mentions(ctx, s.text).is_empty();
+            if !iv && !other_drug_mentions(ctx, s.text).is_empty() && !FOLLOW.is_match(s.text) {
+                // "had been controlled for 15 years by prednisolone"
+                continue;
+            }
+            for (low, high) in durations(s.text, iv) {
+                if best.is_none_or(|(_, h, _)| high > h) {
+                    best = Some((low, high, s.span));
+                }
+            }
+        }
+        let Some((low, high, span)) = best else {
+            return Vec::new();
+        };
+        let value = if high > low {
+            Value::Range { low, high }
+        } else {
+            Value::Number(high)
+        };
+        vec![Hit {
+            field: Field::FollowUpMonths,
+            value,
+            spans: vec![span],
+        }]
+    }
+}
+
+/// Follow-up durations of a sentence, in months `(low, high)`.
+fn durations(text: &str, mentions_intervention: bool) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    for caps in DURATION.captures_iter(text) {
+        let Some(whole) = caps.get(0) else { continue };
+        let (lo, hi) = local_clause(text, whole.start(), whole.end());
+        let clause = &text[lo..hi];
+        let before = &text[lo..whole.start()];
+        let near_before = tail(before, 50);
+        let after = &text[whole.end()..hi];
+        let near_after = head(after, 40);
+        if NOT_FOLLOW.is_match(near_before) || NOT_FOLLOW.is_match(head(after, 25)) {
+            continue;
+        }
+        let tied = FOLLOW.is_match(clause)
+            || mentions_intervention
+                && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
+            || mentions_intervention && TIME_PREP.is_match(before)
+            || TIME_PREP.is_match(before)
+                && (RESPONSE.is_match(near_after) || RESPONSE.is_match(clause));
+        if !tied {
+            continue;
+        }
+        let unit = caps
+            .name("unit")
+            .map_or("", |m| m.as_str())
+            .to_ascii_lowercase();
+        let factor = if unit.starts_with('y') {
+            12.0
+        } else if unit.starts_with('w') {
+            1.0 / 4.345
+        } else if unit.starts_with('d') {
+            1.0 / 30.44
+        } else {
+            1.0
+        };
+        let Some(low) = caps.get(1).and_then(|m| word_num(m.as_str())) else {
+            continue;
+        };
+        let high = caps
+            .get(2)
+            .and_then(|m| word_num(m.as_str()))
+            .unwrap_or(low);
+        let round = |x: f64| (x * factor * 10.0).round() / 10.0;
+        if high < low {
+            continue;
+        }
+        out.push((round(low), round(high)));
+    }
+    out
+}
+
+/// The clause around a span: bounded by `;` and by a sentence-internal `, but`.
+fn local_clause(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let lo = text[..start].rfind(';').map_or(0, |p| p + 1);
+    let hi = text[end..].find(';').map_or(text.len(), |p| end + p);
+    (lo, hi)
+}
+
+fn tail(s: &str, n: usize) -> &str {
+    let mut i = s.len().saturating_sub(n);
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    &s[i..]
+}
+
+fn head(s: &str, n: usize) -> &str {
+    let mut i = n.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    &s[..i]
+}
+
+fn word_num(s: &str) -> Option<f64> {
+    let w = s.to_ascii_lowercase();
+    let v = match w.as_str() {
+        "one" => 1.0,
+        "two" => 2.0,
+        "three" => 3.0,
+        "four" => 4.0,
+        "five" => 5.0,
+        "six" => 6.0,
+        "seven" => 7.0,
+        "eight" => 8.0,
+        "nine" => 9.0,
+        "ten" => 10.0,
+        "eleven" => 11.0,
+        "twelve" => 12.0,
+        "fifteen" => 15.0,
+        "eighteen" => 18.0,
+        "twenty" => 20.0,
+        "twenty-four" => 24.0,
+        "thirty" => 30.0,
+        "thirty-six" => 36.0,
+        _ => return w.parse().ok(),
+    };
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::negation::testkit::value;
+
+    fn fu(paras: &[&str]) -> Option<String> {
+        value(&FollowUp, Field::FollowUpMonths, paras)
+    }
+
+    #[test]
+    fn follow_up_phrases() {
+        for (text, want) in [
+            (
+                "Patients were followed up for 7 to 9 months after the introduction of tacrolimus.",
+                "7-9",
+            ),
+            (
+                "Three children were started on oral tacrolimus and followed-up for 7–9 months.",
+                "7-9",
+            ),
+            (
+                "Patients who have completed 12 months of treatment with oral tacrolimus were reviewed.",
+                "12",
+            ),
+            (
+                "At the end of the follow-up period (12 months) there was a significant improvement.",
+                "12",
+            ),
+            ("After 18 months of FK506 the CMAS was 50/52.", "18"),
+            ("At last follow-up (2 years) she was in remission.", "24"),
+            ("Within 11 months the rash had resolved completely.", "11"),
+            ("Tacrolimus was continued for six weeks.", "1.4"),
+            ("All patients were followed up for 7 - 23 months.", "7-23"),
+        ] {
+            assert_eq!(fu(&[text]).as_deref(), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn not_follow_up() {
+        for text in [
+            "The study included 6 patients, (evolution: 0.16-11 years).",
+            "Disease duration was 3 years before tacrolimus.",
+            "An 11-year-old boy with JDM diagnosed 2 years earlier.",
+            "Both disorders had been controlled for around 15 years by oral prednisolone.",
+            "She had received methotrexate for 18 months.",
+        ] {
+            assert_eq!(fu(&[text]), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn keeps_the_longest() {
+        assert_eq!(
+            fu(&[
+                "After 3 months of tacrolimus the rash improved.",
+                "At 12 months of follow-up she was well."
+            ])
+            .as_deref(),
+            Some("12")
+        );
+    }
+}

@@ -1,0 +1,335 @@
+//! `prior_treatments`: treatments used or failed BEFORE the intervention, as canonical names
+//! from the review's `prior_treatments` lexicon.
+//!
+//! A drug counts when a "before" cue governs it in the same clause:
+//! - cue before the drug: "refractory to steroids, MTX and IVIG", "despite prednisolone",
+//!   "had not responded to cyclosporin", "previously treated with", "after failure of",
+//!   "had received prednisone ... prior to IVIG", "had been controlled by oral prednisolone",
+//!   "before tacrolimus she received MMF";
+//! - cue right after the drug: "corticosteroid dependent children", "steroid-resistant",
+//!   "MTX failed", "methotrexate was ineffective".
+//!
+//! Not counted: background/objective sections, conclusions/discussion (which generalise),
+//! generic statements ("... improved the outcome for patients with JDM"), drugs named after
+//! the intervention in the same clause ("tacrolimus together with MMF"), and the intervention
+//! itself.
+//!
+//! Example: "Three corticosteroid dependent children were started on oral tacrolimus" →
+//! `corticosteroids`.
+//!
+//! Known misses: prior drugs named without any cue ("She received steroids and MTX. Tacrolimus
+//! was then started."), non-lexicon agents (only those listed under `other` in the lexicon),
+//! and unspecific classes ("immunosuppressants").
+
+use std::sync::LazyLock;
+
+use casebook_types::{Field, Value};
+use regex::Regex;
+
+use super::{Hit, Rule, RuleContext};
+use crate::{
+    Sentence,
+    negation::{
+        intervention_mentions, is_background_section, is_conclusion_section, is_generic_statement,
+        other_drug_mentions, re, tidy_spans,
+    },
+};
+
+pub(crate) struct PriorTreatments;
+
+/// Scope breaks for this rule (a colon does not break: "Previous treatment: MTX, CsA").
+static BREAK: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i);|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b|\balthough\b|\bsubsequently\b|\bthen\b|\blater\b|\bcurrently\b",
+    )
+});
+
+/// Cues that govern the drugs after them.
+static FORWARD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:despite|in\s+spite\s+of|refractory\s+to|refractoriness\s+to|resistan(?:t|ce)\s+to|unresponsive\s+to|non-?responsive\s+to|(?:not|poorly|inadequately|insufficiently)\s+(?:fully\s+|adequately\s+)?respond(?:ed|ing)?\s+to|(?:no|poor|inadequate|insufficient|partial|incomplete)\s+response\s+to|failed|failing|failure\s+(?:of|to)|intoleran(?:t|ce)\s+(?:to|of)|dependen(?:t|ce|cy)\s+on|previously|previous|prior|formerly|initially|before|preceding|had\s+(?:also\s+)?(?:been\s+)?(?:received|treated|given|taken|tried|used|controlled|managed|maintained|started|on)|had\s+had|history\s+of)\b",
+    )
+});
+
+/// Cues that govern the drug right before them.
+static BACKWARD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|unresponsive)\b",
+    )
+});
+
+/// What may stand between items of a list of drugs.
+static LIST_GAP: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^[\s,/]*(?:(?:and|or|and/or|as\s+well\s+as)\s*)?$"));
+
+/// Words that put a drug alongside or after the intervention.
+static WITH_INTERVENTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:with|plus|and|combined|combination|together|along|added|adding|followed)\b")
+});
+
+/// Negated prior use: "no previous treatment", "never received".
+static NEG_USE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:no|never|not|without)\b"));
+
+impl Rule for PriorTreatments {
+    fn name(&self) -> &'static str {
+        "prior_treatments"
+    }
+
+    fn fields(&self) -> &'static [Field] {
+        &[Field::PriorTreatments]
+    }
+
+    fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+        let mut names: Vec<String> = Vec::new();
+        let mut spans = Vec::new();
+        for s in sentences {
+            if is_background_section(s.section)
+                || is_conclusion_section(s.section)
+                || is_generic_statement(s.text)
+            {
+                continue;
+            }
+            let found = prior_in(ctx, s.text);
+            if !found.is_empty() {
+                names.extend(found);
+                spans.push(s.span);
+            }
+        }
+        if names.is_empty() {
+            return Vec::new();
+        }
+        names.sort();
+        names.dedup();
+        tidy_spans(&mut spans);
+        vec![Hit {
+            field: Field::PriorTreatments,
+            value: Value::List(names),
+            spans,
+        }]
+    }
+}
+
+/// Canonical names of the drugs a "before" cue governs in `text`.
+fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
+    let drugs = other_drug_mentions(ctx, text);
+    if drugs.is_empty() {
+        return Vec::new();
+    }
+    let iv = intervention_mentions(ctx, text);
+    let mut out = Vec::new();
+    for d in &drugs {
+        let (lo, hi) = scope(text, d.start, d.end);
+        let iv_between = |a: usize, b: usize| iv.iter().any(|m| m.start >= a && m.end <= b);
+        // Cue before the drug, with no intervention mention in between.
+        let forward = FORWARD.find_iter(&text[lo..d.start]).any(|c| {
+            let ce = lo + c.end();
+            let cue = c.as_str().to_ascii_lowercase();
+            let between = &text[ce..d.start];
+            let before_phrase = cue == "before"
+                || cue == "preceding"
+                || (cue == "prior" && text[ce..].trim_start().starts_with("to "));
+            if before_phrase {
+                // "prior to IVIG" names the LATER treatment: the phrase's object is not
+                // prior; drugs after it are ("before tacrolimus, she had received MMF"),
+                // unless joined to it ("before tacrolimus with rituximab").
+                let obj_end = object_end(text, ce, hi, &iv, &drugs);
+                return d.start >= obj_end
+                    && !WITH_INTERVENTION.is_match(first_words(&text[obj_end..d.start], 2));
+            }
+            if iv_between(ce, d.start) {
+                return false;
+            }
+            let had = cue.starts_with("had") || cue == "previously";
+            !(had && NEG_USE.is_match(between))
+        });
+        // Cue right after the drug ("corticosteroid dependent", "MTX failed").
+        // Skip a coordinated list ("methotrexate, MMF and infliximab had failed").
+        let mut tail = d.end;
+        for next in drugs.iter().filter(|m| m.start >= d.end && m.end <= hi) {
+            if next.start >= tail && LIST_GAP.is_match(&text[tail..next.start]) {
+                tail = next.end;
+            }
+        }
+        let backward = BACKWARD
+            .find(&text[tail..hi])
+            .is_some_and(|c| !iv_between(d.end, tail + c.end()));
+        // The object of "prior to X" / "before X" is the later treatment, whatever else.
+        let later = FORWARD.find_iter(&text[lo..d.start]).any(|c| {
+            let ce = lo + c.end();
+            let cue = c.as_str().to_ascii_lowercase();
+            let before_phrase = cue == "before"
+                || cue == "preceding"
+                || (cue == "prior" && text[ce..].trim_start().starts_with("to "));
+            before_phrase && d.start < object_end(text, ce, hi, &iv, &drugs)
+        });
+        if later {
+            continue;
+        }
+        // A drug named after the intervention in the same clause is concomitant or later,
+        // unless a cue stands between them (handled above).
+        if forward || backward {
+            out.push(d.canonical.clone());
+        }
+    }
+    out
+}
+
+/// Where the object of a "before X" phrase starting at `from` ends: at the next comma, else
+/// after the first drug or intervention named.
+fn object_end(
+    text: &str,
+    from: usize,
+    hi: usize,
+    iv: &[crate::Match],
+    drugs: &[crate::Match],
+) -> usize {
+    if let Some(p) = text[from..hi].find(',') {
+        return from + p;
+    }
+    iv.iter()
+        .chain(drugs)
+        .filter(|m| m.start >= from && m.end <= hi)
+        .map(|m| m.end)
+        .min()
+        .unwrap_or(hi)
+}
+
+/// The first `n` words of `s`.
+fn first_words(s: &str, n: usize) -> &str {
+    let mut count = 0;
+    let mut in_word = false;
+    for (i, c) in s.char_indices() {
+        if c.is_alphanumeric() {
+            in_word = true;
+        } else if in_word {
+            in_word = false;
+            count += 1;
+            if count == n {
+                return &s[..i];
+            }
+        }
+    }
+    s
+}
+
+/// The scope around `start..end`: bounded by [`BREAK`] words.
+fn scope(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let mut lo = 0;
+    let mut hi = text.len();
+    for m in BREAK.find_iter(text) {
+        if m.end() <= start {
+            lo = m.end();
+        } else if m.start() >= end {
+            hi = m.start();
+            break;
+        }
+    }
+    (lo, hi.max(lo))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::negation::testkit::value;
+
+    fn prior(paras: &[&str]) -> Option<String> {
+        value(&PriorTreatments, Field::PriorTreatments, paras)
+    }
+
+    #[test]
+    fn cue_before_the_drugs() {
+        assert_eq!(
+            prior(&["She was refractory to prednisolone, methotrexate and IVIG."]).as_deref(),
+            Some("corticosteroids; ivig; methotrexate")
+        );
+        assert_eq!(
+            prior(&["Despite high-dose methylprednisolone pulses and MTX, the rash persisted."])
+                .as_deref(),
+            Some("corticosteroids; methotrexate")
+        );
+        assert_eq!(
+            prior(&["The boy had not responded to cyclosporin A or azathioprine."]).as_deref(),
+            Some("azathioprine; cyclosporine")
+        );
+        assert_eq!(
+            prior(&["Tacrolimus was started after failure of mycophenolate mofetil."]).as_deref(),
+            Some("mycophenolate")
+        );
+        assert_eq!(
+            prior(&["Both patients had received prednisone and immunosuppressive agents prior to IVIG treatments."]).as_deref(),
+            Some("corticosteroids")
+        );
+        assert_eq!(
+            prior(&["Her disease had been controlled for years by oral prednisolone."]).as_deref(),
+            Some("corticosteroids")
+        );
+        assert_eq!(
+            prior(&["Previous treatment: hydroxychloroquine, rituximab and plasma exchange."])
+                .as_deref(),
+            Some("hydroxychloroquine; plasmapheresis; rituximab")
+        );
+    }
+
+    #[test]
+    fn cue_after_the_drug() {
+        assert_eq!(
+            prior(&["Three corticosteroid dependent children were started on oral tacrolimus."])
+                .as_deref(),
+            Some("corticosteroids")
+        );
+        assert_eq!(
+            prior(&["A steroid-resistant girl aged 9 received FK506."]).as_deref(),
+            Some("corticosteroids")
+        );
+        assert_eq!(
+            prior(&["Methotrexate and infliximab had failed."]).as_deref(),
+            Some("anti_tnf; methotrexate")
+        );
+    }
+
+    #[test]
+    fn not_prior() {
+        assert_eq!(
+            prior(&[
+                "Background| Corticosteroid and second line agents such as methotrexate have dramatically improved the outcome for patients with JDM."
+            ]),
+            None
+        );
+        assert_eq!(
+            prior(&[
+                "Corticosteroid and second line agents such as methotrexate have dramatically improved the outcome for patients with JDM."
+            ]),
+            None
+        );
+        assert_eq!(
+            prior(&["Tacrolimus was given together with MMF and prednisone."]),
+            None
+        );
+        assert_eq!(
+            prior(&["After tacrolimus, prednisolone was tapered and methotrexate stopped."]),
+            None
+        );
+        assert_eq!(
+            prior(&[
+                "For patients who are unresponsive to high dose prednisone supplemented by methotrexate it is not clear what is the next best choice."
+            ]),
+            None
+        );
+        assert_eq!(
+            prior(&["The child had received no previous treatment; prednisone was begun."]),
+            None
+        );
+    }
+
+    #[test]
+    fn before_the_intervention_phrase() {
+        assert_eq!(
+            prior(&["Before tacrolimus, she had received MMF for a year."]).as_deref(),
+            Some("mycophenolate")
+        );
+        assert_eq!(
+            prior(&["Before starting tacrolimus with rituximab, the CK was 900 U/L."]),
+            None
+        );
+    }
+}

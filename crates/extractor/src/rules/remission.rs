@@ -1,0 +1,130 @@
+//! `remission`: whether the case reached remission / inactive disease on the intervention.
+//!
+//! `yes`: "complete remission", "clinical remission", "achieved remission", "in remission",
+//! "inactive disease", "disease became inactive", with an achievement verb or state ("achieved",
+//! "reached", "induced", "went into", "remained in", "was in"). `no`: the same negated ("did
+//! not achieve remission", "no patient reached inactive disease").
+//!
+//! Not read: "partial remission" alone, outcome definitions ("time to clinical remission",
+//! "remission was defined as"), background sections, generic statements, and sentences about
+//! another drug without the intervention.
+//!
+//! Known misses: remission stated only through scores ("CMAS 52/52, DAS 0"), "drug-free".
+
+use std::sync::LazyLock;
+
+use casebook_types::{Field, Span, Value};
+use regex::Regex;
+
+use super::{Hit, Rule, RuleContext};
+use crate::{
+    Sentence,
+    negation::{
+        intervention_mentions, is_background_section, is_generic_statement, is_negated,
+        other_drug_mentions, re,
+    },
+};
+
+pub(crate) struct Remission;
+
+static REMISSION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:(?:complete|clinical|full|sustained|total|disease|drug-free|clinically\s+inactive)\s+)?remission\b|\b(?:clinically\s+)?inactive\s+disease\b|\bdisease\s+(?:became|was|remained)\s+inactive\b",
+    )
+});
+static ACHIEVE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:achiev\w*|attain\w*|reach\w*|induc\w*|went\s+into|entered|obtain\w*|in\s+(?:\w+\s+)?remission|remained|maintain\w*|became|was\s+in|were\s+in|had|has|led\s+to|resulted\s+in)\b",
+    )
+});
+static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:time\s+to|rate\s+of|rates|proportion|defined|definition|criteria|outcomes?\s+(?:were|was|measures?)|partial\s+remission)\b",
+    )
+});
+
+impl Rule for Remission {
+    fn name(&self) -> &'static str {
+        "remission"
+    }
+
+    fn fields(&self) -> &'static [Field] {
+        &[Field::Remission]
+    }
+
+    fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+        let mut votes: Vec<(bool, Span)> = Vec::new();
+        for s in sentences {
+            if is_background_section(s.section) || is_generic_statement(s.text) {
+                continue;
+            }
+            if intervention_mentions(ctx, s.text).is_empty()
+                && !other_drug_mentions(ctx, s.text).is_empty()
+            {
+                continue;
+            }
+            for m in REMISSION.find_iter(s.text) {
+                let t = s.text;
+                let clause = &t[crate::negation::clause_of(t, m.start(), m.end()).0
+                    ..crate::negation::clause_of(t, m.start(), m.end()).1];
+                if DEFINITION.is_match(clause) || !ACHIEVE.is_match(clause) {
+                    continue;
+                }
+                votes.push((!is_negated(t, m.start(), m.end()), s.span));
+            }
+        }
+        // Any remission reached counts; `no` only if never reached.
+        let value = votes.iter().any(|(v, _)| *v);
+        let spans: Vec<Span> = votes
+            .iter()
+            .filter(|(v, _)| *v == value)
+            .map(|(_, s)| *s)
+            .collect();
+        if spans.is_empty() {
+            return Vec::new();
+        }
+        let mut spans = spans;
+        spans.dedup();
+        vec![Hit {
+            field: Field::Remission,
+            value: Value::Flag(value),
+            spans,
+        }]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::negation::testkit::value;
+
+    fn rem(text: &str) -> Option<String> {
+        value(&Remission, Field::Remission, &[text])
+    }
+
+    #[test]
+    fn remission_reached() {
+        for text in [
+            "She achieved complete remission after 8 months of tacrolimus.",
+            "At last follow-up the boy was in clinical remission.",
+            "Two patients reached clinically inactive disease.",
+            "The disease became inactive within a year.",
+        ] {
+            assert_eq!(rem(text).as_deref(), Some("yes"), "{text}");
+        }
+    }
+
+    #[test]
+    fn not_reached_or_not_stated() {
+        assert_eq!(
+            rem("None of the children achieved remission.").as_deref(),
+            Some("no")
+        );
+        assert_eq!(
+            rem("Primary outcomes included time to clinical remission."),
+            None
+        );
+        assert_eq!(rem("One patient achieved remission with IVIG alone."), None);
+        assert_eq!(rem("Tacrolimus induced a partial remission."), None);
+    }
+}

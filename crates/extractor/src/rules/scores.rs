@@ -1,0 +1,292 @@
+//! `scores`: disease scores as stated, as text: `CMAS 22/52 -> 52/52; CK 5000 -> 150 U/L`.
+//!
+//! Instruments: CMAS (x/52), MMT / MMT8 (x/80, or x/150 for MMT-24), hybrid MMT8/CMAS
+//! (x/100), DAS (skin / muscle / total), and CK / creatine kinase (U/L, IU/L). A value is read
+//! right after the instrument's name ("CMAS 22/52", "CMAS score of 22", "CMAS was 22/52"),
+//! and a change from the same phrase ("CMAS improved from 22 to 52", "CMAS 22/52 → 52/52",
+//! "CMAS increased to 48"). Only what the text states: no denominator is invented.
+//!
+//! Not read: reference ranges ("CK 0-145 U/L", "normal < 190"), mean changes ("+7 points"),
+//! scores named without a number ("CMAS and MMT were used"), background sections.
+//!
+//! Known misses: values before the name ("52/52 on CMAS"), tables, scores in figures only.
+
+use std::sync::LazyLock;
+
+use casebook_types::{Field, Value};
+use regex::Regex;
+
+use super::{Hit, Rule, RuleContext};
+use crate::{
+    Sentence,
+    negation::{is_background_section, is_generic_statement, re, tidy_spans},
+};
+
+pub(crate) struct Scores;
+
+/// A score stated in a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ScoreChange {
+    /// Display name (`CMAS`, `MMT8`, `hybrid MMT8/CMAS`, `skin DAS`, `CK`).
+    pub name: String,
+    pub from: Option<f64>,
+    pub to: f64,
+    /// The stated denominator or unit suffix (`/52`, ` U/L`), if any.
+    pub suffix: String,
+    /// Byte offset of the instrument's name in the sentence.
+    pub at: usize,
+    /// Whether a higher value is better (strength scores) or worse (DAS, CK).
+    pub higher_is_better: bool,
+}
+
+static NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?P<hybrid>hybrid\s+(?:MMT-?8?\s*/\s*CMAS|score)|MMT-?8?\s*/\s*CMAS)|\b(?P<cmas>CMAS|childhood\s+myositis\s+assessment\s+(?:scale|score))\b|\b(?P<mmt>MMT-?(?:8|24)?|manual\s+muscle\s+test(?:ing)?(?:-?8)?)\b|\b(?P<das>(?:(?P<dask>skin|cutaneous)|(?P<dasm>muscle|muscular)|total)?\s*(?:DAS|disease\s+activity\s+score)(?:\s*(?:-|for)?\s*(?P<dask2>skin)|\s*(?:-|for)?\s*(?P<dasm2>muscle))?)\b|\b(?P<ck>CK|CPK|creatine\s+(?:phospho)?kinase)\b",
+    )
+});
+
+const NUM: &str = r"(\d+(?:[.,]\d+)?)";
+
+/// A value right after the name: "22/52", "score of 22", "was 22", ": 22".
+static FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^\s*(?:\([^)]{{0,40}}\)\s*)?(?:scores?\s*)?(?:levels?\s*)?(?:(?:was|were|of|at|=|:|is)\s*)?(?:(?:improved|increased|rose|decreased|fell|dropped|declined|went|changed)\s+)?(?:from\s+)?(?:a\s+(?:score|value)\s+of\s+)?{NUM}(?P<den>\s*/\s*\d+)?(?P<unit>\s*(?:U|IU)\s*/\s*(?:L|l)\b)?"
+    ))
+});
+/// A second value: "to 52/52", "→ 52", "-> 52", "and 52 after".
+static SECOND: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^\s*(?:(?:U|IU)\s*/\s*L\s*)?(?:,?\s*(?:and\s+)?(?:then\s+)?(?:improved|increased|rose|decreased|fell|dropped|declined|normali[sz]ed)?\s*(?:to|→|->|–>|=>|>)\s*){NUM}(?P<den>\s*/\s*\d+)?(?P<unit>\s*(?:U|IU)\s*/\s*(?:L|l)\b)?"
+    ))
+});
+/// "CMAS increased to 48" (no from).
+static ONLY_TO: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^\s*(?:scores?\s*)?(?:levels?\s*)?(?:improved|increased|rose|decreased|fell|dropped|declined|normali[sz]ed|returned)\s+to\s+{NUM}(?P<den>\s*/\s*\d+)?(?P<unit>\s*(?:U|IU)\s*/\s*(?:L|l)\b)?"
+    ))
+});
+static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:reference|normal\s+(?:range|value|values|limit)|upper\s+limit|ULN|range\s*:|<\s*\d)",
+    )
+});
+
+fn num(s: &str) -> Option<f64> {
+    s.replace(',', ".").parse().ok()
+}
+
+fn fmt(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// Scores stated in one sentence.
+pub(crate) fn scores_in(text: &str) -> Vec<ScoreChange> {
+    let mut out = Vec::new();
+    let names: Vec<_> = NAME.captures_iter(text).collect();
+    for (i, caps) in names.iter().enumerate() {
+        let Some(whole) = caps.get(0) else { continue };
+        let (name, better) = if caps.name("hybrid").is_some() {
+            ("hybrid MMT8/CMAS".to_owned(), true)
+        } else if caps.name("cmas").is_some() {
+            ("CMAS".to_owned(), true)
+        } else if let Some(m) = caps.name("mmt") {
+            let t = m.as_str().to_ascii_uppercase();
+            let n = if t.contains("24") {
+                "MMT24"
+            } else if t.contains('8') {
+                "MMT8"
+            } else {
+                "MMT"
+            };
+            (n.to_owned(), true)
+        } else if caps.name("das").is_some() {
+            let n = if caps.name("dask").is_some() || caps.name("dask2").is_some() {
+                "skin DAS"
+            } else if caps.name("dasm").is_some() || caps.name("dasm2").is_some() {
+                "muscle DAS"
+            } else {
+                "DAS"
+            };
+            (n.to_owned(), false)
+        } else {
+            ("CK".to_owned(), false)
+        };
+        // Read up to the next instrument's name.
+        let limit = names
+            .get(i + 1)
+            .and_then(|c| c.get(0))
+            .map_or(text.len(), |m| m.start());
+        let rest = &text[whole.end()..limit.max(whole.end())];
+        let head = &rest[..rest
+            .len()
+            .min(rest.char_indices().nth(40).map_or(rest.len(), |(i, _)| i))];
+        if REFERENCE.is_match(head) || (name == "CK" && REFERENCE.is_match(text)) {
+            continue;
+        }
+        let suffix_of = |c: &regex::Captures<'_>| {
+            c.name("den")
+                .map(|d| format!("/{}", d.as_str().trim().trim_start_matches('/').trim()))
+                .or_else(|| c.name("unit").map(|_| " U/L".to_owned()))
+                .unwrap_or_default()
+        };
+        if let Some(c) = ONLY_TO.captures(rest) {
+            let Some(to) = c.get(1).and_then(|m| num(m.as_str())) else {
+                continue;
+            };
+            out.push(ScoreChange {
+                name,
+                from: None,
+                to,
+                suffix: suffix_of(&c),
+                at: whole.start(),
+                higher_is_better: better,
+            });
+            continue;
+        }
+        let Some(first) = FIRST.captures(rest) else {
+            continue;
+        };
+        let Some(a) = first.get(1).and_then(|m| num(m.as_str())) else {
+            continue;
+        };
+        let after_first = &rest[first.get(0).map_or(0, |m| m.end())..];
+        let mut suffix = suffix_of(&first);
+        let change = SECOND.captures(after_first).and_then(|c| {
+            let b = c.get(1).and_then(|m| num(m.as_str()))?;
+            if suffix.is_empty() {
+                suffix = suffix_of(&c);
+            }
+            Some(b)
+        });
+        let (from, to) = match change {
+            Some(b) => (Some(a), b),
+            None => (None, a),
+        };
+        if name == "CK" && suffix.is_empty() && to < 10.0 {
+            continue; // "CK 2-fold", "CK 1.5 x ULN"
+        }
+        out.push(ScoreChange {
+            name,
+            from,
+            to,
+            suffix,
+            at: whole.start(),
+            higher_is_better: better,
+        });
+    }
+    out
+}
+
+impl ScoreChange {
+    pub(crate) fn render(&self) -> String {
+        let unit = |s: &str| s.to_owned();
+        match self.from {
+            Some(f) => {
+                let sf = if self.suffix.starts_with('/') {
+                    self.suffix.clone()
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{} {}{} -> {}{}",
+                    self.name,
+                    fmt(f),
+                    sf,
+                    fmt(self.to),
+                    unit(&self.suffix)
+                )
+            }
+            None => format!("{} {}{}", self.name, fmt(self.to), self.suffix),
+        }
+    }
+}
+
+impl Rule for Scores {
+    fn name(&self) -> &'static str {
+        "scores"
+    }
+
+    fn fields(&self) -> &'static [Field] {
+        &[Field::Scores]
+    }
+
+    fn apply(&self, _ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+        let mut parts: Vec<String> = Vec::new();
+        let mut spans = Vec::new();
+        for s in sentences {
+            if is_background_section(s.section) || is_generic_statement(s.text) {
+                continue;
+            }
+            let found = scores_in(s.text);
+            if found.is_empty() {
+                continue;
+            }
+            spans.push(s.span);
+            for f in found {
+                let r = f.render();
+                if !parts.contains(&r) {
+                    parts.push(r);
+                }
+            }
+        }
+        if parts.is_empty() {
+            return Vec::new();
+        }
+        tidy_spans(&mut spans);
+        vec![Hit {
+            field: Field::Scores,
+            value: Value::Text(parts.join("; ")),
+            spans,
+        }]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::negation::testkit::value;
+
+    fn sc(text: &str) -> Option<String> {
+        value(&Scores, Field::Scores, &[text])
+    }
+
+    #[test]
+    fn reads_scores() {
+        for (text, want) in [
+            (
+                "Her CMAS improved from 22/52 to 52/52.",
+                "CMAS 22/52 -> 52/52",
+            ),
+            (
+                "CMAS 22/52 → 52/52 after six months.",
+                "CMAS 22/52 -> 52/52",
+            ),
+            ("The CMAS score was 30 at baseline.", "CMAS 30"),
+            (
+                "MMT8 rose from 54/80 to 78/80 and CK fell from 5000 to 150 U/L.",
+                "MMT8 54/80 -> 78/80; CK 5000 -> 150 U/L",
+            ),
+            (
+                "Hybrid MMT8/CMAS score of 61/100 at start.",
+                "hybrid MMT8/CMAS 61/100",
+            ),
+            ("Skin DAS decreased from 7 to 2.", "skin DAS 7 -> 2"),
+            ("CK was 3400 IU/L on admission.", "CK 3400 U/L"),
+            ("The CMAS increased to 48.", "CMAS 48"),
+        ] {
+            assert_eq!(sc(text).as_deref(), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn ignores_non_values() {
+        for text in [
+            "Reference ranges: ASAT 0–30 U/L, LD 0–325 U/L, CK 0–145 U/L.",
+            "The MMT and CMAS were used to evaluate muscle strength.",
+            "Changes ranged between +3 and +11 (mean = +7) for the CMAS.",
+        ] {
+            assert_eq!(sc(text), None, "{text}");
+        }
+    }
+}
