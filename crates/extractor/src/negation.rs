@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::{Match, Sentence, rules::RuleContext};
+use crate::{Match, rules::RuleContext};
 
 /// Compiles a pattern written in this crate (tested; a failure is a programming error).
 pub(crate) fn re(pattern: &str) -> Regex {
@@ -185,11 +185,6 @@ pub(crate) fn is_other_drug_context(ctx: &RuleContext<'_>, text: &str) -> bool {
     others
         .iter()
         .any(|m| ATTRIBUTION.is_match(&text[..m.start]))
-}
-
-/// Whether a sentence is worth reading for facts about the reported patients.
-pub(crate) fn is_case_sentence(s: &Sentence<'_>) -> bool {
-    !is_background_section(s.section) && !is_generic_statement(s.text)
 }
 
 /// Sorts and deduplicates evidence spans.

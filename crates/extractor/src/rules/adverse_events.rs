@@ -97,10 +97,10 @@ impl Rule for AdverseEvents {
                     .map(|o| o.end)
                     .max();
                 let prev_iv = iv.iter().filter(|o| o.end <= m.start).map(|o| o.end).max();
-                if let (Some(o), pi) = (prev_other, prev_iv) {
-                    if pi.is_none_or(|p| o > p) {
-                        continue;
-                    }
+                if let (Some(o), pi) = (prev_other, prev_iv)
+                    && pi.is_none_or(|p| o > p)
+                {
+                    continue;
                 }
                 events.push(m.canonical.clone());
                 found = true;

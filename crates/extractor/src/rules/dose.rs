@@ -10,8 +10,8 @@
 //!
 //! "in two divided doses" does not change a per-day dose. A dose belongs to the intervention
 //! when the nearest drug named before it in the sentence is the intervention (else the nearest
-//! after it): "Tacrolimus (0.1 to 0.2 mg/kg/d) or CsA (5 to 6 mg/kg/d)" gives
-//! `0.1-0.2 mg/kg/day`, never the CsA dose. A sentence naming no drug may continue the
+//! after it): "`Tacrolimus (0.1 to 0.2 mg/kg/d) or CsA (5 to 6 mg/kg/d)`" gives
+//! `0.1-0.2 mg/kg/day`, never the `CsA` dose. A sentence naming no drug may continue the
 //! previous one ("Tacrolimus was started. The initial dose was 0.1 mg/kg/day.").
 //! With several doses in a case, the first stated (the starting dose) is kept.
 //!

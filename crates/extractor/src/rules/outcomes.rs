@@ -306,6 +306,7 @@ mod tests {
         };
         (get(Field::SkinOutcome), get(Field::MuscleOutcome))
     }
+    #[allow(clippy::unnecessary_wraps)]
     fn s(x: &str) -> Option<String> {
         Some(x.to_owned())
     }

@@ -37,7 +37,7 @@ use crate::{
 
 pub(crate) struct PriorTreatments;
 
-/// Scope breaks for this rule (a colon does not break: "Previous treatment: MTX, CsA").
+/// Scope breaks for this rule (a colon does not break: "Previous treatment: MTX, `CsA`").
 static BREAK: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i);|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b|\balthough\b|\bsubsequently\b|\bthen\b|\blater\b|\bcurrently\b",
