@@ -115,7 +115,12 @@ fn durations(text: &str, mentions_intervention: bool) -> Vec<(f64, f64)> {
         let (lo, hi) = local_clause(text, whole.start(), whole.end());
         let clause = &text[lo..hi];
         let before = &text[lo..whole.start()];
+        // Only the words since the last bracket or comma: "(evolution: 1-9 years) were
+        // followed for 10 to 14 months" is a follow-up.
         let near_before = tail(before, 50);
+        let near_before = near_before
+            .rfind([')', ',', ';'])
+            .map_or(near_before, |p| &near_before[p + 1..]);
         let after = &text[whole.end()..hi];
         let near_after = head(after, 40);
         if NOT_FOLLOW.is_match(near_before) || NOT_FOLLOW.is_match(head(after, 25)) {
@@ -244,6 +249,18 @@ mod tests {
         ] {
             assert_eq!(fu(&[text]).as_deref(), Some(want), "{text}");
         }
+    }
+
+    #[test]
+    fn disease_duration_next_to_a_follow_up() {
+        assert_eq!(
+            fu(&["Five patients (evolution: 1-9 years) were followed for 10 to 14 months on tacrolimus."]).as_deref(),
+            Some("10-14")
+        );
+        assert_eq!(
+            fu(&["Disease duration 3 years; follow-up on FK506 was 8 months."]).as_deref(),
+            Some("8")
+        );
     }
 
     #[test]

@@ -118,10 +118,12 @@ pub(crate) fn scores_in(text: &str) -> Vec<ScoreChange> {
             .and_then(|c| c.get(0))
             .map_or(text.len(), |m| m.start());
         let rest = &text[whole.end()..limit.max(whole.end())];
+        // Words between the name and its first number ("CK (normal < 190): 500").
         let head = &rest[..rest
-            .len()
-            .min(rest.char_indices().nth(40).map_or(rest.len(), |(i, _)| i))];
-        if REFERENCE.is_match(head) || (name == "CK" && REFERENCE.is_match(text)) {
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len())];
+        if REFERENCE.is_match(head) || (name == "CK" && REFERENCE.is_match(&text[..whole.start()]))
+        {
             continue;
         }
         let suffix_of = |c: &regex::Captures<'_>| {
@@ -274,6 +276,10 @@ mod tests {
             ("Skin DAS decreased from 7 to 2.", "skin DAS 7 -> 2"),
             ("CK was 3400 IU/L on admission.", "CK 3400 U/L"),
             ("The CMAS increased to 48.", "CMAS 48"),
+            (
+                "CK fell from 4200 to 160 U/L (reference range 0-190 U/L).",
+                "CK 4200 -> 160 U/L",
+            ),
         ] {
             assert_eq!(sc(text).as_deref(), Some(want), "{text}");
         }
