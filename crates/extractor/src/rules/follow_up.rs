@@ -50,7 +50,7 @@ static TREATMENT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TIME_PREP: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:after|at|within|by|over|during|for|in|following)\s+(?:(?:a|the|about|around|approximately|nearly|almost|more\s+than|over|up\s+to|period\s+of|total\s+of|further)\s+)*$",
+        r"(?i)\b(?:after|at|within|by|over|during|for|in|following)\s+(?:(?:a|an|the|about|around|approximately|nearly|almost|more\s+than|over|up\s+to|period\s+of|total\s+of|further|mean|median|average|of)\s+)*$",
     )
 });
 static RESPONSE: LazyLock<Regex> = LazyLock::new(|| {
@@ -246,6 +246,10 @@ mod tests {
             ("Within 11 months the rash had resolved completely.", "11"),
             ("Tacrolimus was continued for six weeks.", "1.4"),
             ("All patients were followed up for 7 - 23 months.", "7-23"),
+            (
+                "After a mean of 14 months, 6 of 9 patients achieved inactive disease.",
+                "14",
+            ),
         ] {
             assert_eq!(fu(&[text]).as_deref(), Some(want), "{text}");
         }

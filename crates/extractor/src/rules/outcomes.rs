@@ -77,7 +77,7 @@ static BLOCKER: LazyLock<Regex> = LazyLock::new(|| {
 });
 static OUTCOME: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?P<res>resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+response|benefit\w*)|(?P<unc>unchanged|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion)|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped)|(?P<up>increas\w*|gain\w*|rose)\b",
+        r"(?i)\b(?P<res>resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+response|benefit\w*)|(?P<unc>unchanged|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion)|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped)|(?P<up>increas\w*|gain\w*|rose)\b",
     )
 });
 /// Sentences about the course before the intervention.
@@ -183,6 +183,10 @@ fn outcomes_in(text: &str) -> (Option<Outcome>, Option<Outcome>) {
     }
     // (domain) -> (distance, outcome)
     let mut best: [Option<(usize, Outcome)>; 2] = [None, None];
+    let words: Vec<(usize, usize)> = OUTCOME
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
     for caps in OUTCOME.captures_iter(text) {
         let Some(o) = caps.get(0) else { continue };
         let word = if caps.name("res").is_some() {
@@ -239,6 +243,11 @@ fn outcomes_in(text: &str) -> (Option<Outcome>, Option<Outcome>) {
             {
                 continue;
             }
+            // Another outcome word between them owns the term ("ulcers had healed and CMAS
+            // had increased").
+            if words.iter().any(|&(ws, we)| ws >= a && we <= b) {
+                continue;
+            }
             let symptom =
                 SYMPTOM.is_match(&text[s..e]) && !text[s..e].eq_ignore_ascii_case("muscle");
             let symptom = symptom || followed_by_symptom(text, e);
@@ -257,9 +266,11 @@ fn outcomes_in(text: &str) -> (Option<Outcome>, Option<Outcome>) {
             } else {
                 outcome
             };
+            // On a tie, a term before its word wins ("CMAS had increased").
+            let key = dist * 2 + usize::from(s >= o.end());
             let slot = &mut best[usize::from(d == Domain::Muscle)];
-            if slot.is_none_or(|(bd, _)| dist < bd) {
-                *slot = Some((dist, outcome));
+            if slot.is_none_or(|(bd, _)| key < bd) {
+                *slot = Some((key, outcome));
             }
         }
     }
@@ -354,6 +365,10 @@ mod tests {
             (None, s("improved"))
         );
         assert_eq!(
+            out(&["The calcinosis did not change, whereas muscle strength improved considerably."]),
+            (s("unchanged"), s("improved"))
+        );
+        assert_eq!(
             out(&["Her CMAS rose from 22/52 to 52/52."]),
             (None, s("improved"))
         );
@@ -364,6 +379,12 @@ mod tests {
         assert_eq!(
             out(&["The skin disease worsened after 3 months."]),
             (s("worsened"), None)
+        );
+        assert_eq!(
+            out(&[
+                "Six months later, her skin ulcers had healed and CMAS had increased from 30 to 49."
+            ]),
+            (s("resolved"), s("improved"))
         );
     }
 

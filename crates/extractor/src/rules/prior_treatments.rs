@@ -82,14 +82,24 @@ impl Rule for PriorTreatments {
     fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
         let mut names: Vec<String> = Vec::new();
         let mut spans = Vec::new();
-        for s in sentences {
-            if is_background_section(s.section)
-                || is_conclusion_section(s.section)
-                || is_generic_statement(s.text)
-            {
+        let read = |s: &Sentence<'_>| {
+            !is_background_section(s.section)
+                && !is_conclusion_section(s.section)
+                && !is_generic_statement(s.text)
+        };
+        // The case's narrative before the intervention is first named.
+        let first_iv = sentences
+            .iter()
+            .position(|s| read(s) && !intervention_mentions(ctx, s.text).is_empty())
+            .unwrap_or(0);
+        for (i, s) in sentences.iter().enumerate() {
+            if !read(s) {
                 continue;
             }
-            let found = prior_in(ctx, s.text);
+            let mut found = prior_in(ctx, s.text);
+            if i < first_iv {
+                found.extend(narrated_before(ctx, s.text));
+            }
             if !found.is_empty() {
                 names.extend(found);
                 spans.push(s.span);
@@ -108,6 +118,35 @@ impl Rule for PriorTreatments {
         }]
     }
 }
+
+/// Drugs a sentence says were given, in a case narrative before the intervention is first
+/// named ("She was treated with IV methylprednisolone followed by oral prednisolone and
+/// methotrexate. Because of persistent ulcers, tacrolimus was added.").
+fn narrated_before(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
+    static GIVEN: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:treated|treatment|therapy|therapies|received|receiving|given|started|commenced|initiated|administered|put\s+on|managed|regimen|course|pulses?)\b",
+        )
+    });
+    other_drug_mentions(ctx, text)
+        .into_iter()
+        .filter(|d| {
+            let (lo, _) = scope(text, d.start, d.end);
+            let before = &text[lo..d.start];
+            GIVEN.is_match(before)
+                && !crate::negation::is_negated(text, d.start, d.end)
+                && !PLAN.is_match(before)
+        })
+        .map(|d| d.canonical)
+        .collect()
+}
+
+/// Plans and alternatives, not treatments given: "was considered", "could be".
+static PLAN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:consider\w*|could|would|may|might|planned|proposed|recommended|options?|alternatives?|instead\s+of|rather\s+than)\b",
+    )
+});
 
 /// Canonical names of the drugs a "before" cue governs in `text`.
 fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
@@ -317,6 +356,22 @@ mod tests {
         );
         assert_eq!(
             prior(&["The child had received no previous treatment; prednisone was begun."]),
+            None
+        );
+    }
+
+    #[test]
+    fn narrative_before_the_intervention() {
+        assert_eq!(
+            prior(&["A 6-year-old girl was treated with intravenous methylprednisolone followed by oral prednisolone and methotrexate. Because of skin ulcers, tacrolimus was added."]).as_deref(),
+            Some("corticosteroids; methotrexate")
+        );
+        assert_eq!(
+            prior(&["Tacrolimus was started in a 9-year-old boy. He was later given IVIG."]),
+            None
+        );
+        assert_eq!(
+            prior(&["Rituximab was considered. Tacrolimus was started instead."]),
             None
         );
     }
