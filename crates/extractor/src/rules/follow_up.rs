@@ -61,9 +61,18 @@ static RESPONSE: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that make a duration a disease duration, history or age.
 static NOT_FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:disease\s+duration|duration\s+of\s+(?:the\s+)?(?:disease|illness|symptoms|JDM|DM)|evolution|history|onset|diagnos\w*|ago|old|aged?|earlier|before|prior|previously|since\s+birth|born|had\s+been|lasting|long-standing|mean\s+age|until)\b",
+        r"(?i)\b(?:disease\s+duration|duration\s+of\s+(?:the\s+)?(?:disease|illness|symptoms|JDM|DM)|evolution|history|onset|diagnos\w*|ago|earlier|before|prior|previously|since\s+birth|born|had\s+been|lasting|long-standing|mean\s+age|until)\b",
     )
 });
+
+/// An age right around the number: "aged 5 years", "at the age of 5 years", "5 years old",
+/// "5-year-old".
+static AGE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:aged?|age\s+of|age\s+at\s+\w+|mean\s+age(?:\s+\w+)?)[\s:,(]*(?:of\s+|was\s+|=\s*)?$",
+    )
+});
+static AGE_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^[\s\-]*(?:old|of\s+age)\b"));
 
 impl Rule for FollowUp {
     fn name(&self) -> &'static str {
@@ -123,7 +132,11 @@ fn durations(text: &str, mentions_intervention: bool) -> Vec<(f64, f64)> {
             .map_or(near_before, |p| &near_before[p + 1..]);
         let after = &text[whole.end()..hi];
         let near_after = head(after, 40);
-        if NOT_FOLLOW.is_match(near_before) || NOT_FOLLOW.is_match(head(after, 25)) {
+        if NOT_FOLLOW.is_match(near_before)
+            || NOT_FOLLOW.is_match(head(after, 25))
+            || AGE_BEFORE.is_match(before)
+            || AGE_AFTER.is_match(after)
+        {
             continue;
         }
         let tied = FOLLOW.is_match(clause)
@@ -246,6 +259,10 @@ mod tests {
             ("Within 11 months the rash had resolved completely.", "11"),
             ("Tacrolimus was continued for six weeks.", "1.4"),
             ("All patients were followed up for 7 - 23 months.", "7-23"),
+            (
+                "Patient 1 was a 12-year-old boy treated with tacrolimus for 18 months.",
+                "18",
+            ),
             (
                 "After a mean of 14 months, 6 of 9 patients achieved inactive disease.",
                 "14",

@@ -227,8 +227,17 @@ fn outcomes_in(text: &str) -> (Option<Outcome>, Option<Outcome>) {
         }
         let negated = is_negated(text, o.start(), o.end())
             && !o.as_str().to_ascii_lowercase().starts_with("no longer");
+        // The nearest term's side of the word: further terms join only on that side ("both
+        // muscular and cutaneous"), not across it ("rash was no longer present and his CMAS").
+        let nearest_after = near
+            .iter()
+            .filter(|(dd, ..)| *dd == min)
+            .all(|&(_, s, _, _)| s >= o.end());
         for &(dist, s, e, d) in &near {
             if d == Domain::Blocker || dist > min + 3 {
+                continue;
+            }
+            if dist > min && (s >= o.end()) != nearest_after {
                 continue;
             }
             // A blocker between the word and the term cuts the link.
@@ -363,6 +372,12 @@ mod tests {
         assert_eq!(
             out(&["Muscle strength increased steadily."]),
             (None, s("improved"))
+        );
+        assert_eq!(
+            out(&[
+                "After one year the skin rash was no longer present and his CMAS score was 50/52."
+            ]),
+            (s("resolved"), None)
         );
         assert_eq!(
             out(&["The calcinosis did not change, whereas muscle strength improved considerably."]),
