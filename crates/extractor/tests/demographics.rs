@@ -2,7 +2,7 @@
 //! API, on SYNTHETIC text written for these tests in the wording of case reports and case
 //! series (not copied from any paper). Snapshots show each value with the span that states it.
 
-use std::path::Path;
+use std::{fmt::Write as _, path::Path};
 
 use casebook_extractor::{CompiledReview, Extractor};
 use casebook_types::{
@@ -59,23 +59,27 @@ const DEMOGRAPHIC: [Field; 6] = [
 fn show(docs: &[Document], cases: &[Case]) -> String {
     let mut out = String::new();
     for c in cases {
-        out.push_str(&format!(
-            "{} {}\n",
+        writeln!(
+            out,
+            "{} {}",
             c.id,
             c.label.as_deref().unwrap_or("(no label)")
-        ));
+        )
+        .unwrap();
         for f in DEMOGRAPHIC {
             if let Some(e) = c.values.get(&f) {
                 for ev in &e.evidence {
                     let d = docs.iter().find(|d| d.key == ev.key).unwrap();
                     assert_eq!(&d.text[ev.start..ev.end], ev.quote);
                 }
-                out.push_str(&format!(
-                    "  {f} = {}  <- [{}] {:?}\n",
+                writeln!(
+                    out,
+                    "  {f} = {}  <- [{}] {:?}",
                     e.value.render(),
                     e.evidence[0].section,
                     e.evidence[0].quote
-                ));
+                )
+                .unwrap();
             }
         }
     }
@@ -382,20 +386,22 @@ fn fixture(name: &str, fields: &[Field]) -> String {
         let key = format!("fx{}", i + 1);
         let d = doc(&key, Source::Abstract, &[("abstract", text.trim())]);
         let cases = Extractor::new(&r).extract(&study(&key), std::slice::from_ref(&d));
-        out.push_str(&format!("[{key}] {}\n", text.trim()));
+        writeln!(out, "[{key}] {}", text.trim()).unwrap();
         for c in &cases {
             for f in fields {
                 if let Some(e) = c.values.get(f) {
                     let ev = &e.evidence[0];
                     assert_eq!(&d.text[ev.start..ev.end], ev.quote);
-                    out.push_str(&format!(
-                        "  {} {f} = {}  @{}..{} {:?}\n",
+                    writeln!(
+                        out,
+                        "  {} {f} = {}  @{}..{} {:?}",
                         c.id,
                         e.value.render(),
                         ev.start,
                         ev.end,
                         ev.quote
-                    ));
+                    )
+                    .unwrap();
                 }
             }
         }

@@ -44,11 +44,11 @@ fn screen(r: &Record) -> String {
     let d = Screener::new(&review()).screen(Some(r), &[]);
     assert_eq!(d.pmid, r.pmid);
     assert!(!d.human);
-    if let Some(e) = &d.evidence {
-        if e.start != e.end {
-            let doc = r.to_document();
-            assert_eq!(&doc.text[e.start..e.end], e.quote);
-        }
+    if let Some(e) = &d.evidence
+        && e.start != e.end
+    {
+        let doc = r.to_document();
+        assert_eq!(&doc.text[e.start..e.end], e.quote);
     }
     format!("{} {}", d.decision.as_str(), d.reason_with_quote())
 }
