@@ -48,6 +48,13 @@ static AE_CUE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Events dated before the intervention: "varicella 2 years before tacrolimus was started".
+static BEFORE_IV: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:before|prior\s+to|preceding|previously|history\s+of|had\s+(?:experienced|developed|suffered|had))\b",
+    )
+});
+
 impl Rule for AdverseEvents {
     fn name(&self) -> &'static str {
         "adverse_events"
@@ -81,7 +88,7 @@ impl Rule for AdverseEvents {
                     none_spans.push(s.span);
                 }
             }
-            let tied = !iv.is_empty() || AE_CUE.is_match(t);
+            let tied = (!iv.is_empty() || AE_CUE.is_match(t)) && !BEFORE_IV.is_match(t);
             if !tied {
                 continue;
             }
@@ -173,6 +180,10 @@ mod tests {
         );
         assert_eq!(
             ae(&["She did not develop hypertension on tacrolimus."]),
+            None
+        );
+        assert_eq!(
+            ae(&["A boy developed varicella infection 2 years before tacrolimus was started."]),
             None
         );
     }
