@@ -108,6 +108,11 @@ static GROUP_STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+static PERSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:patient|child|infant|toddler|adolescent|teenager)\b")
+        .expect("valid regex")
+});
+
 static SEX_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:girl|boy|female|male|man|woman)\b").expect("valid regex")
 });
@@ -484,7 +489,64 @@ fn by_enumeration<'d>(kept: &[Sentence<'d>], n: u32) -> Option<Segmentation<'d>>
             kept: kept.to_vec(),
         });
     }
-    None
+    by_age_sentences(kept, n)
+}
+
+/// One case per sentence that introduces a patient with an age, when the paper has `n`
+/// patients and exactly `n` such sentences ("We report two children. A 10-year-old girl
+/// presented ... A 6-year-old boy had ..."). Each case runs to the next one within its
+/// section; group statements and everything else are shared.
+fn by_age_sentences<'d>(kept: &[Sentence<'d>], n: u32) -> Option<Segmentation<'d>> {
+    let starts: Vec<usize> = kept
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !GROUP_STATEMENT.is_match(s.text))
+        .filter_map(|(i, s)| {
+            let ages = rules::ages_in(s.text);
+            let presented = ages.iter().filter(|a| a.presented).count();
+            match presented {
+                0 => None,
+                1 if SEX_NOUN.is_match(s.text) || PERSON.is_match(s.text) => Some(Some(i)),
+                _ => Some(None),
+            }
+        })
+        .collect::<Option<Vec<usize>>>()?;
+    if starts.len() != n as usize || n < 2 {
+        return None;
+    }
+    let mut cases = Vec::new();
+    let mut own_all = std::collections::BTreeSet::new();
+    for (k, &first) in starts.iter().enumerate() {
+        let next = starts.get(k + 1).copied().unwrap_or(kept.len());
+        let section = kept[first].section;
+        let own: Vec<Sentence<'d>> = (first..next)
+            .take_while(|i| kept[*i].section == section)
+            .filter(|i| *i == first || !GROUP_STATEMENT.is_match(kept[*i].text))
+            .map(|i| {
+                own_all.insert(i);
+                kept[i]
+            })
+            .collect();
+        cases.push(Segment {
+            number: k as u32 + 1,
+            label: None,
+            kind: CaseKind::Single,
+            own,
+            count: None,
+            pre: Vec::new(),
+        });
+    }
+    let shared = kept
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !own_all.contains(i))
+        .map(|(_, s)| *s)
+        .collect();
+    Some(Segmentation {
+        cases,
+        shared,
+        kept: kept.to_vec(),
+    })
 }
 
 #[cfg(test)]

@@ -441,3 +441,22 @@ fn inline_case_markers_without_a_count() {
     insta::assert_snapshot!(shown);
     assert_eq!(s.cell(Field::AgeYears), "6; 14");
 }
+
+#[test]
+fn patients_introduced_sentence_by_sentence() {
+    let d = doc(
+        "syn12",
+        Source::Abstract,
+        &[(
+            "abstract",
+            "We report two children with refractory JDM treated with oral tacrolimus. A 10-year-old girl presented with ulcerating skin disease despite methotrexate. She improved within 3 months. A 6-year-old boy had persistent weakness; his 35-year-old father had psoriasis. Both patients tolerated tacrolimus.",
+        )],
+    );
+    let (shown, s) = run("syn12", &[d]);
+    insta::assert_snapshot!(shown);
+    assert_eq!(s.cell(Field::AgeYears), "10; 6");
+    assert_eq!(
+        (s.cell(Field::Male), s.cell(Field::Female)),
+        ("1".into(), "1".into())
+    );
+}
