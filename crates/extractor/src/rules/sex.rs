@@ -53,6 +53,11 @@ static COUNT_SEX: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+static SLASH_COUNTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b((?:m|male|males|boys)\s*/\s*(?:f|female|females|girls)|(?:f|female|females|girls)\s*/\s*(?:m|male|males|boys))\s*[:=]?\s*(\d{1,4})\s*/\s*(\d{1,4})\b")
+        .expect("valid regex")
+});
+
 impl Rule for SexRule {
     fn name(&self) -> &'static str {
         "sex"
@@ -150,6 +155,25 @@ fn pronoun_sex(sentences: &[Sentence<'_>]) -> Option<(Sex, Span)> {
 /// Male and female counts stated in one sentence.
 pub(crate) fn counts_in(text: &str) -> (Option<u32>, Option<u32>) {
     let (mut male, mut female) = (None, None);
+    // "M/F: 2/4", "boys/girls 1/5" (not a ratio: "male:female ratio 1:2" is left alone).
+    if let Some(c) = SLASH_COUNTS.captures(text) {
+        let m = c.get(0).expect("whole match");
+        let mut from = m.start().saturating_sub(20);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let near = &text[from..m.end()];
+        if !near.to_ascii_lowercase().contains("ratio")
+            && let (Ok(a), Ok(b)) = (c[2].parse::<u32>(), c[3].parse::<u32>())
+        {
+            let male_first = c[1]
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with(['m', 'b']);
+            let (m_n, f_n) = if male_first { (a, b) } else { (b, a) };
+            return (Some(m_n), Some(f_n));
+        }
+    }
     for c in COUNT_SEX.captures_iter(text) {
         let Some(n) = numbers::parse_count(&c[1]) else {
             continue;
@@ -214,6 +238,10 @@ mod tests {
             ("Five of the patients were female.", None, Some(5)),
             ("six patients, four of whom were girls", None, Some(4)),
             ("The study included 6 patients.", None, None),
+            ("Six patients (M/F: 2/4) were treated.", Some(2), Some(4)),
+            ("girls/boys 5/1", Some(1), Some(5)),
+            ("The male/female ratio 1/2 is typical.", None, None),
+            ("Überwiegend Mädchen — M/F: 1/3", Some(1), Some(3)),
         ] {
             assert_eq!(counts_in(text), (m, f), "{text}");
         }
