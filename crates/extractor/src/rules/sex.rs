@@ -4,15 +4,15 @@
 //! "an 11 yr old boy", "a 14-year-old female", "a man"); failing that, pronouns when the case's
 //! sentences use only one sex ("She was started on ..." and never "he"/"his"). Groups: counts
 //! next to sex nouns ("two girls and one boy", "4 girls", "3 males and 3 females", "four were
-//! girls", "five of them were female", "M/F: 2/4"). The framework reads `sex` only for single-patient
-//! cases and `male`/`female` only for group cases.
+//! girls", "five of them were female", "M/F: 2/4"). The framework reads `sex` only for
+//! single-patient cases and `male`/`female` only for group cases.
 //!
 //! Example: "Three children (two girls and one boy) ..." gives `male = 1`, `female = 2`.
 //!
 //! Known misses: sex only in a MeSH heading (tables with a sex column are read by case
-//! segmentation); ratios ("male:female ratio 1:2"); relatives named
-//! with a sex noun in the same sentence as a patient without one ("the boy's sister" gives
-//! `male`, correctly, but "her brother, a 12-year-old boy" gives `male` for a girl).
+//! segmentation); ratios ("male:female ratio 1:2"); relatives named with a sex noun in the
+//! same sentence as a patient without one ("her brother, a 12-year-old boy" gives `male` for
+//! a girl).
 
 use casebook_types::{Field, Sex, Span, Value};
 use regex::Regex;
