@@ -336,12 +336,14 @@ const NALDA: u32 = 17_169_297;
 const LATE: u32 = 33_555_459;
 const HASSAN: u32 = 18_716_733;
 
-const OVERRIDE: &str = r#"# A reviewer's correction that must survive updates.
+/// A test-only override (temp dir, never shipped): a value no rule extracts from these
+/// records, so the cell can only come from the override.
+const OVERRIDE: &str = r#"# A reviewer's correction that must survive updates (test fixture).
 [[override]]
 pmid = 18716733
-field = "muscle_outcome"
-value = "unchanged"
-reason = "'none of the patients showed recovery of muscle strength'"
+field = "adverse_events"
+value = "tremor"
+reason = "test: the override mechanism, not a reading of the paper"
 "#;
 
 // ---------------------------------------------------------------- tests
@@ -366,7 +368,8 @@ fn updates_fetch_everything_then_only_what_is_new_then_nothing() {
     assert!(changes.contains(&format!("PMID {HASSAN}")), "{changes}");
     let t1 = env.read("table1.csv");
     assert!(
-        table_row(&t1, "Hassan 2008").contains("unchanged"),
+        table_row(&t1, "Hassan 2008").contains("tremor")
+            && table_row(&t1, "Hassan 2008").contains("adverse_events=overridden"),
         "override applied:\n{t1}"
     );
     assert!(!t1.contains("Nalda 2006"), "{t1}");
@@ -406,7 +409,8 @@ fn updates_fetch_everything_then_only_what_is_new_then_nothing() {
     let t1 = env.read("table1.csv");
     assert!(table_row(&t1, "Nalda 2006").contains(",6,"), "{t1}");
     assert!(
-        table_row(&t1, "Hassan 2008").contains("unchanged"),
+        table_row(&t1, "Hassan 2008").contains("tremor")
+            && table_row(&t1, "Hassan 2008").contains("adverse_events=overridden"),
         "override survives:\n{t1}"
     );
 
