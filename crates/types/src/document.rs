@@ -350,6 +350,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::many_single_char_names)]
     fn builder_spans_slice_back_and_track_sections() {
         let mut b = DocumentBuilder::new("x", None, Source::LocalFullText);
         b.push_heading(&["Case report".into()]);
