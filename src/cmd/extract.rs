@@ -186,13 +186,7 @@ fn text_only_decision(screener: &Screener, s: &StudyInput) -> Decision {
 
 /// The study-level CSV header.
 pub fn study_header(review: &CompiledReview) -> Vec<String> {
-    let mut h: Vec<String> = ["study", "pmid", "year"].map(str::to_owned).to_vec();
-    h.extend(
-        casebook_extractor::StudyRow::fields()
-            .iter()
-            .map(|f| f.column_name(&review.review.intervention.name)),
-    );
-    h
+    casebook_types::Study::header(&review.review.intervention.name)
 }
 
 fn evidence_json(e: &Evidence) -> serde_json::Value {

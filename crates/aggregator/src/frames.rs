@@ -215,19 +215,7 @@ fn cases_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Error>
 
 /// The fields of `studies` after `study,pmid,year`, in the order of
 /// `casebook extract --level study`.
-pub(crate) const STUDY_FIELDS: [Field; 11] = [
-    Field::NPatients,
-    Field::AgeYears,
-    Field::Male,
-    Field::Female,
-    Field::PriorTreatments,
-    Field::Dose,
-    Field::FollowUpMonths,
-    Field::SkinOutcome,
-    Field::MuscleOutcome,
-    Field::SteroidSparing,
-    Field::AdverseEvents,
-];
+pub(crate) const STUDY_FIELDS: [Field; 11] = casebook_types::Study::COLUMNS;
 
 fn studies_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Error> {
     let intervention = &inputs.review.intervention.name;

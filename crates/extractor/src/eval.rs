@@ -35,19 +35,7 @@ impl StudyRow {
 
     /// The fields of the study-level table after `study,pmid,year`, in column order.
     pub fn fields() -> [Field; 11] {
-        [
-            Field::NPatients,
-            Field::AgeYears,
-            Field::Male,
-            Field::Female,
-            Field::PriorTreatments,
-            Field::Dose,
-            Field::FollowUpMonths,
-            Field::SkinOutcome,
-            Field::MuscleOutcome,
-            Field::SteroidSparing,
-            Field::AdverseEvents,
-        ]
+        casebook_types::Study::COLUMNS
     }
 }
 

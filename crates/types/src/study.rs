@@ -35,6 +35,32 @@ pub struct Study {
 }
 
 impl Study {
+    /// The fields of the study-level table after `study,pmid,year`, in column order: the
+    /// contract of `casebook extract --level study`, `studies.csv` and the evaluation.
+    pub const COLUMNS: [Field; 11] = [
+        Field::NPatients,
+        Field::AgeYears,
+        Field::Male,
+        Field::Female,
+        Field::PriorTreatments,
+        Field::Dose,
+        Field::FollowUpMonths,
+        Field::SkinOutcome,
+        Field::MuscleOutcome,
+        Field::SteroidSparing,
+        Field::AdverseEvents,
+    ];
+
+    /// The study-level header: `study,pmid,year` and the [`Self::COLUMNS`] names, the dose
+    /// column named after the intervention (`tacrolimus_dose`).
+    pub fn header(intervention: &str) -> Vec<String> {
+        ["study", "pmid", "year"]
+            .into_iter()
+            .map(str::to_owned)
+            .chain(Self::COLUMNS.iter().map(|f| f.column_name(intervention)))
+            .collect()
+    }
+
     /// Rolls `cases` (all of one study, in case order) up into one row.
     pub fn roll_up(study: StudyRef, cases: &[Case]) -> Study {
         let mut values = BTreeMap::new();
