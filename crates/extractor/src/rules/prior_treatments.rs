@@ -7,7 +7,8 @@
 //!   "had received prednisone ... prior to IVIG", "had been controlled by oral prednisolone",
 //!   "before tacrolimus she received MMF";
 //! - cue right after the drug: "corticosteroid dependent children", "steroid-resistant",
-//!   "MTX failed", "methotrexate was ineffective".
+//!   "MTX failed", "methotrexate was ineffective", "hydroxychloroquine was added without
+//!   benefit".
 //!
 //! Not counted: background/objective sections, conclusions/discussion (which generalise),
 //! generic statements ("... improved the outcome for patients with JDM"), drugs named after
@@ -54,7 +55,7 @@ static FORWARD: LazyLock<Regex> = LazyLock::new(|| {
 /// Cues that govern the drug right before them.
 static BACKWARD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|unresponsive)\b",
+        r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV|added|tried|given|used|introduced|also)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|unresponsive|without\s+(?:any\s+)?(?:clinical\s+|significant\s+)?(?:benefit|effect|response|improvement|success)|with\s+(?:no|little|minimal|limited)\s+(?:clinical\s+)?(?:benefit|effect|response|improvement|success))\b",
     )
 });
 
@@ -385,6 +386,18 @@ mod tests {
         assert_eq!(
             prior(&["Before starting tacrolimus with rituximab, the CK was 900 U/L."]),
             None
+        );
+    }
+
+    #[test]
+    fn drug_added_without_benefit_failed_before() {
+        assert_eq!(
+            prior(&["Hydroxychloroquine was added without benefit."]).as_deref(),
+            Some("hydroxychloroquine")
+        );
+        assert_eq!(
+            prior(&["Azathioprine was tried with little response."]).as_deref(),
+            Some("azathioprine")
         );
     }
 }
