@@ -121,6 +121,71 @@ pub(super) enum Action {
 
 /// The value of attribute `name`, entities decoded (raw if it cannot be decoded).
 pub(super) fn attr<'a>(e: &'a BytesStart<'_>, name: &str) -> Option<Cow<'a, str>> {
+    match simple_attrs(e.attributes_raw(), name, "") {
+        Some((v, _)) => v.map(Cow::Borrowed),
+        None => attr_slow(e, name),
+    }
+}
+
+/// Whether `b` may be part of an attribute name on the fast path of [`simple_attrs`].
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.')
+}
+
+/// The fast path of attribute lookup: the values of attributes `a` and `b` (`b` may be
+/// `""`: none) when the attributes are written plainly (` key="value"` separated by single
+/// spaces, no whitespace around `=`, no `&`, tab or line break in the values), which is
+/// how PubMed writes them. Such values need no normalisation, so the result is exactly
+/// what quick-xml's attribute iterator and `normalized_value` give. `None` when the text is
+/// not that plain: the caller then takes the general path.
+#[allow(clippy::type_complexity)]
+fn simple_attrs<'a>(raw: &'a str, a: &str, b: &str) -> Option<(Option<&'a str>, Option<&'a str>)> {
+    let bytes = raw.as_bytes();
+    let (mut va, mut vb) = (None, None);
+    let mut i = 0;
+    loop {
+        // One space before each attribute (tolerate a few, as quick-xml does).
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
+        }
+        if i == bytes.len() {
+            return Some((va, vb));
+        }
+        let key_start = i;
+        while i < bytes.len() && is_name_byte(bytes[i]) {
+            i += 1;
+        }
+        if i == key_start || bytes.get(i) != Some(&b'=') {
+            return None;
+        }
+        let key = &raw[key_start..i];
+        let quote = *bytes.get(i + 1)?;
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        let value_start = i + 2;
+        let len = bytes.get(value_start..)?.iter().position(|&c| c == quote)?;
+        let value = &raw[value_start..value_start + len];
+        if value
+            .bytes()
+            .any(|c| matches!(c, b'&' | b'\t' | b'\r' | b'\n'))
+        {
+            return None;
+        }
+        i = value_start + len + 1;
+        if i < bytes.len() && bytes[i] != b' ' {
+            return None;
+        }
+        if key == a {
+            va.get_or_insert(value);
+        } else if !b.is_empty() && key == b {
+            vb.get_or_insert(value);
+        }
+    }
+}
+
+/// [`attr`] through quick-xml's attribute iterator.
+fn attr_slow<'a>(e: &'a BytesStart<'_>, name: &str) -> Option<Cow<'a, str>> {
     for a in e.attributes().with_checks(false) {
         let Ok(a) = a else { return None };
         if a.key.as_ref() == name {
@@ -133,8 +198,42 @@ pub(super) fn attr<'a>(e: &'a BytesStart<'_>, name: &str) -> Option<Cow<'a, str>
     None
 }
 
-fn yes(e: &BytesStart<'_>, name: &str) -> bool {
-    attr(e, name).is_some_and(|v| v == "Y")
+/// The values of attributes `a` and `b` in one pass over the attributes: the same as
+/// `(attr(e, a), attr(e, b))`.
+pub(super) fn attr2<'a>(
+    e: &'a BytesStart<'_>,
+    a: &str,
+    b: &str,
+) -> (Option<Cow<'a, str>>, Option<Cow<'a, str>>) {
+    if let Some((va, vb)) = simple_attrs(e.attributes_raw(), a, b) {
+        return (va.map(Cow::Borrowed), vb.map(Cow::Borrowed));
+    }
+    let (mut va, mut vb) = (None, None);
+    for at in e.attributes().with_checks(false) {
+        let Ok(at) = at else { break };
+        let key = at.key.as_ref();
+        let slot = if key == a && va.is_none() {
+            &mut va
+        } else if key == b && vb.is_none() {
+            &mut vb
+        } else {
+            continue;
+        };
+        *slot = Some(
+            at.normalized_value(XmlVersion::Implicit1_0)
+                .unwrap_or_else(|_| at.value.clone()),
+        );
+        if va.is_some() && vb.is_some() {
+            break;
+        }
+    }
+    (va, vb)
+}
+
+/// `UI` and whether `MajorTopicYN` is `Y` (MeSH descriptors and qualifiers).
+fn ui_and_major(e: &BytesStart<'_>) -> (Option<String>, bool) {
+    let (ui, major) = attr2(e, "UI", "MajorTopicYN");
+    (ui.map(Cow::into_owned), major.is_some_and(|v| v == "Y"))
 }
 
 fn id_kind(v: Option<&str>) -> IdKind {
@@ -251,10 +350,11 @@ impl Builder {
                 "ArticleTitle" => C(Field::ArticleTitle),
                 "Pagination" => D(Tag::Pagination),
                 "ELocationID" => {
-                    if attr(e, "ValidYN").is_some_and(|v| v == "N") {
+                    let (valid, kind) = attr2(e, "ValidYN", "EIdType");
+                    if valid.is_some_and(|v| v == "N") {
                         Skip
                     } else {
-                        C(Field::ELocationId(id_kind(attr(e, "EIdType").as_deref())))
+                        C(Field::ELocationId(id_kind(kind.as_deref())))
                     }
                 }
                 "Abstract" => D(Tag::Abstract),
@@ -301,8 +401,9 @@ impl Builder {
             },
             Tag::Abstract => match name {
                 "AbstractText" => {
-                    self.section_label = attr(e, "Label").map(Cow::into_owned);
-                    self.section_category = attr(e, "NlmCategory").map(Cow::into_owned);
+                    let (label, category) = attr2(e, "Label", "NlmCategory");
+                    self.section_label = label.map(Cow::into_owned);
+                    self.section_category = category.map(Cow::into_owned);
                     C(Field::AbstractText)
                 }
                 _ => Skip,
@@ -405,17 +506,17 @@ impl Builder {
             Tag::MeshHeading => match name {
                 "DescriptorName" => {
                     if let Some(m) = self.rec.mesh.last_mut() {
-                        m.ui = attr(e, "UI").map(Cow::into_owned);
-                        m.major_topic = yes(e, "MajorTopicYN");
+                        (m.ui, m.major_topic) = ui_and_major(e);
                     }
                     C(Field::Descriptor)
                 }
                 "QualifierName" => {
                     if let Some(m) = self.rec.mesh.last_mut() {
+                        let (ui, major_topic) = ui_and_major(e);
                         m.qualifiers.push(MeshQualifier {
                             name: String::new(),
-                            ui: attr(e, "UI").map(Cow::into_owned),
-                            major_topic: yes(e, "MajorTopicYN"),
+                            ui,
+                            major_topic,
                         });
                     }
                     C(Field::Qualifier)

@@ -707,7 +707,12 @@ impl<R: BufRead> Parser<R> {
         }
         let ok = !tee.lost && (tee.kept.len() as u64) == end - start;
         let raw = if ok {
-            String::from_utf8(tee.kept.clone()).ok()
+            // Hand over the kept bytes rather than copy them; the next record starts in a
+            // fresh buffer of the same capacity.
+            let fresh = Vec::with_capacity(tee.kept.capacity());
+            let mut bytes = std::mem::replace(&mut tee.kept, fresh);
+            bytes.shrink_to_fit();
+            String::from_utf8(bytes).ok()
         } else {
             None
         };
