@@ -173,6 +173,8 @@ pub struct Meta {
     /// Records identified by the search (before deduplication).
     pub identified: usize,
     pub previous_studies: Option<usize>,
+    /// Set when the records do not come from a live search as run (a corpus snapshot).
+    pub note: Option<String>,
 }
 
 /// Renders every aggregator output in memory (`changes.md` is added by the caller).
@@ -191,6 +193,7 @@ pub fn render(
             date_run: meta.date.replace('/', "-"),
             identified: meta.identified.max(analysis.records.len()),
             duplicates_removed: meta.identified.saturating_sub(analysis.records.len()),
+            note: meta.note.clone(),
         }),
         full_text_assessed: analysis.full_text_assessed.clone(),
         previous_studies: meta.previous_studies,
@@ -279,6 +282,7 @@ pub fn rebuild_from_store(
         date: today.to_owned(),
         identified: material.records.len(),
         previous_studies: None,
+        note: None,
     };
     let mut files = render(review, &analysis, &meta)?;
     let cells = table_cells(&files)?;
@@ -353,6 +357,13 @@ pub fn rebuild_from_snapshot(
         date: snapshot.search.date.clone(),
         identified: usize::try_from(snapshot.search.count).unwrap_or(usize::MAX),
         previous_studies: None,
+        note: (snapshot.search.origin != "pubmed").then(|| {
+            snapshot
+                .search
+                .note
+                .clone()
+                .unwrap_or_else(|| format!("snapshot of origin `{}`", snapshot.search.origin))
+        }),
     };
     let mut files = render(review, &analysis, &meta)?;
     let since = super::changes::Since::Snapshot {

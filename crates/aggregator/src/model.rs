@@ -21,6 +21,9 @@ pub struct SearchInfo {
     pub identified: usize,
     /// Duplicate records removed (same PMID seen twice).
     pub duplicates_removed: usize,
+    /// How the records were gathered when it was not a live search as run (e.g. a snapshot
+    /// assembled from a corpus); shown in `summary.md` instead of "PubMed searched on".
+    pub note: Option<String>,
 }
 
 /// Everything the aggregator reads. Built by the pipeline; nothing here is read from disk.

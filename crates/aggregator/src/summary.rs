@@ -18,12 +18,24 @@ pub(crate) fn summary_markdown(
     let _ = writeln!(s, "# {}\n", md_escape(&review.title));
     let _ = writeln!(s, "Review `{}`.", review.name);
     if let Some(search) = &inputs.search {
-        let _ = writeln!(
-            s,
-            "PubMed searched on {}: `{}`.",
-            md_escape(&search.date_run),
-            search.query.replace('`', "'")
-        );
+        let query = search.query.replace('`', "'");
+        match &search.note {
+            None => {
+                let _ = writeln!(
+                    s,
+                    "PubMed searched on {}: `{query}`.",
+                    md_escape(&search.date_run)
+                );
+            }
+            Some(note) => {
+                let _ = writeln!(
+                    s,
+                    "Records as of {} for the query `{query}`: {}.",
+                    md_escape(&search.date_run),
+                    md_escape(note)
+                );
+            }
+        }
     }
     s.push('\n');
 

@@ -302,6 +302,7 @@ pub fn synthetic() -> Synthetic {
             date_run: "2026-01-05".into(),
             identified: 9,
             duplicates_removed: 2,
+            note: None,
         },
         full_text: vec![pmid(9_000_003), pmid(9_000_005)],
     }
