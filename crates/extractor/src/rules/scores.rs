@@ -214,7 +214,11 @@ impl Rule for Scores {
     }
 
     fn apply(&self, _ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
-        let mut parts: Vec<String> = Vec::new();
+        // One series per instrument and unit, in order of first mention: values stated in
+        // later sentences extend it ("CMAS 30/52." ... "CMAS improved to 48/52." gives
+        // `CMAS 30/52 -> 48/52`).
+        let mut series: Vec<ScoreChange> = Vec::new();
+        let mut steps: Vec<Vec<f64>> = Vec::new();
         let mut spans = Vec::new();
         for s in sentences {
             if is_background_section(s.section) || is_generic_statement(s.text) {
@@ -226,15 +230,28 @@ impl Rule for Scores {
             }
             spans.push(s.span);
             for f in found {
-                let r = f.render();
-                if !parts.contains(&r) {
-                    parts.push(r);
+                let values: Vec<f64> = f.from.into_iter().chain([f.to]).collect();
+                let same = |g: &ScoreChange| g.name == f.name && g.suffix == f.suffix;
+                if let Some(i) = series.iter().position(same) {
+                    for v in values {
+                        if steps[i].last() != Some(&v) {
+                            steps[i].push(v);
+                        }
+                    }
+                } else {
+                    series.push(f);
+                    steps.push(values);
                 }
             }
         }
-        if parts.is_empty() {
+        if series.is_empty() {
             return Vec::new();
         }
+        let parts: Vec<String> = series
+            .iter()
+            .zip(&steps)
+            .map(|(f, values)| render_series(f, values))
+            .collect();
         tidy_spans(&mut spans);
         vec![Hit {
             field: Field::Scores,
@@ -242,6 +259,25 @@ impl Rule for Scores {
             spans,
         }]
     }
+}
+
+/// `NAME v1 -> v2 -> ...`: a denominator (`/52`) after every value, a unit (` U/L`) after the
+/// last only.
+fn render_series(f: &ScoreChange, values: &[f64]) -> String {
+    let Some((last, before)) = values.split_last() else {
+        return f.render();
+    };
+    let mut out = format!("{} ", f.name);
+    for v in before {
+        out.push_str(&fmt(*v));
+        if f.suffix.starts_with('/') {
+            out.push_str(&f.suffix);
+        }
+        out.push_str(" -> ");
+    }
+    out.push_str(&fmt(*last));
+    out.push_str(&f.suffix);
+    out
 }
 
 #[cfg(test)]
@@ -294,5 +330,18 @@ mod tests {
         ] {
             assert_eq!(sc(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn values_in_later_sentences_extend_the_series() {
+        assert_eq!(
+            value(
+                &Scores,
+                Field::Scores,
+                &["Her CMAS was 30/52 at baseline. After 6 months her CMAS improved to 48/52. At 1 year the CMAS was 52/52."]
+            )
+            .as_deref(),
+            Some("CMAS 30/52 -> 48/52 -> 52/52")
+        );
     }
 }
