@@ -23,7 +23,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers::a
 pub const KEY: &str = "TESTKEY-0123456789abcdef-SECRET";
 
 const SET_HEAD: &str = "<?xml version=\"1.0\" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC \"-//NLM//DTD PubMedArticle, 1st January 2025//EN\" \"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd\">\n<PubmedArticleSet>\n";
-const ESEARCH_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<!DOCTYPE eSearchResult PUBLIC \"-//NLM//DTD esearch 20060628//EN\" \"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd\">\n";
+const ESEARCH_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<!DOCTYPE eSearchResult PUBLIC \"-//NLM//DTD esearch 20060628//EN\" \"esearch.dtd\">\n";
 
 /// A fault served instead of the normal reply.
 #[derive(Debug, Clone)]
@@ -288,7 +288,7 @@ impl State {
                 let ids: Vec<u32> = list.iter().skip(start).take(max).copied().collect();
                 self.article_set(&ids)
             }
-            _ => "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<!DOCTYPE eFetchResult PUBLIC \"-//NLM//DTD efetch 20131226//EN\" \"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20131226/efetch.dtd\">\n<eFetchResult>\n\t<ERROR>Unable to obtain query #1</ERROR>\n</eFetchResult>\n".into(),
+            _ => "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<!DOCTYPE eFetchResult PUBLIC \"-//NLM//DTD efetch 20131226//EN\" \"efetch.dtd\">\n<eFetchResult>\n\t<ERROR>Unable to obtain query #1</ERROR>\n</eFetchResult>\n".into(),
         }
     }
 }
