@@ -66,6 +66,13 @@ pub(crate) fn clause_of(text: &str, start: usize, end: usize) -> (usize, usize) 
     (lo, hi.max(lo))
 }
 
+/// Words that end a negation's scope before the term: "no side effects *apart from* X".
+static EXCEPTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:apart\s+from|aside\s+from|except(?:\s+for)?|other\s+than|besides|save\s+for|with\s+the\s+exception\s+of|but|however)\b",
+    )
+});
+
 /// Whether the words at `start..end` of `text` are in the scope of a negation cue of the same
 /// clause: a cue at most ~8 words before, or a cue right after ("were not observed").
 pub(crate) fn is_negated(text: &str, start: usize, end: usize) -> bool {
@@ -76,6 +83,11 @@ pub(crate) fn is_negated(text: &str, start: usize, end: usize) -> bool {
     let win = &before[window_start..];
     for m in PRE_NEG.find_iter(win) {
         if PSEUDO_NEG.is_match(&win[m.start()..]) {
+            continue;
+        }
+        // "no side effects apart from transient hypomagnesemia": an exception between the cue
+        // and the term ends the negation's scope.
+        if EXCEPTION.is_match(&win[m.end()..]) {
             continue;
         }
         return true;
@@ -200,6 +212,18 @@ mod tests {
     fn neg(text: &str, term: &str) -> bool {
         let start = text.find(term).expect("term in text");
         is_negated(text, start, start + term.len())
+    }
+
+    #[test]
+    fn an_exception_ends_the_negation_scope() {
+        let t = "There were no significant side effects apart from transient hypomagnesemia.";
+        let at = t.find("hypomagnesemia").unwrap();
+        assert!(!is_negated(t, at, at + "hypomagnesemia".len()));
+        let side = t.find("side effects").unwrap();
+        assert!(is_negated(t, side, side + "side effects".len()));
+        let t = "No adverse events except mild tremor were recorded.";
+        let at = t.find("tremor").unwrap();
+        assert!(!is_negated(t, at, at + "tremor".len()));
     }
 
     #[test]

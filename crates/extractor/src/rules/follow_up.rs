@@ -50,7 +50,7 @@ static TREATMENT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TIME_PREP: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:after|at|within|by|over|during|for|in|following)\s+(?:(?:a|an|the|about|around|approximately|nearly|almost|more\s+than|over|up\s+to|period\s+of|total\s+of|further|mean|median|average|of)\s+)*$",
+        r"(?i)\b(?:after|at|within|by|over|during|for|in|following)\s+(?:(?:a|an|the|about|around|approximately|nearly|almost|more\s+than|over|up\s+to|period\s+of|total\s+of|further|mean|median|average|of|following|next|subsequent|ensuing|first)\s+)*$",
     )
 });
 static RESPONSE: LazyLock<Regex> = LazyLock::new(|| {
@@ -90,11 +90,20 @@ impl Rule for FollowUp {
                 continue;
             }
             let iv = !intervention_mentions(ctx, s.text).is_empty();
-            if !iv && !other_drug_mentions(ctx, s.text).is_empty() && !FOLLOW.is_match(s.text) {
-                // "had been controlled for 15 years by prednisolone"
-                continue;
-            }
-            for (low, high) in durations(s.text, iv) {
+            let others = if iv || FOLLOW.is_match(s.text) {
+                Vec::new()
+            } else {
+                other_drug_mentions(ctx, s.text)
+            };
+            for (low, high, at) in durations(s.text, iv) {
+                // A duration in the same comma-delimited clause as another drug is that drug's
+                // ("had been controlled for 15 years by prednisolone"); one in a clause of its
+                // own is not ("Over the following 18 months the ulcers healed, allowing
+                // prednisolone to be weaned off").
+                let (lo, hi) = comma_clause(s.text, at);
+                if others.iter().any(|o| lo <= o.start && o.end <= hi) {
+                    continue;
+                }
                 if best.is_none_or(|(_, h, _)| high > h) {
                     best = Some((low, high, s.span));
                 }
@@ -116,8 +125,16 @@ impl Rule for FollowUp {
     }
 }
 
-/// Follow-up durations of a sentence, in months `(low, high)`.
-fn durations(text: &str, mentions_intervention: bool) -> Vec<(f64, f64)> {
+/// The comma/semicolon-delimited clause of `text` around byte `at`.
+fn comma_clause(text: &str, at: usize) -> (usize, usize) {
+    let lo = text[..at].rfind([',', ';']).map_or(0, |p| p + 1);
+    let hi = text[at..].find([',', ';']).map_or(text.len(), |p| at + p);
+    (lo, hi)
+}
+
+/// Follow-up durations of a sentence, in months `(low, high)`, with the byte offset where each
+/// is stated.
+fn durations(text: &str, mentions_intervention: bool) -> Vec<(f64, f64, usize)> {
     let mut out = Vec::new();
     for caps in DURATION.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
@@ -172,7 +189,7 @@ fn durations(text: &str, mentions_intervention: bool) -> Vec<(f64, f64)> {
         if high < low {
             continue;
         }
-        out.push((round(low), round(high)));
+        out.push((round(low), round(high), whole.start()));
     }
     out
 }
@@ -306,6 +323,31 @@ mod tests {
             ])
             .as_deref(),
             Some("12")
+        );
+    }
+
+    #[test]
+    fn over_the_following_months_with_a_response() {
+        assert_eq!(
+            value(
+                &FollowUp,
+                Field::FollowUpMonths,
+                &["Tacrolimus was started. Over the following 18 months the ulcers healed."]
+            )
+            .as_deref(),
+            Some("18")
+        );
+    }
+
+    #[test]
+    fn another_drug_only_claims_durations_of_its_own_clause() {
+        assert_eq!(
+            fu(&["Over the following 18 months the ulcers healed, allowing prednisolone to be weaned off."]).as_deref(),
+            Some("18")
+        );
+        assert_eq!(
+            fu(&["The myositis had been controlled for 15 years by oral prednisolone."]),
+            None
         );
     }
 }
