@@ -33,8 +33,8 @@ use super::{Hit, Rule, RuleContext, scores::scores_in};
 use crate::{
     Sentence,
     negation::{
-        clause_of, is_background_section, is_generic_statement, is_negated, is_other_drug_context,
-        re,
+        clause_of, intervention_mentions, is_background_section, is_generic_statement, is_negated,
+        is_other_drug_context, re,
     },
 };
 
@@ -109,7 +109,13 @@ impl Rule for Outcomes {
     fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
         let mut skin: Vec<(Outcome, Span)> = Vec::new();
         let mut muscle: Vec<(Outcome, Span)> = Vec::new();
-        for s in sentences {
+        // In a narrative that names the intervention, what comes before it is the state before
+        // treatment ("his disease remained active"), not an outcome.
+        let start = sentences
+            .iter()
+            .position(|s| !intervention_mentions(ctx, s.text).is_empty())
+            .unwrap_or(0);
+        for s in &sentences[start..] {
             if is_background_section(s.section)
                 || is_generic_statement(s.text)
                 || BEFORE.is_match(s.text)
@@ -126,6 +132,9 @@ impl Rule for Outcomes {
                 muscle.push((o, s.span));
             }
         }
+        if muscle.is_empty() {
+            muscle.extend(strength_series(sentences));
+        }
         let mut out = Vec::new();
         for (field, votes) in [(Field::SkinOutcome, skin), (Field::MuscleOutcome, muscle)] {
             if let Some(hit) = decide(field, &votes) {
@@ -134,6 +143,55 @@ impl Rule for Outcomes {
         }
         out
     }
+}
+
+/// A strength score (CMAS, MMT) stated in separate sentences of the case: "a CMAS of 22/52" ...
+/// "Within 11 months his CMAS was 52/52" gives muscle improved, with both sentences as evidence.
+/// Only the first instrument with two different values counts.
+fn strength_series(sentences: &[Sentence<'_>]) -> Vec<(Outcome, Span)> {
+    let mut series: Vec<(String, String, f64, Span, f64, Span)> = Vec::new();
+    for s in sentences {
+        // Baseline values often sit in sentences about the drugs that failed: keep them.
+        if is_background_section(s.section) || is_generic_statement(s.text) {
+            continue;
+        }
+        for sc in scores_in(s.text) {
+            if !sc.higher_is_better {
+                continue;
+            }
+            let first = sc.from.unwrap_or(sc.to);
+            match series
+                .iter_mut()
+                .find(|e| e.0 == sc.name && e.1 == sc.suffix)
+            {
+                Some(e) => {
+                    e.4 = sc.to;
+                    e.5 = s.span;
+                }
+                None => series.push((
+                    sc.name.clone(),
+                    sc.suffix.clone(),
+                    first,
+                    s.span,
+                    sc.to,
+                    s.span,
+                )),
+            }
+        }
+    }
+    let Some((_, _, from, first_span, to, last_span)) = series
+        .into_iter()
+        .find(|e| (e.2 - e.4).abs() > f64::EPSILON && e.3 != e.5)
+    else {
+        return Vec::new();
+    };
+    let outcome = if to > from {
+        Outcome::Improved
+    } else {
+        Outcome::Worsened
+    };
+    // Both sentences are the evidence: the value before and the value after.
+    vec![(outcome, first_span), (outcome, last_span)]
 }
 
 /// The most frequent outcome (ties: the later one), with the sentences that state it.
@@ -425,5 +483,13 @@ mod tests {
             ]),
             (None, s("improved"))
         );
+    }
+
+    #[test]
+    fn strength_score_across_sentences_is_a_muscle_outcome() {
+        let texts = [
+            "His disease remained active with a CMAS of 22/52. Tacrolimus was added. Within 11 months his CMAS was 52/52.",
+        ];
+        assert_eq!(out(&texts), (None, s("improved")));
     }
 }

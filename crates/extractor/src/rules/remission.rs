@@ -34,12 +34,25 @@ static REMISSION: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ACHIEVE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:achiev\w*|attain\w*|reach\w*|induc\w*|went\s+into|entered|obtain\w*|in\s+(?:\w+\s+)?remission|remained|maintain\w*|became|was\s+in|were\s+in|had|has|led\s+to|resulted\s+in)\b",
+        r"(?i)\b(?:achiev\w*|attain\w*|reach\w*|induc\w*|went\s+into|entered|obtain\w*|in\s+(?:\w+\s+)?remission|remained|remains|maintain\w*|became|(?:was|were|is|are)\s+(?:now\s+|still\s+)?in|had|has|led\s+to|resulted\s+in)\b",
     )
 });
 static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:time\s+to|rate\s+of|rates|proportion|defined|definition|criteria|outcomes?\s+(?:were|was|measures?)|partial\s+remission)\b",
+    )
+});
+
+/// Words right after a drug that say it was being withdrawn.
+static TAPERED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:was|were|could\s+be|had\s+been|have\s+been)?\s*(?:successfully\s+|gradually\s+|completely\s+)?(?:tapered|reduced|weaned|stopped|discontinued|withdrawn|decreased)\b",
+    )
+});
+/// Words right before a drug that say it was being withdrawn ("tapering of prednisolone").
+static TAPERED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:taper(?:ing|ed)?|withdrawal|discontinuation|reduction|weaning)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?$",
     )
 });
 
@@ -58,16 +71,23 @@ impl Rule for Remission {
             if is_background_section(s.section) || is_generic_statement(s.text) {
                 continue;
             }
-            if intervention_mentions(ctx, s.text).is_empty()
-                && !other_drug_mentions(ctx, s.text).is_empty()
-            {
-                continue;
-            }
+            let no_intervention = intervention_mentions(ctx, s.text).is_empty();
             for m in REMISSION.find_iter(s.text) {
                 let t = s.text;
-                let clause = &t[crate::negation::clause_of(t, m.start(), m.end()).0
-                    ..crate::negation::clause_of(t, m.start(), m.end()).1];
+                let (lo, hi) = crate::negation::clause_of(t, m.start(), m.end());
+                let clause = &t[lo..hi];
                 if DEFINITION.is_match(clause) || !ACHIEVE.is_match(clause) {
+                    continue;
+                }
+                // Remission credited to another drug ("achieved remission with IVIG alone"); a
+                // drug being tapered is not the agent ("steroids were stopped and he is in
+                // complete remission").
+                if no_intervention
+                    && other_drug_mentions(ctx, clause).iter().any(|o| {
+                        !TAPERED.is_match(&clause[o.end..])
+                            && !TAPERED_BEFORE.is_match(&clause[..o.start])
+                    })
+                {
                     continue;
                 }
                 votes.push((!is_negated(t, m.start(), m.end()), s.span));
@@ -126,5 +146,16 @@ mod tests {
         );
         assert_eq!(rem("One patient achieved remission with IVIG alone."), None);
         assert_eq!(rem("Tacrolimus induced a partial remission."), None);
+    }
+
+    #[test]
+    fn tapered_steroids_do_not_claim_the_remission() {
+        assert_eq!(
+            rem(
+                "Steroids were tapered and stopped within 7 months and he is in complete remission."
+            )
+            .as_deref(),
+            Some("yes")
+        );
     }
 }
