@@ -277,6 +277,28 @@ impl Env {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Runs `casebook snapshot` into `dir` and returns the `records.xml` it wrote.
+    fn snapshot(&self, dir: &Path) -> String {
+        let (p, s) = (self.pipeline(), self.store());
+        let out = self
+            .cmd(&[
+                "snapshot",
+                p.to_str().unwrap(),
+                "--store",
+                s.to_str().unwrap(),
+                "--dir",
+                dir.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read_to_string(dir.join("records.xml")).unwrap()
+    }
+
     fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.out().join(name)).unwrap()
     }
@@ -451,23 +473,7 @@ fn updates_fetch_everything_then_only_what_is_new_then_nothing() {
     // 5. The snapshot written from the store holds the 14 records, sorted by PMID, and a
     // fresh table from it (no store) has the same Table 1.
     let snap = env.dir.path().join("snap");
-    let out = env
-        .cmd(&[
-            "snapshot",
-            p.to_str().unwrap(),
-            "--store",
-            s.to_str().unwrap(),
-            "--dir",
-            snap.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let xml = std::fs::read_to_string(snap.join("records.xml")).unwrap();
+    let xml = env.snapshot(&snap);
     let pmids: Vec<u32> = xml
         .match_indices("<PMID Version=\"1\">")
         .map(|(i, m)| {
@@ -824,25 +830,8 @@ fn a_new_store_starts_from_the_committed_snapshot() {
 
     // The next snapshot keeps the imported records' provenance comments and adds the two
     // fetched records, all sorted by PMID.
-    let (p, s) = (env.pipeline(), env.store());
     let snap = env.dir.path().join("snap");
-    let out = env
-        .cmd(&[
-            "snapshot",
-            p.to_str().unwrap(),
-            "--store",
-            s.to_str().unwrap(),
-            "--dir",
-            snap.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let xml = std::fs::read_to_string(snap.join("records.xml")).unwrap();
+    let xml = env.snapshot(&snap);
     assert_eq!(
         xml.matches("<!-- Reconstructed from the public PubMed record page")
             .count(),
