@@ -48,6 +48,20 @@ pub struct RawArticle {
     pub xml: String,
 }
 
+impl RawArticle {
+    /// The article as a record read from a snapshot (never fetched, no run).
+    fn into_snapshot_record(self) -> StoredRecord {
+        StoredRecord {
+            pmid: self.pmid,
+            version: self.version,
+            xml: self.xml,
+            fetched_at: 0,
+            source: RecordSource::Snapshot,
+            first_run: None,
+        }
+    }
+}
+
 /// Splits a `PubmedArticleSet` into its record elements (`PubmedArticle`,
 /// `PubmedBookArticle`), each with the comment that directly precedes it.
 pub fn split_articles(xml: &str, name: &str) -> anyhow::Result<Vec<RawArticle>> {
@@ -133,14 +147,7 @@ pub fn read(dir: &Path) -> anyhow::Result<Snapshot> {
         .with_context(|| format!("cannot read snapshot {}", records_path.display()))?;
     let mut records: Vec<StoredRecord> = split_articles(&xml, &records_path.display().to_string())?
         .into_iter()
-        .map(|a| StoredRecord {
-            pmid: a.pmid,
-            version: a.version,
-            xml: a.xml,
-            fetched_at: 0,
-            source: RecordSource::Snapshot,
-            first_run: None,
-        })
+        .map(RawArticle::into_snapshot_record)
         .collect();
     records.sort_by_key(|r| r.pmid);
     let before = records.len();
@@ -215,14 +222,7 @@ mod tests {
         // Written back, the set is the corpus file byte for byte.
         let recs: Vec<StoredRecord> = arts
             .into_iter()
-            .map(|a| StoredRecord {
-                pmid: a.pmid,
-                version: a.version,
-                xml: a.xml,
-                fetched_at: 0,
-                source: RecordSource::Snapshot,
-                first_run: None,
-            })
+            .map(RawArticle::into_snapshot_record)
             .collect();
         assert_eq!(records_xml(&recs), xml);
     }
