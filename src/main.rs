@@ -37,6 +37,8 @@ enum Command {
     Table(cmd::table::Args),
     /// Score screening and extraction against hand-made annotations, field by field.
     Eval(cmd::eval::Args),
+    /// Explain every extraction rule: code, fields, what it finds, and the review's vocabularies.
+    Rules(cmd::rules::Args),
     /// Write the review's snapshot (search as run and records' XML) from the store.
     Snapshot(cmd::snapshot::Args),
 }
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Table(a) => cmd::table::run(a),
         Command::Snapshot(a) => cmd::snapshot::run(a),
         Command::Eval(a) => cmd::eval::run(a),
+        Command::Rules(a) => cmd::rules::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

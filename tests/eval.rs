@@ -76,7 +76,7 @@ fn evaluate() -> Evaluation {
             StudyRow::from_study(key, &Study::roll_up(sr, cases), &intervention)
         })
         .collect();
-    let columns: Vec<String> = StudyRow::fields()
+    let columns: Vec<String> = StudyRow::fields(&review.review)
         .iter()
         .map(|f| f.column_name(&intervention))
         .collect();

@@ -23,9 +23,27 @@ pub struct Args {
     /// The review definition, given without `--pipeline` (as `just eval` does).
     #[arg(value_name = "PIPELINE.toml", conflicts_with = "pipeline")]
     pipeline_file: Option<PathBuf>,
-    /// The corpus folder.
-    #[arg(long, default_value = "tests/corpus")]
-    corpus: PathBuf,
+    /// The corpus folder (default: the review's `[eval] corpus`, else `tests/corpus/<name>/`
+    /// when it exists, else `tests/corpus`).
+    #[arg(long)]
+    corpus: Option<PathBuf>,
+}
+
+/// The corpus of a review: `[eval] corpus`, else `tests/corpus/<name>/` when it exists, else
+/// `tests/corpus` (the tacrolimus-JDM corpus at the top level).
+pub fn default_corpus(pipeline: &Path) -> Result<PathBuf> {
+    let src = std::fs::read_to_string(pipeline)
+        .with_context(|| format!("reading {}", pipeline.display()))?;
+    let def = casebook_types::ReviewDefinition::from_toml_str(&src, pipeline)?;
+    if let Some(c) = def.eval.corpus {
+        return Ok(PathBuf::from(c));
+    }
+    let own = Path::new("tests/corpus").join(&def.name);
+    Ok(if own.is_dir() {
+        own
+    } else {
+        PathBuf::from("tests/corpus")
+    })
 }
 
 /// Runs screening and extraction over a corpus folder and scores them.
@@ -81,7 +99,7 @@ pub fn evaluate(pipeline: &Path, corpus: &Path) -> Result<Evaluation> {
         &screen_csv.display().to_string(),
         &decisions,
     )?;
-    let columns: Vec<String> = StudyRow::fields()
+    let columns: Vec<String> = StudyRow::fields(&review.review)
         .iter()
         .map(|f| f.column_name(&intervention))
         .collect();
@@ -100,7 +118,11 @@ pub fn run(args: Args) -> Result<()> {
         .pipeline
         .or(args.pipeline_file)
         .ok_or_else(|| anyhow::anyhow!("give the review definition: --pipeline PIPELINE.toml"))?;
-    let e = evaluate(&pipeline, &args.corpus)?;
+    let corpus = match args.corpus {
+        Some(c) => c,
+        None => default_corpus(&pipeline)?,
+    };
+    let e = evaluate(&pipeline, &corpus)?;
     let mut out = std::io::stdout().lock();
     match write!(out, "{e}").and_then(|()| out.flush()) {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -11,7 +11,7 @@ use std::{
 use anyhow::{Context, Result};
 use casebook_extractor::{CompiledReview, Extractor, HumanDecisions, Screener, study_ref};
 use casebook_types::{
-    Case, Decision, Document, Evidence, Field, Record, ReviewDefinition, ScreeningDecision, Study,
+    Case, Decision, Document, Evidence, Record, ReviewDefinition, ScreeningDecision, Study,
     StudyRef,
 };
 use serde_json::json;
@@ -186,7 +186,7 @@ fn text_only_decision(screener: &Screener, s: &StudyInput) -> Decision {
 
 /// The study-level CSV header.
 pub fn study_header(review: &CompiledReview) -> Vec<String> {
-    casebook_types::Study::header(&review.review.intervention.name)
+    casebook_types::Study::header(&review.review)
 }
 
 fn evidence_json(e: &Evidence) -> serde_json::Value {
@@ -247,7 +247,7 @@ pub fn run(args: Args) -> Result<()> {
                     r.year.map(|y| y.to_string()).unwrap_or_default(),
                 ];
                 rec.extend(
-                    casebook_extractor::StudyRow::fields()
+                    casebook_extractor::StudyRow::fields(&review.review)
                         .iter()
                         .map(|f| st.cell(*f)),
                 );
@@ -260,7 +260,7 @@ pub fn run(args: Args) -> Result<()> {
                 let st = Study::roll_up(r.clone(), cases);
                 let mut cells = serde_json::Map::new();
                 let mut evidence = serde_json::Map::new();
-                for f in casebook_extractor::StudyRow::fields() {
+                for f in casebook_extractor::StudyRow::fields(&review.review) {
                     let col = f.column_name(&intervention);
                     cells.insert(col.clone(), json!(st.cell(f)));
                     let ev: Vec<_> = cases
@@ -300,7 +300,8 @@ pub fn run(args: Args) -> Result<()> {
             let mut header: Vec<String> = ["case", "label", "study", "pmid", "year"]
                 .map(str::to_owned)
                 .to_vec();
-            header.extend(Field::ALL.iter().map(|f| f.column_name(&intervention)));
+            let fields = review.review.fields();
+            header.extend(fields.iter().map(|f| f.column_name(&intervention)));
             w.write_record(&header)?;
             for (r, cases, _) in &rows {
                 for c in cases {
@@ -311,7 +312,7 @@ pub fn run(args: Args) -> Result<()> {
                         r.pmid.map(|p| p.to_string()).unwrap_or_default(),
                         r.year.map(|y| y.to_string()).unwrap_or_default(),
                     ];
-                    rec.extend(Field::ALL.iter().map(|f| {
+                    rec.extend(fields.iter().map(|f| {
                         c.get(*f)
                             .map(casebook_types::Value::render)
                             .unwrap_or_default()

@@ -4,6 +4,7 @@ pub mod eval;
 pub mod extract;
 pub mod fetch;
 pub mod parse;
+pub mod rules;
 pub mod screen;
 pub mod snapshot;
 pub mod table;

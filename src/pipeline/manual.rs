@@ -199,7 +199,7 @@ mod tests {
             yamada.get(Field::PriorTreatments).unwrap().render(),
             "azathioprine; corticosteroids; cyclosporine; ivig; methotrexate"
         );
-        assert_eq!(yamada.get(Field::SkinOutcome), None);
+        assert_eq!(yamada.get(Field::outcome("skin_outcome")), None);
         let patients: u32 = cases.iter().map(Case::patients).sum();
         assert_eq!(patients, 3);
     }

@@ -202,7 +202,7 @@ fn cases_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Error>
             .map(|(k, _)| case_origin(k).1.join("; "))
             .collect(),
     );
-    for f in Field::ALL {
+    for f in inputs.review.fields() {
         c.str(
             &f.column_name(intervention),
             rows.iter()
@@ -212,10 +212,6 @@ fn cases_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Error>
     }
     c.finish(rows.len(), "cases frame")
 }
-
-/// The fields of `studies` after `study,pmid,year`, in the order of
-/// `casebook extract --level study`.
-pub(crate) const STUDY_FIELDS: [Field; 11] = casebook_types::Study::COLUMNS;
 
 fn studies_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Error> {
     let intervention = &inputs.review.intervention.name;
@@ -232,7 +228,8 @@ fn studies_frame(inputs: &ReviewInputs, model: &Model) -> Result<DataFrame, Erro
             .collect(),
     );
     c.i32("year", rows.iter().map(|s| s.study.study.year).collect());
-    for f in STUDY_FIELDS {
+    // The fields after `study,pmid,year`, in the order of `casebook extract --level study`.
+    for f in inputs.review.study_fields() {
         c.text(
             &f.column_name(intervention),
             rows.iter().map(|s| s.study.cell(f)).collect(),

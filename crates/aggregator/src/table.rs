@@ -1,6 +1,6 @@
 //! The review's Table 1 (see [`table1`] for the rules).
 
-use casebook_types::{Case, Field, Origin, Value};
+use casebook_types::{Case, Field, FieldKind, Origin, Value};
 use polars::prelude::DataFrame;
 
 use crate::{
@@ -29,12 +29,12 @@ pub(crate) struct Table1 {
 impl Table1 {
     pub fn build(inputs: &ReviewInputs, model: &Model) -> Result<Self, Error> {
         let review = inputs.review;
-        let kinds = review
-            .columns
+        let columns = review.table_columns();
+        let kinds = columns
             .iter()
             .map(|c| ColumnKind::parse(review, &c.header, &c.field))
             .collect::<Result<Vec<_>, _>>()?;
-        let headers = review.columns.iter().map(|c| c.header.clone()).collect();
+        let headers = columns.iter().map(|c| c.header.clone()).collect();
         let included: Vec<&StudyEntry> = model.included().collect();
         let rows = included
             .iter()
@@ -151,9 +151,8 @@ impl Table1 {
         out.push('\n');
         out.push_str(
             "Pooled row: counted per patient (a cohort case counts all its patients); \
-             outcome, steroid-sparing and adverse-event cells give patients improved or \
-             resolved / stopped or tapered steroids / with an adverse event, out of the \
-             patients for whom the paper states it.\n",
+             outcome, yes/no and list cells give patients improved or resolved / with yes / \
+             with at least one item, out of the patients for whom the paper states it.\n",
         );
         if any_over {
             out.push('\n');
@@ -188,7 +187,8 @@ fn study_cell(s: &StudyEntry, kind: ColumnKind) -> String {
                 format!("{}/{}", part(m), part(f))
             }
         }
-        ColumnKind::Field(f) => s.study.cell(f),
+        // A study whose patients differ shows the split ("improved 1/3, unchanged 2/3").
+        ColumnKind::Field(f) => s.study.table_cell(f),
     }
 }
 
@@ -234,43 +234,45 @@ fn pooled_row(kinds: &[ColumnKind], studies: &[&StudyEntry]) -> Vec<String> {
                 (None, None) => String::new(),
                 (m, f) => format!("{}/{}", m.unwrap_or(0), f.unwrap_or(0)),
             },
-            ColumnKind::Field(Field::NPatients) => {
-                let n: u32 = cases.clone().map(Case::patients).sum();
-                if studies.iter().any(|s| !s.cases.is_empty()) {
-                    n.to_string()
-                } else {
-                    String::new()
+            ColumnKind::Field(f) => match f.kind() {
+                FieldKind::Count if *f == Field::NPatients => {
+                    let n: u32 = cases.clone().map(Case::patients).sum();
+                    if studies.iter().any(|s| !s.cases.is_empty()) {
+                        n.to_string()
+                    } else {
+                        String::new()
+                    }
                 }
-            }
-            ColumnKind::Field(Field::AgeYears) => {
-                let ages: Vec<f64> = studies
-                    .iter()
-                    .flat_map(|s| s.study.ages.iter().copied())
-                    .collect();
-                let lo = ages.iter().copied().fold(f64::INFINITY, f64::min);
-                let hi = ages.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                if ages.is_empty() {
-                    String::new()
-                } else if (hi - lo).abs() < f64::EPSILON {
-                    Value::Number(lo).render()
-                } else {
-                    Value::Range { low: lo, high: hi }.render()
+                FieldKind::Count => sum(*f).map(|t| t.to_string()).unwrap_or_default(),
+                FieldKind::Number => {
+                    let ages: Vec<f64> = studies
+                        .iter()
+                        .flat_map(|s| s.study.ages.iter().copied())
+                        .collect();
+                    let lo = ages.iter().copied().fold(f64::INFINITY, f64::min);
+                    let hi = ages.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    if ages.is_empty() {
+                        String::new()
+                    } else if (hi - lo).abs() < f64::EPSILON {
+                        Value::Number(lo).render()
+                    } else {
+                        Value::Range { low: lo, high: hi }.render()
+                    }
                 }
-            }
-            ColumnKind::Field(f @ (Field::SkinOutcome | Field::MuscleOutcome)) => count(
-                cases.clone(),
-                *f,
-                |v| matches!(v, Value::Outcome(o) if o.is_response()),
-            ),
-            ColumnKind::Field(f @ (Field::SteroidSparing | Field::Remission)) => {
-                count(cases.clone(), *f, |v| matches!(v, Value::Flag(true)))
-            }
-            ColumnKind::Field(Field::AdverseEvents) => count(
-                cases.clone(),
-                Field::AdverseEvents,
-                |v| matches!(v, Value::List(items) if !items.is_empty()),
-            ),
-            ColumnKind::Pmid | ColumnKind::Year | ColumnKind::Field(_) => String::new(),
+                FieldKind::Outcome => count(
+                    cases.clone(),
+                    *f,
+                    |v| matches!(v, Value::Outcome(o) if o.is_response()),
+                ),
+                FieldKind::Flag => count(cases.clone(), *f, |v| matches!(v, Value::Flag(true))),
+                FieldKind::List => count(
+                    cases.clone(),
+                    *f,
+                    |v| matches!(v, Value::List(items) if !items.is_empty()),
+                ),
+                FieldKind::Duration | FieldKind::Sex | FieldKind::Text => String::new(),
+            },
+            ColumnKind::Pmid | ColumnKind::Year => String::new(),
         })
         .collect()
 }
@@ -305,12 +307,18 @@ pub fn md_escape(s: &str) -> String {
 ///
 /// Pooled row (label `Pooled`), counted per case, not per study, so that a cohort case
 /// (`n_patients = 6`, skin `improved`) counts its 6 patients ([`Case::patients`]):
-/// - `n`: all patients; `sex`: male/female totals of the studies that state them;
-/// - age: the range of the individual ages;
-/// - skin / muscle: `k/N` = patients improved or resolved / patients whose outcome is stated;
-/// - steroid sparing: `k/N` = patients who stopped or tapered steroids / patients where stated;
-/// - adverse events: `k/N` = patients with at least one adverse event / patients where stated;
+/// The rule follows the column field's kind ([`FieldKind`]), not its name:
+/// - `n`: all patients; other counts and `sex`: totals of the studies that state them;
+/// - numbers (age): the range of the individual ages;
+/// - outcomes (`skin_outcome`, `remission_outcome`, ...): `k/N` = patients improved or
+///   resolved / patients whose outcome is stated;
+/// - flags (`steroid_sparing`): `k/N` = patients with `yes` / patients where stated;
+/// - lists (adverse events, prior treatments): `k/N` = patients with at least one item /
+///   patients where stated;
 /// - other columns are empty.
+///
+/// A study whose patients differ in an outcome or flag shows the split
+/// (`improved 1/3, unchanged 2/3`) instead of the value most of them share.
 ///
 /// Markers: in `table1.md` an overridden cell ends in `†`, a manual one in `‡`, with a note
 /// under the table; `table1.csv` keeps the cells clean and lists non-extracted cells in a last

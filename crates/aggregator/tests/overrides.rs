@@ -19,7 +19,7 @@ fn applied_override_replaces_value_and_keeps_evidence() {
         .iter()
         .find(|c| c.id == CaseId::new("9000003", 2))
         .unwrap();
-    let e = &c.values[&Field::MuscleOutcome];
+    let e = &c.values[&Field::outcome("muscle_outcome")];
     assert_eq!(e.origin, Origin::Overridden);
     assert_eq!(e.value, Value::Outcome(casebook_types::Outcome::Improved));
     assert_eq!(e.evidence[0].quote, "no recovery of muscle strength");

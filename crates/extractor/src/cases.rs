@@ -71,11 +71,6 @@ impl Segmentation<'_> {
     }
 }
 
-static BACKGROUND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:\d+(?:\.\d+)*|[ivx]+)\.?\s+)?(?:background|introduction|discussion|references?|bibliography|acknowledge?ments?|funding|conflicts?\b|competing|abbreviations|authors?|author\s+contributions|literature|review\s+of|objectives?|aims?\b|purpose|supplementary|declarations?|ethics|consent|availability|keywords|footnotes|notes|copyright)")
-        .expect("valid regex")
-});
-
 static REPORTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bwe\s+(?:report|describe|present)\b|\bthis\s+(?:report|paper|article)\s+(?:describes|presents|reports)\b")
         .expect("valid regex")
@@ -118,8 +113,9 @@ static SEX_NOUN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Whether a section path is background, discussion or other non-patient text.
+/// The one list of background sections lives in the context data (`data/context.toml`).
 pub(crate) fn is_background(section: &str) -> bool {
-    section.split(" > ").any(|s| BACKGROUND.is_match(s))
+    crate::context::SHIPPED.is_not_patient_section(section)
 }
 
 /// Sentences of `doc` that may state patient facts, in reading order. A full text's front

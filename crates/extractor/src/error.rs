@@ -9,6 +9,9 @@ pub enum Error {
         entry: String,
         reason: String,
     },
+    /// A context cue or a review term list that cannot be compiled.
+    #[error("cannot compile {what}: {reason}")]
+    Context { what: String, reason: String },
     /// A reviewer's decisions file that cannot be read.
     #[error("{name}: line {line}: {message}")]
     Decisions {

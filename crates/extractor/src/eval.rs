@@ -22,10 +22,27 @@ pub struct StudyRow {
 
 impl StudyRow {
     /// The study-level CSV cells of `study` (columns as `casebook extract --level study`).
+    /// Declared outcome and flag fields the study states are included too.
     pub fn from_study(key: &str, study: &Study, intervention: &str) -> Self {
-        let cells = Self::fields()
-            .iter()
-            .map(|f| (f.column_name(intervention), study.cell(*f)))
+        let built_in = [
+            Field::NPatients,
+            Field::AgeYears,
+            Field::Male,
+            Field::Female,
+            Field::PriorTreatments,
+            Field::Dose,
+            Field::FollowUpMonths,
+            Field::AdverseEvents,
+        ];
+        let declared = study
+            .values
+            .keys()
+            .copied()
+            .filter(|f| matches!(f, Field::Outcome(_) | Field::Flag(_)));
+        let cells = built_in
+            .into_iter()
+            .chain(declared)
+            .map(|f| (f.column_name(intervention), study.cell(f)))
             .collect();
         Self {
             key: key.to_owned(),
@@ -33,9 +50,9 @@ impl StudyRow {
         }
     }
 
-    /// The fields of the study-level table after `study,pmid,year`, in column order.
-    pub fn fields() -> [Field; 11] {
-        casebook_types::Study::COLUMNS
+    /// The fields of the review's study-level table after `study,pmid,year`, in column order.
+    pub fn fields(review: &casebook_types::ReviewDefinition) -> Vec<Field> {
+        review.study_fields()
     }
 }
 

@@ -121,7 +121,11 @@ impl Extractor {
             let useful: Vec<&'static dyn Rule> = rules
                 .iter()
                 .copied()
-                .filter(|r| r.fields().iter().any(|f| allowed(seg.kind, Scope::Own, *f)))
+                .filter(|r| {
+                    r.filled(&self.review)
+                        .iter()
+                        .any(|f| allowed(seg.kind, Scope::Own, *f))
+                })
                 .collect();
             let own = run(&useful, &pctx, &seg.own);
             fill(&mut case, &pctx, &own, seg.kind, Scope::Own);

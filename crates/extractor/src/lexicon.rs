@@ -1,9 +1,9 @@
 //! Lexicon matching: canonical names found by their synonyms on word boundaries.
 
-use casebook_types::{Lexicon, ReviewDefinition};
+use casebook_types::{Field, Lexicon, ReviewDefinition};
 use regex::{Regex, RegexBuilder};
 
-use crate::Error;
+use crate::{ContextRules, Error, context::phrase_regex};
 
 /// One lexicon hit inside a piece of text (byte offsets relative to that text).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,6 +119,154 @@ pub struct CompiledReview {
     pub secondary: LexiconMatcher,
     /// `screening.related_diseases`: neighbours of the review's disease.
     pub related: LexiconMatcher,
+    /// The review's outcome domains (`[[outcomes]]`).
+    pub outcomes: Vec<CompiledOutcome>,
+    /// Every blocker of every domain: a phrase that owns a term and is no domain.
+    pub blockers: Option<Regex>,
+    /// Every instrument: the domains' first, then the review's `[[instruments]]`.
+    pub instruments: Vec<CompiledInstrument>,
+    /// One pattern naming any instrument; capture group `i + 1` is instrument `group[i]`.
+    pub instrument_names: Option<(Regex, Vec<usize>)>,
+    /// The sparing field and the names of the spared class (`[sparing]`).
+    pub sparing: Option<(Field, LexiconMatcher)>,
+    /// Context cues: the shipped ones and the review's `[context]`.
+    pub context: ContextRules,
+}
+
+/// One compiled outcome domain.
+#[derive(Debug, Clone)]
+pub struct CompiledOutcome {
+    pub field: Field,
+    /// The domain's terms and its instruments' names.
+    pub terms: Regex,
+    /// Terms where more is better (matched against a whole term).
+    pub abilities: Option<Regex>,
+}
+
+/// One compiled instrument.
+#[derive(Debug, Clone)]
+pub struct CompiledInstrument {
+    pub name: String,
+    pub max: Option<f64>,
+    pub higher_is_better: bool,
+    /// The outcome field it measures (none for `[[instruments]]`).
+    pub field: Option<Field>,
+}
+
+/// A term as a pattern: phrase syntax (`*` any ending, `(a|b)` alternatives); an abbreviation
+/// (`CK`, `MMT-8`) matches case-sensitively.
+fn term_pattern(term: &str) -> String {
+    let p = phrase_regex(term);
+    if is_abbreviation(term) {
+        format!("(?-i:{p})")
+    } else {
+        p
+    }
+}
+
+/// One pattern for `terms`, longest first; `None` for an empty list.
+pub(crate) fn terms_regex(what: &str, terms: &[String]) -> Result<Option<Regex>, Error> {
+    let mut terms: Vec<&String> = terms.iter().filter(|t| !t.trim().is_empty()).collect();
+    if terms.is_empty() {
+        return Ok(None);
+    }
+    terms.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    let alts: Vec<String> = terms.iter().map(|t| term_pattern(t)).collect();
+    RegexBuilder::new(&format!("(?:{})", alts.join("|")))
+        .case_insensitive(true)
+        .build()
+        .map(Some)
+        .map_err(|e| Error::Context {
+            what: what.to_owned(),
+            reason: e.to_string(),
+        })
+}
+
+fn compile_outcomes(review: &ReviewDefinition) -> Result<CompiledParts, Error> {
+    let mut parts = CompiledParts::default();
+    let mut blockers = Vec::new();
+    let mut named: Vec<(String, usize)> = Vec::new();
+    for o in &review.outcomes {
+        let field = Field::parse(&o.field).map_err(|e| Error::Context {
+            what: format!("[[outcomes]] field `{}`", o.field),
+            reason: e.to_string(),
+        })?;
+        let mut terms = o.terms.clone();
+        let mut abilities = o.abilities.clone();
+        for i in &o.instruments {
+            let idx = parts.instruments.len();
+            parts.instruments.push(CompiledInstrument {
+                name: i.name.clone(),
+                max: i.max,
+                higher_is_better: i.higher_is_better,
+                field: Some(field),
+            });
+            for a in std::iter::once(&i.name).chain(&i.aliases) {
+                named.push((a.clone(), idx));
+                terms.push(a.clone());
+                if i.higher_is_better {
+                    abilities.push(a.clone());
+                }
+            }
+        }
+        blockers.extend(o.blockers.iter().cloned());
+        let what = format!("[[outcomes]] `{}` terms", o.field);
+        let Some(terms) = terms_regex(&what, &terms)? else {
+            continue;
+        };
+        let abilities = terms_regex(&what, &abilities)?
+            .map(|r| Regex::new(&format!("(?i)^(?:{})$", r.as_str())))
+            .transpose()
+            .map_err(|e| Error::Context {
+                what,
+                reason: e.to_string(),
+            })?;
+        parts.outcomes.push(CompiledOutcome {
+            field,
+            terms,
+            abilities,
+        });
+    }
+    for i in &review.instruments {
+        let idx = parts.instruments.len();
+        parts.instruments.push(CompiledInstrument {
+            name: i.name.clone(),
+            max: i.max,
+            higher_is_better: i.higher_is_better,
+            field: None,
+        });
+        for a in std::iter::once(&i.name).chain(&i.aliases) {
+            named.push((a.clone(), idx));
+        }
+    }
+    blockers.sort();
+    blockers.dedup();
+    parts.blockers = terms_regex("[[outcomes]] blockers", &blockers)?;
+    named.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    named.dedup_by(|a, b| a.0 == b.0);
+    if !named.is_empty() {
+        let alts: Vec<String> = named
+            .iter()
+            .map(|(a, _)| format!("({})", term_pattern(a)))
+            .collect();
+        let re = RegexBuilder::new(&alts.join("|"))
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| Error::Context {
+                what: "instrument names".into(),
+                reason: e.to_string(),
+            })?;
+        parts.instrument_names = Some((re, named.iter().map(|(_, i)| *i).collect()));
+    }
+    Ok(parts)
+}
+
+#[derive(Default)]
+struct CompiledParts {
+    outcomes: Vec<CompiledOutcome>,
+    blockers: Option<Regex>,
+    instruments: Vec<CompiledInstrument>,
+    instrument_names: Option<(Regex, Vec<usize>)>,
 }
 
 impl CompiledReview {
@@ -131,6 +279,21 @@ impl CompiledReview {
         };
         let i = &review.intervention;
         let p = &review.population;
+        let parts = compile_outcomes(&review)?;
+        let sparing = match &review.sparing {
+            Some(sp) => {
+                let mut lex = Lexicon::default();
+                if let Some(names) = review.lexicon(&sp.lexicon).0.get(&sp.entry) {
+                    lex.0.insert(sp.entry.clone(), names.clone());
+                }
+                let field = Field::parse(&sp.field).map_err(|e| Error::Context {
+                    what: format!("[sparing] field `{}`", sp.field),
+                    reason: e.to_string(),
+                })?;
+                Some((field, LexiconMatcher::compile(&name, &sp.lexicon, &lex)?))
+            }
+            None => None,
+        };
         Ok(Self {
             intervention: single(&i.name, i.all_names().map(str::to_owned).collect())?,
             disease: single(
@@ -155,6 +318,12 @@ impl CompiledReview {
             adult: single("adult", p.adult_terms.clone())?,
             secondary: single("secondary", review.screening.secondary_terms.clone())?,
             related: single("related", review.screening.related_diseases.clone())?,
+            outcomes: parts.outcomes,
+            blockers: parts.blockers,
+            instruments: parts.instruments,
+            instrument_names: parts.instrument_names,
+            sparing,
+            context: ContextRules::new(&review.context)?,
             review,
         })
     }

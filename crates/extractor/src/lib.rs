@@ -6,6 +6,9 @@
 //!   every field for each, with the sentence that states it.
 //! - [`CompiledReview`]: a review definition with its lexicons compiled to matchers; build it
 //!   once, share it.
+//! - [`ContextRules`]: context cues as data (negation, pseudo-negation, historical,
+//!   hypothetical, terminator; `ConText` style), shipped in `data/context.toml` and extended by a
+//!   review's `[context]`; one engine every rule asks.
 //! - [`HumanDecisions`]: a reviewer's screening decisions, which always win.
 //! - [`study_ref`]: which study a record / full-text document is (key, `Hassan 2008` label).
 //! - [`Evaluation`]: scores screening and study rows against hand-made annotations, field by
@@ -19,6 +22,7 @@
 //! discussion sections never become patient facts.
 
 mod cases;
+mod context;
 mod decisions;
 mod error;
 mod eval;
@@ -32,11 +36,13 @@ mod tables;
 mod text;
 
 pub use crate::{
+    context::ContextRules,
     decisions::HumanDecisions,
     error::Error,
     eval::{Evaluation, FieldScore, ScreeningScore, StudyRow},
     extract::{Extractor, study_ref},
-    lexicon::{CompiledReview, LexiconMatcher, Match},
+    lexicon::{CompiledInstrument, CompiledOutcome, CompiledReview, LexiconMatcher, Match},
+    rules::{RuleDoc, docs as rule_docs},
     screen::Screener,
     text::{Sentence, sentences},
 };

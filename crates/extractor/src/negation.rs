@@ -1,6 +1,8 @@
-//! Negation and scope: which words a negation cue governs, where a clause ends, which
-//! sentences speak about the literature rather than the reported patients, and which speak
-//! about the time before the intervention.
+//! Negation and scope helpers over the context engine ([`crate::context`], cues as data):
+//! which words a negation cue governs, where a clause ends, which sentences speak about the
+//! literature rather than the reported patients, and which speak about the time before the
+//! intervention. These read the shipped cues; rules that take a review's `[context]`
+//! additions ask `ctx.review.context` directly.
 //!
 //! Handled (NegEx-style, cue + window bounded by the clause):
 //! - cue before the term: "no adverse effects were observed", "without any significant side
@@ -18,144 +20,66 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::{Match, rules::RuleContext};
+use casebook_types::CueCategory;
+
+use crate::{Match, context::SHIPPED, rules::RuleContext};
 
 /// Compiles a pattern written in this crate (tested; a failure is a programming error).
 pub(crate) fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("built-in pattern compiles")
 }
 
-/// Words that end the scope of a cue: clause separators and contrastive conjunctions.
-static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i);|:\s|\bbut\b|\bhowever\b|\balthough\b|\bwhereas\b|\bwhile\b|\bexcept\b|\bthough\b|\byet\b|,\s*(?:and\s+)?(?:which|who|as)\b",
-    )
-});
-
-/// Negation cues that govern the words after them.
-static PRE_NEG: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:no|not|without|never|neither|nor|none\s+of(?:\s+(?:the|our|these|them|us))?|denied|denies|deny|free\s+of|freedom\s+from|absence\s+of|absent|lack\s+of|lacked|did\s+not|does\s+not|do\s+not|could\s+not|failed\s+to|unable\s+to|rule[ds]?\s+out|negative\s+for)\b",
-    )
-});
-
-/// Negation cues that govern the words before them.
-static POST_NEG: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^(?:\s+[^\s.;]+){0,4}?\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:not|never)\s+(?:seen|observed|noted|reported|detected|found|recorded|present|encountered|experienced|documented|evident)|(?:was|were|are|is)\s+absent\b|did\s+not\s+(?:occur|appear|develop)|not\s+(?:seen|observed|noted|reported|detected|found|recorded))",
-    )
-});
-
-/// Cue words that look like negation but are not.
-static PSEUDO_NEG: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^(?:not\s+only|no\s+longer|no\s+doubt|not\s+necessarily|no\s+further|not\s+yet)\b")
-});
-
-/// The clause of `text` containing `start..end` (byte offsets), bounded by [`CLAUSE_BREAK`].
+/// The clause of `text` containing `start..end` (byte offsets), bounded by the shipped
+/// terminators (see [`crate::context`]).
 pub(crate) fn clause_of(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let mut lo = 0;
-    let mut hi = text.len();
-    for m in CLAUSE_BREAK.find_iter(text) {
-        if m.end() <= start {
-            lo = lo.max(m.end());
-        } else if m.start() >= end {
-            hi = hi.min(m.start());
-            break;
-        }
-    }
-    (lo, hi.max(lo))
+    SHIPPED.clause_of(text, start, end)
 }
 
-/// Words that end a negation's scope before the term: "no side effects *apart from* X".
-static EXCEPTION: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:apart\s+from|aside\s+from|except(?:\s+for)?|other\s+than|besides|save\s+for|with\s+the\s+exception\s+of|but|however)\b",
-    )
-});
-
-/// Whether the words at `start..end` of `text` are in the scope of a negation cue of the same
-/// clause: a cue at most ~8 words before, or a cue right after ("were not observed").
+/// Whether the words at `start..end` of `text` are in the scope of a shipped negation cue of
+/// the same clause: a cue at most ~8 words before, or a cue right after ("were not observed").
 pub(crate) fn is_negated(text: &str, start: usize, end: usize) -> bool {
-    let (lo, hi) = clause_of(text, start, end);
-    let before = &text[lo..start.max(lo)];
-    // A cue before the term, within a window of words.
-    let window_start = word_window_start(before, 8);
-    let win = &before[window_start..];
-    for m in PRE_NEG.find_iter(win) {
-        if PSEUDO_NEG.is_match(&win[m.start()..]) {
-            continue;
-        }
-        // "no side effects apart from transient hypomagnesemia": an exception between the cue
-        // and the term ends the negation's scope.
-        if EXCEPTION.is_match(&win[m.end()..]) {
-            continue;
-        }
-        return true;
-    }
-    let after = &text[end.min(hi)..hi];
-    POST_NEG.is_match(after)
-}
-
-/// Byte offset in `s` where its last `n` words start.
-fn word_window_start(s: &str, n: usize) -> usize {
-    let mut count = 0;
-    let mut in_word = false;
-    for (i, c) in s.char_indices().rev() {
-        if c.is_whitespace() {
-            if in_word {
-                count += 1;
-                if count == n {
-                    return i + 1;
-                }
-            }
-            in_word = false;
-        } else {
-            in_word = true;
-        }
-    }
-    0
+    SHIPPED.is_negated(text, start, end)
 }
 
 /// Sections that describe the field, not the reported patients (background, introduction,
-/// objectives, title).
+/// objectives, title): the shipped `background_sections`.
 pub(crate) fn is_background_section(section: &str) -> bool {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        re(
-            r"(?i)\b(?:background|introduction|objectives?|aims?|purpose|rationale|title|references?|acknowledge?ments?|funding|competing|keywords?)\b",
-        )
-    });
-    RE.is_match(section)
+    SHIPPED.is_background_section(section)
 }
 
 /// Sections that often generalise beyond the patients (conclusions, discussion).
 pub(crate) fn is_conclusion_section(section: &str) -> bool {
-    static RE: LazyLock<Regex> =
-        LazyLock::new(|| re(r"(?i)\b(?:conclusions?|discussion|comments?|summary|implications)\b"));
-    RE.is_match(section)
+    SHIPPED.is_conclusion_section(section)
 }
+
+/// Words that tie a statement to the reported patients.
+static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:our|these|this\s+(?:patient|child|boy|girl)|the\s+(?:patient|child|boy|girl)|all\s+(?:three|two|four|five|six|\d+)|both\s+patients|(?:he|she)\s+(?:had|was|has|received))\b",
+    )
+});
 
 /// A generic statement about a kind of patient or about the literature, not about the reported
-/// patients: "Corticosteroids ... have improved the outcome for patients with JDM",
-/// "For patients who are unresponsive to ... it is not clear", "... should be considered".
+/// patients: a hypothetical cue ("should be considered", "has been reported", "have improved
+/// the outcome") and nothing that names the reported patients ("our", "the patient").
 pub(crate) fn is_generic_statement(text: &str) -> bool {
-    static GENERIC: LazyLock<Regex> = LazyLock::new(|| {
-        re(
-            r"(?i)\b(?:outcome\s+for\s+patients|for\s+patients\s+(?:who|with)|in\s+patients\s+who\s+are|it\s+is\s+(?:not\s+)?(?:clear|known|recommended|suggested)|should\s+be|may\s+be\s+(?:considered|used|an?\b)|can\s+be\s+(?:considered|used)|is\s+recommended|are\s+recommended|has\s+been\s+(?:reported|shown|described|suggested)|have\s+been\s+(?:reported|shown|described|suggested)|(?:previous|earlier|other)\s+(?:reports|studies|authors)|literature|guidelines?|standard\s+(?:of\s+care|therapy|treatment)\s+(?:is|includes|consists))",
-        )
-    });
-    static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
-        re(
-            r"(?i)\b(?:our|these|this\s+(?:patient|child|boy|girl)|the\s+(?:patient|child|boy|girl)|all\s+(?:three|two|four|five|six|\d+)|both\s+patients|(?:he|she)\s+(?:had|was|has|received))\b",
-        )
-    });
-    GENERIC.is_match(text) && !ANCHOR.is_match(text)
+    is_generic_in(&SHIPPED, text)
 }
 
-/// Cues that a sentence (or clause) tells what happened BEFORE the intervention.
+/// [`is_generic_statement`] with a review's cues.
+pub(crate) fn is_generic_in(context: &crate::ContextRules, text: &str) -> bool {
+    context.has(CueCategory::Hypothetical, text) && !ANCHOR.is_match(text)
+}
+
+/// Any historical cue (the time before the intervention, a drug that failed), as one pattern.
 pub(crate) static PRIOR_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:despite|refractory|resistant|resistance|unresponsive|non-?responsive|not\s+(?:fully\s+|adequately\s+)?respond(?:ed|ing)?|failed|failure|fail|dependent|dependence|dependency|intoleran(?:t|ce)|inadequate(?:ly)?|insufficient(?:ly)?|previously|previous|prior|before|formerly|initially|had\s+(?:been\s+)?(?:received|treated|given|taken|tried|used|controlled|managed|maintained|started|on)|had\s+received|had\s+had)\b",
-    )
+    let alts: Vec<String> = SHIPPED
+        .sets
+        .iter()
+        .filter(|s| s.category == CueCategory::Historical)
+        .flat_map(|s| s.phrases.iter().map(|p| crate::context::phrase_regex(p)))
+        .collect();
+    re(&format!("(?i)(?:{})", alts.join("|")))
 });
 
 /// Mentions of the review's intervention in `text`.
@@ -191,7 +115,7 @@ pub(crate) fn is_other_drug_context(ctx: &RuleContext<'_>, text: &str) -> bool {
     if others.is_empty() {
         return false;
     }
-    if PRIOR_CUE.is_match(text) {
+    if ctx.review.context.has(CueCategory::Historical, text) {
         return true;
     }
     others
@@ -288,6 +212,20 @@ mod tests {
         assert!(!is_generic_statement(
             "Our patient had not responded to methotrexate."
         ));
+        // What a drug was given for is not a statement about patients in general.
+        assert!(!is_generic_statement(
+            "Tacrolimus was given for patients with persistent rash."
+        ));
+        assert!(!is_generic_statement(
+            "Rituximab was started for patients who relapsed on steroids."
+        ));
+        // A drug class changing the prognosis is, in two wordings.
+        assert!(is_generic_statement(
+            "Biologic agents have greatly changed the prognosis of vasculitis."
+        ));
+        assert!(is_generic_statement(
+            "Steroids has transformed the outcomes in nephrotic syndrome."
+        ));
         assert!(is_background_section("Background"));
         assert!(is_background_section("abstract > objective"));
         assert!(!is_background_section("Results > Case 2"));
@@ -354,7 +292,7 @@ pub(crate) mod testkit {
         assert_eq!(fields.len(), hits.len(), "one hit per field");
         hits.into_iter()
             .map(|h| {
-                assert!(rule.fields().contains(&h.field));
+                assert!(rule.filled(&REVIEW).contains(&h.field));
                 assert!(!h.spans.is_empty());
                 let quotes = h
                     .spans

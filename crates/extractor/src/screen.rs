@@ -13,9 +13,13 @@
 //!    but in background sections;
 //! 5. `topical_only`: every mention of the intervention is topical (ointment, cream, topical)
 //!    and none is systemic (oral, intravenous, mg/kg, trough ...);
-//! 6. `adult_only`: adult evidence (MeSH Adult/Aged, "adults", ages at or above the bound)
-//!    and no paediatric evidence (MeSH Child/Adolescent/Infant, "children", "juvenile",
-//!    ages under the bound); no evidence either way is `unclear`;
+//! 6. outside the review's age band (`population.age`, `min_age_years`, `max_age_years`):
+//!    evidence of patients outside the band and none inside is `adult_only` for a children's
+//!    review, `pediatric_only` for an adults' review (`age = "any"` skips this check).
+//!    Evidence: the review's age words (`pediatric_terms`, `adult_terms`), ages a patient is
+//!    presented at, a group's mean or median age ("mean age 45 years"), the review's disease
+//!    named adult-onset ("adult dermatomyositis"), and MeSH age headings (`pediatric_mesh`,
+//!    `adult_mesh`, shipped defaults); no evidence either way is `unclear`;
 //! 7. otherwise `include`, or `unclear` when all there is to read is a title.
 //!
 //! Evidence is a sentence or the title (spans into the document), or a publication type /
@@ -24,7 +28,9 @@
 
 use std::sync::LazyLock;
 
-use casebook_types::{Decision, Document, Evidence, Pmid, Record, ScreeningDecision, Source};
+use casebook_types::{
+    AgeGroup, Decision, Document, Evidence, Pmid, Record, ScreeningDecision, Source,
+};
 use regex::Regex;
 
 use crate::{CompiledReview, LexiconMatcher, Sentence, rules, sentences};
@@ -35,21 +41,16 @@ pub struct Screener {
     review: CompiledReview,
 }
 
-const PEDIATRIC_MESH: &[&str] = &[
-    "Child",
-    "Child, Preschool",
-    "Infant",
-    "Infant, Newborn",
-    "Adolescent",
-    "Pediatrics",
-];
-const ADULT_MESH: &[&str] = &[
-    "Adult",
-    "Aged",
-    "Middle Aged",
-    "Aged, 80 and over",
-    "Young Adult",
-];
+/// A mean or median age stated for a group ("mean age 45 years", "median age of 52.5
+/// (range 30-70)", "average age at onset was 48"): the group's centre, not one patient.
+static GROUP_AGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:mean|median|average)\s+(?:\w+\s+){0,2}?age\b(?:\s+(?:at|of)\s+\w+)?(?:\s*\([^)]{0,20}\))?\s*(?:was|were|of|:|=|,|is)?\s*(\d{1,3}(?:\.\d+)?)\s*(?:years?|yrs?|y\b|±|\+/-|\(|;|,|\.|$)")
+        .expect("valid regex")
+});
+
+/// "adult-onset", "adult" right before the review's disease ("adult dermatomyositis").
+static ADULT_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\badult(?:[\s\-]+onset)?[\s\-]+$").expect("valid regex"));
 
 /// Strong signs of a paper's own patients: enough to keep a record typed "Review" (a case
 /// report with a literature review).
@@ -168,10 +169,10 @@ impl Screener {
         if disease.is_none() {
             let related = find_term(m, &r.related).or_else(|| mesh_match(m, &r.related));
             if related.is_some() {
-                let (child, adult) = self.ages(m);
-                return match (child, adult) {
-                    (None, Some(ev)) => exclude("adult_only", Some(ev)),
-                    (Some(_), _) => exclude("other_disease", related),
+                let (inside, outside) = self.ages(m);
+                return match (inside, outside) {
+                    (None, Some(ev)) if !self.any_age() => exclude(self.out_of_band(), Some(ev)),
+                    (Some(_), _) | (_, Some(_)) => exclude("other_disease", related),
                     (None, None) => decision(Decision::Unclear, "related_disease", related),
                 };
             }
@@ -193,14 +194,16 @@ impl Screener {
             return exclude("topical_only", Some(ev));
         }
 
-        // 6. Population.
-        let (child, adult) = self.ages(m);
-        match (child, adult) {
-            (None, Some(ev)) => return exclude("adult_only", Some(ev)),
-            (None, None) => {
-                return decision(Decision::Unclear, "population_unclear", title_evidence(m));
+        // 6. Population: papers outside the review's age band.
+        if !self.any_age() {
+            let (inside, outside) = self.ages(m);
+            match (inside, outside) {
+                (None, Some(ev)) => return exclude(self.out_of_band(), Some(ev)),
+                (None, None) => {
+                    return decision(Decision::Unclear, "population_unclear", title_evidence(m));
+                }
+                _ => {}
             }
-            _ => {}
         }
 
         // 7. Include. A title alone includes only when it decides by itself: it names the
@@ -209,10 +212,11 @@ impl Screener {
             let decides = m.title.is_some_and(|t| {
                 r.intervention.is_match(t.text)
                     && r.disease.is_match(t.text)
-                    && (r.pediatric.is_match(t.text)
+                    && (self.any_age()
+                        || self.inside_terms().is_match(t.text)
                         || rules::ages_in(t.text)
                             .iter()
-                            .any(|a| a.presented && a.years < self.bound()))
+                            .any(|a| a.presented && self.in_band(a.years)))
             }) && primary_pt.is_some();
             if !decides {
                 return decision(Decision::Unclear, "no_abstract", title_evidence(m));
@@ -262,49 +266,111 @@ fn title_evidence(m: &Material<'_>) -> Option<Evidence> {
 }
 
 impl Screener {
-    /// The review's upper age bound (exclusive), 18 when the review gives none.
-    fn bound(&self) -> f64 {
-        self.review.review.population.max_age_years.unwrap_or(18.0)
+    fn population(&self) -> &casebook_types::Population {
+        &self.review.review.population
     }
 
-    /// Evidence of children and of adults (first found of each).
+    /// Whether the review takes every age (`population.age = "any"`).
+    fn any_age(&self) -> bool {
+        self.population().age == AgeGroup::Any
+    }
+
+    /// Whether an age in years is inside the review's band.
+    fn in_band(&self, years: f64) -> bool {
+        let (lo, hi) = self.population().band();
+        years >= lo && years < hi
+    }
+
+    /// The exclusion reason of a paper outside the band: `adult_only` for a children's review,
+    /// `pediatric_only` for an adults' review.
+    fn out_of_band(&self) -> &'static str {
+        match self.population().age {
+            AgeGroup::Adults => "pediatric_only",
+            AgeGroup::Children | AgeGroup::Any => "adult_only",
+        }
+    }
+
+    /// The words that place a paper inside the band (children's words for a children's
+    /// review, adults' words for an adults' review).
+    fn inside_terms(&self) -> &LexiconMatcher {
+        match self.population().age {
+            AgeGroup::Adults => &self.review.adult,
+            AgeGroup::Children | AgeGroup::Any => &self.review.pediatric,
+        }
+    }
+
+    /// Evidence that the paper's patients are inside the review's age band and outside it
+    /// (first found of each): age words, presented ages and group (mean / median) ages, the
+    /// review's disease named as adult-onset, then MeSH age headings.
     fn ages(&self, m: &Material<'_>) -> (Option<Evidence>, Option<Evidence>) {
         let r = &self.review;
-        let bound = self.bound();
+        let p = self.population();
+        let adults_review = p.age == AgeGroup::Adults;
         let mut child = None;
         let mut adult = None;
+        let (lo, hi) = p.band();
+        let place = |years: f64,
+                     child: &mut Option<Evidence>,
+                     adult: &mut Option<Evidence>,
+                     ev: &dyn Fn() -> Evidence| {
+            // Inside or outside the band, seen from the review's side.
+            let inside = years >= lo && years < hi;
+            let (inside_slot, outside_slot) = if adults_review {
+                (adult, child)
+            } else {
+                (child, adult)
+            };
+            if inside {
+                inside_slot.get_or_insert_with(ev);
+            } else {
+                outside_slot.get_or_insert_with(ev);
+            }
+        };
         for (d, s) in &m.sentences {
             if child.is_some() && adult.is_some() {
                 break;
             }
+            let ev = || d.evidence(s.span);
             if child.is_none() && r.pediatric.is_match(s.text) {
-                child = Some(d.evidence(s.span));
+                child = Some(ev());
             }
             if adult.is_none() && r.adult.is_match(s.text) {
-                adult = Some(d.evidence(s.span));
+                adult = Some(ev());
+            }
+            if adult.is_none()
+                && r.disease
+                    .find_all(s.text)
+                    .iter()
+                    .any(|x| ADULT_BEFORE.is_match(&s.text[..x.start]))
+            {
+                adult = Some(ev());
             }
             for a in rules::ages_in(s.text) {
-                if !a.presented {
-                    continue;
+                if a.presented {
+                    place(a.years, &mut child, &mut adult, &ev);
                 }
-                if a.years < bound {
-                    child.get_or_insert_with(|| d.evidence(s.span));
-                } else {
-                    adult.get_or_insert_with(|| d.evidence(s.span));
+            }
+            for c in GROUP_AGE.captures_iter(s.text) {
+                if let Some(x) = c.get(1).and_then(|x| x.as_str().parse::<f64>().ok()) {
+                    place(x, &mut child, &mut adult, &ev);
                 }
             }
         }
         if child.is_none()
-            && let Some(t) = first_listed(&m.mesh, &to_strings(PEDIATRIC_MESH))
+            && let Some(t) = first_listed(&m.mesh, &p.pediatric_mesh)
         {
             child = Some(meta(m, "mesh", &t));
         }
         if adult.is_none()
-            && let Some(t) = first_listed(&m.mesh, &to_strings(ADULT_MESH))
+            && let Some(t) = first_listed(&m.mesh, &p.adult_mesh)
         {
             adult = Some(meta(m, "mesh", &t));
         }
-        (child, adult)
+        if adults_review {
+            (adult, child)
+        } else {
+            (child, adult)
+        }
     }
 
     /// Evidence that the intervention is only used topically.
@@ -340,10 +406,6 @@ impl Screener {
         }
         topical
     }
-}
-
-fn to_strings(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| (*s).to_owned()).collect()
 }
 
 /// The first of `have` that is in `list` (case-insensitive).

@@ -106,10 +106,51 @@ impl FromStr for Outcome {
     }
 }
 
-/// The facts Casebook extracts per case. The order here is the column order of
-/// study-level output.
+/// The name of a field a review declares (`[[outcomes]] field`, `[sparing] field`), interned
+/// so that [`Field`] stays `Copy`. Declared names order among themselves in the order they were
+/// first declared (the review's order), so columns and maps keep the review's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FieldName {
+    seq: u32,
+    name: &'static str,
+}
+
+impl FieldName {
+    pub fn as_str(self) -> &'static str {
+        self.name
+    }
+}
+
+/// The kind of a field's values: what a cell holds and how a study's cases pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// A whole number that adds up over cases (`n_patients`, `male`, `female`).
+    Count,
+    /// A number per patient (`age_years`).
+    Number,
+    /// A number or a range (`follow_up_months`).
+    Duration,
+    /// male / female.
+    Sex,
+    /// A set of canonical names, or `none` (`prior_treatments`, `adverse_events`).
+    List,
+    /// improved / resolved / unchanged / worsened.
+    Outcome,
+    /// yes / no.
+    Flag,
+    /// Free text (dose, route, scores, age context).
+    Text,
+}
+
+/// Declared fields of the reviews loaded in this process: name -> (kind, order).
+static DECLARED: std::sync::Mutex<BTreeMap<&'static str, (FieldKind, u32)>> =
+    std::sync::Mutex::new(BTreeMap::new());
+
+/// The facts Casebook extracts per case. The built-in fields are the variants without data;
+/// a review adds its own outcome domains ([`Field::Outcome`]) and its sparing flag
+/// ([`Field::Flag`]) by declaring them in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Field {
     /// Number of patients the case stands for (1 for a single patient).
     NPatients,
@@ -131,19 +172,34 @@ pub enum Field {
     Route,
     /// Follow-up / treatment duration in months (number or range).
     FollowUpMonths,
-    SkinOutcome,
-    MuscleOutcome,
+    /// A review's outcome domain (`[[outcomes]]`, e.g. `skin_outcome`).
+    Outcome(FieldName),
     /// Scores as stated (e.g. `CMAS 22/52 -> 52/52`).
     Scores,
-    SteroidSparing,
+    /// A review's yes/no field (`[sparing]`, e.g. `steroid_sparing`).
+    Flag(FieldName),
     Remission,
     /// Adverse events (canonical names) or `none`.
     AdverseEvents,
 }
 
+impl Serialize for Field {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Field::parse(&name).map_err(serde::de::Error::custom)
+    }
+}
+
 impl Field {
-    /// Every field, in column order.
-    pub const ALL: [Field; 16] = [
+    /// Every built-in field, in column order (declared fields come from the review:
+    /// `ReviewDefinition::fields`).
+    pub const BUILT_IN: [Field; 13] = [
         Field::NPatients,
         Field::AgeYears,
         Field::AgeContext,
@@ -154,15 +210,66 @@ impl Field {
         Field::Dose,
         Field::Route,
         Field::FollowUpMonths,
-        Field::SkinOutcome,
-        Field::MuscleOutcome,
         Field::Scores,
-        Field::SteroidSparing,
         Field::Remission,
         Field::AdverseEvents,
     ];
 
-    /// The snake_case name used in files (`age_years`, `dose`, ...).
+    /// Declares a review's own field (an outcome domain or a flag) so that [`Field::parse`]
+    /// (overrides, `cases.toml`, stored cases) knows it. Declaring a name again with the same
+    /// kind returns the same field; a built-in name or another kind is an error.
+    pub fn declare(name: &str, kind: FieldKind) -> Result<Field, Error> {
+        let n = name.trim().to_ascii_lowercase();
+        let bad = |reason: &str| Error::InvalidValue {
+            field: "field".into(),
+            input: name.into(),
+            reason: reason.into(),
+        };
+        if n.is_empty()
+            || !n
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(bad("a field name is lowercase letters, digits and `_`"));
+        }
+        if Field::BUILT_IN.iter().any(|f| f.as_str() == n)
+            || n.ends_with("_dose")
+            || n.ends_with("_route")
+        {
+            return Err(bad("is a built-in field"));
+        }
+        let make = |kind: FieldKind, fname: FieldName| match kind {
+            FieldKind::Flag => Ok(Field::Flag(fname)),
+            FieldKind::Outcome => Ok(Field::Outcome(fname)),
+            _ => Err(bad("only outcome and flag fields can be declared")),
+        };
+        let mut reg = DECLARED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((&stored, &(k, seq))) = reg.get_key_value(n.as_str()) {
+            if k != kind {
+                return Err(bad("is already declared with another kind"));
+            }
+            return make(k, FieldName { seq, name: stored });
+        }
+        make(kind, FieldName { seq: 0, name: "" })?;
+        let seq = u32::try_from(reg.len()).unwrap_or(u32::MAX);
+        let stored: &'static str = Box::leak(n.into_boxed_str());
+        reg.insert(stored, (kind, seq));
+        make(kind, FieldName { seq, name: stored })
+    }
+
+    /// A declared outcome field by name (declares it if new). For tests and tools.
+    pub fn outcome(name: &str) -> Field {
+        Field::declare(name, FieldKind::Outcome).unwrap_or(Field::Scores)
+    }
+
+    /// A declared flag field by name (declares it if new). For tests and tools.
+    pub fn flag(name: &str) -> Field {
+        Field::declare(name, FieldKind::Flag).unwrap_or(Field::Scores)
+    }
+
+    /// The snake_case name used in files (`age_years`, `dose`, `skin_outcome`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             Field::NPatients => "n_patients",
@@ -175,12 +282,24 @@ impl Field {
             Field::Dose => "dose",
             Field::Route => "route",
             Field::FollowUpMonths => "follow_up_months",
-            Field::SkinOutcome => "skin_outcome",
-            Field::MuscleOutcome => "muscle_outcome",
+            Field::Outcome(n) | Field::Flag(n) => n.as_str(),
             Field::Scores => "scores",
-            Field::SteroidSparing => "steroid_sparing",
             Field::Remission => "remission",
             Field::AdverseEvents => "adverse_events",
+        }
+    }
+
+    /// What kind of values the field holds.
+    pub fn kind(self) -> FieldKind {
+        match self {
+            Field::NPatients | Field::Male | Field::Female => FieldKind::Count,
+            Field::AgeYears => FieldKind::Number,
+            Field::FollowUpMonths => FieldKind::Duration,
+            Field::Sex => FieldKind::Sex,
+            Field::PriorTreatments | Field::AdverseEvents => FieldKind::List,
+            Field::Outcome(_) => FieldKind::Outcome,
+            Field::Flag(_) | Field::Remission => FieldKind::Flag,
+            Field::AgeContext | Field::Dose | Field::Route | Field::Scores => FieldKind::Text,
         }
     }
 
@@ -199,10 +318,11 @@ impl Field {
         }
     }
 
-    /// Parses a field name; accepts `<intervention>_dose`-style names for dose and route.
+    /// Parses a field name: a built-in, a `<intervention>_dose`-style name for dose and
+    /// route, or a field a loaded review declared.
     pub fn parse(name: &str) -> Result<Field, Error> {
         let n = name.trim().to_ascii_lowercase();
-        if let Some(f) = Field::ALL.iter().find(|f| f.as_str() == n) {
+        if let Some(f) = Field::BUILT_IN.iter().find(|f| f.as_str() == n) {
             return Ok(*f);
         }
         if n.ends_with("_dose") {
@@ -211,7 +331,15 @@ impl Field {
         if n.ends_with("_route") {
             return Ok(Field::Route);
         }
-        Err(Error::UnknownField(name.to_owned()))
+        let kind = DECLARED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(n.as_str())
+            .map(|(k, _)| *k);
+        match kind {
+            Some(k) => Field::declare(&n, k),
+            None => Err(Error::UnknownField(name.to_owned())),
+        }
     }
 
     /// Parses a value for this field from its canonical text form (as in CSV output,
@@ -223,33 +351,33 @@ impl Field {
             input: input.into(),
             reason: reason.into(),
         };
-        match self {
-            Field::NPatients | Field::Male | Field::Female => s
+        match self.kind() {
+            FieldKind::Count => s
                 .parse()
                 .map(Value::Count)
                 .map_err(|_| bad("expected a whole number")),
-            Field::AgeYears => s
+            FieldKind::Number => s
                 .parse()
                 .map(Value::Number)
                 .map_err(|_| bad("expected a number of years")),
-            Field::FollowUpMonths => {
+            FieldKind::Duration => {
                 parse_number_or_range(s).ok_or_else(|| bad("expected a number or a range like 7-9"))
             }
-            Field::Sex => match s.to_ascii_lowercase().as_str() {
+            FieldKind::Sex => match s.to_ascii_lowercase().as_str() {
                 "male" | "m" | "boy" => Ok(Value::Sex(Sex::Male)),
                 "female" | "f" | "girl" => Ok(Value::Sex(Sex::Female)),
                 _ => Err(bad("expected male or female")),
             },
-            Field::SkinOutcome | Field::MuscleOutcome => s
+            FieldKind::Outcome => s
                 .parse()
                 .map(Value::Outcome)
                 .map_err(|()| bad("expected improved, resolved, unchanged or worsened")),
-            Field::SteroidSparing | Field::Remission => match s.to_ascii_lowercase().as_str() {
+            FieldKind::Flag => match s.to_ascii_lowercase().as_str() {
                 "yes" | "true" => Ok(Value::Flag(true)),
                 "no" | "false" => Ok(Value::Flag(false)),
                 _ => Err(bad("expected yes or no")),
             },
-            Field::PriorTreatments | Field::AdverseEvents => {
+            FieldKind::List => {
                 if s.eq_ignore_ascii_case("none") {
                     return Ok(Value::None);
                 }
@@ -265,7 +393,7 @@ impl Field {
                 items.dedup();
                 Ok(Value::List(items))
             }
-            Field::AgeContext | Field::Dose | Field::Route | Field::Scores => {
+            FieldKind::Text => {
                 if s.is_empty() {
                     Err(bad("empty"))
                 } else {
@@ -445,6 +573,11 @@ mod tests {
     #[test]
     fn field_values_parse_and_render() {
         assert_eq!(Field::parse("tacrolimus_dose").unwrap(), Field::Dose);
+        let skin = Field::outcome("skin_outcome");
+        assert_eq!(Field::parse("skin_outcome").unwrap(), skin);
+        assert!(Field::declare("skin_outcome", FieldKind::Flag).is_err());
+        assert!(Field::declare("age_years", FieldKind::Outcome).is_err());
+        let sparing = Field::flag("steroid_sparing");
         assert_eq!(Field::Dose.column_name("Tacrolimus"), "tacrolimus_dose");
         assert!(Field::parse("colour").is_err());
         let cases = [
@@ -457,8 +590,8 @@ mod tests {
                 "corticosteroids; methotrexate",
             ),
             (Field::AdverseEvents, "None", "none"),
-            (Field::SteroidSparing, "yes", "yes"),
-            (Field::SkinOutcome, "resolved", "resolved"),
+            (sparing, "yes", "yes"),
+            (skin, "resolved", "resolved"),
             (Field::Sex, "F", "female"),
         ];
         for (f, input, out) in cases {

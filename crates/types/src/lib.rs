@@ -21,7 +21,7 @@ mod screening;
 mod study;
 
 pub use crate::{
-    case::{Case, CaseId, Extracted, Field, Origin, Outcome, Sex, Value},
+    case::{Case, CaseId, Extracted, Field, FieldKind, FieldName, Origin, Outcome, Sex, Value},
     document::{
         Block, BlockKind, Document, DocumentBuilder, Evidence, Figure, Source, Span, Table,
     },
@@ -32,8 +32,9 @@ pub use crate::{
         HistoryDate, Journal, Markup, MeshHeading, MeshQualifier, PubDate, Record, RecordKind,
     },
     review::{
-        Column, Intervention, Lexicon, LexiconEntry, OutputFormat, Population, ReviewDefinition,
-        ScreeningRules, SearchSpec,
+        AgeGroup, Column, ContextCue, ContextSpec, CueCategory, CueDirection, EvalSpec, Instrument,
+        Intervention, Lexicon, LexiconEntry, OutcomeDomain, OutputFormat, Population,
+        ReviewDefinition, ScreeningRules, SearchSpec, Sparing,
     },
     screening::{Decision, ScreeningDecision},
     study::{Study, StudyRef},

@@ -5,7 +5,7 @@ use std::{collections::BTreeMap, path::Path};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Field};
+use crate::{Error, Field, FieldKind};
 
 /// The whole review definition (`pipelines/<name>.toml`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,11 +25,161 @@ pub struct ReviewDefinition {
     /// value to its synonyms, abbreviations and brand names.
     #[serde(default)]
     pub lexicons: BTreeMap<String, Lexicon>,
-    /// Table 1 columns, in order.
-    #[serde(default = "default_columns")]
+    /// The review's outcome domains (`[[outcomes]]`): each is a field of its own.
+    #[serde(default)]
+    pub outcomes: Vec<OutcomeDomain>,
+    /// Instruments stated in the `scores` field that decide no outcome (labs, activity
+    /// scores): `[[instruments]]`.
+    #[serde(default)]
+    pub instruments: Vec<Instrument>,
+    /// The drug class an intervention may spare (`[sparing]`), if the review asks.
+    pub sparing: Option<Sparing>,
+    /// Extra context cues and background sections (`[context]`), added to the shipped ones.
+    #[serde(default)]
+    pub context: ContextSpec,
+    /// Where `casebook eval` finds the review's annotated corpus (`[eval]`).
+    #[serde(default)]
+    pub eval: EvalSpec,
+    /// Table 1 columns, in order (default: the built-in fields and the declared ones).
+    #[serde(default)]
     pub columns: Vec<Column>,
     #[serde(default)]
     pub outputs: Outputs,
+}
+
+/// One outcome domain of the review (`[[outcomes]]`): a field whose values are improved /
+/// resolved / unchanged / worsened, read from outcome words near the domain's terms.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeDomain {
+    /// The field name (`skin_outcome`, `remission_outcome`).
+    pub field: String,
+    /// The domain's words (`rash`, `skin`, `proteinuria`); matched on word boundaries, case
+    /// insensitively; a trailing `*` matches any ending (`gottron*`).
+    pub terms: Vec<String>,
+    /// Terms where more is better (`strength`): "strength decreased" is worse. Every other term
+    /// is a symptom (less is better: "rash decreased" is improved).
+    #[serde(default)]
+    pub abilities: Vec<String>,
+    /// Phrases that own a term and are not the domain (`enzymes`, `biopsy`): an outcome word
+    /// nearest to a blocker is not an outcome of any domain.
+    #[serde(default)]
+    pub blockers: Vec<String>,
+    /// Scores that measure the domain: a change from one value to another is an outcome.
+    #[serde(default)]
+    pub instruments: Vec<Instrument>,
+}
+
+/// A scored instrument (`CMAS`, `CK`): its display name, the words that name it, its maximum
+/// and which direction is better.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instrument {
+    /// Display name in the `scores` field.
+    pub name: String,
+    /// Other names (matched like `terms`; the name itself is matched too).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The highest possible value, if the scale has one (values above it are not read).
+    pub max: Option<f64>,
+    /// Whether a higher value is better (strength) or worse (activity, enzymes).
+    #[serde(default = "yes")]
+    pub higher_is_better: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Which drug class the intervention may spare (`[sparing]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sparing {
+    /// The yes/no field (default `steroid_sparing`).
+    #[serde(default = "default_sparing_field")]
+    pub field: String,
+    /// The lexicon holding the class (default `prior_treatments`).
+    #[serde(default = "default_sparing_lexicon")]
+    pub lexicon: String,
+    /// The lexicon entry of the spared class (`corticosteroids`): its names are the drug's.
+    pub entry: String,
+}
+
+fn default_sparing_field() -> String {
+    "steroid_sparing".into()
+}
+
+fn default_sparing_lexicon() -> String {
+    "prior_treatments".into()
+}
+
+/// A review's additions to the shipped context cues (`[context]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextSpec {
+    /// More cues (`{ phrases = ["..."], category = "historical", direction = "forward",
+    /// max_scope = 8 }`).
+    #[serde(default)]
+    pub cues: Vec<ContextCue>,
+    /// More section names that describe the field rather than the patients.
+    #[serde(default)]
+    pub background_sections: Vec<String>,
+}
+
+/// Context cues, as in medspaCy's `ConText`: phrases, what they signal, which way their scope
+/// runs and how many words it reaches. A phrase is words (case-insensitive, on word
+/// boundaries); `*` ends a word with any ending, `(a|b)` gives alternatives and `(a|b)?` makes
+/// them optional.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextCue {
+    /// The phrases.
+    pub phrases: Vec<String>,
+    pub category: CueCategory,
+    #[serde(default)]
+    pub direction: CueDirection,
+    /// Words of scope (default: to the clause's end).
+    pub max_scope: Option<usize>,
+}
+
+/// What a context cue signals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CueCategory {
+    /// "no", "without", "did not develop".
+    Negation,
+    /// Looks like a negation but is not ("no longer", "not only").
+    PseudoNegation,
+    /// About the time before the intervention ("despite", "previously", "had been").
+    Historical,
+    /// A possibility, not a fact ("may", "should be considered").
+    Hypothetical,
+    /// Ends a cue's scope ("but", "apart from").
+    Terminator,
+}
+
+/// Which words a cue governs.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CueDirection {
+    /// The words after it.
+    #[default]
+    Forward,
+    /// The words before it.
+    Backward,
+    /// Both sides.
+    Bidirectional,
+}
+
+/// Where `casebook eval` finds the review's annotated corpus (`[eval]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvalSpec {
+    /// The corpus folder (with `records.xml`, `annotations/`, `fulltext/`), relative to the
+    /// working directory; default `tests/corpus/<name>` when it exists.
+    pub corpus: Option<String>,
 }
 
 /// The PubMed search.
@@ -84,7 +234,12 @@ pub struct Population {
     /// Synonyms and abbreviations (JDM, juvenile dermatomyositis, ...).
     #[serde(default)]
     pub disease_synonyms: Vec<String>,
-    /// Upper age bound in years (exclusive: `18` means under 18), if the review has one.
+    /// Whom the review is about: `children` (default), `adults` or `any`.
+    #[serde(default)]
+    pub age: AgeGroup,
+    /// Lower age bound in years (inclusive; default 18 for adults).
+    pub min_age_years: Option<f64>,
+    /// Upper age bound in years (exclusive: `18` means under 18; default 18 for children).
     pub max_age_years: Option<f64>,
     /// Words that mark children (child, juvenile, paediatric, boy, girl, ...).
     #[serde(default)]
@@ -92,6 +247,72 @@ pub struct Population {
     /// Words that mark adults (adult, elderly, ...).
     #[serde(default)]
     pub adult_terms: Vec<String>,
+    /// MeSH age headings of children (default: `Child`, `Child, Preschool`, `Infant`,
+    /// `Infant, Newborn`, `Adolescent`, `Pediatrics`).
+    #[serde(default = "default_pediatric_mesh")]
+    pub pediatric_mesh: Vec<String>,
+    /// MeSH age headings of adults (default: `Adult`, `Aged`, `Middle Aged`,
+    /// `Aged, 80 and over`, `Young Adult`).
+    #[serde(default = "default_adult_mesh")]
+    pub adult_mesh: Vec<String>,
+}
+
+/// Whom a review is about.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeGroup {
+    /// Under `max_age_years` (18): adult papers are `adult_only`.
+    #[default]
+    Children,
+    /// From `min_age_years` (18): children's papers are `pediatric_only`.
+    Adults,
+    /// Everyone: no age screening.
+    Any,
+}
+
+fn default_pediatric_mesh() -> Vec<String> {
+    [
+        "Child",
+        "Child, Preschool",
+        "Infant",
+        "Infant, Newborn",
+        "Adolescent",
+        "Pediatrics",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn default_adult_mesh() -> Vec<String> {
+    [
+        "Adult",
+        "Aged",
+        "Middle Aged",
+        "Aged, 80 and over",
+        "Young Adult",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+impl Population {
+    /// The age band `[low, high)` in years of the review's patients.
+    pub fn band(&self) -> (f64, f64) {
+        match self.age {
+            AgeGroup::Children => (
+                self.min_age_years.unwrap_or(0.0),
+                self.max_age_years.unwrap_or(18.0),
+            ),
+            AgeGroup::Adults => (
+                self.min_age_years.unwrap_or(18.0),
+                self.max_age_years.unwrap_or(f64::INFINITY),
+            ),
+            AgeGroup::Any => (
+                self.min_age_years.unwrap_or(0.0),
+                self.max_age_years.unwrap_or(f64::INFINITY),
+            ),
+        }
+    }
 }
 
 /// Screening rules beyond intervention and population.
@@ -145,28 +366,6 @@ pub struct Column {
     pub header: String,
     /// `study`, `n` / `n_patients`, `age_years`, `sex` (male/female split), or any field name.
     pub field: String,
-}
-
-fn default_columns() -> Vec<Column> {
-    [
-        ("Study", "study"),
-        ("n", "n_patients"),
-        ("Age (years)", "age_years"),
-        ("Sex (M/F)", "sex"),
-        ("Prior treatments", "prior_treatments"),
-        ("Dose", "dose"),
-        ("Follow-up (months)", "follow_up_months"),
-        ("Skin", "skin_outcome"),
-        ("Muscle", "muscle_outcome"),
-        ("Steroid sparing", "steroid_sparing"),
-        ("Adverse events", "adverse_events"),
-    ]
-    .into_iter()
-    .map(|(h, f)| Column {
-        header: h.into(),
-        field: f.into(),
-    })
-    .collect()
 }
 
 /// Output formats of the table writers.
@@ -257,17 +456,184 @@ impl ReviewDefinition {
                 ));
             }
         }
+        if let (Some(lo), Some(hi)) = (self.population.min_age_years, self.population.max_age_years)
+            && lo >= hi
+        {
+            return Err(fail(
+                "population.min_age_years",
+                "must be below max_age_years",
+            ));
+        }
+        let mut declared: Vec<String> = Vec::new();
+        for o in &self.outcomes {
+            let at = |why: &str| {
+                fail(
+                    &o.field,
+                    &format!("[[outcomes]] field `{}`: {why}", o.field),
+                )
+            };
+            if o.terms.iter().all(|t| t.trim().is_empty()) {
+                return Err(at("needs at least one term in `terms`"));
+            }
+            if let Some(a) = o.abilities.iter().find(|a| !o.terms.contains(a)) {
+                return Err(at(&format!("ability `{a}` is not one of its `terms`")));
+            }
+            check_instruments(&o.instruments).map_err(|why| at(&why))?;
+            if declared.contains(&o.field) {
+                return Err(at("is declared twice"));
+            }
+            Field::declare(&o.field, FieldKind::Outcome).map_err(|e| at(&e.to_string()))?;
+            declared.push(o.field.clone());
+        }
+        check_instruments(&self.instruments).map_err(|why| fail("instruments", &why))?;
+        let mut used_lexicons = vec!["prior_treatments".to_owned(), "adverse_events".to_owned()];
+        if let Some(sp) = &self.sparing {
+            let lex = self.lexicons.get(&sp.lexicon).ok_or_else(|| {
+                fail(
+                    "sparing.lexicon",
+                    &format!("no lexicon `{}` in this file", sp.lexicon),
+                )
+            })?;
+            if !lex.0.contains_key(&sp.entry) {
+                return Err(fail(
+                    "sparing.entry",
+                    &format!("lexicon `{}` has no entry `{}`", sp.lexicon, sp.entry),
+                ));
+            }
+            if declared.contains(&sp.field) {
+                return Err(fail("sparing.field", "is already an outcome field"));
+            }
+            Field::declare(&sp.field, FieldKind::Flag)
+                .map_err(|e| fail("sparing.field", &e.to_string()))?;
+            used_lexicons.push(sp.lexicon.clone());
+        }
+        for name in self.lexicons.keys() {
+            if !used_lexicons.contains(name) {
+                let line = src
+                    .lines()
+                    .position(|l| l.trim() == format!("[lexicons.{name}]"))
+                    .map_or(String::new(), |l| format!("line {}, ", l + 1));
+                return Err(Error::Review {
+                    path: path.to_owned(),
+                    message: format!(
+                        "{line}key `lexicons.{name}`: unknown lexicon `{name}` (known: {})",
+                        used_lexicons.join(", ")
+                    ),
+                });
+            }
+        }
         for c in &self.columns {
             if !matches!(c.field.as_str(), "study" | "n" | "sex" | "pmid" | "year") {
-                Field::parse(&c.field).map_err(|_| {
+                let f = Field::parse(&c.field).map_err(|_| {
                     fail(
                         &c.field,
-                        "is not a known field (see `casebook extract --help`)",
+                        "is not a built-in field nor one this file declares in [[outcomes]] or [sparing]",
                     )
                 })?;
+                if matches!(f, Field::Outcome(_) | Field::Flag(_))
+                    && !declared
+                        .iter()
+                        .chain(self.sparing.iter().map(|s| &s.field))
+                        .any(|d| d == f.as_str())
+                {
+                    return Err(fail(
+                        &c.field,
+                        "is not declared in this file ([[outcomes]] or [sparing])",
+                    ));
+                }
             }
         }
         Ok(())
+    }
+
+    /// The review's declared outcome fields, in declaration order.
+    pub fn outcome_fields(&self) -> Vec<Field> {
+        self.outcomes
+            .iter()
+            .filter_map(|o| Field::declare(&o.field, FieldKind::Outcome).ok())
+            .collect()
+    }
+
+    /// The review's sparing field, if it has one.
+    pub fn sparing_field(&self) -> Option<Field> {
+        self.sparing
+            .as_ref()
+            .and_then(|s| Field::declare(&s.field, FieldKind::Flag).ok())
+    }
+
+    /// Every field of a case under this review, in column order: the built-ins with the
+    /// declared outcomes after `follow_up_months` and the sparing flag after `scores`.
+    pub fn fields(&self) -> Vec<Field> {
+        let mut out = Vec::new();
+        for f in Field::BUILT_IN {
+            out.push(f);
+            if f == Field::FollowUpMonths {
+                out.extend(self.outcome_fields());
+            }
+            if f == Field::Scores {
+                out.extend(self.sparing_field());
+            }
+        }
+        out
+    }
+
+    /// The fields of the study-level table after `study,pmid,year`, in column order: the
+    /// contract of `casebook extract --level study`, `studies.csv` and the evaluation.
+    pub fn study_fields(&self) -> Vec<Field> {
+        let mut out = vec![
+            Field::NPatients,
+            Field::AgeYears,
+            Field::Male,
+            Field::Female,
+            Field::PriorTreatments,
+            Field::Dose,
+            Field::FollowUpMonths,
+        ];
+        out.extend(self.outcome_fields());
+        out.extend(self.sparing_field());
+        out.push(Field::AdverseEvents);
+        out
+    }
+
+    /// The Table 1 columns: the file's `[[columns]]`, or by default study, n, age, sex and
+    /// every study field.
+    pub fn table_columns(&self) -> Vec<Column> {
+        if !self.columns.is_empty() {
+            return self.columns.clone();
+        }
+        let mut cols = vec![
+            Column {
+                header: "Study".into(),
+                field: "study".into(),
+            },
+            Column {
+                header: "n".into(),
+                field: "n_patients".into(),
+            },
+            Column {
+                header: "Age (years)".into(),
+                field: "age_years".into(),
+            },
+            Column {
+                header: "Sex (M/F)".into(),
+                field: "sex".into(),
+            },
+        ];
+        for f in self.study_fields().into_iter().skip(4) {
+            let field = f.column_name(&self.intervention.name);
+            let header = match f {
+                Field::Dose => "Dose".to_owned(),
+                Field::FollowUpMonths => "Follow-up (months)".to_owned(),
+                _ => {
+                    let t = field.replace('_', " ");
+                    let mut c = t.chars();
+                    c.next()
+                        .map_or(String::new(), |h| h.to_uppercase().chain(c).collect())
+                }
+            };
+            cols.push(Column { header, field });
+        }
+        cols
     }
 
     /// The output folder (`outputs.dir` or `output/<name>`).
@@ -282,6 +648,18 @@ impl ReviewDefinition {
     pub fn lexicon(&self, name: &str) -> Lexicon {
         self.lexicons.get(name).cloned().unwrap_or_default()
     }
+}
+
+fn check_instruments(instruments: &[Instrument]) -> Result<(), String> {
+    for i in instruments {
+        if i.name.trim().is_empty() {
+            return Err("an instrument needs a `name`".into());
+        }
+        if i.max.is_some_and(|m| m.is_nan() || m <= 0.0) {
+            return Err(format!("instrument `{}`: `max` must be above 0", i.name));
+        }
+    }
+    Ok(())
 }
 
 fn valid_date(d: &str) -> bool {
@@ -314,6 +692,8 @@ fn line_of(src: &str, key: &str) -> Option<usize> {
                 || t.contains(&format!("\"{last}\""))
         })
         .map(|(i, _)| i + 1)
+        // A defaulted key: the line of its table.
+        .or_else(|| table.map(|_| start + 1))
 }
 
 fn describe_toml_error(src: &str, e: &toml::de::Error) -> String {
@@ -344,7 +724,21 @@ disease = "dermatomyositis"
     fn minimal_definition_loads_with_defaults() {
         let r = ReviewDefinition::from_toml_str(MINIMAL, Path::new("t.toml")).unwrap();
         assert_eq!(r.output_dir(), "output/t");
-        assert_eq!(r.columns.len(), 11);
+        let cols: Vec<String> = r.table_columns().into_iter().map(|c| c.field).collect();
+        assert_eq!(
+            cols,
+            [
+                "study",
+                "n_patients",
+                "age_years",
+                "sex",
+                "prior_treatments",
+                "tacrolimus_dose",
+                "follow_up_months",
+                "adverse_events"
+            ]
+        );
+        assert_eq!(r.population.band(), (0.0, 18.0));
         assert_eq!(r.outputs.formats, [OutputFormat::Csv, OutputFormat::Md]);
     }
 
@@ -363,6 +757,68 @@ disease = "dermatomyositis"
                 .any(|e| e.canonical == "methotrexate")
         );
         assert_eq!(r.columns[5].field, "tacrolimus_dose");
+    }
+
+    #[test]
+    fn declared_fields_join_the_built_ins() {
+        let src = format!(
+            "{MINIMAL}\n[[outcomes]]\nfield = \"synthetic_lesion_outcome\"\nterms = [\"lesion\", \"lesions\"]\n[[outcomes.instruments]]\nname = \"LSS\"\nmax = 10\nhigher_is_better = false\n[sparing]\nentry = \"corticosteroids\"\n[lexicons.prior_treatments]\ncorticosteroids = [\"prednisone\"]\n"
+        );
+        let r = ReviewDefinition::from_toml_str(&src, Path::new("t.toml")).unwrap();
+        let lesion = Field::parse("synthetic_lesion_outcome").unwrap();
+        assert_eq!(lesion.kind(), FieldKind::Outcome);
+        assert_eq!(
+            r.sparing_field().map(Field::as_str),
+            Some("steroid_sparing")
+        );
+        let names: Vec<&str> = r.study_fields().iter().map(|f| f.as_str()).collect();
+        assert_eq!(
+            &names[7..],
+            [
+                "synthetic_lesion_outcome",
+                "steroid_sparing",
+                "adverse_events"
+            ]
+        );
+        assert!(r.fields().contains(&lesion));
+    }
+
+    #[test]
+    fn open_field_errors_name_file_key_and_line() {
+        let err = |extra: &str| {
+            ReviewDefinition::from_toml_str(&format!("{MINIMAL}{extra}"), Path::new("p.toml"))
+                .unwrap_err()
+                .to_string()
+        };
+        // A column naming a field nobody declared.
+        let e = err("\n[[columns]]\nheader = \"Lung\"\nfield = \"synthetic_lung_outcome\"\n");
+        assert!(
+            e.contains("p.toml") && e.contains("synthetic_lung_outcome") && e.contains("line 11"),
+            "{e}"
+        );
+        // An unknown (misspelt) lexicon.
+        let e = err("\n[lexicons.prior_treatment]\nx = [\"y\"]\n");
+        assert!(
+            e.contains("lexicons.prior_treatment") && e.contains("line 9"),
+            "{e}"
+        );
+        // A malformed outcome: no terms; an unknown key in an instrument.
+        let e = err("\n[[outcomes]]\nfield = \"synthetic_a_outcome\"\nterms = []\n");
+        assert!(
+            e.contains("synthetic_a_outcome") && e.contains("terms"),
+            "{e}"
+        );
+        let e = err(
+            "\n[[outcomes]]\nfield = \"synthetic_b_outcome\"\nterms = [\"b\"]\n[[outcomes.instruments]]\nname = \"B\"\nscale = 3\n",
+        );
+        assert!(e.contains("scale") && e.contains("line 14"), "{e}");
+        // A built-in name cannot be declared; sparing names a missing lexicon entry.
+        let e = err("\n[[outcomes]]\nfield = \"age_years\"\nterms = [\"x\"]\n");
+        assert!(e.contains("built-in"), "{e}");
+        let e = err("\n[sparing]\nentry = \"corticosteroids\"\n");
+        assert!(e.contains("sparing.lexicon") && e.contains("line 9"), "{e}");
+        let e = err("\n[population]\nage = \"elderly\"\n");
+        assert!(e.contains("p.toml"), "{e}");
     }
 
     #[test]

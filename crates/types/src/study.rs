@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Case, Field, Origin, Outcome, Pmid, Sex, Value, case::fmt_number};
+use crate::{
+    Case, Field, FieldKind, Origin, Outcome, Pmid, ReviewDefinition, Sex, Value, case::fmt_number,
+};
 
 /// Which paper a case belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -32,32 +34,27 @@ pub struct Study {
     /// How each rolled-up field's values came to be; the "strongest" origin wins
     /// (manual > overridden > extracted).
     pub origins: BTreeMap<Field, Origin>,
+    /// Outcome and flag fields whose patients differ: each value with its share of the
+    /// study's patients, `improved 1/3, unchanged 2/3` (the `values` entry keeps the value
+    /// most cases share).
+    #[serde(default)]
+    pub splits: BTreeMap<Field, String>,
 }
 
 impl Study {
-    /// The fields of the study-level table after `study,pmid,year`, in column order: the
-    /// contract of `casebook extract --level study`, `studies.csv` and the evaluation.
-    pub const COLUMNS: [Field; 11] = [
-        Field::NPatients,
-        Field::AgeYears,
-        Field::Male,
-        Field::Female,
-        Field::PriorTreatments,
-        Field::Dose,
-        Field::FollowUpMonths,
-        Field::SkinOutcome,
-        Field::MuscleOutcome,
-        Field::SteroidSparing,
-        Field::AdverseEvents,
-    ];
-
-    /// The study-level header: `study,pmid,year` and the [`Self::COLUMNS`] names, the dose
-    /// column named after the intervention (`tacrolimus_dose`).
-    pub fn header(intervention: &str) -> Vec<String> {
+    /// The study-level header: `study,pmid,year` and the review's study fields
+    /// ([`ReviewDefinition::study_fields`]), the dose column named after the intervention
+    /// (`tacrolimus_dose`).
+    pub fn header(review: &ReviewDefinition) -> Vec<String> {
         ["study", "pmid", "year"]
             .into_iter()
             .map(str::to_owned)
-            .chain(Self::COLUMNS.iter().map(|f| f.column_name(intervention)))
+            .chain(
+                review
+                    .study_fields()
+                    .iter()
+                    .map(|f| f.column_name(&review.intervention.name)),
+            )
             .collect()
     }
 
@@ -132,17 +129,28 @@ impl Study {
             }
         }
 
-        for field in [
-            Field::SkinOutcome,
-            Field::MuscleOutcome,
-            Field::SteroidSparing,
-            Field::Remission,
-            Field::Dose,
-            Field::Route,
-            Field::AgeContext,
-        ] {
+        // Outcomes, flags and texts: the value most cases share; outcomes and flags whose
+        // patients differ also keep the split.
+        let mut splits = BTreeMap::new();
+        let shared: BTreeSet<Field> = cases
+            .iter()
+            .flat_map(|c| c.values.keys().copied())
+            .filter(|f| {
+                matches!(
+                    f.kind(),
+                    FieldKind::Outcome | FieldKind::Flag | FieldKind::Text
+                )
+            })
+            .filter(|f| *f != Field::Scores)
+            .collect();
+        for field in shared {
             if let Some(v) = majority(cases.iter().filter_map(|c| c.get(field))) {
                 values.insert(field, v);
+            }
+            if matches!(field.kind(), FieldKind::Outcome | FieldKind::Flag)
+                && let Some(split) = split(cases, field, n)
+            {
+                splits.insert(field, split);
             }
         }
 
@@ -166,11 +174,12 @@ impl Study {
             values,
             ages,
             origins,
+            splits,
         }
     }
 
     /// The cell text for a column field (`age_years` joins the individual ages with `; `).
-    /// Outcome, steroid-sparing and adverse-event columns say `not_reported` when no case
+    /// Declared outcome and flag columns and adverse events say `not_reported` when no case
     /// states them; other columns are empty.
     pub fn cell(&self, field: Field) -> String {
         if field == Field::AgeYears {
@@ -185,10 +194,7 @@ impl Study {
             Some(v) => v.render(),
             None if matches!(
                 field,
-                Field::SkinOutcome
-                    | Field::MuscleOutcome
-                    | Field::SteroidSparing
-                    | Field::AdverseEvents
+                Field::Outcome(_) | Field::Flag(_) | Field::AdverseEvents
             ) =>
             {
                 "not_reported".into()
@@ -204,6 +210,40 @@ impl Study {
             _ => None,
         }
     }
+
+    /// The Table 1 cell: the split when the study's patients differ (`improved 1/3,
+    /// unchanged 2/3`), else [`Self::cell`].
+    pub fn table_cell(&self, field: Field) -> String {
+        self.splits
+            .get(&field)
+            .cloned()
+            .unwrap_or_else(|| self.cell(field))
+    }
+}
+
+/// Each value of `field` with its share of the study's `n` patients, most frequent first,
+/// when at least two values occur: `improved 1/3, unchanged 2/3`.
+fn split(cases: &[Case], field: Field, n: u32) -> Option<String> {
+    let mut tally: Vec<(String, u32)> = Vec::new();
+    for c in cases {
+        let Some(v) = c.get(field) else { continue };
+        let v = v.render();
+        match tally.iter_mut().find(|(w, _)| *w == v) {
+            Some((_, k)) => *k += c.patients(),
+            None => tally.push((v, c.patients())),
+        }
+    }
+    if tally.len() < 2 {
+        return None;
+    }
+    tally.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Some(
+        tally
+            .iter()
+            .map(|(v, k)| format!("{v} {k}/{n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
 }
 
 /// The value most cases share; ties go to the first in case order.
@@ -287,7 +327,10 @@ mod tests {
                 &[
                     (Field::AgeYears, Value::Number(11.0)),
                     (Field::Sex, Value::Sex(Sex::Male)),
-                    (Field::SkinOutcome, Value::Outcome(Outcome::Improved)),
+                    (
+                        Field::outcome("skin_outcome"),
+                        Value::Outcome(Outcome::Improved),
+                    ),
                     (
                         Field::PriorTreatments,
                         Value::List(vec!["methotrexate".into()]),
@@ -301,7 +344,10 @@ mod tests {
                 &[
                     (Field::AgeYears, Value::Number(7.0)),
                     (Field::Sex, Value::Sex(Sex::Female)),
-                    (Field::SkinOutcome, Value::Outcome(Outcome::Improved)),
+                    (
+                        Field::outcome("skin_outcome"),
+                        Value::Outcome(Outcome::Improved),
+                    ),
                     (
                         Field::PriorTreatments,
                         Value::List(vec!["corticosteroids".into()]),
@@ -313,7 +359,10 @@ mod tests {
                 3,
                 &[
                     (Field::Sex, Value::Sex(Sex::Female)),
-                    (Field::SkinOutcome, Value::Outcome(Outcome::Resolved)),
+                    (
+                        Field::outcome("skin_outcome"),
+                        Value::Outcome(Outcome::Resolved),
+                    ),
                 ],
             ),
         ];
@@ -322,8 +371,13 @@ mod tests {
         assert_eq!(s.cell(Field::AgeYears), "11; 7");
         assert_eq!(s.cell(Field::Male), "1");
         assert_eq!(s.cell(Field::Female), "2");
-        assert_eq!(s.cell(Field::SkinOutcome), "improved");
-        assert_eq!(s.cell(Field::MuscleOutcome), "not_reported");
+        assert_eq!(s.cell(Field::outcome("skin_outcome")), "improved");
+        assert_eq!(
+            s.table_cell(Field::outcome("skin_outcome")),
+            "improved 2/3, resolved 1/3"
+        );
+        assert_eq!(s.table_cell(Field::NPatients), "3");
+        assert_eq!(s.cell(Field::outcome("muscle_outcome")), "not_reported");
         assert_eq!(
             s.cell(Field::PriorTreatments),
             "corticosteroids; methotrexate"

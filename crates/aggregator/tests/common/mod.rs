@@ -110,8 +110,13 @@ pub struct Synthetic {
     pub full_text: Vec<Pmid>,
 }
 
+#[allow(non_snake_case)]
 pub fn synthetic() -> Synthetic {
     use Field::*;
+    let review = review();
+    let SkinOutcome = Field::outcome("skin_outcome");
+    let MuscleOutcome = Field::outcome("muscle_outcome");
+    let SteroidSparing = Field::flag("steroid_sparing");
     let r1 = record(
         9_000_001,
         "Alpha",
@@ -293,7 +298,7 @@ pub fn synthetic() -> Synthetic {
         },
     ];
     Synthetic {
-        review: review(),
+        review,
         records: vec![r1, r2, r3, r4, r5, r6, r7],
         decisions,
         cases,

@@ -1,26 +1,30 @@
-//! `skin_outcome` and `muscle_outcome`: the response of skin and muscle disease to the
-//! intervention, `improved | resolved | unchanged | worsened`.
+//! Outcome domains (`[[outcomes]]` of the review: `skin_outcome`, `muscle_outcome`,
+//! `remission_outcome`, ...): the response of each domain to the intervention,
+//! `improved | resolved | unchanged | worsened`.
 //!
 //! An outcome word (improved, resolution, recovery, disappeared, persisted, worsened, ...) is
-//! given to the skin or muscle terms nearest to it in its clause (skin: skin, cutaneous,
-//! rash, heliotrope, Gottron, calcinosis, erythema, ulcers, ...; muscle: muscle strength /
-//! weakness, muscular, myositis, myalgia, strength, CMAS, MMT). "improvement at both,
-//! muscular and cutaneous level" gives both. Directional words follow the term:
-//! "weakness decreased" is improved, "strength decreased" worsened. Rising strength scores
-//! ("CMAS 22/52 -> 52/52") give muscle improved.
+//! given to the domain terms nearest to it in its clause (the review's `terms`, e.g. skin:
+//! rash, cutaneous, erythema; muscle: strength, weakness, and the names of the domain's
+//! `instruments`). "improvement at both, muscular and cutaneous level" gives both.
+//! Directional words follow the term: "weakness decreased" is improved (a symptom: less is
+//! better), "strength decreased" worsened (an `abilities` term: more is better). A domain
+//! instrument's value changing ("CMAS 22/52 -> 52/52", in one sentence or across the case's
+//! sentences) gives the domain's outcome by the instrument's `higher_is_better`.
 //!
 //! Negation: a negated improvement is `unchanged` ("none of the patients showed recovery of
 //! muscle strength", "the rash did not improve"); negated worsening is ignored.
 //!
-//! Choice: muscle ENZYMES (CK, LDH, aldolase, "myogenic enzymes") alone are not a muscle
-//! outcome: an outcome word nearest to an enzyme / lab / disease-activity term is skipped
-//! (a patient can have falling enzymes and no recovery of strength).
+//! Choice: a `blockers` phrase (muscle ENZYMES, CK, biopsy, dose) owns a term and is no
+//! domain: an outcome word nearest to a blocker is skipped (a patient can have falling
+//! enzymes and no recovery of strength).
 //!
-//! Not read: background sections, generic statements, sentences about the course before
-//! the intervention ("despite", "previously", "had been", "at presentation"), sentences that
-//! start the intervention ("children with persistent rash were started on tacrolimus"), and
-//! sentences about another drug. Several statements: the most frequent outcome wins, ties go
-//! to the later statement.
+//! Not read: background sections, generic (hypothetical) statements, outcome words in the
+//! scope of a historical cue ("despite", "previously", "had been", "at presentation": the
+//! context engine, cues as data), sentences that start the intervention ("children with
+//! persistent rash were started on the drug"), and sentences about another drug. A drug that
+//! failed before ("refractory to steroids", "her refractory rash") governs only the drug, so
+//! "her refractory rash improved" is an outcome. Several statements: the most frequent
+//! outcome wins, ties go to the later statement.
 //!
 //! Known misses: outcomes in tables, long-distance anaphora ("Her skin ... This improved").
 
@@ -31,21 +35,11 @@ use regex::Regex;
 
 use super::{Hit, Rule, RuleContext, scores::scores_in};
 use crate::{
-    Sentence,
-    negation::{
-        clause_of, intervention_mentions, is_background_section, is_generic_statement, is_negated,
-        is_other_drug_context, re,
-    },
+    CompiledReview, Sentence,
+    negation::{intervention_mentions, is_other_drug_context, re},
 };
 
 pub(crate) struct Outcomes;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Domain {
-    Skin,
-    Muscle,
-    Blocker,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Word {
@@ -54,36 +48,9 @@ enum Word {
     Up,
 }
 
-static SKIN: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:skin|cutaneous|rash(?:es)?|heliotrope|gottron\w*|calcinosis|calcinoses|calcifications?|erythema\w*|ulcers?|ulcerations?|mucocutaneous|dermatologic\w*|nailfold|periungual|photosensitivity|poikiloderma|lipodystrophy)\b",
-    )
-});
-static MUSCLE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:muscles?|muscular|myositis|myalgias?|weakness|strength|motor\s+function|CMAS|MMT-?\d*|dysphagia)\b",
-    )
-});
-/// Symptom terms (less is better); the other domain terms are abilities (more is better).
-static SYMPTOM: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^(?:rash|heliotrope|gottron|calcino|calcific|erythema|ulcer|myositis|myalgia|weakness|dysphagia|photosens|poikilo|lipodys|skin|cutaneous|mucocutaneous|muscular|muscle)",
-    )
-});
-static BLOCKER: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:enzymes?|CK|CPK|creatine\s+(?:phospho)?kinase|LDH|LD|aldolase|transaminases?|AST|ALT|ASAT|ALAT|serum|levels?|disease\s+activity|proteinuria|ESR|CRP|biopsy|MRI|dose|doses|dosage)\b",
-    )
-});
 static OUTCOME: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?P<res>resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+response|benefit\w*)|(?P<unc>unchanged|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion)|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped)|(?P<up>increas\w*|gain\w*|rose)\b",
-    )
-});
-/// Sentences about the course before the intervention.
-static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:despite|before|prior\s+to|previously|had\s+been|refractory|at\s+(?:presentation|diagnosis|onset|admission)|on\s+admission|presented\s+with|was\s+admitted)\b",
+        r"(?i)\b(?P<res>resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|benefit\w*)|(?P<unc>unchanged|no\s+response|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion)|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped)|(?P<up>increas\w*|gain\w*|rose)\b",
     )
 });
 /// Sentences that start the intervention (baseline description) unless they also say what
@@ -102,13 +69,19 @@ impl Rule for Outcomes {
         "outcomes"
     }
 
+    /// The declared fields come from the review: see [`Rule::filled`].
     fn fields(&self) -> &'static [Field] {
-        &[Field::SkinOutcome, Field::MuscleOutcome]
+        &[]
+    }
+
+    fn filled(&self, review: &CompiledReview) -> Vec<Field> {
+        review.outcomes.iter().map(|o| o.field).collect()
     }
 
     fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
-        let mut skin: Vec<(Outcome, Span)> = Vec::new();
-        let mut muscle: Vec<(Outcome, Span)> = Vec::new();
+        let review = ctx.review;
+        let n = review.outcomes.len();
+        let mut votes: Vec<Vec<(Outcome, Span)>> = vec![Vec::new(); n];
         // In a narrative that names the intervention, what comes before it is the state before
         // treatment ("his disease remained active"), not an outcome.
         let start = sentences
@@ -116,28 +89,26 @@ impl Rule for Outcomes {
             .position(|s| !intervention_mentions(ctx, s.text).is_empty())
             .unwrap_or(0);
         for s in &sentences[start..] {
-            if is_background_section(s.section)
-                || is_generic_statement(s.text)
-                || BEFORE.is_match(s.text)
+            if review.context.is_background_section(s.section)
+                || is_generic(review, s.text)
                 || (START.is_match(s.text) && !AFTER.is_match(s.text))
                 || is_other_drug_context(ctx, s.text)
             {
                 continue;
             }
-            let (sk, mu) = outcomes_in(s.text);
-            if let Some(o) = sk {
-                skin.push((o, s.span));
+            for (d, o) in outcomes_in(review, s.text).into_iter().enumerate() {
+                if let Some(o) = o {
+                    votes[d].push((o, s.span));
+                }
             }
-            if let Some(o) = mu {
-                muscle.push((o, s.span));
-            }
-        }
-        if muscle.is_empty() {
-            muscle.extend(strength_series(sentences));
         }
         let mut out = Vec::new();
-        for (field, votes) in [(Field::SkinOutcome, skin), (Field::MuscleOutcome, muscle)] {
-            if let Some(hit) = decide(field, &votes) {
+        for (d, mut v) in votes.into_iter().enumerate() {
+            let field = review.outcomes[d].field;
+            if v.is_empty() {
+                v.extend(score_series(review, field, sentences));
+            }
+            if let Some(hit) = decide(field, &v) {
                 out.push(hit);
             }
         }
@@ -145,18 +116,26 @@ impl Rule for Outcomes {
     }
 }
 
-/// A strength score (CMAS, MMT) stated in separate sentences of the case: "a CMAS of 22/52" ...
-/// "Within 11 months his CMAS was 52/52" gives muscle improved, with both sentences as evidence.
-/// Only the first instrument with two different values counts.
-fn strength_series(sentences: &[Sentence<'_>]) -> Vec<(Outcome, Span)> {
-    let mut series: Vec<(String, String, f64, Span, f64, Span)> = Vec::new();
+fn is_generic(review: &CompiledReview, text: &str) -> bool {
+    crate::negation::is_generic_in(&review.context, text)
+}
+
+/// A domain instrument stated in separate sentences of the case: "a CMAS of 22/52" ...
+/// "Within 11 months his CMAS was 52/52" gives the domain improved, with both sentences as
+/// evidence. Only the first instrument with two different values counts.
+fn score_series(
+    review: &CompiledReview,
+    field: Field,
+    sentences: &[Sentence<'_>],
+) -> Vec<(Outcome, Span)> {
+    let mut series: Vec<(String, String, bool, f64, Span, f64, Span)> = Vec::new();
     for s in sentences {
         // Baseline values often sit in sentences about the drugs that failed: keep them.
-        if is_background_section(s.section) || is_generic_statement(s.text) {
+        if review.context.is_background_section(s.section) || is_generic(review, s.text) {
             continue;
         }
-        for sc in scores_in(s.text) {
-            if !sc.higher_is_better {
+        for sc in scores_in(review, s.text) {
+            if !measures(review, &sc.name, field) {
                 continue;
             }
             let first = sc.from.unwrap_or(sc.to);
@@ -165,12 +144,13 @@ fn strength_series(sentences: &[Sentence<'_>]) -> Vec<(Outcome, Span)> {
                 .find(|e| e.0 == sc.name && e.1 == sc.suffix)
             {
                 Some(e) => {
-                    e.4 = sc.to;
-                    e.5 = s.span;
+                    e.5 = sc.to;
+                    e.6 = s.span;
                 }
                 None => series.push((
                     sc.name.clone(),
                     sc.suffix.clone(),
+                    sc.higher_is_better,
                     first,
                     s.span,
                     sc.to,
@@ -179,19 +159,27 @@ fn strength_series(sentences: &[Sentence<'_>]) -> Vec<(Outcome, Span)> {
             }
         }
     }
-    let Some((_, _, from, first_span, to, last_span)) = series
+    let Some((_, _, better, from, first_span, to, last_span)) = series
         .into_iter()
-        .find(|e| (e.2 - e.4).abs() > f64::EPSILON && e.3 != e.5)
+        .find(|e| (e.3 - e.5).abs() > f64::EPSILON && e.4 != e.6)
     else {
         return Vec::new();
     };
-    let outcome = if to > from {
+    let outcome = if (to > from) == better {
         Outcome::Improved
     } else {
         Outcome::Worsened
     };
     // Both sentences are the evidence: the value before and the value after.
     vec![(outcome, first_span), (outcome, last_span)]
+}
+
+/// Whether the instrument named `name` measures the outcome `field`.
+fn measures(review: &CompiledReview, name: &str, field: Field) -> bool {
+    review
+        .instruments
+        .iter()
+        .any(|i| i.name == name && i.field == Some(field))
 }
 
 /// The most frequent outcome (ties: the later one), with the sentences that state it.
@@ -222,25 +210,37 @@ fn word_distance(text: &str, a: usize, b: usize) -> usize {
     text[lo..hi].split_whitespace().count()
 }
 
-/// Skin and muscle outcomes stated in one sentence.
-fn outcomes_in(text: &str) -> (Option<Outcome>, Option<Outcome>) {
-    let mut terms: Vec<(usize, usize, Domain)> = Vec::new();
-    for m in BLOCKER.find_iter(text) {
-        terms.push((m.start(), m.end(), Domain::Blocker));
+/// A term found in a sentence: its span and its domain (`None` = a blocker).
+type Term = (usize, usize, Option<usize>);
+
+/// The outcome of each domain stated in one sentence.
+#[allow(clippy::many_single_char_names)]
+fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
+    let ctx = &review.context;
+    let n = review.outcomes.len();
+    let mut terms: Vec<Term> = Vec::new();
+    if let Some(b) = &review.blockers {
+        for m in b.find_iter(text) {
+            terms.push((m.start(), m.end(), None));
+        }
     }
-    for (rx, d) in [(&*SKIN, Domain::Skin), (&*MUSCLE, Domain::Muscle)] {
-        for m in rx.find_iter(text) {
+    for (d, dom) in review.outcomes.iter().enumerate() {
+        for m in dom.terms.find_iter(text) {
             // "muscle enzymes", "muscle biopsy": the blocker owns the phrase.
             let next = &text[m.end()..];
             let next_word = next.split_whitespace().next().unwrap_or("");
-            if BLOCKER.is_match(next_word) && !next_word.starts_with("level") {
+            let owned = review
+                .blockers
+                .as_ref()
+                .is_some_and(|b| b.find(next_word).is_some_and(|bm| bm.start() == 0));
+            if owned && !next_word.to_ascii_lowercase().starts_with("level") {
                 continue;
             }
-            terms.push((m.start(), m.end(), d));
+            terms.push((m.start(), m.end(), Some(d)));
         }
     }
-    // (domain) -> (distance, outcome)
-    let mut best: [Option<(usize, Outcome)>; 2] = [None, None];
+    // (domain) -> (distance key, outcome)
+    let mut best: Vec<Option<(usize, Outcome)>> = vec![None; n];
     let words: Vec<(usize, usize)> = OUTCOME
         .find_iter(text)
         .map(|m| (m.start(), m.end()))
@@ -260,10 +260,17 @@ fn outcomes_in(text: &str) -> (Option<Outcome>, Option<Outcome>) {
         } else {
             Word::Up
         };
-        let (lo, hi) = clause_of(text, o.start(), o.end());
-        let near: Vec<(usize, usize, usize, Domain)> = terms
+        // The time before the intervention ("despite steroids her rash worsened").
+        if ctx.is_historical(text, o.start(), o.end()) {
+            continue;
+        }
+        let (lo, hi) = ctx.clause_of(text, o.start(), o.end());
+        let near: Vec<(usize, usize, usize, Option<usize>)> = terms
             .iter()
             .filter(|(s, e, _)| *s >= lo && *e <= hi)
+            // The word is part of a term ("relapses" as an outcome word inside the term
+            // "relapses"): that term needs another word.
+            .filter(|(s, e, _)| !(o.start() >= *s && o.end() <= *e))
             .map(|&(s, e, d)| {
                 let dist = if e <= o.start() {
                     word_distance(text, e, o.start())
@@ -277,13 +284,10 @@ fn outcomes_in(text: &str) -> (Option<Outcome>, Option<Outcome>) {
         let Some(min) = near.iter().map(|(d, ..)| *d).min() else {
             continue;
         };
-        if near
-            .iter()
-            .any(|(d, _, _, k)| *d == min && *k == Domain::Blocker)
-        {
+        if near.iter().any(|(d, _, _, k)| *d == min && k.is_none()) {
             continue;
         }
-        let negated = is_negated(text, o.start(), o.end())
+        let negated = ctx.is_negated(text, o.start(), o.end())
             && !o.as_str().to_ascii_lowercase().starts_with("no longer");
         // The nearest term's side of the word: further terms join only on that side ("both
         // muscular and cutaneous"), not across it ("rash was no longer present and his CMAS").
@@ -292,7 +296,9 @@ fn outcomes_in(text: &str) -> (Option<Outcome>, Option<Outcome>) {
             .filter(|(dd, ..)| *dd == min)
             .all(|&(_, s, _, _)| s >= o.end());
         for &(dist, s, e, d) in &near {
-            if d == Domain::Blocker || dist > min + 3 {
+            let Some(d) = d else { continue };
+
+            if dist > min + 3 {
                 continue;
             }
             if dist > min && (s >= o.end()) != nearest_after {
@@ -306,7 +312,7 @@ fn outcomes_in(text: &str) -> (Option<Outcome>, Option<Outcome>) {
             };
             if near
                 .iter()
-                .any(|&(_, bs, be, k)| k == Domain::Blocker && bs >= a && be <= b)
+                .any(|&(_, bs, be, k)| k.is_none() && bs >= a && be <= b)
             {
                 continue;
             }
@@ -315,9 +321,11 @@ fn outcomes_in(text: &str) -> (Option<Outcome>, Option<Outcome>) {
             if words.iter().any(|&(ws, we)| ws >= a && we <= b) {
                 continue;
             }
-            let symptom =
-                SYMPTOM.is_match(&text[s..e]) && !text[s..e].eq_ignore_ascii_case("muscle");
-            let symptom = symptom || followed_by_symptom(text, e);
+            let ability = review.outcomes[d]
+                .abilities
+                .as_ref()
+                .is_some_and(|r| r.is_match(&text[s..e]));
+            let symptom = !ability || followed_by_symptom(text, e);
             let outcome = match word {
                 Word::Fixed(x) => x,
                 Word::Down if symptom => Outcome::Improved,
@@ -335,29 +343,35 @@ fn outcomes_in(text: &str) -> (Option<Outcome>, Option<Outcome>) {
             };
             // On a tie, a term before its word wins ("CMAS had increased").
             let key = dist * 2 + usize::from(s >= o.end());
-            let slot = &mut best[usize::from(d == Domain::Muscle)];
+            let slot = &mut best[d];
             if slot.is_none_or(|(bd, _)| key < bd) {
                 *slot = Some((key, outcome));
             }
         }
     }
-    // Rising (or falling) strength scores.
-    if best[1].is_none() {
-        for sc in scores_in(text) {
-            let muscle_score = sc.higher_is_better;
-            if let (true, Some(from)) = (muscle_score, sc.from) {
-                let o = if sc.to > from {
-                    Outcome::Improved
-                } else if sc.to < from {
-                    Outcome::Worsened
-                } else {
-                    Outcome::Unchanged
-                };
-                best[1] = Some((0, o));
-            }
+    // A domain instrument changing value in the sentence.
+    for sc in scores_in(review, text) {
+        let Some(from) = sc.from else { continue };
+        let Some(d) = review
+            .outcomes
+            .iter()
+            .position(|o| measures(review, &sc.name, o.field))
+        else {
+            continue;
+        };
+        if best[d].is_some() {
+            continue;
         }
+        let o = if (sc.to - from).abs() < f64::EPSILON {
+            Outcome::Unchanged
+        } else if (sc.to > from) == sc.higher_is_better {
+            Outcome::Improved
+        } else {
+            Outcome::Worsened
+        };
+        best[d] = Some((0, o));
     }
-    (best[0].map(|(_, o)| o), best[1].map(|(_, o)| o))
+    best.into_iter().map(|b| b.map(|(_, o)| o)).collect()
 }
 
 /// "muscle weakness", "skin lesions": whether the word after a term is a symptom noun.
@@ -382,7 +396,10 @@ mod tests {
                 .find(|(x, _, _)| *x == f)
                 .map(|(_, v, _)| v.clone())
         };
-        (get(Field::SkinOutcome), get(Field::MuscleOutcome))
+        (
+            get(Field::outcome("skin_outcome")),
+            get(Field::outcome("muscle_outcome")),
+        )
     }
     #[allow(clippy::unnecessary_wraps)]
     fn s(x: &str) -> Option<String> {
@@ -482,6 +499,28 @@ mod tests {
                 "Oral tacrolimus was therefore tried, and produced an improvement in muscular symptoms in association with normalization of myogenic enzymes."
             ]),
             (None, s("improved"))
+        );
+    }
+
+    #[test]
+    fn a_failed_drug_does_not_make_the_outcome_historical() {
+        // "refractory" names the disease before the intervention; the outcome is after it.
+        assert_eq!(
+            out(&["Her refractory rash improved after three months of tacrolimus."]),
+            (s("improved"), None)
+        );
+        assert_eq!(
+            out(&["In the boy with resistant skin disease the erythema cleared on the new drug."]),
+            (s("resolved"), None)
+        );
+        // The time before the intervention stays out, in two wordings.
+        assert_eq!(
+            out(&["Previously, on methotrexate alone, his weakness worsened."]),
+            (None, None)
+        );
+        assert_eq!(
+            out(&["At diagnosis the skin lesions had progressed over weeks."]),
+            (None, None)
         );
     }
 

@@ -5,7 +5,8 @@
 //! "reached", "induced", "went into", "remained in", "was in"). `no`: the same negated ("did
 //! not achieve remission", "no patient reached inactive disease").
 //!
-//! Not read: "partial remission" alone, outcome definitions ("time to clinical remission",
+//! Not read: remission in the scope of a historical cue ("had been in remission before"),
+//! "partial remission" alone, outcome definitions ("time to clinical remission",
 //! "remission was defined as"), background sections, generic statements, and sentences about
 //! another drug without the intervention.
 //!
@@ -19,10 +20,7 @@ use regex::Regex;
 use super::{Hit, Rule, RuleContext};
 use crate::{
     Sentence,
-    negation::{
-        intervention_mentions, is_background_section, is_generic_statement, is_negated,
-        other_drug_mentions, re,
-    },
+    negation::{intervention_mentions, is_generic_in, other_drug_mentions, re},
 };
 
 pub(crate) struct Remission;
@@ -66,15 +64,20 @@ impl Rule for Remission {
     }
 
     fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+        let context = &ctx.review.context;
         let mut votes: Vec<(bool, Span)> = Vec::new();
         for s in sentences {
-            if is_background_section(s.section) || is_generic_statement(s.text) {
+            if context.is_background_section(s.section) || is_generic_in(context, s.text) {
                 continue;
             }
             let no_intervention = intervention_mentions(ctx, s.text).is_empty();
             for m in REMISSION.find_iter(s.text) {
                 let t = s.text;
-                let (lo, hi) = crate::negation::clause_of(t, m.start(), m.end());
+                // Remission before the intervention ("had been in remission before").
+                if context.is_historical(t, m.start(), m.end()) {
+                    continue;
+                }
+                let (lo, hi) = context.clause_of(t, m.start(), m.end());
                 let clause = &t[lo..hi];
                 if DEFINITION.is_match(clause) || !ACHIEVE.is_match(clause) {
                     continue;
@@ -90,7 +93,7 @@ impl Rule for Remission {
                 {
                     continue;
                 }
-                votes.push((!is_negated(t, m.start(), m.end()), s.span));
+                votes.push((!context.is_negated(t, m.start(), m.end()), s.span));
             }
         }
         // Any remission reached counts; `no` only if never reached.

@@ -1,7 +1,8 @@
 //! `scores`: disease scores as stated, as text: `CMAS 22/52 -> 52/52; CK 5000 -> 150 U/L`.
 //!
-//! Instruments: CMAS (x/52), MMT / MMT8 (x/80, or x/150 for MMT-24), hybrid MMT8/CMAS
-//! (x/100), DAS (skin / muscle / total), and CK / creatine kinase (U/L, IU/L). A value is read
+//! Instruments are the review's (`[[outcomes]] instruments` and `[[instruments]]`: name,
+//! aliases, `max`, `higher_is_better`); the tacrolimus-JDM review declares CMAS (x/52), MMT /
+//! MMT8 / MMT24, hybrid MMT8/CMAS (x/100), DAS (skin / muscle / total) and CK. A value is read
 //! right after the instrument's name ("CMAS 22/52", "CMAS score of 22", "CMAS was 22/52"),
 //! and a change from the same phrase ("CMAS improved from 22 to 52", "CMAS 22/52 → 52/52",
 //! "CMAS increased to 48"). Only what the text states: no denominator is invented.
@@ -18,7 +19,7 @@ use regex::Regex;
 
 use super::{Hit, Rule, RuleContext};
 use crate::{
-    Sentence,
+    CompiledReview, Sentence,
     negation::{is_background_section, is_generic_statement, re, tidy_spans},
 };
 
@@ -38,12 +39,6 @@ pub(crate) struct ScoreChange {
     /// Whether a higher value is better (strength scores) or worse (DAS, CK).
     pub higher_is_better: bool,
 }
-
-static NAME: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?P<hybrid>hybrid\s+(?:MMT-?8?\s*/\s*CMAS|score)|MMT-?8?\s*/\s*CMAS)|\b(?P<cmas>CMAS|childhood\s+myositis\s+assessment\s+(?:scale|score))\b|\b(?P<mmt>MMT-?(?:8|24)?|manual\s+muscle\s+test(?:ing)?(?:-?8)?)\b|\b(?P<das>(?:(?P<dask>skin|cutaneous)|(?P<dasm>muscle|muscular)|total)?\s*(?:DAS|disease\s+activity\s+score)(?:\s*(?:-|for)?\s*(?P<dask2>skin)|\s*(?:-|for)?\s*(?P<dasm2>muscle))?)\b|\b(?P<ck>CK|CPK|creatine\s+(?:phospho)?kinase)\b",
-    )
-});
 
 const NUM: &str = r"(\d+(?:[.,]\d+)?)";
 
@@ -80,38 +75,26 @@ fn fmt(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-/// Scores stated in one sentence.
-pub(crate) fn scores_in(text: &str) -> Vec<ScoreChange> {
+/// Scores stated in one sentence, for the review's instruments.
+pub(crate) fn scores_in(review: &CompiledReview, text: &str) -> Vec<ScoreChange> {
     let mut out = Vec::new();
-    let names: Vec<_> = NAME.captures_iter(text).collect();
+    let Some((names_re, groups)) = &review.instrument_names else {
+        return out;
+    };
+    let names: Vec<_> = names_re.captures_iter(text).collect();
     for (i, caps) in names.iter().enumerate() {
         let Some(whole) = caps.get(0) else { continue };
-        let (name, better) = if caps.name("hybrid").is_some() {
-            ("hybrid MMT8/CMAS".to_owned(), true)
-        } else if caps.name("cmas").is_some() {
-            ("CMAS".to_owned(), true)
-        } else if let Some(m) = caps.name("mmt") {
-            let t = m.as_str().to_ascii_uppercase();
-            let n = if t.contains("24") {
-                "MMT24"
-            } else if t.contains('8') {
-                "MMT8"
-            } else {
-                "MMT"
-            };
-            (n.to_owned(), true)
-        } else if caps.name("das").is_some() {
-            let n = if caps.name("dask").is_some() || caps.name("dask2").is_some() {
-                "skin DAS"
-            } else if caps.name("dasm").is_some() || caps.name("dasm2").is_some() {
-                "muscle DAS"
-            } else {
-                "DAS"
-            };
-            (n.to_owned(), false)
-        } else {
-            ("CK".to_owned(), false)
+        let Some(inst) = (1..caps.len())
+            .find(|g| caps.get(*g).is_some())
+            .and_then(|g| groups.get(g - 1))
+            .and_then(|idx| review.instruments.get(*idx))
+        else {
+            continue;
         };
+        let (name, better) = (inst.name.clone(), inst.higher_is_better);
+        // An open scale (labs): reference ranges before the name and bare small numbers
+        // ("2-fold", "1.5 x ULN") are not values.
+        let open = inst.max.is_none();
         // Read up to the next instrument's name.
         let limit = names
             .get(i + 1)
@@ -122,8 +105,7 @@ pub(crate) fn scores_in(text: &str) -> Vec<ScoreChange> {
         let head = &rest[..rest
             .find(|c: char| c.is_ascii_digit())
             .unwrap_or(rest.len())];
-        if REFERENCE.is_match(head) || (name == "CK" && REFERENCE.is_match(&text[..whole.start()]))
-        {
+        if REFERENCE.is_match(head) || (open && REFERENCE.is_match(&text[..whole.start()])) {
             continue;
         }
         let suffix_of = |c: &regex::Captures<'_>| {
@@ -165,8 +147,14 @@ pub(crate) fn scores_in(text: &str) -> Vec<ScoreChange> {
             Some(b) => (Some(a), b),
             None => (None, a),
         };
-        if name == "CK" && suffix.is_empty() && to < 10.0 {
+        if open && !better && suffix.is_empty() && to < 10.0 {
             continue; // "CK 2-fold", "CK 1.5 x ULN"
+        }
+        if inst
+            .max
+            .is_some_and(|m| to > m || from.is_some_and(|f| f > m))
+        {
+            continue; // not a value of this scale (a year, a dose)
         }
         out.push(ScoreChange {
             name,
@@ -213,7 +201,7 @@ impl Rule for Scores {
         &[Field::Scores]
     }
 
-    fn apply(&self, _ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+    fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
         // One series per instrument and unit, in order of first mention: values stated in
         // later sentences extend it ("CMAS 30/52." ... "CMAS improved to 48/52." gives
         // `CMAS 30/52 -> 48/52`).
@@ -224,7 +212,7 @@ impl Rule for Scores {
             if is_background_section(s.section) || is_generic_statement(s.text) {
                 continue;
             }
-            let found = scores_in(s.text);
+            let found = scores_in(ctx.review, s.text);
             if found.is_empty() {
                 continue;
             }

@@ -6,10 +6,14 @@
 //! 1 → 0.4 mg/kg/day", "reduced from 40 to 5 mg"). `no`: a negated reduction ("steroids could
 //! not be tapered", "unable to wean prednisone") or a dose going up.
 //!
+//! The spared class is the review's `[sparing]` lexicon entry (`corticosteroids` of
+//! `prior_treatments`): its names are the ones matched here, and the field is `[sparing]
+//! field` (default `steroid_sparing`).
+//!
 //! Timing: only statements at or after the first mention of the intervention in the case
-//! count, and never sentences about the time before ("had been", "previously", "before",
-//! "because of osteoporosis"): steroids stopped BEFORE the intervention for another reason are
-//! not sparing. A "steroid-sparing agent" (a property, not an effect seen) does not count.
+//! count, and never a reduction in the scope of a historical cue ("had been tapered",
+//! "previously stopped", "before"): steroids stopped BEFORE the intervention are not sparing.
+//! A "steroid-sparing agent" (a property, not an effect seen) does not count.
 //!
 //! Known misses: doses only in tables, sparing stated without a steroid word ("the dose of
 //! the other drug could be halved").
@@ -21,20 +25,12 @@ use regex::Regex;
 
 use super::{Hit, Rule, RuleContext};
 use crate::{
-    Sentence,
-    negation::{
-        clause_of, intervention_mentions, is_background_section, is_generic_statement, is_negated,
-        re,
-    },
+    CompiledReview, ContextRules, LexiconMatcher, Sentence,
+    negation::{intervention_mentions, is_generic_in, re},
 };
 
 pub(crate) struct SteroidSparing;
 
-static STEROID: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:(?:cortico)?steroids?|corticosteroid|glucocorticoids?|prednis(?:ol)?one|methylprednisolone|deflazacort|dexamethasone|hydrocortisone|(?-i:PSL|PDN|GC|CS))\b",
-    )
-});
 static REDUCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:taper\w*|reduc\w*|decreas\w*|lower\w*|wean\w*|withdr[ae]w\w*|discontinu\w*|stop\w*|ceas\w*|cessation|halved|spared|sparing|off)\b",
@@ -43,9 +39,10 @@ static REDUCE: LazyLock<Regex> = LazyLock::new(|| {
 static INCREASE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\b(?:increas\w*|escalat\w*|raised|higher\s+doses?|re-?started|restarted)\b")
 });
+/// After a name of the spared class: "-sparing agent" is a property, not an effect seen.
 static SPARING_AGENT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)steroid[\s\-]+sparing\s+(?:agents?|drugs?|therapy|treatment|options?|properties|medications?|immunosuppress\w*)",
+        r"(?i)^[\s\-]+sparing\s+(?:agents?|drugs?|therapy|treatment|options?|properties|medications?|immunosuppress\w*)",
     )
 });
 static FROM_TO: LazyLock<Regex> = LazyLock::new(|| {
@@ -53,37 +50,38 @@ static FROM_TO: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)(?:from\s+)?(\d+(?:\.\d+)?)\s*(?:mg(?:/kg)?(?:/d(?:ay)?)?\s*)?(?:to|→|->|–>)\s*(\d+(?:\.\d+)?)\s*mg",
     )
 });
-static PAST: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:had\s+been|previously|before|prior\s+to|because\s+(?:of\s+)?(?:the\s+)?(?:patient\s+had|osteoporosis|side|adverse|fractures?)|due\s+to\s+(?:osteoporosis|side|adverse|fractures?))\b",
-    )
-});
-
 impl Rule for SteroidSparing {
     fn name(&self) -> &'static str {
         "steroid_sparing"
     }
 
+    /// The field is the review's `[sparing] field`: see [`Rule::filled`].
     fn fields(&self) -> &'static [Field] {
-        &[Field::SteroidSparing]
+        &[]
+    }
+
+    fn filled(&self, review: &CompiledReview) -> Vec<Field> {
+        review.sparing.iter().map(|(f, _)| *f).collect()
     }
 
     fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+        let Some((field, spared)) = &ctx.review.sparing else {
+            return Vec::new();
+        };
+        let context = &ctx.review.context;
         let first_iv = sentences.iter().position(|s| {
-            !is_background_section(s.section) && !intervention_mentions(ctx, s.text).is_empty()
+            !context.is_background_section(s.section)
+                && !intervention_mentions(ctx, s.text).is_empty()
         });
         let Some(first_iv) = first_iv else {
             return Vec::new();
         };
         let mut votes: Vec<(bool, Span)> = Vec::new();
         for s in &sentences[first_iv..] {
-            if is_background_section(s.section)
-                || is_generic_statement(s.text)
-                || PAST.is_match(s.text)
-            {
+            if context.is_background_section(s.section) || is_generic_in(context, s.text) {
                 continue;
             }
-            if let Some(v) = sparing_in(s.text) {
+            if let Some(v) = sparing_in(context, spared, s.text) {
                 votes.push((v, s.span));
             }
         }
@@ -97,23 +95,29 @@ impl Rule for SteroidSparing {
             .map(|(_, s)| *s)
             .collect();
         vec![Hit {
-            field: Field::SteroidSparing,
+            field: *field,
             value: Value::Flag(value),
             spans,
         }]
     }
 }
 
-/// `Some(true)` for a reduction of steroids stated in `text`, `Some(false)` for a failed one.
-fn sparing_in(text: &str) -> Option<bool> {
+/// `Some(true)` for a reduction of the spared class stated in `text`, `Some(false)` for a
+/// failed one. A reduction in the scope of a historical cue ("had been tapered before", "was
+/// stopped previously") is the time before the intervention.
+fn sparing_in(context: &ContextRules, spared: &LexiconMatcher, text: &str) -> Option<bool> {
     let mut found = None;
-    for st in STEROID.find_iter(text) {
-        let (lo, hi) = clause_of(text, st.start(), st.end());
+    let names = spared.find_all(text);
+    for st in &names {
+        let (lo, hi) = context.clause_of(text, st.start, st.end);
         let clause = &text[lo..hi];
-        if SPARING_AGENT.is_match(clause) {
+        if names
+            .iter()
+            .any(|n| n.start >= lo && n.end <= hi && SPARING_AGENT.is_match(&text[n.end..hi]))
+        {
             continue;
         }
-        if let Some(c) = FROM_TO.captures(&text[st.end()..hi]) {
+        if let Some(c) = FROM_TO.captures(&text[st.end..hi]) {
             let a: f64 = c[1].parse().ok()?;
             let b: f64 = c[2].parse().ok()?;
             if (a - b).abs() > f64::EPSILON {
@@ -132,7 +136,10 @@ fn sparing_in(text: &str) -> Option<bool> {
             {
                 continue;
             }
-            found = Some(!is_negated(text, ms, me));
+            if context.is_historical(text, ms, me) {
+                continue;
+            }
+            found = Some(!context.is_negated(text, ms, me));
         }
         if found.is_none() && INCREASE.is_match(clause) {
             found = Some(false);
@@ -147,7 +154,7 @@ mod tests {
     use crate::negation::testkit::value;
 
     fn sp(paras: &[&str]) -> Option<String> {
-        value(&SteroidSparing, Field::SteroidSparing, paras)
+        value(&SteroidSparing, Field::flag("steroid_sparing"), paras)
     }
 
     #[test]
@@ -182,5 +189,20 @@ mod tests {
         );
         assert_eq!(sp(&["Tacrolimus is a steroid-sparing agent in JDM."]), None);
         assert_eq!(sp(&["Steroids were tapered."]), None);
+        // Tapered before the intervention: the historical cue governs the reduction, in two
+        // wordings.
+        assert_eq!(
+            sp(&["Tacrolimus was started after prednisone had been tapered to 5 mg."]),
+            None
+        );
+        assert_eq!(
+            sp(&["Tacrolimus was begun; steroids were previously stopped for osteopenia."]),
+            None
+        );
+        // A later reduction for side effects is still a reduction on the intervention.
+        assert_eq!(
+            sp(&["On tacrolimus, prednisolone was discontinued due to side effects."]).as_deref(),
+            Some("yes")
+        );
     }
 }
