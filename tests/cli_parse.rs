@@ -158,3 +158,93 @@ fn deleted_citations_are_a_line_and_a_note() {
     assert_eq!(l[2]["deleted"], serde_json::json!([12_345_678, 23_456_789]));
     assert!(String::from_utf8_lossy(&o.stderr).contains("12345678"));
 }
+
+#[test]
+fn other_abstracts_in_jsonl_and_csv() {
+    let o = parse(&[], &["jcore-pubmedsample18n0001.xml.gz"]);
+    assert_eq!(o.status.code(), Some(0));
+    let recs = lines(&o);
+    let with: Vec<&serde_json::Value> = recs
+        .iter()
+        .filter(|r| {
+            r["other_abstracts"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty())
+        })
+        .collect();
+    // The NLM sample holds 5 records with an <OtherAbstract> (checked against a DOM reading
+    // in crates/parser/tests/roundtrip.rs).
+    assert_eq!(with.len(), 5);
+    for r in &with {
+        let o = &r["other_abstracts"][0];
+        assert!(o["type"].is_string(), "{o}");
+        assert!(o["language"].is_string(), "{o}");
+        let text = o["sections"][0]["text"].as_str().unwrap();
+        assert!(text.len() > 50, "{text}");
+    }
+
+    let o = parse(&["--format", "csv"], &["jcore-pubmedsample18n0001.xml.gz"]);
+    assert_eq!(o.status.code(), Some(0));
+    let mut rd = csv::Reader::from_reader(o.stdout.as_slice());
+    let header: Vec<String> = rd.headers().unwrap().iter().map(str::to_owned).collect();
+    let langs = header
+        .iter()
+        .position(|h| h == "other_abstract_languages")
+        .unwrap();
+    let texts = header.iter().position(|h| h == "other_abstracts").unwrap();
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    let filled: Vec<&csv::StringRecord> = rows.iter().filter(|r| !r[langs].is_empty()).collect();
+    assert_eq!(filled.len(), 5);
+    for r in filled {
+        assert!(
+            r[texts].starts_with(&format!("[{}] ", &r[langs])),
+            "{}",
+            &r[texts]
+        );
+    }
+}
+
+#[test]
+fn a_declared_entity_exits_1_naming_file_offset_and_pmid() {
+    // synthetic: a DTD internal subset declaring an entity used in the title.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("synthetic-entity.xml");
+    std::fs::write(
+        &path,
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE PubmedArticleSet [ <!ENTITY t \"x\"> ]>\n\
+         <PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>5</PMID><Article>\
+         <ArticleTitle>&t;</ArticleTitle></Article></MedlineCitation></PubmedArticle>\
+         </PubmedArticleSet>\n",
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .arg("parse")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("synthetic-entity.xml: byte 21") && err.contains("DTD"),
+        "{err}"
+    );
+    // Without the subset, the undeclared `&t;` is the error, in PMID 5, never output text.
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("<!DOCTYPE PubmedArticleSet [ <!ENTITY t \"x\"> ]>\n", "");
+    std::fs::write(&path, &text).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .arg("parse")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8_lossy(&o.stderr);
+    let at = text.find("&t;").unwrap();
+    assert!(
+        err.contains(&format!("byte {at} (in PMID 5)")) && err.contains("`&t;`"),
+        "{err}"
+    );
+}

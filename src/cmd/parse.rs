@@ -20,14 +20,19 @@ use rayon::prelude::*;
 const AFTER_HELP: &str = "\
 Output:
   jsonl  one JSON object per record, keys in snake_case: pmid, version, kind, status, title,
-         title_markup, vernacular_title, abstract_sections, abstract, journal, pub_date, year,
+         title_markup, vernacular_title, abstract_sections, abstract, other_abstracts (each:
+         type, language, sections with label/nlm_category/text/markup, copyright), journal,
+         pub_date, year,
          article_dates, history, authors, language, publication_types, mesh, keywords,
          chemicals, grants, doi, pmcid, pii, comments_corrections, retracted.
          Markup offsets are byte offsets into the string they belong to.
          A <DeleteCitation> (update files) is written as one line {\"deleted\": [PMID, ...]}.
   csv    a header, then one row per record: pmid, version, year, title, journal, doi, pmcid,
          publication_types (\"; \"-joined), language (\"; \"-joined), retracted, n_authors,
-         first_author, abstract. Deleted PMIDs are not in the CSV.
+         first_author, abstract, other_abstract_languages (\"; \"-joined Language of each
+         OtherAbstract, in order), other_abstracts (each as \"[language] text\", its sections
+         joined by a blank line as in abstract; abstracts separated by a blank line).
+         Deleted PMIDs are not in the CSV.
   Deleted PMIDs are also reported on stderr.
 
 Inputs:
@@ -68,7 +73,7 @@ pub enum Format {
 }
 
 /// The CSV columns.
-const CSV_HEADER: [&str; 13] = [
+const CSV_HEADER: [&str; 15] = [
     "pmid",
     "version",
     "year",
@@ -82,6 +87,8 @@ const CSV_HEADER: [&str; 13] = [
     "n_authors",
     "first_author",
     "abstract",
+    "other_abstract_languages",
+    "other_abstracts",
 ];
 
 /// What parsing one input file gave.
@@ -280,7 +287,7 @@ fn parse_one(path: &Path, format: Format) -> anyhow::Result<Parsed> {
 }
 
 /// The CSV row of a record, in [`CSV_HEADER`] order.
-fn csv_row(r: &Record) -> [String; 13] {
+fn csv_row(r: &Record) -> [String; 15] {
     let j = &r.journal;
     let journal = j
         .title
@@ -302,6 +309,16 @@ fn csv_row(r: &Record) -> [String; 13] {
         r.authors.len().to_string(),
         r.first_author().unwrap_or("").to_owned(),
         r.abstract_text.clone(),
+        r.other_abstracts
+            .iter()
+            .map(|o| o.language.as_deref().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("; "),
+        r.other_abstracts
+            .iter()
+            .map(|o| format!("[{}] {}", o.language.as_deref().unwrap_or(""), o.text()))
+            .collect::<Vec<_>>()
+            .join("\n\n"),
     ]
 }
 

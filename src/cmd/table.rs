@@ -4,7 +4,7 @@
 
 use casebook_store::{Store, now_unix, utc_date};
 
-use crate::pipeline::{Review, ReviewArgs, build, snapshot};
+use crate::pipeline::{Review, ReviewArgs, build};
 
 /// Arguments of `casebook table`.
 #[derive(Debug, clap::Args)]
@@ -33,8 +33,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         (format!("store {}", store_path.display()), p.changed)
     } else {
         let dir = review.snapshot_dir();
-        let snap = snapshot::read(&dir)?;
-        let changed = build::rebuild_from_snapshot(&review, &snap, &out)?;
+        let changed = build::rebuild_from_snapshot(&review, &dir, &out)?;
         (format!("snapshot {}", dir.display()), changed)
     };
     if changed.is_empty() {

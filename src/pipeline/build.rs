@@ -17,8 +17,8 @@ use super::{Review, manual};
 /// What a build reads besides the review's own files.
 #[derive(Debug, Clone, Default)]
 pub struct Material {
-    /// Every record, as stored (or as in the snapshot).
-    pub records: Vec<StoredRecord>,
+    /// Every record, parsed (see [`parse_stored`]): sorted by PMID, one per PMID.
+    pub records: Vec<Record>,
     /// Full texts fetched from PMC (JATS), from the store.
     pub pmc: Vec<FullText>,
 }
@@ -36,21 +36,27 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The record of `pmid` (records are sorted by PMID).
     pub fn record(&self, pmid: Pmid) -> Option<&Record> {
-        self.records.iter().find(|r| r.pmid == pmid)
+        let i = self.records.binary_search_by_key(&pmid, |r| r.pmid).ok()?;
+        self.records.get(i)
     }
 
+    /// The decision on `pmid` (decisions follow the records' order).
     pub fn decision(&self, pmid: Pmid) -> Option<&ScreeningDecision> {
-        self.decisions.iter().find(|d| d.pmid == pmid)
+        match self.decisions.binary_search_by_key(&pmid, |d| d.pmid) {
+            Ok(i) => self.decisions.get(i),
+            Err(_) => self.decisions.iter().find(|d| d.pmid == pmid),
+        }
     }
 }
 
 /// Parses the records, reads the full texts, screens, extracts, applies `overrides.toml` and
 /// adds `cases.toml`.
-pub fn analyse(review: &Review, material: &Material) -> anyhow::Result<Analysis> {
-    let records = parse_records(&material.records)?;
+pub fn analyse(review: &Review, material: Material) -> anyhow::Result<Analysis> {
+    let Material { records, pmc } = material;
     let mut fulltexts: BTreeMap<Pmid, Vec<Document>> = BTreeMap::new();
-    for ft in &material.pmc {
+    for ft in &pmc {
         let name = format!("PMC full text of PMID {} (store)", ft.pmid);
         let doc = casebook_parser::parse_jats(ft.content.as_bytes(), &name, Source::PmcFullText)
             .with_context(|| format!("cannot read the stored {name}"))?;
@@ -119,18 +125,32 @@ pub fn analyse(review: &Review, material: &Material) -> anyhow::Result<Analysis>
     })
 }
 
-/// Parses stored records (one `PubmedArticleSet` around them all).
-fn parse_records(stored: &[StoredRecord]) -> anyhow::Result<Vec<Record>> {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PubmedArticleSet>\n");
+/// Parses stored records one at a time (each record's XML is dropped once read, so memory
+/// holds the parsed records only): sorted by PMID; `Err` when a PMID comes twice.
+pub fn parse_stored(
+    stored: impl IntoIterator<Item = anyhow::Result<StoredRecord>>,
+    what: &str,
+) -> anyhow::Result<Vec<Record>> {
+    let mut records = Vec::new();
     for r in stored {
-        xml.push_str(&r.xml);
-        xml.push('\n');
+        records.extend(parse_one(&r?, what)?);
     }
-    xml.push_str("</PubmedArticleSet>\n");
-    let mut records = casebook_parser::parse_pubmed_bytes(xml.as_bytes(), "stored records")
-        .context("cannot parse the stored records")?;
+    sorted_unique(records, what)
+}
+
+/// The record(s) of one stored record's XML.
+fn parse_one(r: &StoredRecord, what: &str) -> anyhow::Result<Vec<Record>> {
+    let name = format!("{what}, PMID {}", r.pmid);
+    casebook_parser::parse_pubmed_bytes(r.xml.as_bytes(), &name)
+        .with_context(|| format!("cannot parse the {what}"))
+}
+
+/// `records` sorted by PMID; `Err` when a PMID comes twice.
+fn sorted_unique(mut records: Vec<Record>, what: &str) -> anyhow::Result<Vec<Record>> {
     records.sort_by_key(|r| r.pmid);
-    records.dedup_by_key(|r| r.pmid);
+    if let Some(w) = records.windows(2).find(|w| w[0].pmid == w[1].pmid) {
+        anyhow::bail!("{what}: PMID {} appears twice", w[0].pmid);
+    }
     Ok(records)
 }
 
@@ -268,19 +288,25 @@ pub fn rebuild_from_store(
     out: &Path,
     today: &str,
 ) -> anyhow::Result<Published> {
+    let mut records = Vec::new();
+    store.each_record(|r| {
+        records.extend(parse_one(&r, "stored records")?);
+        anyhow::Ok(())
+    })?;
     let material = Material {
-        records: store.records()?,
+        records: sorted_unique(records, "stored records")?,
         pmc: store
             .fulltexts()?
             .into_iter()
             .filter(|f| f.kind == "jats")
             .collect(),
     };
-    let analysis = analyse(review, &material)?;
+    let identified = material.records.len();
+    let analysis = analyse(review, material)?;
     let mut meta = Meta {
         query: review.def.search.query.clone(),
         date: today.to_owned(),
-        identified: material.records.len(),
+        identified,
         previous_studies: None,
         note: None,
     };
@@ -341,35 +367,42 @@ pub fn rebuild_from_store(
     })
 }
 
-/// Rebuilds every output from the review's committed snapshot (no store, no network).
+/// Rebuilds every output from the review's committed snapshot in `dir` (no store, no
+/// network). Records are streamed from `records.xml` and parsed one at a time.
 pub fn rebuild_from_snapshot(
     review: &Review,
-    snapshot: &super::snapshot::Snapshot,
+    dir: &Path,
     out: &Path,
 ) -> anyhow::Result<Vec<PathBuf>> {
+    let search = super::snapshot::read_search(dir)?;
+    let records_path = dir.join("records.xml");
+    let records = parse_stored(
+        super::snapshot::stream_records(&records_path)?,
+        &format!("snapshot {}", records_path.display()),
+    )?;
+    let n_records = records.len();
     let material = Material {
-        records: snapshot.records.clone(),
+        records,
         pmc: Vec::new(),
     };
-    let analysis = analyse(review, &material)?;
+    let analysis = analyse(review, material)?;
     let meta = Meta {
-        query: snapshot.search.query.clone(),
-        date: snapshot.search.date.clone(),
-        identified: usize::try_from(snapshot.search.count).unwrap_or(usize::MAX),
+        query: search.query.clone(),
+        date: search.date.clone(),
+        identified: usize::try_from(search.count).unwrap_or(usize::MAX),
         previous_studies: None,
-        note: (snapshot.search.origin != "pubmed").then(|| {
-            snapshot
-                .search
+        note: (search.origin != "pubmed").then(|| {
+            search
                 .note
                 .clone()
-                .unwrap_or_else(|| format!("snapshot of origin `{}`", snapshot.search.origin))
+                .unwrap_or_else(|| format!("snapshot of origin `{}`", search.origin))
         }),
     };
     let mut files = render(review, &analysis, &meta)?;
     let since = super::changes::Since::Snapshot {
-        date: snapshot.search.date.clone(),
-        records: snapshot.records.len(),
-        note: snapshot.search.note.clone(),
+        date: search.date.clone(),
+        records: n_records,
+        note: search.note.clone(),
     };
     let changes = super::changes::render(
         &since,

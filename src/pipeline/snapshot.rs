@@ -8,9 +8,9 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use casebook_store::{RecordSource, StoredRecord};
-use casebook_types::Pmid;
+use casebook_types::{RawRecord, RawRecords};
 use serde::{Deserialize, Serialize};
 
 /// `search.toml`.
@@ -33,103 +33,32 @@ pub struct SearchToml {
     pub note: Option<String>,
 }
 
-/// A snapshot as read.
-#[derive(Debug, Clone)]
-pub struct Snapshot {
-    pub search: SearchToml,
-    pub records: Vec<StoredRecord>,
-}
-
-/// One record element of a PubMed XML text, with the comment right before it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawArticle {
-    pub pmid: Pmid,
-    pub version: u32,
-    pub xml: String,
-}
-
-impl RawArticle {
-    /// The article as a record read from a snapshot (never fetched, no run).
-    fn into_snapshot_record(self) -> StoredRecord {
-        StoredRecord {
-            pmid: self.pmid,
-            version: self.version,
-            xml: self.xml,
-            fetched_at: 0,
-            source: RecordSource::Snapshot,
-            first_run: None,
-        }
+/// The record as read from a snapshot (never fetched, no run).
+fn snapshot_record(r: RawRecord) -> StoredRecord {
+    StoredRecord {
+        pmid: r.pmid,
+        version: r.version,
+        xml: r.xml,
+        fetched_at: 0,
+        source: RecordSource::Snapshot,
+        first_run: None,
     }
 }
 
-/// Splits a `PubmedArticleSet` into its record elements (`PubmedArticle`,
-/// `PubmedBookArticle`), each with the comment that directly precedes it.
-pub fn split_articles(xml: &str, name: &str) -> anyhow::Result<Vec<RawArticle>> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while let Some((start, tag)) = next_open(xml, pos) {
-        let close = format!("</{tag}>");
-        let end = xml[start..]
-            .find(&close)
-            .map(|i| start + i + close.len())
-            .with_context(|| format!("{name}: byte {start}: <{tag}> is never closed"))?;
-        // A comment that ends right before the element (only whitespace between) goes with it.
-        let before = xml[pos..start].trim_end();
-        let from = if before.ends_with("-->") {
-            xml[pos..start].rfind("<!--").map_or(start, |i| pos + i)
-        } else {
-            start
-        };
-        let element = &xml[start..end];
-        let (pmid, version) = pmid_of(element).with_context(|| {
-            format!("{name}: byte {start}: a <{tag}> without a readable <PMID>")
-        })?;
-        out.push(RawArticle {
-            pmid,
-            version,
-            xml: xml[from..end].to_owned(),
-        });
-        pos = end;
-    }
-    Ok(out)
+/// Streams the records of `records.xml` (each with the comment directly before it), in one
+/// pass with memory flat in the file's size.
+pub fn stream_records(
+    path: &Path,
+) -> anyhow::Result<impl Iterator<Item = anyhow::Result<StoredRecord>>> {
+    let file = std::fs::File::open(path)
+        .with_context(|| format!("cannot read snapshot {}", path.display()))?;
+    let reader = std::io::BufReader::with_capacity(128 * 1024, file);
+    Ok(RawRecords::new(reader, path.display().to_string())
+        .map(|r| r.map(snapshot_record).map_err(anyhow::Error::from)))
 }
 
-fn next_open(xml: &str, from: usize) -> Option<(usize, &'static str)> {
-    ["PubmedArticle", "PubmedBookArticle"]
-        .into_iter()
-        .filter_map(|tag| {
-            let mut at = from;
-            loop {
-                let i = xml[at..].find(&format!("<{tag}"))? + at;
-                let next = xml.as_bytes().get(i + tag.len() + 1).copied();
-                if matches!(next, Some(b'>' | b' ' | b'\n' | b'\r' | b'\t')) {
-                    return Some((i, tag));
-                }
-                at = i + 1;
-            }
-        })
-        .min_by_key(|(i, _)| *i)
-}
-
-/// The first `<PMID Version="v">n</PMID>` of an element.
-fn pmid_of(element: &str) -> Option<(Pmid, u32)> {
-    let i = element.find("<PMID")?;
-    let rest = &element[i..];
-    let gt = rest.find('>')?;
-    let attrs = &rest[..gt];
-    let version = attrs
-        .split("Version=\"")
-        .nth(1)
-        .and_then(|v| v.split('"').next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1);
-    let body = &rest[gt + 1..];
-    let end = body.find("</PMID>")?;
-    Some((body[..end].trim().parse().ok()?, version))
-}
-
-/// Reads `dir` (`search.toml` + `records.xml`).
-pub fn read(dir: &Path) -> anyhow::Result<Snapshot> {
+/// Reads `dir/search.toml`.
+pub fn read_search(dir: &Path) -> anyhow::Result<SearchToml> {
     let search_path = dir.join("search.toml");
     let src = std::fs::read_to_string(&search_path)
         .with_context(|| format!("cannot read snapshot {}", search_path.display()))?;
@@ -142,20 +71,7 @@ pub fn read(dir: &Path) -> anyhow::Result<Snapshot> {
         });
         anyhow::anyhow!("{}: {at}{}", search_path.display(), e.message().trim())
     })?;
-    let records_path = dir.join("records.xml");
-    let xml = std::fs::read_to_string(&records_path)
-        .with_context(|| format!("cannot read snapshot {}", records_path.display()))?;
-    let mut records: Vec<StoredRecord> = split_articles(&xml, &records_path.display().to_string())?
-        .into_iter()
-        .map(RawArticle::into_snapshot_record)
-        .collect();
-    records.sort_by_key(|r| r.pmid);
-    let before = records.len();
-    records.dedup_by_key(|r| r.pmid);
-    if records.len() != before {
-        bail!("{}: the same PMID appears twice", records_path.display());
-    }
-    Ok(Snapshot { search, records })
+    Ok(search)
 }
 
 /// `records.xml` for `records` (sorted by PMID here).
@@ -211,7 +127,7 @@ mod tests {
     fn splits_the_corpus_keeping_provenance_comments() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/records.xml");
         let xml = std::fs::read_to_string(path).unwrap();
-        let arts = split_articles(&xml, path).unwrap();
+        let arts = casebook_types::split_records(&xml, path).unwrap();
         assert_eq!(arts.len(), 14);
         assert!(
             arts.iter()
@@ -220,10 +136,7 @@ mod tests {
         assert!(arts.iter().all(|a| a.xml.ends_with("</PubmedArticle>")));
         assert_eq!(arts[0].pmid.get(), 2_566_009);
         // Written back, the set is the corpus file byte for byte.
-        let recs: Vec<StoredRecord> = arts
-            .into_iter()
-            .map(RawArticle::into_snapshot_record)
-            .collect();
+        let recs: Vec<StoredRecord> = arts.into_iter().map(snapshot_record).collect();
         assert_eq!(records_xml(&recs), xml);
     }
 
@@ -233,18 +146,34 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/pipelines/tacrolimus-jdm/snapshot"
         ));
-        let s = read(dir).unwrap();
-        assert_eq!(s.records.len(), 14);
-        assert_eq!(s.search.records, 14);
-        assert_eq!(s.search.origin, "corpus");
-        assert!(s.records.windows(2).all(|w| w[0].pmid < w[1].pmid));
+        let search = read_search(dir).unwrap();
+        let records = stream_records(&dir.join("records.xml"))
+            .unwrap()
+            .collect::<anyhow::Result<Vec<_>>>()
+            .unwrap();
+        assert_eq!(records.len(), 14);
+        assert_eq!(search.records, 14);
+        assert_eq!(search.origin, "corpus");
+        assert!(records.windows(2).all(|w| w[0].pmid < w[1].pmid));
     }
 
     #[test]
     fn unclosed_element_is_an_error_naming_the_file() {
-        let e = split_articles("<PubmedArticleSet><PubmedArticle><PMID>1</PMID>", "x.xml")
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records.xml");
+        std::fs::write(
+            &path,
+            "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID>",
+        )
+        .unwrap();
+        let e = stream_records(&path)
+            .unwrap()
+            .collect::<anyhow::Result<Vec<_>>>()
             .unwrap_err()
             .to_string();
-        assert!(e.contains("x.xml") && e.contains("never closed"), "{e}");
+        assert!(
+            e.contains("records.xml: byte") && e.contains("cut off"),
+            "{e}"
+        );
     }
 }

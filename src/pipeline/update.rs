@@ -50,10 +50,31 @@ fn seed_from_snapshot(review: &Review, store: &mut Store) -> anyhow::Result<usiz
     {
         return Ok(0);
     }
-    let snap = super::snapshot::read(&dir)?;
-    store.put_records(None, &snap.records)?;
-    Ok(snap.records.len())
+    // Streamed in batches of one transaction each: memory flat in the snapshot's size. A
+    // failure leaves a partial seed, which the next run completes (the store then holds
+    // records, so it is not re-seeded: the search fetches what it lacks).
+    let mut batch = Vec::with_capacity(SEED_BATCH);
+    let mut seen = std::collections::HashSet::new();
+    let mut n = 0;
+    let path = dir.join("records.xml");
+    for r in super::snapshot::stream_records(&path)? {
+        let r = r?;
+        if !seen.insert(r.pmid) {
+            anyhow::bail!("{}: PMID {} appears twice", path.display(), r.pmid);
+        }
+        batch.push(r);
+        if batch.len() == SEED_BATCH {
+            store.put_records(None, &batch)?;
+            n += batch.len();
+            batch.clear();
+        }
+    }
+    store.put_records(None, &batch)?;
+    Ok(n + batch.len())
 }
+
+/// Records per transaction when a new store is seeded from the snapshot.
+const SEED_BATCH: usize = 1000;
 
 /// Runs an update of `review` with the store at `store_path`, writing outputs to `out`.
 /// `full` searches the whole date range and fetches every record again (revisions).
@@ -247,25 +268,27 @@ async fn fetch_pmc(
     }
     let have: std::collections::BTreeSet<Pmid> =
         store.fulltexts()?.into_iter().map(|f| f.pmid).collect();
-    let mut xml = String::from("<PubmedArticleSet>\n");
-    for r in store.records()? {
+    // (PMID, PMC id) of new records without a full text, read one record at a time.
+    let mut wanted = Vec::new();
+    store.each_record(|r| {
         if new.contains(&r.pmid) && !have.contains(&r.pmid) {
-            xml.push_str(&r.xml);
-            xml.push('\n');
+            let name = format!("new record PMID {}", r.pmid);
+            let parsed = casebook_parser::parse_pubmed_bytes(r.xml.as_bytes(), &name)
+                .context("cannot parse the records just fetched")?;
+            wanted.extend(
+                parsed
+                    .into_iter()
+                    .filter_map(|p| Some((p.pmid, p.ids.pmcid?))),
+            );
         }
-    }
-    xml.push_str("</PubmedArticleSet>\n");
-    let records = casebook_parser::parse_pubmed_bytes(xml.as_bytes(), "new records")
-        .context("cannot parse the records just fetched")?;
-    for r in records {
-        let Some(pmcid) = r.ids.pmcid.clone() else {
-            continue;
-        };
+        anyhow::Ok(())
+    })?;
+    for (pmid, pmcid) in wanted {
         report.requests += 1;
         match client.fetch_pmc(&pmcid).await {
             Ok(content) => {
                 store.put_fulltext(&FullText {
-                    pmid: r.pmid,
+                    pmid,
                     kind: "jats".into(),
                     content,
                     source: "pmc".into(),
@@ -275,7 +298,7 @@ async fn fetch_pmc(
             }
             Err(e) => report
                 .warnings
-                .push(format!("PMC full text {pmcid} of PMID {}: {e}", r.pmid)),
+                .push(format!("PMC full text {pmcid} of PMID {pmid}: {e}")),
         }
     }
     Ok(())

@@ -211,111 +211,56 @@ fn warning_text(kind: &str, value: &str) -> String {
 }
 
 /// Scans an EFetch `db=pubmed` reply: a complete `<PubmedArticleSet>` whose records are cut out
-/// verbatim, each with the PMID of its citation.
+/// verbatim (by [`casebook_types::RawRecords`], the one splitter), each with the PMID of its
+/// citation. An `<ERROR>` anywhere in the reply is the server's answer.
 pub(crate) fn parse_efetch(body: &str) -> Verdict<Vec<RawRecord>> {
     if let Some(v) = precheck(body) {
         return v;
     }
+    let split = casebook_types::split_records(body, "EFetch reply");
+    if split.is_err() || body.contains("<ERROR") {
+        if let Some(first) = error_texts(body).into_iter().next() {
+            return retarget(classify_error(first));
+        }
+    }
+    match split {
+        Ok(recs) => Verdict::Ok(
+            recs.into_iter()
+                .map(|r| RawRecord {
+                    pmid: r.pmid,
+                    version: r.version,
+                    xml: r.element().to_owned(),
+                })
+                .collect(),
+        ),
+        Err(e) => Verdict::Retry(e.to_string()),
+    }
+}
+
+/// The texts of every `<ERROR>` element (best effort: stops at the first XML error).
+fn error_texts(body: &str) -> Vec<String> {
     let mut reader = Reader::from_str(body);
-    let mut depth = 0usize;
-    let mut records = Vec::new();
-    let mut root: Option<String> = None;
-    let mut saw_root_end = false;
-    let mut errors: Vec<String> = Vec::new();
-    // The record being read: (start byte, PMID, version, expecting PMID text).
-    let mut current: Option<(usize, Option<(Pmid, u32)>)> = None;
-    let mut in_pmid = false;
-    let mut pmid_version = 1u32;
-    let mut in_error = false;
-    let mut text = String::new();
+    let mut errors = Vec::new();
+    let mut text: Option<String> = None;
     loop {
-        let before = reader.buffer_position() as usize;
-        let ev = match reader.read_event() {
-            Ok(ev) => ev,
-            Err(e) => {
-                return Verdict::Retry(format!(
-                    "malformed or truncated EFetch XML at byte {}: {e}",
-                    reader.buffer_position()
-                ));
-            }
-        };
-        match &ev {
-            Event::Start(e) => {
-                let name = e.name().as_ref().to_string();
-                depth += 1;
-                if depth == 1 {
-                    root = Some(name.clone());
-                } else if depth == 2 && (name == "PubmedArticle" || name == "PubmedBookArticle") {
-                    current = Some((before, None));
-                } else if name == "ERROR" {
-                    in_error = true;
-                    text.clear();
-                } else if name == "PMID" && depth == 4 {
-                    // PubmedArticle/MedlineCitation/PMID or PubmedBookArticle/BookDocument/PMID
-                    if let Some((_, None)) = current {
-                        in_pmid = true;
-                        text.clear();
-                        pmid_version = e
-                            .try_get_attribute("Version")
-                            .ok()
-                            .flatten()
-                            .and_then(|a| a.value.trim().parse().ok())
-                            .unwrap_or(1);
-                    }
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.name().as_ref() == "ERROR" => text = Some(String::new()),
+            Ok(Event::End(e)) if e.name().as_ref() == "ERROR" => {
+                if let Some(t) = text.take()
+                    && !t.trim().is_empty()
+                {
+                    errors.push(t.trim().to_owned());
                 }
             }
-            Event::End(e) => {
-                let name = e.name().as_ref().to_string();
-                if in_pmid && name == "PMID" {
-                    in_pmid = false;
-                    match text.trim().parse::<Pmid>() {
-                        Ok(p) => {
-                            if let Some((start, _)) = current.take() {
-                                current = Some((start, Some((p, pmid_version))));
-                            }
-                        }
-                        Err(_) => return Verdict::Retry(format!("bad <PMID> {:?}", text.trim())),
-                    }
-                } else if in_error && name == "ERROR" {
-                    in_error = false;
-                    if !text.trim().is_empty() {
-                        errors.push(text.trim().to_string());
-                    }
-                } else if depth == 2 && (name == "PubmedArticle" || name == "PubmedBookArticle") {
-                    let end = reader.buffer_position() as usize;
-                    match current.take() {
-                        Some((start, Some((pmid, version)))) => records.push(RawRecord {
-                            pmid,
-                            version,
-                            xml: body[start..end].to_string(),
-                        }),
-                        _ => return Verdict::Retry(format!("a <{name}> without a PMID")),
-                    }
-                } else if depth == 1 {
-                    saw_root_end = true;
-                }
-                depth = depth.saturating_sub(1);
-            }
-            Event::Eof => break,
-            other => {
-                if in_pmid || in_error {
-                    push_text(other, &mut text);
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(ev) => {
+                if let Some(t) = &mut text {
+                    push_text(&ev, t);
                 }
             }
         }
     }
-    if let Some(first) = errors.into_iter().next() {
-        return retarget(classify_error(first));
-    }
-    match root.as_deref() {
-        Some("PubmedArticleSet") => {}
-        Some(other) => return Verdict::Retry(format!("unexpected root element <{other}>")),
-        None => return Verdict::Retry("no XML element in the reply".into()),
-    }
-    if !saw_root_end || depth != 0 {
-        return Verdict::Retry("truncated EFetch reply (no closing </PubmedArticleSet>)".into());
-    }
-    Verdict::Ok(records)
+    errors
 }
 
 /// Scans an EFetch `db=pmc` reply: well-formed, complete, with at least one `<article>`.

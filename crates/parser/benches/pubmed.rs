@@ -47,13 +47,23 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Parses every record; returns the record count.
-fn parse(bytes: &[u8], raw: bool) -> usize {
+fn parse(bytes: &[u8]) -> usize {
     let mut n = 0;
-    for item in PubmedReader::new(bytes, "bench").with_raw(raw) {
-        if let PubmedItem::Record { record, raw } = item.expect("parses") {
-            black_box((&record, &raw));
+    for item in PubmedReader::new(bytes, "bench") {
+        if let PubmedItem::Record { record } = item.expect("parses") {
+            black_box(&record);
             n += 1;
         }
+    }
+    n
+}
+
+/// Cuts every record out with its raw XML (the one splitter, `casebook_types::RawRecords`).
+fn split(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    for r in casebook_types::RawRecords::new(bytes, "bench") {
+        black_box(&r.expect("splits"));
+        n += 1;
     }
     n
 }
@@ -79,7 +89,8 @@ fn scan(bytes: &[u8]) -> usize {
 
 fn benches(c: &mut Criterion) {
     let (xml, records) = corpus(COPIES);
-    assert_eq!(parse(&xml, false), records);
+    assert_eq!(parse(&xml), records);
+    assert_eq!(split(&xml), records);
     let gz = std::fs::read(SAMPLE).expect("fixture");
 
     let mut g = c.benchmark_group("pubmed_bytes");
@@ -88,17 +99,17 @@ fn benches(c: &mut Criterion) {
         b.iter(|| scan(black_box(&xml)));
     });
     g.bench_function("parse_records", |b| {
-        b.iter(|| parse(black_box(&xml), false));
+        b.iter(|| parse(black_box(&xml)));
     });
-    g.bench_function("parse_records_with_raw_xml", |b| {
-        b.iter(|| parse(black_box(&xml), true));
+    g.bench_function("split_raw_records", |b| {
+        b.iter(|| split(black_box(&xml)));
     });
     g.finish();
 
     let mut g = c.benchmark_group("pubmed_records");
     g.throughput(Throughput::Elements(records as u64));
     g.bench_function("parse_records", |b| {
-        b.iter(|| parse(black_box(&xml), false));
+        b.iter(|| parse(black_box(&xml)));
     });
     g.finish();
 

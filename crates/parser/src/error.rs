@@ -74,6 +74,9 @@ pub enum PubmedErrorKind {
     Io,
     /// Well-formed XML whose record lacks what every record has (e.g. no valid PMID).
     Invalid,
+    /// A DTD internal subset, or a reference to an entity that is neither predefined nor a
+    /// character reference (PubMed XML declares none; its text would reach output raw).
+    Entity,
 }
 
 impl std::fmt::Display for PubmedErrorKind {
@@ -86,6 +89,7 @@ impl std::fmt::Display for PubmedErrorKind {
             Self::Truncated => "input cut off",
             Self::Io => "read error",
             Self::Invalid => "invalid record",
+            Self::Entity => "undeclared entity",
         })
     }
 }

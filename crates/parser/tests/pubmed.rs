@@ -595,29 +595,22 @@ fn raw_xml_is_the_exact_element_text() {
     ] {
         let whole = bytes(name);
         let whole = std::str::from_utf8(&whole).unwrap();
-        let reader = open_pubmed(&fixture(name)).unwrap().with_raw(true);
-        let mut n = 0;
-        for item in reader {
-            let PubmedItem::Record { record, raw } = item.unwrap() else {
-                continue;
-            };
-            let raw = raw.unwrap();
-            assert!(raw.starts_with("<Pubmed"), "{raw}");
-            assert!(raw.ends_with("Article>"), "{raw}");
-            assert!(whole.contains(&raw));
+        // The one splitter (casebook_types::RawRecords) and the reader agree record by record.
+        let parsed: Vec<Record> = parse_pubmed_bytes(whole.as_bytes(), name).unwrap();
+        let raws = casebook_types::split_records(whole, name).unwrap();
+        assert_eq!(raws.len(), parsed.len());
+        assert_eq!(raws.len(), elements(whole.as_bytes()));
+        for (raw, record) in raws.iter().zip(&parsed) {
+            let el = raw.element();
+            assert!(el.starts_with("<Pubmed"), "{el}");
+            assert!(el.ends_with("Article>"), "{el}");
+            assert!(whole.contains(&raw.xml));
+            assert_eq!(raw.pmid, record.pmid);
             // The raw text alone parses back into the same record.
-            let again = parse_pubmed_bytes(raw.as_bytes(), "raw").unwrap();
-            assert_eq!(again, [*record]);
-            n += 1;
+            let again = parse_pubmed_bytes(raw.xml.as_bytes(), "raw").unwrap();
+            assert_eq!(&again, std::slice::from_ref(record));
         }
-        assert_eq!(n, elements(whole.as_bytes()));
     }
-    // Without with_raw, no raw.
-    let mut r = open_pubmed(&fixture("biopython-pubmed1.xml")).unwrap();
-    let Some(Ok(PubmedItem::Record { raw, .. })) = r.next() else {
-        panic!()
-    };
-    assert!(raw.is_none());
 }
 
 fn error_of(name: &str) -> (usize, Error) {
@@ -766,11 +759,11 @@ fn malformed_xml_stops_after_the_good_records() {
 #[test]
 fn entities_and_char_refs_are_decoded() {
     let xml = "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article>\
-        <ArticleTitle>a &lt;b&gt; &amp; &apos;c&apos; &#x3b1;&#946; &unknown; <![CDATA[<raw>]]></ArticleTitle>\
+        <ArticleTitle>a &lt;b&gt; &amp; &apos;c&apos; &#x3b1;&#946; <![CDATA[<raw>]]></ArticleTitle>\
         <Abstract><AbstractText Label=\"R &amp; D\">x\r\ny</AbstractText></Abstract>\
         </Article></MedlineCitation></PubmedArticle></PubmedArticleSet>";
     let r = &parse_pubmed_bytes(xml.as_bytes(), "e").unwrap()[0];
-    assert_eq!(r.title, "a <b> & 'c' αβ &unknown; <raw>");
+    assert_eq!(r.title, "a <b> & 'c' αβ <raw>");
     assert_eq!(r.abstract_sections[0].label.as_deref(), Some("R & D"));
     // CRLF is a line end (XML), and a line break inside text becomes one space.
     assert_eq!(r.abstract_text, "x y");
@@ -819,17 +812,69 @@ fn reader_works_on_any_bufread() {
     f.write_all(&bytes("biopython-pubmed2.xml")).unwrap();
     let file = std::fs::File::open(f.path()).unwrap();
     // A tiny buffer: events span many fill_buf calls.
-    let reader =
-        PubmedReader::new(std::io::BufReader::with_capacity(7, file), "tiny").with_raw(true);
+    let reader = PubmedReader::new(std::io::BufReader::with_capacity(7, file), "tiny");
     let items: Vec<_> = reader.collect::<Result<_, _>>().unwrap();
     assert_eq!(items.len(), 2);
-    let PubmedItem::Record { record, raw } = &items[1] else {
+    let PubmedItem::Record { record } = &items[1] else {
         panic!()
     };
     assert_eq!(record.pmid.get(), 11_700_088);
-    assert!(
-        raw.as_ref()
-            .unwrap()
-            .contains("<PMID Version=\"1\">11700088</PMID>")
+}
+
+#[test]
+fn declared_and_unknown_entities_are_errors_naming_file_offset_and_pmid() {
+    // synthetic: PubMed XML never declares entities; these documents do.
+    let with_subset = "<?xml version=\"1.0\"?>\n<!DOCTYPE PubmedArticleSet [\n<!ENTITY drug \"a drug\">\n]>\n<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>31</PMID><Article><ArticleTitle>On &drug;</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>";
+    let e = parse_pubmed_bytes(with_subset.as_bytes(), "synthetic-dtd.xml").unwrap_err();
+    assert_eq!(kind(&e), PubmedErrorKind::Entity, "{e}");
+    let msg = e.to_string();
+    assert!(msg.starts_with("synthetic-dtd.xml: byte 21: "), "{msg}");
+    assert!(msg.contains("internal DTD subset"), "{msg}");
+
+    let body = |title: &str, extra: &str| {
+        format!(
+            "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>32</PMID><Article>\
+             <ArticleTitle>{title}</ArticleTitle>{extra}</Article></MedlineCitation>\
+             </PubmedArticle></PubmedArticleSet>"
+        )
+    };
+    // In a captured field, in a skipped subtree, in an attribute: each an error, never text.
+    for (doc, needle) in [
+        (body("On &drug; use", ""), "&drug;"),
+        (
+            body(
+                "Fine",
+                "<ReferenceList><Reference><Citation>&ref;</Citation></Reference></ReferenceList>",
+            ),
+            "&ref;",
+        ),
+        (
+            body(
+                "Fine",
+                "<Abstract><AbstractText Label=\"A &lab; B\">x</AbstractText></Abstract>",
+            ),
+            "<AbstractText",
+        ),
+    ] {
+        let e = parse_pubmed_bytes(doc.as_bytes(), "synthetic-entity.xml").unwrap_err();
+        assert_eq!(kind(&e), PubmedErrorKind::Entity, "{e}");
+        let Error::Pubmed {
+            file, offset, pmid, ..
+        } = &e
+        else {
+            unreachable!()
+        };
+        assert_eq!(file, "synthetic-entity.xml");
+        assert_eq!(*offset as usize, doc.find(needle).unwrap(), "{e}");
+        assert_eq!(pmid.map(Pmid::get), Some(32));
+        // The splitter the fetcher and the snapshot reader use says the same.
+        let e2 = casebook_types::split_records(&doc, "synthetic-entity.xml").unwrap_err();
+        assert!(e2.to_string().contains("(in PMID 32)"), "{e2}");
+    }
+    // The predefined five and character references are fine.
+    let ok = body("&lt;&gt;&amp;&apos;&quot;&#x3bc;&#956;", "");
+    assert_eq!(
+        parse_pubmed_bytes(ok.as_bytes(), "ok").unwrap()[0].title,
+        "<>&'\"\u{3bc}\u{3bc}"
     );
 }

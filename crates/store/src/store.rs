@@ -388,41 +388,54 @@ impl Store {
 
     /// Every record, sorted by PMID.
     pub fn records(&self) -> Result<Vec<StoredRecord>, Error> {
+        let mut out = Vec::new();
+        self.each_record(|r| {
+            out.push(r);
+            Ok::<(), Error>(())
+        })?;
+        Ok(out)
+    }
+
+    /// Hands every record to `f`, sorted by PMID, one at a time (memory flat in the number of
+    /// records); stops at the first error of `f`.
+    pub fn each_record<E: From<Error>>(
+        &self,
+        mut f: impl FnMut(StoredRecord) -> Result<(), E>,
+    ) -> Result<(), E> {
         let mut stmt = self
             .conn
             .prepare(
                 "SELECT pmid, version, xml, fetched_at, source, first_run FROM records ORDER BY pmid",
             )
             .map_err(self.sql("read records"))?;
-        let rows: Vec<(u32, u32, String, i64, String, Option<i64>)> = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
+        let mut rows = stmt.query([]).map_err(self.sql("read records"))?;
+        while let Some(r) = rows.next().map_err(self.sql("read records"))? {
+            let row = (|| {
+                Ok::<_, rusqlite::Error>((
+                    r.get::<_, u32>(0)?,
+                    r.get::<_, u32>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
                 ))
-            })
-            .and_then(Iterator::collect)
+            })()
             .map_err(self.sql("read records"))?;
-        rows.into_iter()
-            .map(|(pmid, version, xml, fetched_at, source, first_run)| {
-                Ok(StoredRecord {
-                    pmid: self.pmid(pmid)?,
-                    version,
-                    xml,
-                    fetched_at,
-                    source: if source == "snapshot" {
-                        RecordSource::Snapshot
-                    } else {
-                        RecordSource::Pubmed
-                    },
-                    first_run,
-                })
-            })
-            .collect()
+            let (pmid, version, xml, fetched_at, source, first_run) = row;
+            f(StoredRecord {
+                pmid: self.pmid(pmid)?,
+                version,
+                xml,
+                fetched_at,
+                source: if source == "snapshot" {
+                    RecordSource::Snapshot
+                } else {
+                    RecordSource::Pubmed
+                },
+                first_run,
+            })?;
+        }
+        Ok(())
     }
 
     /// PMIDs first stored by a run after `run` (all PMIDs when `run` is `None`).

@@ -1,5 +1,7 @@
 use std::path::PathBuf;
 
+use crate::Pmid;
+
 /// Everything that can go wrong while building or validating a domain value.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -22,5 +24,18 @@ pub enum Error {
         path: PathBuf,
         /// The message, already naming the key and the line.
         message: String,
+    },
+    /// PubMed XML that cannot be cut into records (not well-formed, not a
+    /// `PubmedArticleSet`, cut off, a record without a PMID, a declared or unknown entity).
+    /// `offset` is a byte offset into the input; `pmid` is the record being read, when known.
+    #[error(
+        "{input}: byte {offset}{}: {reason}",
+        pmid.map(|p| format!(" (in PMID {p})")).unwrap_or_default()
+    )]
+    PubmedXml {
+        input: String,
+        offset: u64,
+        pmid: Option<Pmid>,
+        reason: String,
     },
 }

@@ -9,12 +9,18 @@
 //! - [`ReviewDefinition`]: a review's TOML file (query, screening rules, lexicons, columns).
 //! - [`ScreeningDecision`]: include / exclude(reason) / unclear, with its evidence.
 //!
-//! No I/O, no async, no dataframes: this crate only describes things.
+//! - [`RawRecords`]: the one way a `PubmedArticleSet` is cut into records with their exact XML
+//!   (used by the fetcher, the parser and the snapshot reader alike).
+//!
+//! No I/O of its own, no async, no dataframes: this crate describes things, plus the record
+//! splitter that both the fetcher and the parser need (stage crates do not depend on each
+//! other).
 
 mod case;
 mod document;
 mod error;
 mod pmid;
+mod raw;
 mod record;
 mod review;
 mod screening;
@@ -27,9 +33,13 @@ pub use crate::{
     },
     error::Error,
     pmid::Pmid,
+    raw::{
+        RawRecord, RawRecords, check_attribute_refs, check_doctype, check_reference, split_records,
+    },
     record::{
         AbstractSection, ArticleDate, ArticleIds, Author, Chemical, CommentCorrection, Grant,
-        HistoryDate, Journal, Markup, MeshHeading, MeshQualifier, PubDate, Record, RecordKind,
+        HistoryDate, Journal, Markup, MeshHeading, MeshQualifier, OtherAbstract, PubDate, Record,
+        RecordKind,
     },
     review::{
         AgeGroup, Column, ContextCue, ContextSpec, CueCategory, CueDirection, EvalSpec, Instrument,

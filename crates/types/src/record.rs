@@ -42,6 +42,41 @@ pub struct AbstractSection {
     pub markup: Vec<Markup>,
 }
 
+/// One `<OtherAbstract>`: the abstract in another language (a translation supplied by the
+/// publisher) or from another source (`PIP`, `NASA`, `KIE`, ...).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherAbstract {
+    /// The `Type` attribute (`Publisher`, `PIP`, `NASA`, `KIE`, ...), as written.
+    #[serde(rename = "type")]
+    pub abstract_type: Option<String>,
+    /// The `Language` attribute (`eng`, `spa`, `por`, ...), as written.
+    pub language: Option<String>,
+    /// Its `<AbstractText>` sections, with labels and markup.
+    pub sections: Vec<AbstractSection>,
+    /// `CopyrightInformation`, if any.
+    pub copyright: Option<String>,
+}
+
+impl OtherAbstract {
+    /// Whether `Language` says English.
+    pub fn is_english(&self) -> bool {
+        self.language
+            .as_deref()
+            .is_some_and(|l| l.trim().eq_ignore_ascii_case("eng"))
+    }
+
+    /// The sections' text joined by a blank line (labels left out), as [`Record::abstract_text`].
+    pub fn text(&self) -> String {
+        let texts: Vec<&str> = self
+            .sections
+            .iter()
+            .map(|s| s.text.as_str())
+            .filter(|t| !t.is_empty())
+            .collect();
+        texts.join("\n\n")
+    }
+}
+
 /// The journal a record appeared in.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Journal {
@@ -172,6 +207,9 @@ pub struct Record {
     /// The abstract as one plain text: sections joined by a blank line, labels left out.
     #[serde(rename = "abstract")]
     pub abstract_text: String,
+    /// Every `<OtherAbstract>` (translations, other sources), in order.
+    #[serde(default)]
+    pub other_abstracts: Vec<OtherAbstract>,
     pub journal: Journal,
     pub pub_date: PubDate,
     /// Normalised publication year: `PubDate/Year`, else the first year in `MedlineDate`.
@@ -207,6 +245,7 @@ impl Record {
             vernacular_title: None,
             abstract_sections: Vec::new(),
             abstract_text: String::new(),
+            other_abstracts: Vec::new(),
             journal: Journal::default(),
             pub_date: PubDate::default(),
             year: None,
@@ -259,14 +298,28 @@ impl Record {
             .any(|m| m.descriptor.eq_ignore_ascii_case(name))
     }
 
+    /// The abstract the extractor reads: the main abstract, unless it is empty or not in
+    /// English and an English `<OtherAbstract>` exists, then that one.
+    pub fn reading_sections(&self) -> &[AbstractSection] {
+        let english_other = self
+            .other_abstracts
+            .iter()
+            .find(|o| o.is_english() && !o.text().trim().is_empty());
+        match english_other {
+            Some(o) if !looks_english(&self.abstract_text) => &o.sections,
+            _ => &self.abstract_sections,
+        }
+    }
+
     /// The record as a [`Document`] with source [`Source::Abstract`]: the title as section
-    /// `title`, then each abstract section as a paragraph under its label (or `abstract`).
+    /// `title`, then each abstract section (of [`Record::reading_sections`]) as a paragraph
+    /// under its label (or `abstract`).
     pub fn to_document(&self) -> Document {
         let mut b = DocumentBuilder::new(self.pmid.to_string(), Some(self.pmid), Source::Abstract);
         b.set_title(&self.title);
         b.set_section(&["title".to_owned()]);
         b.push_paragraph(&self.title);
-        for s in &self.abstract_sections {
+        for s in self.reading_sections() {
             let label = s
                 .label
                 .clone()
@@ -277,6 +330,28 @@ impl Record {
         }
         b.finish()
     }
+}
+
+/// Whether `text` reads as English: at least one word in ten is one of the commonest English
+/// function words (English prose runs at about one in three; Romance and Germanic languages
+/// share almost none of these). Empty text is not English.
+fn looks_english(text: &str) -> bool {
+    const FUNCTION_WORDS: [&str; 20] = [
+        "the", "of", "and", "in", "to", "with", "was", "were", "is", "for", "that", "by", "as",
+        "at", "from", "this", "are", "be", "or", "which",
+    ];
+    let mut words = 0usize;
+    let mut hits = 0usize;
+    for w in text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        words += 1;
+        if FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w)) {
+            hits += 1;
+        }
+    }
+    words > 0 && hits * 10 >= words
 }
 
 #[cfg(test)]
@@ -311,6 +386,57 @@ mod tests {
         );
         assert_eq!(d.blocks[1].section, "results");
         assert_eq!(d.blocks[2].section, "abstract");
+    }
+
+    #[test]
+    fn english_other_abstract_is_read_when_the_main_one_is_not_english() {
+        // synthetic texts.
+        let section = |t: &str| AbstractSection {
+            text: t.into(),
+            ..AbstractSection::default()
+        };
+        let mut r = Record::new(Pmid::new(2).unwrap());
+        r.title = "Un caso".into();
+        r.abstract_sections = vec![section(
+            "Se describe un paciente tratado durante seis meses.",
+        )];
+        r.abstract_text = r.abstract_sections[0].text.clone();
+        r.other_abstracts = vec![OtherAbstract {
+            abstract_type: Some("Publisher".into()),
+            language: Some("eng".into()),
+            sections: vec![section(
+                "We describe a patient who was treated for six months.",
+            )],
+            copyright: None,
+        }];
+        let d = r.to_document();
+        assert_eq!(
+            d.slice(d.blocks[1].span),
+            "We describe a patient who was treated for six months."
+        );
+        // An English main abstract stays, whatever else there is.
+        r.abstract_sections = vec![section("The patient was treated with the drug for a year.")];
+        r.abstract_text = r.abstract_sections[0].text.clone();
+        let d = r.to_document();
+        assert_eq!(
+            d.slice(d.blocks[1].span),
+            "The patient was treated with the drug for a year."
+        );
+        // No main abstract at all: the English other abstract.
+        r.abstract_sections.clear();
+        r.abstract_text.clear();
+        assert_eq!(
+            r.reading_sections(),
+            r.other_abstracts[0].sections.as_slice()
+        );
+        // A non-English other abstract is never read.
+        r.other_abstracts[0].language = Some("spa".into());
+        assert!(r.reading_sections().is_empty());
+        assert!(looks_english("It was seen in the clinic."));
+        assert!(!looks_english(
+            "Il a été vu à la clinique pendant six mois."
+        ));
+        assert!(!looks_english(""));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use casebook_types::{
     AbstractSection, ArticleDate, Author, Chemical, CommentCorrection, Grant, HistoryDate, Markup,
-    MeshHeading, MeshQualifier, Pmid, Record, RecordKind,
+    MeshHeading, MeshQualifier, OtherAbstract, Pmid, Record, RecordKind,
 };
 use quick_xml::{XmlVersion, events::BytesStart};
 
@@ -32,6 +32,7 @@ pub(super) enum Tag {
     PubDate,
     Pagination,
     Abstract,
+    OtherAbstract,
     AuthorList,
     Author,
     AffiliationInfo,
@@ -77,6 +78,8 @@ pub(super) enum Field {
     EndPage,
     MedlinePgn,
     AbstractText,
+    OtherAbstractText,
+    OtherCopyright,
     LastName,
     ForeName,
     Initials,
@@ -320,6 +323,15 @@ impl Builder {
                 "CommentsCorrectionsList" => D(Tag::CommentsCorrectionsList),
                 "MeshHeadingList" => D(Tag::MeshHeadingList),
                 "KeywordList" => D(Tag::KeywordList),
+                "OtherAbstract" => {
+                    let (kind, language) = attr2(e, "Type", "Language");
+                    self.rec.other_abstracts.push(OtherAbstract {
+                        abstract_type: kind.map(Cow::into_owned),
+                        language: language.map(Cow::into_owned),
+                        ..OtherAbstract::default()
+                    });
+                    D(Tag::OtherAbstract)
+                }
                 _ => Skip,
             },
             Tag::BookDocument => match name {
@@ -406,6 +418,16 @@ impl Builder {
                     self.section_category = category.map(Cow::into_owned);
                     C(Field::AbstractText)
                 }
+                _ => Skip,
+            },
+            Tag::OtherAbstract => match name {
+                "AbstractText" => {
+                    let (label, category) = attr2(e, "Label", "NlmCategory");
+                    self.section_label = label.map(Cow::into_owned);
+                    self.section_category = category.map(Cow::into_owned);
+                    C(Field::OtherAbstractText)
+                }
+                "CopyrightInformation" => C(Field::OtherCopyright),
                 _ => Skip,
             },
             Tag::AuthorList => match name {
@@ -675,6 +697,21 @@ impl Builder {
                 text: text.to_owned(),
                 markup: markup.to_vec(),
             }),
+            Field::OtherAbstractText => {
+                if let Some(o) = r.other_abstracts.last_mut() {
+                    o.sections.push(AbstractSection {
+                        label: self.section_label.take(),
+                        nlm_category: self.section_category.take(),
+                        text: text.to_owned(),
+                        markup: markup.to_vec(),
+                    });
+                }
+            }
+            Field::OtherCopyright => {
+                if let Some(o) = r.other_abstracts.last_mut() {
+                    o.copyright = some(text);
+                }
+            }
             Field::LastName => {
                 if let Some(a) = self.author() {
                     a.last_name = some(text);

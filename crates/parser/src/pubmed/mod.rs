@@ -2,8 +2,9 @@
 //! baseline / daily update files, plain or gzip, from a file or stdin.
 //!
 //! [`PubmedReader`] pulls quick-xml events through one reused buffer and yields one
-//! [`PubmedItem`] at a time: memory stays flat in the file's size (one record, plus its XML
-//! text when [`PubmedReader::with_raw`] asks for it). No DOM is built.
+//! [`PubmedItem`] at a time: memory stays flat in the file's size (one record). No DOM is
+//! built. Records with their exact XML text come from [`casebook_types::RawRecords`], the one
+//! splitter (each raw record parses with [`parse_pubmed_bytes`]).
 //!
 //! Text fields keep all the text inside inline markup (`<i>`, `<sup>`, `<mml:math>`, ...),
 //! with the markup recorded as byte ranges ([`casebook_types::Markup`]); entities and
@@ -20,7 +21,7 @@ mod text;
 use std::{
     fmt::Write as _,
     fs::File,
-    io::{self, BufRead, BufReader, Read},
+    io::{self, BufRead, BufReader},
     path::Path,
 };
 
@@ -40,12 +41,8 @@ use crate::error::{Error, PubmedErrorKind as Kind};
 /// One item of a PubMed XML file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PubmedItem {
-    /// A `<PubmedArticle>` or `<PubmedBookArticle>`. `raw` is the element's exact XML text
-    /// when the reader was built [`with_raw(true)`](PubmedReader::with_raw).
-    Record {
-        record: Box<Record>,
-        raw: Option<String>,
-    },
+    /// A `<PubmedArticle>` or `<PubmedBookArticle>`.
+    Record { record: Box<Record> },
     /// A `<DeleteCitation>` (update files): these PMIDs were withdrawn from PubMed.
     Deleted(Vec<Pmid>),
 }
@@ -117,46 +114,6 @@ pub fn parse_pubmed_bytes(bytes: &[u8], name: &str) -> Result<Vec<Record>, Error
     }
 }
 
-/// A `BufRead` that counts what the XML reader consumes and, when asked, keeps a copy of it
-/// (for the raw XML of each record).
-struct Tee<R> {
-    inner: R,
-    keep: bool,
-    kept: Vec<u8>,
-    /// Set when a consumed chunk could not be copied (the raw text would be wrong).
-    lost: bool,
-}
-
-impl<R: BufRead> Read for Tee<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = {
-            let b = self.fill_buf()?;
-            let n = b.len().min(out.len());
-            out[..n].copy_from_slice(&b[..n]);
-            n
-        };
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for Tee<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, n: usize) {
-        if self.keep && n > 0 {
-            // A second fill_buf returns the same buffered bytes without reading.
-            match self.inner.fill_buf() {
-                Ok(b) if b.len() >= n => self.kept.extend_from_slice(&b[..n]),
-                _ => self.lost = true,
-            }
-        }
-        self.inner.consume(n);
-    }
-}
-
 /// Where the reader is in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -201,19 +158,14 @@ pub struct PubmedReader<R> {
 /// The XML reader and the parsing state (apart from the event buffer, so that handlers can
 /// run while an event borrows the buffer).
 struct Parser<R> {
-    xml: Reader<Tee<R>>,
+    xml: Reader<R>,
     st: State,
 }
 
 impl<R: BufRead> PubmedReader<R> {
     /// A reader of `reader`; `name` (usually the file name) is used in errors.
     pub fn new(reader: R, name: impl Into<String>) -> Self {
-        let mut xml = Reader::from_reader(Tee {
-            inner: reader,
-            keep: false,
-            kept: Vec::new(),
-            lost: false,
-        });
+        let mut xml = Reader::from_reader(reader);
         let cfg = xml.config_mut();
         cfg.check_end_names = true;
         // Whitespace-only text is skipped outside captured fields (pretty-printing between
@@ -241,14 +193,6 @@ impl<R: BufRead> PubmedReader<R> {
         }
     }
 
-    /// When `keep` is true, each [`PubmedItem::Record`] carries the exact XML text of its
-    /// `<PubmedArticle>` / `<PubmedBookArticle>` element.
-    #[must_use]
-    pub fn with_raw(mut self, keep: bool) -> Self {
-        self.p.xml.get_mut().keep = keep;
-        self
-    }
-
     /// The file name used in errors.
     pub fn name(&self) -> &str {
         &self.p.st.name
@@ -262,13 +206,6 @@ impl<R: BufRead> PubmedReader<R> {
     /// Reads events until an item is complete, the document ends, or an error.
     fn advance(&mut self) -> Result<Option<PubmedItem>, Error> {
         loop {
-            if self.p.st.rec.is_none() {
-                // Outside records the kept bytes are of no use: keep memory flat.
-                let tee = self.p.xml.get_mut();
-                if tee.keep {
-                    tee.kept.clear();
-                }
-            }
             self.p.st.pos = self.p.xml.buffer_position();
             self.buf.clear();
             let ev = match self.p.xml.read_event_into(&mut self.buf) {
@@ -276,6 +213,35 @@ impl<R: BufRead> PubmedReader<R> {
                 Err(e) => return Err(self.p.xml_err(&e)),
             };
             self.p.st.saw_bytes |= self.p.xml.buffer_position() > 0;
+
+            // References are checked everywhere, skipped subtrees included: PubMed XML
+            // declares no entity, so `&name;` other than the predefined five is an error.
+            match &ev {
+                Event::Start(e) | Event::Empty(e) => {
+                    let raw = e.attributes_raw();
+                    if raw.contains('&')
+                        && let Err(reason) = casebook_types::check_attribute_refs(raw)
+                    {
+                        return Err(self.p.err(self.p.st.pos, Kind::Entity, reason));
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    if let Err(reason) = casebook_types::check_reference(r) {
+                        let kind = if r.is_char_ref() {
+                            Kind::Malformed
+                        } else {
+                            Kind::Entity
+                        };
+                        return Err(self.p.err(self.p.st.pos, kind, reason));
+                    }
+                }
+                Event::DocType(d) => {
+                    if let Err(reason) = casebook_types::check_doctype(d) {
+                        return Err(self.p.err(self.p.st.pos, Kind::Entity, reason));
+                    }
+                }
+                _ => {}
+            }
 
             // Inside a captured element: everything is text or inline markup.
             if let Some(field) = self.p.st.capturing {
@@ -532,13 +498,6 @@ impl<R: BufRead> Parser<R> {
             RecordKind::Book => Tag::PubmedBookArticle,
         };
         self.st.stack.push(tag);
-        let tee = self.xml.get_mut();
-        if tee.keep {
-            // Kept since just before this event: skipped whitespace, then the start tag.
-            let extra = tee.kept.len().saturating_sub(tag_bytes);
-            tee.kept.drain(..extra);
-            tee.lost = false;
-        }
     }
 
     /// The root element.
@@ -672,13 +631,11 @@ impl<R: BufRead> Parser<R> {
                     kind: Kind::Invalid,
                     reason,
                 })?;
-                let raw = self.take_raw(pmid)?;
                 if self.st.stack.is_empty() {
                     self.st.phase = Phase::Epilog;
                 }
                 Ok(Some(PubmedItem::Record {
                     record: Box::new(record),
-                    raw,
                 }))
             }
             Tag::DeleteCitation => Ok(Some(PubmedItem::Deleted(std::mem::take(
@@ -695,35 +652,6 @@ impl<R: BufRead> Parser<R> {
                 Ok(None)
             }
         }
-    }
-
-    /// The exact XML of the record just closed, when kept.
-    fn take_raw(&mut self, pmid: Option<Pmid>) -> Result<Option<String>, Error> {
-        let end = self.xml.buffer_position();
-        let start = self.st.rec_start;
-        let tee = self.xml.get_mut();
-        if !tee.keep {
-            return Ok(None);
-        }
-        let ok = !tee.lost && (tee.kept.len() as u64) == end - start;
-        let raw = if ok {
-            // Hand over the kept bytes rather than copy them; the next record starts in a
-            // fresh buffer of the same capacity.
-            let fresh = Vec::with_capacity(tee.kept.capacity());
-            let mut bytes = std::mem::replace(&mut tee.kept, fresh);
-            bytes.shrink_to_fit();
-            String::from_utf8(bytes).ok()
-        } else {
-            None
-        };
-        tee.kept.clear();
-        raw.map(Some).ok_or_else(|| Error::Pubmed {
-            file: self.st.name.clone(),
-            offset: start,
-            pmid,
-            kind: Kind::Io,
-            reason: "could not keep the record's XML text".to_owned(),
-        })
     }
 
     /// A captured element closed: hand its text to the record (or the deleted list).

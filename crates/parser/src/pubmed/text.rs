@@ -107,7 +107,7 @@ impl Capture {
     }
 
     /// A general or character reference. Predefined entities and character references are
-    /// decoded; any other entity (declared only in an external DTD) is kept as written.
+    /// decoded; any other entity is an error (the reader checks before this is called).
     pub(super) fn push_ref(&mut self, r: &BytesRef<'_>) -> Result<(), String> {
         push_ref(&mut self.text, r)
     }
@@ -140,11 +140,9 @@ pub(super) fn push_ref(out: &mut String, r: &BytesRef<'_>) -> Result<(), String>
             "amp" => out.push('&'),
             "apos" => out.push('\''),
             "quot" => out.push('"'),
-            other => {
-                out.push('&');
-                out.push_str(other);
-                out.push(';');
-            }
+            // The reader rejects any other entity before text is captured; never copy one
+            // through raw.
+            other => return Err(format!("entity reference `&{other};` is not declared")),
         },
         Err(e) => return Err(format!("bad character reference `&{};`: {e}", &**r)),
     }
