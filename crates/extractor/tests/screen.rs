@@ -235,3 +235,112 @@ fn a_review_citing_retrospective_studies_has_no_new_patients() {
     );
     assert_eq!(screen(&r), "exclude no_new_patients: Review");
 }
+
+/// The tacrolimus review turned into an adults' review by one key (`population.age`).
+fn adults_review() -> CompiledReview {
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../pipelines/tacrolimus-jdm.toml"
+    ));
+    let src = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("age = \"children\"", "age = \"adults\"")
+        .replace("max_age_years = 18\n", "");
+    CompiledReview::new(ReviewDefinition::from_toml_str(&src, path).unwrap()).unwrap()
+}
+
+#[test]
+fn adult_papers_without_age_words_are_adult_only() {
+    // Class 6: no "adult", no age of a patient; a group's mean or median age outside the band,
+    // the disease named adult-onset, or a MeSH age heading decides (two wordings each).
+    let t = "Tacrolimus in dermatomyositis";
+    for (pmid, abstract_text, mesh) in [
+        (
+            801,
+            "Twenty patients with dermatomyositis received oral tacrolimus. The mean age was 47.5 years.",
+            &[][..],
+        ),
+        (
+            802,
+            "We reviewed 31 patients with dermatomyositis treated with tacrolimus (median age 52, range 33-71).",
+            &[][..],
+        ),
+        (
+            803,
+            "Tacrolimus was given to 12 patients with adult-onset dermatomyositis.",
+            &[][..],
+        ),
+        (
+            804,
+            "Outcomes of oral tacrolimus in adult dermatomyositis were reviewed in 9 patients.",
+            &[][..],
+        ),
+        (
+            805,
+            "Nine patients with dermatomyositis received oral tacrolimus.",
+            &["Middle Aged", "Dermatomyositis"][..],
+        ),
+    ] {
+        let got = screen(&record(
+            pmid,
+            t,
+            abstract_text,
+            &["Journal Article", "Clinical Study"],
+            mesh,
+        ));
+        assert!(got.starts_with("exclude adult_only"), "{pmid}: {got}");
+    }
+    // A children's group age keeps the paper; nothing about age is unclear.
+    let got = screen(&record(
+        806,
+        t,
+        "Eight patients with dermatomyositis (mean age 9.4 years) received oral tacrolimus.",
+        &["Journal Article", "Clinical Study"],
+        &[],
+    ));
+    assert!(got.starts_with("include"), "{got}");
+    let got = screen(&record(
+        807,
+        t,
+        "Eight patients with dermatomyositis received oral tacrolimus.",
+        &["Journal Article", "Clinical Study"],
+        &[],
+    ));
+    assert!(got.starts_with("unclear population_unclear"), "{got}");
+}
+
+#[test]
+fn an_adults_review_excludes_children_as_pediatric_only() {
+    let adults = Screener::new(&adults_review());
+    let decide = |r: &Record| {
+        let d = adults.screen(Some(r), &[]);
+        format!("{} {}", d.decision.as_str(), d.reason)
+    };
+    let t = "Tacrolimus in dermatomyositis";
+    let kids = record(
+        811,
+        t,
+        "Five children with juvenile dermatomyositis received oral tacrolimus.",
+        &["Case Reports"],
+        &[],
+    );
+    assert_eq!(decide(&kids), "exclude pediatric_only");
+    let kids_mesh = record(
+        812,
+        t,
+        "Four patients with dermatomyositis received oral tacrolimus.",
+        &["Case Reports"],
+        &["Child", "Adolescent"],
+    );
+    assert_eq!(decide(&kids_mesh), "exclude pediatric_only");
+    let adults_paper = record(
+        813,
+        t,
+        "Ten adults with dermatomyositis received oral tacrolimus.",
+        &["Clinical Study"],
+        &[],
+    );
+    assert_eq!(decide(&adults_paper), "include include");
+    // The same children's paper under the shipped children's review is included.
+    assert!(screen(&kids).starts_with("include"));
+}
