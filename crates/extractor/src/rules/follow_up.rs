@@ -98,7 +98,7 @@ static BRACKET_LABEL: LazyLock<Regex> =
 /// "5-year-old".
 static AGE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:aged?|age\s+of|age\s+at\s+\w+|mean\s+age(?:\s+\w+)?)[\s:,(]*(?:of\s+|was\s+|=\s*)?$",
+        r"(?i)\b(?:aged?|ages|age\s+of|age\s+at\s+\w+|mean\s+age(?:\s+\w+)?)[\s:,(]*(?:of\s+|was\s+|=\s*)?$",
     )
 });
 static AGE_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^[\s\-]*(?:old|of\s+age)\b"));
