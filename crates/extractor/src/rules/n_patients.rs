@@ -118,7 +118,12 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         let m = c.get(0).expect("whole match");
         let (_, hi) = crate::negation::clause_of(text, m.start(), m.end());
         let rest = &text[m.end()..hi.max(m.end())];
-        if r.disease.is_match(rest) || r.intervention.is_match(rest) {
+        // "9 of these 12 patients had the drug alone" looks back at a treated group: only a
+        // subgroup with the disease counts there; "of whom" / "of them" may name the drug.
+        let anaphoric = !m.as_str().to_ascii_lowercase().contains("of whom")
+            && !m.as_str().to_ascii_lowercase().contains("of them")
+            && !m.as_str().to_ascii_lowercase().starts_with("among");
+        if r.disease.is_match(rest) || (!anaphoric && r.intervention.is_match(rest)) {
             out.push((6, n));
         }
     }
