@@ -200,10 +200,31 @@ fn states_number(quote: &str, n: u64) -> bool {
         .split(|c: char| !c.is_ascii_digit())
         .filter(|t| !t.is_empty())
         .any(|t| t.parse::<u64>() == Ok(n));
+    let tokens: Vec<&str> = lower
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let tens = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
     let word = usize::try_from(n)
         .ok()
         .and_then(|i| WORDS.get(i))
-        .is_some_and(|w| lower.split(|c: char| !c.is_alphabetic()).any(|t| t == *w));
+        .is_some_and(|w| tokens.contains(w))
+        || ((20..100).contains(&n) && {
+            let t = tens[(n / 10 - 2) as usize];
+            let u = (n % 10) as usize;
+            tokens.windows(2).any(|p| p[0] == t && p[1] == WORDS[u])
+                || (u == 0 && tokens.contains(&t))
+        });
+    // A count derived from two stated numbers ("50 patients (35 females)": 15 males).
+    let nums: Vec<u64> = lower
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    let derived = nums
+        .iter()
+        .any(|a| nums.iter().any(|b| a > b && a - b == n));
     let idioms = match n {
         1 => ["a ", "an ", "single", "patient", "case"]
             .iter()
@@ -214,7 +235,7 @@ fn states_number(quote: &str, n: u64) -> bool {
         12 => lower.contains("dozen"),
         _ => false,
     };
-    digits || word || idioms
+    digits || word || idioms || derived
 }
 
 /// What must be in the evidence of a value: the number, the unit, the lexicon term or the
