@@ -59,13 +59,13 @@ static TIME_PREP: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RESPONSE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:improv\w*|resol\w*|normali[sz]\w*|remission|disappear\w*|tapered|discontinued|stopped|recover\w*|increased|decreased|rose|fell|healed|inactive|CMAS|MMT)\b",
+        r"(?i)\b(?:improv\w*|resol\w*|normali[sz]\w*|remission|disappear\w*|tapered|discontinued|stopped|recover\w*|increased|decreased|rose|fell|healed|inactive|scores?|strength)\b",
     )
 });
 /// Words that make a duration a disease duration, history or age.
 static NOT_FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:disease\s+duration|duration\s+of\s+(?:the\s+)?(?:disease|illness|symptoms|JDM|DM)|(?:disease|illness|symptom)s?\s+(?:for|of)|history|onset|diagnos\w*|ago|earlier|before|prior|previously|since\s+birth|born|had\s+been|lasting|long-standing|mean\s+age|until)\b",
+        r"(?i)\b(?:disease\s+duration|duration\s+of\s+(?:the\s+)?(?:disease|illness|symptoms)|(?:disease|illness|symptom)s?\s+(?:for|of)|history|onset|diagnos\w*|ago|earlier|before|prior|previously|since\s+birth|born|had\s+been|lasting|long-standing|mean\s+age|until)\b",
     )
 });
 
