@@ -1,52 +1,113 @@
 //! `casebook eval`: screening and extraction scored against hand-made annotations.
 //!
-//! The corpus folder holds `records.xml` (PubMed records), `fulltext/` (full-text files, each
-//! scored on its own under its file stem) and `annotations/screen.csv` + `study.csv`.
+//! A corpus folder holds `records.xml` (PubMed records), `fulltext/` (full-text files, each
+//! screened and scored on its own under its file stem) and `annotations/screen.csv`,
+//! `screen-fulltext.csv` (optional, `key,decision,reason`) and `study.csv`.
+//!
+//! Without `--pipeline`, every shipped review (`pipelines/*.toml` with a corpus, see
+//! [`corpus_dir`]) is evaluated and one summary table is printed, with which corpora were held
+//! out when the rules were last tuned (`tests/corpus/held-out.toml`). With `--pipeline P` the
+//! per-field scores and every wrong cell are printed.
 
 use std::{
+    fmt::Write as _,
     io::Write,
     path::{Path, PathBuf},
 };
 
 use anyhow::{Context, Result};
-use casebook_extractor::{Evaluation, Extractor, Screener, StudyRow, study_ref};
-use casebook_types::Study;
+use casebook_extractor::{Evaluation, Extractor, Screener, ScreeningScore, StudyRow, study_ref};
+use casebook_types::{ScreeningDecision, Study};
+use serde::Deserialize;
 
 use super::extract::load_review;
 
 /// Arguments of `casebook eval`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The review definition (`pipelines/<name>.toml`).
+    /// One review definition (`pipelines/<name>.toml`): per-field scores. Without it, every
+    /// shipped review with a corpus is evaluated and one summary table is printed.
     #[arg(long = "pipeline", value_name = "PIPELINE")]
     pipeline: Option<PathBuf>,
     /// The review definition, given without `--pipeline` (as `just eval` does).
     #[arg(value_name = "PIPELINE.toml", conflicts_with = "pipeline")]
     pipeline_file: Option<PathBuf>,
-    /// The corpus folder (default: the review's `[eval] corpus`, else `tests/corpus/<name>/`
-    /// when it exists, else `tests/corpus`).
+    /// The corpus folder of the one review (default: found by [`corpus_dir`]).
     #[arg(long)]
     corpus: Option<PathBuf>,
+    /// Where the shipped reviews are (summary mode).
+    #[arg(long, default_value = "pipelines")]
+    pipelines: PathBuf,
+    /// Where the corpora are: `<corpora>/<review name>/`, or the top level for the review
+    /// that `held-out.toml` names as `top_level`.
+    #[arg(long, default_value = "tests/corpus")]
+    corpora: PathBuf,
 }
 
-/// The corpus of a review: `[eval] corpus`, else `tests/corpus/<name>/` when it exists, else
-/// `tests/corpus` (the tacrolimus-JDM corpus at the top level).
-pub fn default_corpus(pipeline: &Path) -> Result<PathBuf> {
-    let src = std::fs::read_to_string(pipeline)
-        .with_context(|| format!("reading {}", pipeline.display()))?;
-    let def = casebook_types::ReviewDefinition::from_toml_str(&src, pipeline)?;
-    if let Some(c) = def.eval.corpus {
-        return Ok(PathBuf::from(c));
+/// What `<corpora>/held-out.toml` records: which corpora were read while the rules were last
+/// tuned and which were held out (not read) until measured.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeldOut {
+    /// The review whose corpus is the corpora folder's top level.
+    #[serde(default)]
+    pub top_level: Option<String>,
+    /// Corpora read while tuning.
+    #[serde(default)]
+    pub tuned_on: Vec<String>,
+    /// Corpora not read while tuning (measured only).
+    #[serde(default)]
+    pub held_out: Vec<String>,
+    /// What the last round of tuning was.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl HeldOut {
+    /// Reads `<corpora>/held-out.toml`; an absent file records nothing.
+    pub fn load(corpora: &Path) -> Result<HeldOut> {
+        let path = corpora.join("held-out.toml");
+        if !path.exists() {
+            return Ok(HeldOut::default());
+        }
+        let src = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        toml::from_str(&src).with_context(|| format!("parsing {}", path.display()))
     }
-    let own = Path::new("tests/corpus").join(&def.name);
-    Ok(if own.is_dir() {
-        own
-    } else {
-        PathBuf::from("tests/corpus")
-    })
+
+    fn status(&self, review: &str) -> &'static str {
+        if self.held_out.iter().any(|h| h == review) {
+            "held out"
+        } else if self.tuned_on.iter().any(|h| h == review) {
+            "tuned on"
+        } else {
+            "-"
+        }
+    }
 }
 
-/// Runs screening and extraction over a corpus folder and scores them.
+/// The corpus folder of a review: `<corpora>/<name>/` when it holds `records.xml`, else the
+/// corpora folder itself when `held-out.toml` names the review as its `top_level`. A review
+/// file's `[eval] corpus` wins over both.
+pub fn corpus_dir(
+    review: &str,
+    declared: Option<&str>,
+    corpora: &Path,
+    held: &HeldOut,
+) -> Option<PathBuf> {
+    if let Some(d) = declared {
+        return Some(PathBuf::from(d));
+    }
+    let own = corpora.join(review);
+    if own.join("records.xml").is_file() {
+        return Some(own);
+    }
+    (held.top_level.as_deref() == Some(review) && corpora.join("records.xml").is_file())
+        .then(|| corpora.to_path_buf())
+}
+
+/// Runs screening and extraction over a corpus folder and scores them. Screening is scored on
+/// the records (`screen.csv`) and on the full texts, each on its own (`screen-fulltext.csv`).
 pub fn evaluate(pipeline: &Path, corpus: &Path) -> Result<Evaluation> {
     let loaded = load_review(pipeline)?;
     let review = &loaded.review;
@@ -59,6 +120,7 @@ pub fn evaluate(pipeline: &Path, corpus: &Path) -> Result<Evaluation> {
     let records = casebook_parser::parse_pubmed_bytes(&bytes, &xml.display().to_string())?;
 
     let mut decisions = Vec::new();
+    let mut ft_decisions: Vec<(String, ScreeningDecision)> = Vec::new();
     let mut rows = Vec::new();
     for r in &records {
         // The machine's decision: human decisions are not what is measured.
@@ -73,13 +135,18 @@ pub fn evaluate(pipeline: &Path, corpus: &Path) -> Result<Evaluation> {
     }
     let ft = corpus.join("fulltext");
     if ft.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&ft)?
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&ft)
+            .with_context(|| format!("reading {}", ft.display()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_file())
             .collect();
         files.sort();
         for f in files {
             let doc = casebook_parser::read_document(&f)?;
+            ft_decisions.push((
+                doc.key.clone(),
+                screener.screen(None, std::slice::from_ref(&doc)),
+            ));
             let sr = study_ref(None, Some(&doc));
             let cases = extractor.extract(&sr, std::slice::from_ref(&doc));
             rows.push(StudyRow::from_study(
@@ -91,21 +158,31 @@ pub fn evaluate(pipeline: &Path, corpus: &Path) -> Result<Evaluation> {
     }
 
     let ann = corpus.join("annotations");
+    let read =
+        |p: &Path| std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()));
     let screen_csv = ann.join("screen.csv");
-    let study_csv = ann.join("study.csv");
-    let screening = Evaluation::score_screening(
-        &std::fs::read_to_string(&screen_csv)
-            .with_context(|| format!("reading {}", screen_csv.display()))?,
+    let mut screening = Evaluation::score_screening(
+        &read(&screen_csv)?,
         &screen_csv.display().to_string(),
         &decisions,
     )?;
+    let ft_csv = ann.join("screen-fulltext.csv");
+    if ft_csv.is_file() {
+        let s = Evaluation::score_screening_keyed(
+            &read(&ft_csv)?,
+            &ft_csv.display().to_string(),
+            "key",
+            &ft_decisions,
+        )?;
+        screening.add(&s);
+    }
+    let study_csv = ann.join("study.csv");
     let columns: Vec<String> = StudyRow::fields(&review.review)
         .iter()
         .map(|f| f.column_name(&intervention))
         .collect();
     let fields = Evaluation::score_studies(
-        &std::fs::read_to_string(&study_csv)
-            .with_context(|| format!("reading {}", study_csv.display()))?,
+        &read(&study_csv)?,
         &study_csv.display().to_string(),
         &rows,
         &columns,
@@ -113,18 +190,141 @@ pub fn evaluate(pipeline: &Path, corpus: &Path) -> Result<Evaluation> {
     Ok(Evaluation { screening, fields })
 }
 
-pub fn run(args: Args) -> Result<()> {
-    let pipeline = args
-        .pipeline
-        .or(args.pipeline_file)
-        .ok_or_else(|| anyhow::anyhow!("give the review definition: --pipeline PIPELINE.toml"))?;
-    let corpus = match args.corpus {
-        Some(c) => c,
-        None => default_corpus(&pipeline)?,
+fn pct(a: usize, b: usize) -> String {
+    if b == 0 {
+        "-".to_owned()
+    } else {
+        format!("{:.0}%", 100.0 * a as f64 / b as f64)
+    }
+}
+
+/// The summary line of one review's evaluation.
+fn summary_row(name: &str, status: &str, e: &Evaluation) -> [String; 7] {
+    let s: &ScreeningScore = &e.screening;
+    let (right, stated, made_up) = e.totals();
+    let unstated: usize = e.fields.iter().map(|c| c.unstated).sum();
+    [
+        name.to_owned(),
+        status.to_owned(),
+        format!("{}/{}", s.includes_found, s.includes),
+        format!(
+            "{}/{} {}",
+            s.exclusions_right,
+            s.exclusions,
+            pct(s.exclusions_right, s.exclusions)
+        ),
+        s.unclear.to_string(),
+        format!("{right}/{stated} {}", pct(right, stated)),
+        format!("{made_up}/{unstated} {}", pct(made_up, unstated)),
+    ]
+}
+
+/// Evaluates every review in `pipelines` that has a corpus under `corpora` and renders the
+/// summary table (reviews sorted by name).
+pub fn summary(pipelines: &Path, corpora: &Path) -> Result<String> {
+    let held = HeldOut::load(corpora)?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(pipelines)
+        .with_context(|| format!("reading {}", pipelines.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    let header = [
+        "review",
+        "tuning",
+        "includes found",
+        "excludes right",
+        "unclear",
+        "stated cells right",
+        "false values",
+    ];
+    let mut rows: Vec<[String; 7]> = Vec::new();
+    let mut without = Vec::new();
+    for p in &files {
+        let loaded = load_review(p)?;
+        let name = loaded.review.review.name.clone();
+        let declared = loaded.review.review.eval.corpus.as_deref();
+        let Some(dir) = corpus_dir(&name, declared, corpora, &held) else {
+            without.push(name);
+            continue;
+        };
+        let e = evaluate(p, &dir).with_context(|| format!("evaluating {}", p.display()))?;
+        rows.push(summary_row(&name, held.status(&name), &e));
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].len())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let line = |cells: &[&str], out: &mut String| {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        let _ = writeln!(out, "{}", parts.join("  ").trim_end());
     };
-    let e = evaluate(&pipeline, &corpus)?;
+    line(&header, &mut out);
+    for r in &rows {
+        line(&r.iter().map(String::as_str).collect::<Vec<_>>(), &mut out);
+    }
+    let _ = writeln!(
+        out,
+        "\nscreening: records and full texts (decision and reason must match for an exclude); \
+         false values: values given where the annotations state nothing, of those cells"
+    );
+    let _ = writeln!(
+        out,
+        "held out at the last tuning: {}; tuned on: {}",
+        if held.held_out.is_empty() {
+            "-".to_owned()
+        } else {
+            held.held_out.join(", ")
+        },
+        if held.tuned_on.is_empty() {
+            "-".to_owned()
+        } else {
+            held.tuned_on.join(", ")
+        },
+    );
+    if let Some(n) = &held.note {
+        let _ = writeln!(out, "last tuning: {n}");
+    }
+    if !without.is_empty() {
+        let _ = writeln!(out, "no corpus for: {}", without.join(", "));
+    }
+    Ok(out)
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let text = match args.pipeline.or(args.pipeline_file) {
+        Some(pipeline) => {
+            let corpus = match args.corpus {
+                Some(c) => c,
+                None => {
+                    let held = HeldOut::load(&args.corpora)?;
+                    let loaded = load_review(&pipeline)?;
+                    let name = loaded.review.review.name.clone();
+                    let declared = loaded.review.review.eval.corpus.as_deref();
+                    corpus_dir(&name, declared, &args.corpora, &held).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "no corpus for review `{name}` under {} (give --corpus DIR)",
+                            args.corpora.display()
+                        )
+                    })?
+                }
+            };
+            evaluate(&pipeline, &corpus)?.to_string()
+        }
+        None => summary(&args.pipelines, &args.corpora)?,
+    };
     let mut out = std::io::stdout().lock();
-    match write!(out, "{e}").and_then(|()| out.flush()) {
+    match write!(out, "{text}").and_then(|()| out.flush()) {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => Ok(r?),
     }

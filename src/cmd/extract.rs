@@ -65,6 +65,16 @@ impl StudyInput {
             .collect()
     }
 
+    /// Whether a PMID names the study (its record, or a full text that carries one).
+    pub fn has_pmid(&self) -> bool {
+        self.record.is_some() || self.fulltext.iter().any(|d| d.pmid.is_some())
+    }
+
+    /// The study's key: its PMID, else the first full text's key (its file stem).
+    pub fn key(&self) -> String {
+        self.study_ref().key
+    }
+
     pub fn study_ref(&self) -> StudyRef {
         study_ref(self.record.as_ref(), self.fulltext.first())
     }
@@ -155,33 +165,19 @@ pub fn read_studies(files: &[PathBuf]) -> Result<Vec<StudyInput>> {
     Ok(studies)
 }
 
-/// Screens a study, a human decision winning. `None` when nothing gives it a PMID.
+/// Screens a study, a human decision winning. A study without a PMID (a full-text file
+/// named without one) is decided on its text alone; no human decision can name it.
 pub fn screen_study(
     screener: &Screener,
     human: &HumanDecisions,
     s: &StudyInput,
-) -> Option<ScreeningDecision> {
-    if s.record.is_none() && s.fulltext.iter().all(|d| d.pmid.is_none()) {
-        return None;
-    }
+) -> ScreeningDecision {
     let machine = screener.screen(s.record.as_ref(), &s.fulltext);
-    Some(human.apply(machine))
-}
-
-/// The decision on a study that has no PMID (a full-text file named without one): its text
-/// is screened under a placeholder PMID that is never printed.
-fn text_only_decision(screener: &Screener, s: &StudyInput) -> Decision {
-    let placeholder = casebook_types::Pmid::new(999_999_999).expect("valid PMID");
-    let docs: Vec<Document> = s
-        .fulltext
-        .iter()
-        .cloned()
-        .map(|mut d| {
-            d.pmid = Some(placeholder);
-            d
-        })
-        .collect();
-    screener.screen(None, &docs).decision
+    if s.has_pmid() {
+        human.apply(machine)
+    } else {
+        machine
+    }
 }
 
 /// The study-level CSV header.
@@ -217,13 +213,11 @@ pub fn run(args: Args) -> Result<()> {
 
     let mut rows: Vec<(StudyRef, Vec<Case>, Option<ScreeningDecision>)> = Vec::new();
     for s in &studies {
-        let decision = screen_study(&screener, &loaded.human, s);
-        let keep = all
-            || match &decision {
-                Some(d) => d.decision == Decision::Include,
-                // A full text without a PMID: screened on its text alone.
-                None => text_only_decision(&screener, s) == Decision::Include,
-            };
+        let d = screen_study(&screener, &loaded.human, s);
+        let keep = all || d.decision == Decision::Include;
+        // A study without a PMID is screened on its text alone; its decision is not printed
+        // under a placeholder PMID.
+        let decision = s.has_pmid().then_some(d);
         if !keep {
             continue;
         }

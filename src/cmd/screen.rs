@@ -1,9 +1,13 @@
-//! `casebook screen`: include, exclude(reason) or unclear for every record.
+//! `casebook screen`: include, exclude(reason) or unclear for every record and full text.
+//!
+//! Every study gets a decision: a full-text file without a PMID is decided on its text alone
+//! and keyed by its file stem (the `key` column; `pmid` is then empty), as `extract` does.
 
 use std::{io::Write, path::PathBuf};
 
 use anyhow::Result;
 use casebook_extractor::Screener;
+use serde_json::json;
 
 use super::extract::{Format, load_review, read_studies, screen_study};
 
@@ -14,7 +18,7 @@ pub struct Args {
     /// reviewer's decisions) always wins.
     #[arg(long)]
     pipeline: PathBuf,
-    /// CSV (`pmid,decision,reason`) or JSON lines with the evidence.
+    /// CSV (`pmid,key,decision,reason`) or JSON lines with the evidence.
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     format: Format,
     /// PubMed XML files (plain or .gz), PMC JATS and HTML full-text files.
@@ -33,18 +37,19 @@ pub fn run(args: Args) -> Result<()> {
     let studies = read_studies(&files)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut skipped = 0;
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record(["pmid", "decision", "reason"])?;
+            w.write_record(["pmid", "key", "decision", "reason"])?;
             for s in &studies {
-                let Some(d) = screen_study(&screener, &loaded.human, s) else {
-                    skipped += 1;
-                    continue;
-                };
+                let d = screen_study(&screener, &loaded.human, s);
                 w.write_record([
-                    d.pmid.to_string(),
+                    if s.has_pmid() {
+                        d.pmid.to_string()
+                    } else {
+                        String::new()
+                    },
+                    s.key(),
                     d.decision.as_str().to_owned(),
                     d.reason_with_quote(),
                 ])?;
@@ -53,17 +58,16 @@ pub fn run(args: Args) -> Result<()> {
         }
         Format::Jsonl => {
             for s in &studies {
-                let Some(d) = screen_study(&screener, &loaded.human, s) else {
-                    skipped += 1;
-                    continue;
-                };
-                writeln!(out, "{}", serde_json::to_string(&d)?)?;
+                let d = screen_study(&screener, &loaded.human, s);
+                let mut j = serde_json::to_value(&d)?;
+                j["key"] = json!(s.key());
+                if !s.has_pmid() {
+                    j["pmid"] = serde_json::Value::Null;
+                }
+                writeln!(out, "{j}")?;
             }
         }
     }
     out.flush()?;
-    if skipped > 0 {
-        eprintln!("warning: {skipped} full-text file(s) without a PMID were not screened");
-    }
     Ok(())
 }

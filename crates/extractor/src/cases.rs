@@ -14,7 +14,8 @@
 //! patients ...", "None of the patients ..."), are *shared*: rules read them after the case's
 //! own sentences. Background, introduction, discussion and similar sections never become
 //! patient facts, except a sentence there that introduces the report ("We report three
-//! patients ...").
+//! patients ...") and a discussion's sentence about the report's own patients ("In our
+//! patients the rash resolved"; statements about the drug in general stay out).
 
 use std::sync::LazyLock;
 
@@ -126,7 +127,11 @@ pub(crate) fn patient_sentences(doc: &Document) -> Vec<Sentence<'_>> {
     sentences(doc)
         .into_iter()
         .filter(|s| !(front_matter && s.section.is_empty()))
-        .filter(|s| !is_background(s.section) || REPORTS.is_match(s.text))
+        .filter(|s| {
+            !is_background(s.section)
+                || REPORTS.is_match(s.text)
+                || crate::report_kind::speaks_of_own_patients(s.section, s.text)
+        })
         .collect()
 }
 

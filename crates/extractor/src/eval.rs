@@ -85,6 +85,18 @@ pub struct ScreeningScore {
     pub errors: Vec<String>,
 }
 
+impl ScreeningScore {
+    /// Adds another score (e.g. full texts to records).
+    pub fn add(&mut self, other: &ScreeningScore) {
+        self.includes += other.includes;
+        self.includes_found += other.includes_found;
+        self.exclusions += other.exclusions;
+        self.exclusions_right += other.exclusions_right;
+        self.unclear += other.unclear;
+        self.errors.extend(other.errors.iter().cloned());
+    }
+}
+
 /// A whole evaluation: screening and every study column.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Evaluation {
@@ -99,13 +111,29 @@ impl Evaluation {
         name: &str,
         decisions: &[ScreeningDecision],
     ) -> Result<ScreeningScore, Error> {
-        let table = Table::parse(gold_csv, name, &["pmid", "decision", "reason"])?;
+        let keyed: Vec<(String, ScreeningDecision)> = decisions
+            .iter()
+            .map(|d| (d.pmid.to_string(), d.clone()))
+            .collect();
+        Self::score_screening_keyed(gold_csv, name, "pmid", &keyed)
+    }
+
+    /// Scores screening decisions keyed by a name (a PMID, or a full text's file stem as in
+    /// `screen-fulltext.csv`: `key,decision,reason`) against the gold table whose key column
+    /// is `key_column`. A gold row without a decision counts as `missing` (wrong).
+    pub fn score_screening_keyed(
+        gold_csv: &str,
+        name: &str,
+        key_column: &str,
+        decisions: &[(String, ScreeningDecision)],
+    ) -> Result<ScreeningScore, Error> {
+        let table = Table::parse(gold_csv, name, &[key_column, "decision", "reason"])?;
         let mut score = ScreeningScore::default();
         for row in &table.rows {
-            let pmid = row.get("pmid").map_or("", String::as_str);
-            let want = row.get("decision").map_or("", String::as_str);
-            let reason = row.get("reason").map_or("", String::as_str);
-            let got = decisions.iter().find(|d| d.pmid.to_string() == pmid);
+            let key = row.get(key_column).map_or("", String::as_str).trim();
+            let want = row.get("decision").map_or("", String::as_str).trim();
+            let reason = row.get("reason").map_or("", String::as_str).trim();
+            let got = decisions.iter().find(|(k, _)| k == key).map(|(_, d)| d);
             let (gd, gr) = got.map_or(("missing", ""), |d| {
                 (d.decision.as_str(), d.reason.as_str())
             });
@@ -129,7 +157,7 @@ impl Evaluation {
             };
             if !ok {
                 score.errors.push(format!(
-                    "{pmid}: got {gd} ({gr}), expected {want} ({reason})"
+                    "{key}: got {gd} ({gr}), expected {want} ({reason})"
                 ));
             }
         }

@@ -1,11 +1,13 @@
 //! Numbers as case reports write them: digits (`6`, `1.5`, `0,5`) and English number words
 //! (`three`, `Twelve`, `twenty-one`).
 
-/// A regex fragment matching a number written in digits or words (no capture groups).
-pub(crate) const NUMBER: &str = r"(?:\d+(?:[.,]\d+)?|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine))?|thirty|forty|fifty|a\s+single|single|both|a\s+pair\s+of))";
+/// A regex fragment matching a number written in digits or words (no capture groups):
+/// `6`, `1.5`, `.05`, `0,5`, `three`, `thirty-two`, `ninety nine`, `a dozen`, `a couple of`.
+pub(crate) const NUMBER: &str = r"(?:\d+(?:[.,]\d+)?|\.\d+|(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+dozen|dozen|a\s+couple\s+of|a\s+single|single|both|a\s+pair\s+of))";
 
-/// A regex fragment matching a count written in digits or words (whole numbers only).
-pub(crate) const COUNT: &str = r"(?:\d+|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine))?|thirty|forty|fifty))";
+/// A regex fragment matching a count written in digits or words (whole numbers only):
+/// `12`, `seven`, `thirty-two`, `a dozen`, `a couple of`.
+pub(crate) const COUNT: &str = r"(?:\d+|(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+dozen|dozen|a\s+couple\s+of))";
 
 const UNITS: [&str; 20] = [
     "zero",
@@ -30,33 +32,47 @@ const UNITS: [&str; 20] = [
     "nineteen",
 ];
 
+const TENS: [&str; 8] = [
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
 /// The value of a number in digits or words; `None` if it is neither.
 pub(crate) fn parse_number(s: &str) -> Option<f64> {
     let t = s.trim().to_ascii_lowercase();
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-    if let Ok(x) = t.replace(',', ".").parse::<f64>() {
+    let digits = t.replace(',', ".");
+    if let Ok(x) = digits.parse::<f64>() {
         return Some(x);
+    }
+    // A leading decimal point: ".05".
+    if let Some(rest) = digits.strip_prefix('.')
+        && !rest.is_empty()
+        && rest.bytes().all(|b| b.is_ascii_digit())
+    {
+        return format!("0.{rest}").parse().ok();
     }
     if let Some(i) = UNITS.iter().position(|u| *u == t) {
         return Some(i as f64);
     }
     match t.as_str() {
         "a single" | "single" | "a" | "an" => return Some(1.0),
-        "both" | "a pair of" => return Some(2.0),
-        "thirty" => return Some(30.0),
-        "forty" => return Some(40.0),
-        "fifty" => return Some(50.0),
+        "both" | "a pair of" | "a couple of" | "couple of" | "a couple" => return Some(2.0),
+        "a dozen" | "dozen" => return Some(12.0),
         _ => {}
     }
-    let rest = t.strip_prefix("twenty")?;
+    let (ten, rest) = TENS
+        .iter()
+        .enumerate()
+        .find_map(|(i, w)| t.strip_prefix(w).map(|r| (i, r)))?;
+    let base = 20.0 + 10.0 * ten as f64;
     let rest = rest.trim_start_matches([' ', '-']);
     if rest.is_empty() {
-        return Some(20.0);
+        return Some(base);
     }
     UNITS[1..10]
         .iter()
         .position(|u| *u == rest)
-        .map(|i| 21.0 + i as f64)
+        .map(|i| base + 1.0 + i as f64)
 }
 
 /// A whole count (digits or words).
@@ -79,5 +95,12 @@ mod tests {
         assert_eq!(parse_count("both"), Some(2));
         assert_eq!(parse_count("1.5"), None);
         assert_eq!(parse_count("many"), None);
+        assert_eq!(parse_count("thirty-two"), Some(32));
+        assert_eq!(parse_count("Sixty seven"), Some(67));
+        assert_eq!(parse_count("ninety"), Some(90));
+        assert_eq!(parse_count("a dozen"), Some(12));
+        assert_eq!(parse_count("a couple of"), Some(2));
+        assert_eq!(parse_number(".05"), Some(0.05));
+        assert_eq!(parse_number(".5"), Some(0.5));
     }
 }

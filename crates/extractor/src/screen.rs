@@ -5,7 +5,8 @@
 //!    "Retracted:" title) — excluded and flagged when the review says so;
 //! 2. `no_new_patients`: a review/editorial/guideline publication type without a primary one,
 //!    or review wording ("this review", "we review"), unless the text reports patients of its
-//!    own ("We report a 9-year-old girl ...");
+//!    own ("We report a 9-year-old girl ...", "case report and review of the literature");
+//!    a survey of physicians or a registry description without patient-level results;
 //! 3. `other_disease`: the review's disease is named nowhere (title, abstract, full text,
 //!    MeSH); a neighbouring disease (the review's `related_diseases`) in adults is
 //!    `adult_only`, without age evidence it is `unclear`;
@@ -33,7 +34,7 @@ use casebook_types::{
 };
 use regex::Regex;
 
-use crate::{CompiledReview, LexiconMatcher, Sentence, rules, sentences};
+use crate::{CompiledReview, LexiconMatcher, Sentence, report_kind, rules, sentences};
 
 /// Screens records against a review definition.
 #[derive(Debug, Clone)]
@@ -93,8 +94,9 @@ impl Screener {
     }
 
     /// Decides on one study: its PubMed record (if any) and its documents (abstract and/or
-    /// full text). Without a record the PMID comes from the first document that has one
-    /// (else 1, and the decision is `unclear`).
+    /// full text). Without a record the PMID comes from the first document that has one; a
+    /// study with no PMID at all (a full-text file named without one) is decided on its text
+    /// alone and carries PMID 1, its evidence keyed by the document's key (the file stem).
     pub fn screen(&self, record: Option<&Record>, docs: &[Document]) -> ScreeningDecision {
         let own_abstract;
         let mut all: Vec<&Document> = docs.iter().collect();
@@ -104,19 +106,15 @@ impl Screener {
             own_abstract = r.to_document();
             all.insert(0, &own_abstract);
         }
-        let Some(pmid) = record
+        let pmid = record
             .map(|r| r.pmid)
-            .or_else(|| docs.iter().find_map(|d| d.pmid))
-        else {
-            return ScreeningDecision {
-                pmid: Pmid::new(1).expect("1 is a valid PMID"),
-                decision: Decision::Unclear,
-                reason: "no_pmid".into(),
-                evidence: None,
-                human: false,
-            };
-        };
-        let m = material(pmid, record, &all);
+            .or_else(|| docs.iter().find_map(|d| d.pmid));
+        let key = pmid.map_or_else(
+            || docs.first().map(|d| d.key.clone()).unwrap_or_default(),
+            |p| p.to_string(),
+        );
+        let pmid = pmid.unwrap_or_else(|| Pmid::new(1).expect("1 is a valid PMID"));
+        let m = material(pmid, key, record, &all);
         self.decide(record, &m)
     }
 
@@ -150,8 +148,11 @@ impl Screener {
             &m.publication_types,
             &r.review.screening.secondary_publication_types,
         );
-        let reports_patients = find(m, |s| NEW_PATIENTS.is_match(s.text)).is_some();
-        let own_patients = find(m, |s| OWN_PATIENTS.is_match(s.text)).is_some();
+        // A primary report that also reviews the literature is primary (`report_kind.rs`).
+        let with_review = |s: &Sentence<'_>| report_kind::is_primary_with_review(s.text);
+        let reports_patients =
+            find(m, |s| NEW_PATIENTS.is_match(s.text) || with_review(s)).is_some();
+        let own_patients = find(m, |s| OWN_PATIENTS.is_match(s.text) || with_review(s)).is_some();
         if let (Some(pt), None) = (&secondary_pt, &primary_pt)
             && !own_patients
         {
@@ -160,6 +161,13 @@ impl Screener {
         if !reports_patients
             && primary_pt.is_none()
             && let Some(ev) = find_term(m, &r.secondary)
+        {
+            return exclude("no_new_patients", Some(ev));
+        }
+
+        // A survey of physicians or a registry description without patient-level results.
+        if report_kind::survey_without_results(m.sentences.iter().map(|(_, s)| s.text))
+            && let Some(ev) = find(m, |s| report_kind::is_survey(s.text))
         {
             return exclude("no_new_patients", Some(ev));
         }
@@ -464,7 +472,12 @@ fn retracted(record: Option<&Record>, m: &Material<'_>) -> Option<Evidence> {
     }
 }
 
-fn material<'a>(pmid: Pmid, record: Option<&Record>, docs: &[&'a Document]) -> Material<'a> {
+fn material<'a>(
+    pmid: Pmid,
+    key: String,
+    record: Option<&Record>,
+    docs: &[&'a Document],
+) -> Material<'a> {
     let mut sents = Vec::new();
     let mut title = None;
     let mut title_doc = None;
@@ -486,7 +499,7 @@ fn material<'a>(pmid: Pmid, record: Option<&Record>, docs: &[&'a Document]) -> M
     sents.sort_by_key(|(_, s)| s.section != "title");
     Material {
         pmid,
-        key: pmid.to_string(),
+        key,
         title,
         title_doc,
         sentences: sents,

@@ -11,7 +11,8 @@ pub struct Sentence<'d> {
     pub section: &'d str,
 }
 
-/// Splits every readable block of `doc` into sentences, in reading order.
+/// Splits every readable block of `doc` into sentences, in reading order, leaving out front
+/// matter (see `front_matter.rs`).
 ///
 /// A sentence ends at `.`, `!` or `?` followed by whitespace and an uppercase letter, digit or
 /// opening bracket, except after common abbreviations (`e.g.`, `i.e.`, `vs.`, `Dr.`, `Fig.`,
@@ -21,6 +22,10 @@ pub fn sentences(doc: &Document) -> Vec<Sentence<'_>> {
     for block in doc.readable_blocks() {
         let base = block.span.start;
         let text = doc.slice(block.span);
+        // Journal banners, affiliations, dates, DOIs and author lists are never evidence.
+        if crate::front_matter::is_front_matter(doc.source, &block.section, text) {
+            continue;
+        }
         let mut start = 0;
         let bytes = text.as_bytes();
         let mut i = 0;

@@ -56,9 +56,13 @@ pub fn parse_html(html: &str, name: &str) -> Result<Document, Error> {
 
     let title_ahead = title_heading_in(root, &norm(&title), in_article);
     let mut doc = walk_page(name, root, in_article, &title, title_ahead);
-    if title_ahead && !doc.has_body() {
-        // Safety net: never lose the page to the "skip what precedes the title" rule.
-        doc = walk_page(name, root, in_article, &title, false);
+    if title_ahead {
+        // Safety net: never lose the page, or article paragraphs set above the title heading
+        // (an abstract a saved page put first), to the "skip what precedes the title" rule.
+        let full = walk_page(name, root, in_article, &title, false);
+        if !doc.has_body() || skipped_article_text(&doc, &full) {
+            doc = full;
+        }
     }
     check_article(&doc, name, &title, body)?;
     Ok(doc)
@@ -369,7 +373,12 @@ impl Walker {
             return;
         }
         if self.before_title {
-            return;
+            // An abstract is article text even where the page puts it above the title
+            // heading: reading resumes there (the banner and bylines before it stay out).
+            if !is_abstract_heading(&text) {
+                return;
+            }
+            self.before_title = false;
         }
         if let Some((kind, label, rest)) = float_label(&text) {
             match (kind, rest.is_empty()) {
@@ -1041,6 +1050,29 @@ fn title_heading_in(root: ElementRef<'_>, title: &str, in_article: bool) -> bool
         })
 }
 
+/// Whether `full` holds a paragraph of running text (two sentences or more, 400 characters or
+/// more) that `kept` lost: article text, not a banner or byline.
+fn skipped_article_text(kept: &Document, full: &Document) -> bool {
+    full.blocks
+        .iter()
+        .filter(|b| b.kind == casebook_types::BlockKind::Paragraph)
+        .map(|b| full.slice(b.span))
+        .any(|t| t.len() >= 400 && t.matches(". ").count() >= 2 && !kept.text.contains(t))
+}
+
+/// "Abstract", "Summary", "English abstract:" and the like.
+fn is_abstract_heading(text: &str) -> bool {
+    let t = text
+        .trim()
+        .trim_end_matches([':', '.'])
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        t.as_str(),
+        "abstract" | "summary" | "english abstract" | "abstract in english" | "synopsis"
+    )
+}
+
 fn first_h1(root: ElementRef<'_>) -> Option<String> {
     root.descendent_elements()
         .find(|e| e.value().name() == "h1" && !is_dropped(*e, true))
@@ -1090,5 +1122,39 @@ mod tests {
         assert!(furniture_name(" main-nav"));
         assert!(!furniture_name("article-body content"));
         assert!(!furniture_name("navigable-thing"));
+    }
+
+    #[test]
+    fn an_abstract_above_the_title_heading_is_read() {
+        let filler =
+            "The case is described in detail with every examination and treatment. ".repeat(4);
+        for abs in ["Abstract", "Summary:"] {
+            let html = format!(
+                "<html><head><title>Key words: example</title></head><body>\
+                 <p>Journal of Examples 2020; 3: 4-5</p>\
+                 <h2>{abs}</h2><p>We report a synthetic patient who improved.</p>\
+                 <h1>Key words: example</h1><h2>Case</h2><p>{filler}</p></body></html>"
+            );
+            let d = parse_html(&html, "synthetic-abstract-first.html").unwrap();
+            assert!(
+                d.text.contains("We report a synthetic patient"),
+                "{abs}: {}",
+                d.text
+            );
+            assert!(!d.text.contains("Journal of Examples"), "{abs}: {}", d.text);
+        }
+    }
+
+    #[test]
+    fn running_text_above_a_sentence_heading_is_read() {
+        let long = "Since 2001 we have given the synthetic drug to eleven children. Most improved within weeks. Two needed a second course and one stopped it after a rash. ".repeat(3);
+        let html = format!(
+            "<html><head><title>Use of the drug sometimes made the difference.</title></head><body>\
+             <p>{long}</p><h1>Use of the drug sometimes made the difference.</h1>\
+             <p>Treatment failures were few and are described below in some detail for each child.</p></body></html>"
+        );
+        let d = parse_html(&html, "synthetic-sentence-title.html").unwrap();
+        assert!(d.text.contains("eleven children"), "{}", d.text);
+        assert!(d.text.contains("Treatment failures"), "{}", d.text);
     }
 }

@@ -38,15 +38,47 @@ use crate::{
 
 pub(crate) struct Dose;
 
-const NUM: &str = r"(\d+(?:\.\d+)?|0,\d+)";
+/// A number: `0.1`, `0,5`, `.05` (leading decimal point), `1,000` / `1 000` (thousands).
+const NUM: &str = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|0,\d+|\.\d+)";
 
 static DOSE: LazyLock<Regex> = LazyLock::new(|| {
     let range = format!(r"{NUM}(?:\s*(?:-|–|—|to|and)\s*{NUM})?");
-    let twice = r"(?:twice\s+(?:a\s+)?dai?ly|twice\s+a\s+day|twice\s+per\s+day|b\.?i\.?d\.?\b|every\s+12\s*h(?:ours?|rs?)?\b|q12h\b)";
+    let twice = r"(?:twice\s+(?:a\s+)?dai?ly|twice\s+a\s+day|twice\s+(?:per|each|every)\s+day|two\s+times\s+(?:a|per)\s+day|b\.?\s?i\.?\s?d\.?\b|every\s+12\s*h(?:ours?|rs?)?\b|q\s?12\s?h\b)";
     let day = r"(?:(?:/|per|a|each)\s*)?(?:day|d)\b|\s*(?:/\s*)?24\s*h\b|\s+(?:daily|a\s+day|per\s+day|every\s+day|once\s+(?:a\s+)?daily|qd)\b";
+    let m2 = r"m\s*(?:2|²|\(2\)|\^2)";
+    // The number may start with its decimal point (".05 mg/kg"): no word boundary before it.
     re(&format!(
-        r"(?i)\b{range}\s*(?:(?P<kgtwice>mg\s*(?:/|per)\s*kg\s*(?:/\s*dose\s*)?{twice})|(?P<kgday>mg\s*(?:(?:/|per)\s*kg\s*(?:{day})|[·×x*.]?\s*kg\s*(?:\(\s*)?(?:−|-|–)\s*1\s*\)?\s*[·×x*.]?\s*(?:d|day)\s*(?:\(\s*)?(?:−|-|–)\s*1\b\)?|\s+kg-1\s*(?:d|day)-1\b))|(?P<m2>mg\s*/\s*m(?:2|²)(?:\s*/\s*(?:day|d)\b)?)|(?P<kg>mg\s*/\s*kg\b)|(?P<mgtwice>mg\s+{twice})|(?P<mgday>mg\s*(?:/\s*(?:day|d)\b|\s+(?:daily|a\s+day|per\s+day|once\s+(?:a\s+)?daily|qd)\b))|(?P<ng>ng\s*/\s*m[lL]\b))"
+        r"(?i)(?:\b|[\s(\[~≈]){range}\s*(?:(?P<kgtwice>mg\s*(?:/|per)\s*kg\s*(?:/\s*dose\s*)?{twice})|(?P<kgday>mg\s*(?:(?:/|per)\s*kg\s*(?:{day})|[·×x*.]?\s*kg\s*(?:\(\s*)?(?:−|-|–)\s*1\s*\)?\s*[·×x*.]?\s*(?:d|day)\s*(?:\(\s*)?(?:−|-|–)\s*1\b\)?|\s+kg-1\s*(?:d|day)-1\b))|(?P<m2>mg\s*(?:/|per)\s*{m2}(?:\s*(?:/|per)\s*(?:day|d)\b)?)|(?P<gkg>(?:g|grams?|gm)\s*(?:/|per)\s*kg(?:\s*(?:body\s+weight|bw))?(?P<gkgday>\s*(?:/|per)\s*(?:day|d)\b)?)|(?P<kg>mg\s*(?:/|per)\s*kg\b)|(?P<mgtwice>mg\s+{twice})|(?P<mgday>mg\s*(?:/\s*(?:day|d)\b|\s+(?:daily|a\s+day|per\s+day|once\s+(?:a\s+)?daily|qd)\b))|(?P<ng>ng\s*/\s*m[lL]\b)|(?P<pct>%\s*(?:[\w\-]+\s+){{0,2}}?(?:ointment|cream|gel|lotion|solution))|(?P<mg>mg|g)\b)"
     ))
+});
+
+/// An infusion schedule after a dose: the interval ("weekly", "monthly", "every 2-4 weeks")
+/// and the number of doses ("x4", "for a total of four doses", "for 4 weeks", "on days 0 and
+/// 14", "for 5 days").
+static INTERVAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b(?:(?P<weekly>weekly|once\s+(?:a|per|every)\s+week|every\s+week|each\s+week)|(?P<monthly>monthly|once\s+(?:a|per|every)\s+month|every\s+month|each\s+month)|(?P<fortnightly>fortnightly|every\s+(?:other|second)\s+week)|every\s+(?P<e1>{c})(?:\s*(?:-|–|to)\s*(?P<e2>{c}))?\s+(?P<eunit>weeks?|months?|days?)|(?P<apart>{c}\s+(?:weeks?|days?)\s+apart))\b",
+        c = crate::numbers::COUNT
+    ))
+});
+static COUNT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)(?:[x×]\s*(?P<x>\d+)\b|\bfor\s+(?:a\s+total\s+of\s+)?(?P<for>{c})\s+(?:consecutive\s+)?(?P<what>doses|infusions|courses|cycles|weeks|months|days)\b|\bon\s+days?\s+(?P<days>\d+(?:\s*(?:,|and|&)\s*\d+)+)|\b(?P<n>{c})\s+(?:doses|infusions)\b)",
+        c = crate::numbers::COUNT
+    ))
+});
+static COUNT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)(?:\b(?P<x>\d+)\s*[x×]\s*$|\b(?P<n>{c})\s+(?:(?:[\w\-]+\s+){{0,4}}?)(?:doses|infusions|courses|cycles)\b|\b(?P<lead>{c})\s*$)",
+        c = crate::numbers::COUNT
+    ))
+});
+
+/// A weight band after a dose: "for children under 20 kg", "(≥ 30 kg)".
+static WEIGHT_BAND: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:\(|,)?\s*(?:(?:for|in)\s+(?:\w+\s+){0,2}?)?(?:weighing\s+)?(?:<|>|≤|≥|<=|>=|under|below|less\s+than|over|above|more\s+than|up\s+to|at\s+least)\s*\d+(?:\.\d+)?\s*kg\b",
+    )
 });
 
 static DOSE_WORD: LazyLock<Regex> = LazyLock::new(|| {
@@ -140,7 +172,7 @@ impl Rule for Dose {
 
 /// The intervention's doses in a sentence: `(normalised, is_trough)`.
 fn doses_in(text: &str, iv: &[Match], others: &[Match], prev_iv: bool) -> Vec<(String, bool)> {
-    let mut out = Vec::new();
+    let mut out: Vec<(String, bool, bool)> = Vec::new();
     for caps in DOSE.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
         let owner_is_iv = if iv.is_empty() && others.is_empty() {
@@ -151,11 +183,15 @@ fn doses_in(text: &str, iv: &[Match], others: &[Match], prev_iv: bool) -> Vec<(S
         if !owner_is_iv {
             continue;
         }
-        if let Some(v) = normalise(&caps, text) {
-            out.push(v);
+        if let Some((v, trough)) = normalise(&caps, text) {
+            let banded = WEIGHT_BAND.is_match(&text[whole.end()..]);
+            out.push((v, trough, banded));
         }
     }
-    out
+    if let Some(v) = weight_bands(&out) {
+        return vec![(v, false)];
+    }
+    out.into_iter().map(|(v, t, _)| (v, t)).collect()
 }
 
 /// Whether the nearest drug named before the dose (else after it) is the intervention.
@@ -175,7 +211,24 @@ fn owner(start: usize, end: usize, iv: &[Match], others: &[Match]) -> bool {
 }
 
 fn num(s: &str) -> Option<f64> {
-    s.replace(',', ".").parse().ok()
+    // "1,000" is a thousand; "0,5" a decimal comma; ".05" a leading decimal point.
+    let thousands = s
+        .split(',')
+        .skip(1)
+        .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+        && s.contains(',')
+        && !s.starts_with("0,");
+    let t = if thousands {
+        s.replace(',', "")
+    } else {
+        s.replace(',', ".")
+    };
+    let t = if t.starts_with('.') {
+        format!("0{t}")
+    } else {
+        t
+    };
+    t.parse().ok()
 }
 
 fn fmt(x: f64) -> String {
@@ -186,14 +239,25 @@ fn fmt(x: f64) -> String {
 fn normalise(caps: &Captures<'_>, text: &str) -> Option<(String, bool)> {
     let low = num(caps.get(1)?.as_str())?;
     let high = caps.get(2).and_then(|m| num(m.as_str()));
+    let whole = caps.get(0)?;
     let (factor, unit, is_trough) = if caps.name("kgtwice").is_some() {
         (2.0, "mg/kg/day", false)
     } else if caps.name("kgday").is_some() {
         (1.0, "mg/kg/day", false)
     } else if let Some(m) = caps.name("m2") {
-        let per_day = m.as_str().contains('/') && m.as_str().to_ascii_lowercase().ends_with('d')
-            || m.as_str().to_ascii_lowercase().ends_with("day");
+        let l = m.as_str().to_ascii_lowercase();
+        let per_day = l.trim_end().ends_with("day") || l.trim_end().ends_with("/d");
         (1.0, if per_day { "mg/m2/day" } else { "mg/m2" }, false)
+    } else if caps.name("gkg").is_some() {
+        (
+            1.0,
+            if caps.name("gkgday").is_some() {
+                "g/kg/day"
+            } else {
+                "g/kg"
+            },
+            false,
+        )
     } else if caps.name("kg").is_some() {
         (1.0, "mg/kg", false)
     } else if caps.name("mgtwice").is_some() {
@@ -205,14 +269,169 @@ fn normalise(caps: &Captures<'_>, text: &str) -> Option<(String, bool)> {
             return None;
         }
         (1.0, "ng/mL", true)
+    } else if caps.name("pct").is_some() {
+        // A strength of an ointment: kept only when no mg dose is stated (like a trough).
+        (1.0, "%", true)
+    } else if let Some(m) = caps.name("mg") {
+        // A fixed amount ("1000 mg", "1 g") is a dose only with a schedule after it.
+        let (interval, count) = schedule(text, whole.start(), whole.end());
+        if interval.is_none() && count.is_none() {
+            return None;
+        }
+        (
+            1.0,
+            if m.as_str().eq_ignore_ascii_case("g") {
+                "g"
+            } else {
+                "mg"
+            },
+            false,
+        )
     } else {
         return None;
     };
-    let v = match high {
-        Some(h) if h > low => format!("{}-{} {unit}", fmt(low * factor), fmt(h * factor)),
-        _ => format!("{} {unit}", fmt(low * factor)),
+    let sep = if unit == "%" { "" } else { " " };
+    let mut v = match high {
+        Some(h) if h > low => format!("{}-{}{sep}{unit}", fmt(low * factor), fmt(h * factor)),
+        _ => format!("{}{sep}{unit}", fmt(low * factor)),
     };
+    // Infusions and courses: the interval and the number of doses.
+    if matches!(unit, "mg/m2" | "g/kg" | "g/kg/day" | "mg/kg" | "mg" | "g") {
+        let (interval, count) = schedule(text, whole.start(), whole.end());
+        if let Some(i) = interval {
+            v.push(' ');
+            v.push_str(&i);
+        }
+        if let Some(n) = count.filter(|n| *n > 1) {
+            v.push_str(&format!(" x{n}"));
+        }
+    }
     Some((v, is_trough))
+}
+
+/// The interval and number of doses stated around a dose at `start..end` of `text`, in its
+/// clause: "375 mg/m2 weekly for four doses" gives (`weekly`, 4); "two 750 mg/m2 doses two
+/// weeks apart" gives (none, 2); "1000 mg on days 0 and 14" gives (none, 2).
+fn schedule(text: &str, start: usize, end: usize) -> (Option<String>, Option<u32>) {
+    let (lo, hi) = crate::negation::clause_of(text, start, end);
+    let after_end = floor(text, (end + 70).min(hi.max(end)));
+    let after = &text[end..after_end];
+    // Up to the end of the previous clause or drug dose: "three doses of monthly IVIG (1 g/kg)".
+    let before_start = floor(text, start.saturating_sub(60).max(lo));
+    let before = &text[before_start..start];
+    let mut interval = None;
+    let mut count = None;
+    for hay in [after, before] {
+        if interval.is_some() {
+            break;
+        }
+        if let Some(c) = INTERVAL.captures(hay) {
+            if c.name("weekly").is_some() {
+                interval = Some("weekly".to_owned());
+            } else if c.name("monthly").is_some() {
+                interval = Some("monthly".to_owned());
+            } else if c.name("fortnightly").is_some() {
+                interval = Some("every 2 weeks".to_owned());
+            } else if let Some(e1) = c
+                .name("e1")
+                .and_then(|m| crate::numbers::parse_count(m.as_str()))
+            {
+                let unit = c
+                    .name("eunit")
+                    .map_or("weeks", |m| m.as_str())
+                    .to_ascii_lowercase();
+                let unit = if unit.ends_with('s') {
+                    unit
+                } else {
+                    format!("{unit}s")
+                };
+                interval = Some(
+                    match c
+                        .name("e2")
+                        .and_then(|m| crate::numbers::parse_count(m.as_str()))
+                    {
+                        Some(e2) if e2 > e1 => format!("every {e1}-{e2} {unit}"),
+                        _ => format!("every {e1} {unit}"),
+                    },
+                );
+            } else if c.name("apart").is_some() {
+                // "two weeks apart" says how far apart, not how many: two doses at least.
+                count.get_or_insert(2);
+            }
+        }
+    }
+    if let Some(c) = COUNT_AFTER.captures(after) {
+        let n = if let Some(x) = c.name("x") {
+            x.as_str().parse().ok()
+        } else if let Some(f) = c.name("for") {
+            let what = c
+                .name("what")
+                .map_or("", |m| m.as_str())
+                .to_ascii_lowercase();
+            let unit_matches = match what.as_str() {
+                "weeks" => interval.as_deref() == Some("weekly"),
+                "months" => interval.as_deref() == Some("monthly"),
+                "days" => text[start..end].to_ascii_lowercase().contains("day"),
+                _ => true,
+            };
+            unit_matches
+                .then(|| crate::numbers::parse_count(f.as_str()))
+                .flatten()
+        } else if let Some(d) = c.name("days") {
+            Some(
+                d.as_str()
+                    .split(|ch: char| !ch.is_ascii_digit())
+                    .filter(|x| !x.is_empty())
+                    .count() as u32,
+            )
+        } else {
+            c.name("n")
+                .and_then(|m| crate::numbers::parse_count(m.as_str()))
+        };
+        if let Some(n) = n {
+            count = Some(n);
+        }
+    }
+    if count.is_none()
+        && let Some(c) = COUNT_BEFORE.captures(before)
+    {
+        let lead_ok =
+            c.name("lead").is_some() && after.trim_start().to_ascii_lowercase().starts_with("dose");
+        count = c
+            .name("x")
+            .or_else(|| c.name("n"))
+            .or_else(|| c.name("lead").filter(|_| lead_ok))
+            .and_then(|m| crate::numbers::parse_count(m.as_str()));
+    }
+    (interval, count)
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Fixed doses in weight bands of one sentence ("1 mg/day under 20 kg and 2 mg/day above"):
+/// one value, the range of the bands.
+fn weight_bands(values: &[(String, bool, bool)]) -> Option<String> {
+    let banded: Vec<&(String, bool, bool)> = values.iter().filter(|v| v.2).collect();
+    if banded.len() < 2 {
+        return None;
+    }
+    let split = |v: &str| -> Option<(f64, String)> {
+        let (n, unit) = v.split_once(' ')?;
+        Some((n.parse().ok()?, unit.to_owned()))
+    };
+    let parts: Vec<(f64, String)> = banded.iter().filter_map(|v| split(&v.0)).collect();
+    if parts.len() != banded.len() || parts.iter().any(|p| p.1 != parts[0].1) {
+        return None;
+    }
+    let lo = parts.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
+    let hi = parts.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+    Some(format!("{}-{} {}", fmt(lo), fmt(hi), parts[0].1))
 }
 
 /// Routes stated for mentions of the intervention in a sentence.

@@ -10,9 +10,13 @@
 //! - a response after a time: "within 11 months the rash resolved", "after 6 weeks CMAS
 //!   rose", "at 12 months she was in remission".
 //!
-//! Not counted: disease duration or history ("evolution: 0.16-11 years", "disease duration
-//! 3 years", "diagnosed 2 years earlier", "for around 15 years by oral prednisolone"), ages,
-//! and durations of other drugs (a sentence naming another drug and not the intervention).
+//! - "for at least 6 months", "over 24 weeks", "median 14 months (range 6-30)" (the range),
+//!   scheduled visits "at weeks 0, 4, 12 and 24" (the last).
+//!
+//! Not counted: disease duration or history ("disease duration 3 years", "symptoms for 2
+//! years", "diagnosed 2 years earlier", "for around 15 years by oral prednisolone"), a duration
+//! in brackets under another label ("(duration: 0.2-11 years)"), ages, and durations of other
+//! drugs (a sentence naming another drug and not the intervention).
 //! Years ×12, weeks ÷4.345 and days ÷30.44 (one decimal). With several durations the longest
 //! is kept.
 //!
@@ -33,7 +37,7 @@ use crate::{
 
 pub(crate) struct FollowUp;
 
-const N: &str = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty|twenty-four|thirty|thirty-six)";
+const N: &str = r"(\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)";
 
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
@@ -50,26 +54,51 @@ static TREATMENT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TIME_PREP: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:after|at|within|by|over|during|for|in|following)\s+(?:(?:a|an|the|about|around|approximately|nearly|almost|more\s+than|over|up\s+to|period\s+of|total\s+of|further|mean|median|average|of|following|next|subsequent|ensuing|first)\s+)*$",
+        r"(?i)\b(?:after|at|within|by|over|during|for|in|following)\s+(?:(?:a|an|the|about|around|approximately|nearly|almost|more\s+than|over|up\s+to|at\s+least|a\s+minimum\s+of|minimum\s+of|period\s+of|total\s+of|further|mean|median|average|of|following|next|subsequent|ensuing|first|last|least|minimum)\s+)*$",
     )
 });
 static RESPONSE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:improv\w*|resol\w*|normali[sz]\w*|remission|disappear\w*|tapered|discontinued|stopped|recover\w*|increased|decreased|rose|fell|healed|inactive|scores?)\b|\d\s*/\s*\d",
+        r"(?i)\b(?:improv\w*|resol\w*|normali[sz]\w*|remission|disappear\w*|tapered|discontinued|stopped|recover\w*|increased|decreased|rose|fell|healed|inactive|scores?|strength)\b|\d\s*/\s*\d",
     )
 });
 /// Words that make a duration a disease duration, history or age.
 static NOT_FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:disease\s+duration|duration\s+of\s+(?:the\s+)?(?:disease|illness|symptoms|(?-i:[A-Z]{2,4}\b))|evolution|history|onset|diagnos\w*|ago|earlier|before|prior|previously|since\s+birth|born|had\s+been|lasting|long-standing|mean\s+age|until)\b",
+        r"(?i)\b(?:disease\s+duration|duration\s+of\s+(?:the\s+)?(?:disease|illness|symptoms|(?-i:[A-Z]{2,4}\b))|(?:disease|illness|symptom)s?\s+(?:for|of)|history|onset|diagnos\w*|ago|earlier|before|prior|previously|since\s+birth|born|had\s+been|lasting|long-standing|mean\s+age|until)\b",
     )
 });
+
+/// A range right after a median or mean: "median 14 months (range 6-30)", "2.8 years (range
+/// 2.1 - 9.5 years)": the range is the group's follow-up.
+static RANGE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^\s*[(\[,;]\s*(?:range|ranging|min(?:imum)?\s*[-–]\s*max(?:imum)?)\s*(?:from\s+)?[:=,]?\s*{N}\s*(?:-|–|—|to)\s*{N}\s*(?P<unit>months?|mo\b|mos\b|years?|yrs?\b|weeks?|wks?\b|days?)?"
+    ))
+});
+
+/// Scheduled visits: "at weeks 0, 4, 12 and 24", "at months 1, 3 and 6", "at 0, 3, 6 and 12
+/// months": the last visit.
+static VISITS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:at|on)\s+(?:(?P<u1>weeks?|months?|days?)\s+)?(?P<list>\d+(?:\.\d+)?(?:\s*,\s*\d+(?:\.\d+)?)*\s*,?\s*(?:and|&)\s*\d+(?:\.\d+)?)(?:\s+(?P<u2>weeks?|months?|days?))?\b",
+    )
+});
+/// Words that make a list of times visits or assessments.
+static ASSESSED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:assess\w*|evaluat\w*|measur\w*|visits?|seen|examin\w*|review\w*|record\w*|scored|tested|follow\w*)\b",
+    )
+});
+/// A label in brackets before a duration: "(evolution: 1-9 years)", "(duration: 3 years)".
+static BRACKET_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)[(\[]\s*(?P<label>[a-z][\w\s\-]{0,30}?)\s*[:=]\s*$"));
 
 /// An age right around the number: "aged 5 years", "at the age of 5 years", "5 years old",
 /// "5-year-old".
 static AGE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:aged?|age\s+of|age\s+at\s+\w+|mean\s+age(?:\s+\w+)?)[\s:,(]*(?:of\s+|was\s+|=\s*)?$",
+        r"(?i)\b(?:aged?|ages|age\s+of|age\s+at\s+\w+|mean\s+age(?:\s+\w+)?)[\s:,(]*(?:of\s+|was\s+|=\s*)?$",
     )
 });
 static AGE_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^[\s\-]*(?:old|of\s+age)\b"));
@@ -136,6 +165,24 @@ fn comma_clause(text: &str, at: usize) -> (usize, usize) {
 /// is stated.
 fn durations(text: &str, mentions_intervention: bool) -> Vec<(f64, f64, usize)> {
     let mut out = Vec::new();
+    let mut visits = Vec::new();
+    for c in VISITS.captures_iter(text) {
+        let Some(whole) = c.get(0) else { continue };
+        let unit = c.name("u1").or_else(|| c.name("u2")).map(|m| m.as_str());
+        let Some(unit) = unit else { continue };
+        visits.push((whole.start(), whole.end()));
+        if !(ASSESSED.is_match(text) || mentions_intervention || RESPONSE.is_match(text)) {
+            continue;
+        }
+        let last = c["list"]
+            .split(|ch: char| !(ch.is_ascii_digit() || ch == '.'))
+            .filter_map(|x| x.parse::<f64>().ok())
+            .fold(0.0_f64, f64::max);
+        let m = (last * unit_factor(unit) * 10.0).round() / 10.0;
+        if m > 0.0 {
+            out.push((m, m, whole.start()));
+        }
+    }
     for caps in DURATION.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
         let (lo, hi) = local_clause(text, whole.start(), whole.end());
@@ -153,6 +200,17 @@ fn durations(text: &str, mentions_intervention: bool) -> Vec<(f64, f64, usize)> 
             || NOT_FOLLOW.is_match(head(after, 25))
             || AGE_BEFORE.is_match(before)
             || AGE_AFTER.is_match(after)
+            || visits
+                .iter()
+                .any(|(s, e)| whole.start() < *e && *s < whole.end())
+        {
+            continue;
+        }
+        // A labelled duration in brackets is what its label says: "(evolution: 1-9 years)" is
+        // the disease's, "(follow-up: 12 months)" a follow-up.
+        if let Some(l) = BRACKET_LABEL.captures(tail(before, 40))
+            && !FOLLOW.is_match(&l["label"])
+            && !TREATMENT.is_match(&l["label"])
         {
             continue;
         }
@@ -165,27 +223,29 @@ fn durations(text: &str, mentions_intervention: bool) -> Vec<(f64, f64, usize)> 
         if !tied {
             continue;
         }
-        let unit = caps
-            .name("unit")
-            .map_or("", |m| m.as_str())
-            .to_ascii_lowercase();
-        let factor = if unit.starts_with('y') {
-            12.0
-        } else if unit.starts_with('w') {
-            1.0 / 4.345
-        } else if unit.starts_with('d') {
-            1.0 / 30.44
-        } else {
-            1.0
-        };
-        let Some(low) = caps.get(1).and_then(|m| word_num(m.as_str())) else {
+        let unit = caps.name("unit").map_or("", |m| m.as_str());
+        let factor = unit_factor(unit);
+        let Some(mut low) = caps.get(1).and_then(|m| word_num(m.as_str())) else {
             continue;
         };
-        let high = caps
+        let mut high = caps
             .get(2)
             .and_then(|m| word_num(m.as_str()))
             .unwrap_or(low);
-        let round = |x: f64| (x * factor * 10.0).round() / 10.0;
+        let mut range_factor = factor;
+        // "median 14 months (range 6-30)": the range.
+        if caps.get(2).is_none()
+            && let Some(r) = RANGE_AFTER.captures(after)
+            && let (Some(a), Some(b)) = (
+                r.get(1).and_then(|m| word_num(m.as_str())),
+                r.get(2).and_then(|m| word_num(m.as_str())),
+            )
+            && a < b
+        {
+            range_factor = r.name("unit").map_or(factor, |u| unit_factor(u.as_str()));
+            (low, high) = (a, b);
+        }
+        let round = |x: f64| (x * range_factor * 10.0).round() / 10.0;
         if high < low {
             continue;
         }
@@ -217,30 +277,22 @@ fn head(s: &str, n: usize) -> &str {
     &s[..i]
 }
 
+/// Months per unit (`years`, `weeks`, `days`, else months).
+fn unit_factor(unit: &str) -> f64 {
+    let unit = unit.to_ascii_lowercase();
+    if unit.starts_with('y') {
+        12.0
+    } else if unit.starts_with('w') {
+        1.0 / 4.345
+    } else if unit.starts_with('d') {
+        1.0 / 30.44
+    } else {
+        1.0
+    }
+}
+
 fn word_num(s: &str) -> Option<f64> {
-    let w = s.to_ascii_lowercase();
-    let v = match w.as_str() {
-        "one" => 1.0,
-        "two" => 2.0,
-        "three" => 3.0,
-        "four" => 4.0,
-        "five" => 5.0,
-        "six" => 6.0,
-        "seven" => 7.0,
-        "eight" => 8.0,
-        "nine" => 9.0,
-        "ten" => 10.0,
-        "eleven" => 11.0,
-        "twelve" => 12.0,
-        "fifteen" => 15.0,
-        "eighteen" => 18.0,
-        "twenty" => 20.0,
-        "twenty-four" => 24.0,
-        "thirty" => 30.0,
-        "thirty-six" => 36.0,
-        _ => return w.parse().ok(),
-    };
-    Some(v)
+    crate::numbers::parse_number(s)
 }
 
 #[cfg(test)]

@@ -85,6 +85,83 @@ static NOT_SINGLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:than|like|as|such|in|for|of|from|whether|if)\s*$").expect("valid regex")
 });
 
+/// A subgroup named after a larger count: "40 children, 6 of whom had ...", "6 of the 40
+/// patients received ...", "among them, 5 were treated with ...".
+static OF_WHOM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b({c})\s+(?:of\s+(?:whom|them|these|those)\b|of\s+(?:the|these|our)\s+(?:{c}\s+)?(?:[a-z\-]+\s+)?{PEOPLE}\b)|\bamong\s+(?:them|these|whom)\s*,?\s*({c})\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
+/// One arm's size in brackets: "(n = 7)", "[N=4]".
+static ARM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)[(\[]\s*n\s*=\s*(\d+)\s*[)\];,]").expect("valid regex"));
+
+/// Counts that need the review: a subgroup that has the review's disease or received its
+/// intervention ("40 children, 6 of whom had <disease>": 6, above the total), and arms of
+/// one study ("weekly (n = 7) or fortnightly (n = 4)": 11) — arms named with another drug
+/// are not summed, arms of adults are left out ("adults (n = 70) and children (n = 40)": 40).
+fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
+    let r = ctx.review;
+    let mut out = Vec::new();
+    for c in OF_WHOM.captures_iter(text) {
+        let Some(n) = c
+            .get(1)
+            .or_else(|| c.get(2))
+            .and_then(|m| numbers::parse_count(m.as_str()))
+            .filter(|n| *n > 0)
+        else {
+            continue;
+        };
+        let m = c.get(0).expect("whole match");
+        let (_, hi) = crate::negation::clause_of(text, m.start(), m.end());
+        let rest = &text[m.end()..hi.max(m.end())];
+        // "9 of these 12 patients had the drug alone" looks back at a treated group: only a
+        // subgroup with the disease counts there; "of whom" / "of them" may name the drug.
+        let anaphoric = !m.as_str().to_ascii_lowercase().contains("of whom")
+            && !m.as_str().to_ascii_lowercase().contains("of them")
+            && !m.as_str().to_ascii_lowercase().starts_with("among");
+        if r.disease.is_match(rest) || (!anaphoric && r.intervention.is_match(rest)) {
+            out.push((6, n));
+        }
+    }
+    let arms: Vec<(usize, u32)> = ARM
+        .captures_iter(text)
+        .filter_map(|c| Some((c.get(0)?.start(), c[1].parse::<u32>().ok()?)))
+        .collect();
+    if arms.len() >= 2 && other_drugs_between(ctx, text, &arms).is_none() {
+        let mut prev = 0;
+        let mut total = 0;
+        let mut kept = 0;
+        for (at, n) in &arms {
+            let before = &text[prev..*at];
+            prev = *at;
+            if r.adult.is_match(before) && !r.pediatric.is_match(before) {
+                continue;
+            }
+            total += n;
+            kept += 1;
+        }
+        if kept > 0 && total > 0 {
+            let reports = REPORTS.is_match(text);
+            out.push((if reports { 4 } else { 2 }, total));
+        }
+    }
+    out
+}
+
+/// `Some(())` when another drug than the intervention is named among the arms (arms compare
+/// drugs: their sizes are not one study's patients).
+fn other_drugs_between(ctx: &RuleContext<'_>, text: &str, arms: &[(usize, u32)]) -> Option<()> {
+    let last = arms.last().map_or(0, |a| a.0);
+    crate::negation::other_drug_mentions(ctx, text)
+        .iter()
+        .any(|o| o.start < last)
+        .then_some(())
+}
+
 impl Rule for NPatients {
     fn name(&self) -> &'static str {
         "n_patients"
@@ -94,10 +171,13 @@ impl Rule for NPatients {
         &[Field::NPatients]
     }
 
-    fn apply(&self, _ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+    fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
         let mut found: Vec<(i32, usize, u32, Span)> = Vec::new();
         for (i, s) in sentences.iter().enumerate() {
-            for (score, n) in counts_in(s.text) {
+            for (score, n) in counts_in(s.text)
+                .into_iter()
+                .chain(review_counts(ctx, s.text))
+            {
                 found.push((score, i, n, s.span));
             }
         }

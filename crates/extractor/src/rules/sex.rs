@@ -9,10 +9,14 @@
 //!
 //! Example: "Three children (two girls and one boy) ..." gives `male = 1`, `female = 2`.
 //!
+//! Also: a fraction of the total ("38% (5/13) were boys", "5/13 (38%) male": 5 boys, 8 girls),
+//! a singular after a count ("two boys and a girl"), and, when the case's sentences state the
+//! number of patients, ratios ("male:female ratio 1:2" of 9: 3 and 6), bare percentages ("62%
+//! were girls" of 13: 8) and one sex for all ("all were female", "all girls").
+//!
 //! Known misses: sex only in a MeSH heading (tables with a sex column are read by case
-//! segmentation); ratios ("male:female ratio 1:2"); relatives named with a sex noun in the
-//! same sentence as a patient without one ("her brother, a 12-year-old boy" gives `male` for
-//! a girl).
+//! segmentation); relatives named with a sex noun in the same sentence as a patient without
+//! one ("her brother, a 12-year-old boy" gives `male` for a girl).
 
 use casebook_types::{Field, Sex, Span, Value};
 use regex::Regex;
@@ -59,6 +63,110 @@ static SLASH_COUNTS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// "38% (5/13) were boys", "5/13 (38%) male", "(5 of 13, 38%) female": a count of one sex out
+/// of a stated total.
+static FRACTION_SEX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(?:\d+(?:\.\d+)?\s*%\s*[(\[]\s*(?P<a>\d+)\s*(?:/|of|out\s+of)\s*(?P<b>\d+)\s*[)\]]|[(\[]?\s*\b(?P<c>{c})\s*(?:/|of|out\s+of)\s*(?P<d>\d+)\s*(?:[,;]\s*\d+(?:\.\d+)?\s*%)?\s*[)\]]?(?:\s*[(\[]\s*\d+(?:\.\d+)?\s*%\s*[)\]])?)\s*(?:(?:of\s+(?:them|the\s+\w+)\s+)?(?:were|was|are)\s+)?(?:patients\s+were\s+)?(?P<sex>boys?|girls?|males?|females?|male\s+sex|female\s+sex)\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
+/// "... and a girl", ", one boy": a singular after another sex count.
+static AND_ONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:,|\band|&)\s+(?:a|an|one)\s+(girl|boy|female|male)\b").expect("valid regex")
+});
+
+/// "male:female ratio 1:2", "M/F ratio of 2:1", "female-to-male ratio 3:1".
+static RATIO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?P<first>m|males?|boys?|f|females?|girls?)\s*(?::|/|-?\s*to\s*-?)\s*(?:m|males?|boys?|f|females?|girls?)\s+ratio\s*(?:of|was|is|=|:)?\s*(?P<a>\d+(?:\.\d+)?)\s*(?::|/|to)\s*(?P<b>\d+(?:\.\d+)?)")
+        .expect("valid regex")
+});
+
+/// "62% were girls", "female (62%)", "62% female".
+static PERCENT_SEX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\b(?P<p>\d+(?:\.\d+)?)\s*%\s*(?:of\s+(?:them|the\s+\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>boys|girls|males?|females?)\b|\b(?P<sex2>boys|girls|males?|females?)\s*[(:]\s*(?P<p2>\d+(?:\.\d+)?)\s*%)")
+        .expect("valid regex")
+});
+
+/// "all were female", "all girls", "all of them were boys", "all patients were female".
+static ALL_SEX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\ball\s+(?:(?:of\s+)?(?:them|the\s+(?:\w+\s+)?(?:patients|children|cases)|patients|children|cases|\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>girls|boys|females?|males?)\b")
+        .expect("valid regex")
+});
+
+fn is_female(noun: &str) -> bool {
+    let n = noun.trim_start().to_ascii_lowercase();
+    n.starts_with('f') || n.starts_with("girl")
+}
+
+/// The number of patients the sentences state (best-ranked count), for ratios and shares.
+fn stated_total(sentences: &[Sentence<'_>]) -> Option<u32> {
+    let mut best: Option<(i32, u32)> = None;
+    for s in sentences {
+        for (score, n) in super::n_patients::counts_in(s.text) {
+            if n > 1 && best.is_none_or(|(bs, bn)| (score, n) > (bs, bn)) {
+                best = Some((score, n));
+            }
+        }
+    }
+    best.map(|(_, n)| n)
+}
+
+/// Male and female counts that need the total (ratios, bare percentages, "all female").
+fn counts_with_total(text: &str, total: u32) -> (Option<u32>, Option<u32>) {
+    let split = |female_first: bool, a: f64, b: f64| -> Option<(u32, u32)> {
+        if a + b <= 0.0 {
+            return None;
+        }
+        let first = f64::from(total) * a / (a + b);
+        if (first - first.round()).abs() > 0.05 {
+            return None;
+        }
+        let first = first.round() as u32;
+        let second = total.checked_sub(first)?;
+        Some(if female_first {
+            (second, first)
+        } else {
+            (first, second)
+        })
+    };
+    if let Some(c) = RATIO.captures(text)
+        && let (Ok(a), Ok(b)) = (c["a"].parse::<f64>(), c["b"].parse::<f64>())
+        && let Some((m, f)) = split(is_female(&c["first"]), a, b)
+    {
+        return (Some(m), Some(f));
+    }
+    if let Some(c) = ALL_SEX.captures(text) {
+        return if is_female(&c["sex"]) {
+            (Some(0), Some(total))
+        } else {
+            (Some(total), Some(0))
+        };
+    }
+    if let Some(c) = PERCENT_SEX.captures(text) {
+        let p = c.name("p").or_else(|| c.name("p2")).map(|m| m.as_str());
+        let sex = c.name("sex").or_else(|| c.name("sex2")).map(|m| m.as_str());
+        if let (Some(p), Some(sex)) = (p.and_then(|p| p.parse::<f64>().ok()), sex)
+            && p <= 100.0
+        {
+            let k = f64::from(total) * p / 100.0;
+            // The share must give a whole count (rounded as papers round: to 1%).
+            if (100.0 * k.round() / f64::from(total) - p).abs() < 1.0 {
+                let k = k.round() as u32;
+                let rest = total - k.min(total);
+                return if is_female(sex) {
+                    (Some(rest), Some(k))
+                } else {
+                    (Some(k), Some(rest))
+                };
+            }
+        }
+    }
+    (None, None)
+}
+
 impl Rule for SexRule {
     fn name(&self) -> &'static str {
         "sex"
@@ -71,9 +179,16 @@ impl Rule for SexRule {
     fn apply(&self, _ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
         let mut hits = Vec::new();
         let mut counted = false;
+        let total = stated_total(sentences);
         for s in sentences {
             if !counted {
-                let (male, female) = counts_in(s.text);
+                let (mut male, mut female) = counts_in(s.text);
+                if male.is_none()
+                    && female.is_none()
+                    && let Some(t) = total
+                {
+                    (male, female) = counts_with_total(s.text, t);
+                }
                 for (field, n) in [(Field::Male, male), (Field::Female, female)] {
                     if let Some(n) = n {
                         counted = true;
@@ -175,6 +290,21 @@ pub(crate) fn counts_in(text: &str) -> (Option<u32>, Option<u32>) {
             return (Some(m_n), Some(f_n));
         }
     }
+    if let Some(c) = FRACTION_SEX.captures(text) {
+        let a = c.name("a").or_else(|| c.name("c")).map(|m| m.as_str());
+        let b = c.name("b").or_else(|| c.name("d")).map(|m| m.as_str());
+        if let (Some(Some(a)), Some(Some(b))) =
+            (a.map(numbers::parse_count), b.map(numbers::parse_count))
+            && a <= b
+            && b > 1
+        {
+            return if is_female(&c["sex"]) {
+                (Some(b - a), Some(a))
+            } else {
+                (Some(a), Some(b - a))
+            };
+        }
+    }
     for c in COUNT_SEX.captures_iter(text) {
         let Some(n) = numbers::parse_count(&c[1]) else {
             continue;
@@ -193,12 +323,38 @@ pub(crate) fn counts_in(text: &str) -> (Option<u32>, Option<u32>) {
         };
         slot.get_or_insert(n);
     }
+    // "two boys and a girl": the singular counts once another sex was counted.
+    if male.is_some() != female.is_some() {
+        for c in AND_ONE.captures_iter(text) {
+            if is_female(&c[1]) {
+                female.get_or_insert(1);
+            } else {
+                male.get_or_insert(1);
+            }
+        }
+    }
     (male, female)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_that_need_the_total() {
+        for (text, total, m, f) in [
+            ("The male:female ratio was 1:2.", 9, Some(3), Some(6)),
+            ("Female-to-male ratio of 3:1.", 12, Some(3), Some(9)),
+            ("All were female.", 4, Some(0), Some(4)),
+            ("all of them were boys", 3, Some(3), Some(0)),
+            ("62% were girls", 13, Some(5), Some(8)),
+            ("Girls (70%) outnumbered boys.", 10, Some(3), Some(7)),
+            ("The M:F ratio was 1:2.", 10, None, None),
+            ("33% were girls", 10, None, None),
+        ] {
+            assert_eq!(counts_with_total(text, total), (m, f), "{text}");
+        }
+    }
 
     #[test]
     fn letters_next_to_ages() {
@@ -243,6 +399,12 @@ mod tests {
             ("girls/boys 5/1", Some(1), Some(5)),
             ("The male/female ratio 1/2 is typical.", None, None),
             ("Überwiegend Mädchen — M/F: 1/3", Some(1), Some(3)),
+            ("Of these, 38% (5/13) were boys.", Some(5), Some(8)),
+            ("Seven of 20 (35%) were female.", Some(13), Some(7)),
+            ("Ten children: 4/10 (40%) girls.", Some(6), Some(4)),
+            ("We saw two boys and a girl.", Some(2), Some(1)),
+            ("three girls and one boy were included", Some(1), Some(3)),
+            ("five girls, one boy", Some(1), Some(5)),
         ] {
             assert_eq!(counts_in(text), (m, f), "{text}");
         }

@@ -1,0 +1,153 @@
+//! What kind of report a paper is, from its wording (cues in `data/report_kind.toml`):
+//! - a primary report that also reviews the literature ("case report and review of the
+//!   literature", "a pilot study and a review of published cases") is primary: the screener
+//!   keeps it even when it is typed "Review" or uses review wording;
+//! - a survey of physicians or a registry description with no patient-level treatment results
+//!   has no new patients.
+//!
+//! Example: "Refractory juvenile myositis: a case series and review of the literature" is
+//! primary; "A survey of paediatric rheumatologists on biologic use" without a sentence such
+//! as "Four patients improved" is `no_new_patients`.
+//!
+//! Known misses: surveys that also report the respondents' patients' outcomes one by one are
+//! kept as primary (they are, in part); registry papers with aggregate results only.
+
+use std::sync::LazyLock;
+
+use regex::RegexSet;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cues {
+    primary_with_review: Vec<String>,
+    survey: Vec<String>,
+    patient_results: Vec<String>,
+    patient_nouns: Vec<String>,
+    opinion: Vec<String>,
+    own_patients: Vec<String>,
+    discussion_sections: Vec<String>,
+}
+
+struct Compiled {
+    primary_with_review: RegexSet,
+    survey: RegexSet,
+    patient_results: RegexSet,
+    patient_nouns: RegexSet,
+    opinion: RegexSet,
+    own_patients: RegexSet,
+    discussion_sections: RegexSet,
+}
+
+fn set(patterns: &[String]) -> RegexSet {
+    RegexSet::new(patterns.iter().map(|p| format!("(?i){p}"))).expect("valid report-kind regex")
+}
+
+static CUES: LazyLock<Compiled> = LazyLock::new(|| {
+    let c: Cues = toml::from_str(include_str!("../data/report_kind.toml"))
+        .expect("data/report_kind.toml parses");
+    Compiled {
+        primary_with_review: set(&c.primary_with_review),
+        survey: set(&c.survey),
+        patient_results: set(&c.patient_results),
+        patient_nouns: set(&c.patient_nouns),
+        opinion: set(&c.opinion),
+        own_patients: set(&c.own_patients),
+        discussion_sections: set(&c.discussion_sections),
+    }
+});
+
+/// Whether a sentence (or title) calls the paper a primary report with a literature review.
+pub(crate) fn is_primary_with_review(text: &str) -> bool {
+    CUES.primary_with_review.is_match(text)
+}
+
+/// Whether a sentence of a discussion speaks of the report's own patients ("our patients",
+/// "in the present case", "this child"): such sentences are patient facts.
+pub(crate) fn speaks_of_own_patients(section: &str, text: &str) -> bool {
+    CUES.discussion_sections.is_match(section) && CUES.own_patients.is_match(text)
+}
+
+/// Whether a sentence names a survey or describes a registry.
+pub(crate) fn is_survey(text: &str) -> bool {
+    CUES.survey.is_match(text)
+}
+
+/// Whether a sentence states a treatment result for patients (not a respondent's view).
+pub(crate) fn is_patient_result(text: &str) -> bool {
+    let c = &*CUES;
+    c.patient_results.is_match(text) && c.patient_nouns.is_match(text) && !c.opinion.is_match(text)
+}
+
+/// A survey or registry description without patient-level results: `true` when some
+/// sentence is a survey cue and none states a patient's treatment result.
+pub(crate) fn survey_without_results<'a>(mut texts: impl Iterator<Item = &'a str> + Clone) -> bool {
+    texts.clone().any(is_survey) && !texts.any(is_patient_result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn primary_reports_with_a_review() {
+        for t in [
+            "Refractory myositis in a boy: case report and review of the literature",
+            "An open-label pilot study and a review of published cases",
+            "Report of two new patients with a brief review",
+            "A literature review and report of a new case",
+            "Case series, with a systematic review of treatment",
+        ] {
+            assert!(is_primary_with_review(t), "{t}");
+        }
+        for t in [
+            "A review of the literature on biologics",
+            "Systematic review and meta-analysis of observational studies",
+        ] {
+            assert!(!is_primary_with_review(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn surveys_without_patient_results() {
+        let survey = [
+            "We surveyed members of a paediatric rheumatology network about second-line drugs.",
+            "Most respondents would use the drug for refractory skin disease.",
+        ];
+        assert!(survey_without_results(survey.iter().copied()));
+        let registry = [
+            "The national registry was established in 2010 to follow children with the disease.",
+            "Its structure and data items are described.",
+        ];
+        assert!(survey_without_results(registry.iter().copied()));
+        let with_results = [
+            "A questionnaire was sent to all centres.",
+            "Twelve patients improved and three relapsed after treatment.",
+        ];
+        assert!(!survey_without_results(with_results.iter().copied()));
+        let no_survey = ["Twelve patients improved."];
+        assert!(!survey_without_results(no_survey.iter().copied()));
+    }
+
+    #[test]
+    fn own_patients_in_a_discussion() {
+        for t in [
+            "In our patients, the rash faded within three months of the new drug.",
+            "Our two children tolerated the infusions well.",
+            "In the present case, steroids could be stopped.",
+            "This girl remains in remission.",
+        ] {
+            assert!(speaks_of_own_patients("4. Discussion", t), "{t}");
+        }
+        for t in [
+            "The drug has been shown to improve muscle strength in adults.",
+            "Biologics are increasingly used for refractory disease.",
+        ] {
+            assert!(!speaks_of_own_patients("Discussion", t), "{t}");
+        }
+        assert!(!speaks_of_own_patients(
+            "Introduction",
+            "Our patients were treated."
+        ));
+    }
+}

@@ -1,0 +1,459 @@
+//! Classes of wording seen on papers the rules were not tuned to (issue 13), each shown on at
+//! least two phrasings. Every sentence here is SYNTHETIC, written for these tests (none is
+//! copied from a corpus file), and the intervention is an invented drug ("zelumab", with the
+//! abbreviation "ZLM") so that no rule can lean on one review's drug name.
+
+use std::path::Path;
+
+use casebook_extractor::{CompiledReview, Extractor, Screener, study_ref};
+use casebook_types::{
+    Decision, Document, DocumentBuilder, Field, Pmid, Record, ReviewDefinition, Source, Study,
+};
+
+fn review() -> CompiledReview {
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../pipelines/tacrolimus-jdm.toml"
+    ));
+    let src = std::fs::read_to_string(path).unwrap();
+    let mut def = ReviewDefinition::from_toml_str(&src, path).unwrap();
+    def.intervention.name = "zelumab".into();
+    def.intervention.synonyms = vec!["ZLM".into()];
+    def.intervention.topical_terms = vec!["ointment".into(), "topical".into()];
+    def.intervention.systemic_terms = vec!["intravenous".into(), "infusion".into()];
+    CompiledReview::new(def).unwrap()
+}
+
+/// A document of `(section, paragraph)` pairs; an empty section is front matter / no section.
+fn doc(source: Source, paras: &[(&str, &str)]) -> Document {
+    let mut b = DocumentBuilder::new("synthetic-doc", Some(Pmid::new(77).unwrap()), source);
+    for (sec, text) in paras {
+        if sec.is_empty() {
+            b.set_section(&[]);
+        } else if source == Source::Abstract {
+            b.set_section(&[(*sec).to_owned()]);
+        } else {
+            b.push_heading(&[(*sec).to_owned()]);
+        }
+        b.push_paragraph(text);
+    }
+    b.finish()
+}
+
+/// The study-level cell of `field` for an abstract of these paragraphs (all in "results").
+fn cell(field: Field, paras: &[&str]) -> String {
+    let pairs: Vec<(&str, &str)> = paras.iter().map(|p| ("results", *p)).collect();
+    cell_of(field, &doc(Source::Abstract, &pairs))
+}
+
+fn cell_of(field: Field, d: &Document) -> String {
+    let r = review();
+    let sr = study_ref(None, Some(d));
+    let cases = Extractor::new(&r).extract(&sr, std::slice::from_ref(d));
+    Study::roll_up(sr, &cases).cell(field)
+}
+
+// Class 1: counts.
+
+#[test]
+fn counts_in_compound_words_and_idioms() {
+    for (text, n) in [
+        (
+            "We treated thirty-two children with juvenile dermatomyositis with zelumab.",
+            "32",
+        ),
+        (
+            "Forty one patients received zelumab for refractory dermatomyositis.",
+            "41",
+        ),
+        (
+            "A dozen children with refractory dermatomyositis were given zelumab.",
+            "12",
+        ),
+        (
+            "We describe a couple of patients with dermatomyositis who received zelumab.",
+            "2",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), n, "{text}");
+    }
+}
+
+#[test]
+fn counts_of_the_subgroup_that_had_the_disease_or_the_drug() {
+    for (text, n) in [
+        (
+            "We reviewed 40 children with myopathies, 6 of whom had juvenile dermatomyositis and received zelumab.",
+            "6",
+        ),
+        (
+            "Of 25 patients with myositis seen in the clinic, 9 of them had dermatomyositis treated with ZLM.",
+            "9",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), n, "{text}");
+    }
+}
+
+#[test]
+fn counts_of_arms_add_up_unless_they_are_other_drugs_or_adults() {
+    assert_eq!(
+        cell(
+            Field::NPatients,
+            &[
+                "Children with dermatomyositis received zelumab weekly (n = 7) or every other week (n = 4)."
+            ]
+        ),
+        "11"
+    );
+    assert_eq!(
+        cell(
+            Field::NPatients,
+            &["Patients were randomised to a high dose of zelumab (n=5) or a low dose (n=3)."]
+        ),
+        "8"
+    );
+    assert_eq!(
+        cell(
+            Field::NPatients,
+            &[
+                "Adults with dermatomyositis (n = 70) and children with juvenile dermatomyositis (n = 12) received zelumab."
+            ]
+        ),
+        "12"
+    );
+}
+
+// Class 2: sex.
+
+#[test]
+fn sex_from_fractions_singulars_ratios_and_all() {
+    let group = |s: &str| (cell(Field::Male, &[s]), cell(Field::Female, &[s]));
+    for (text, m, f) in [
+        (
+            "Thirteen children received zelumab; 38% (5/13) were boys.",
+            "5",
+            "8",
+        ),
+        (
+            "Twenty patients were given zelumab and 7/20 (35%) were female.",
+            "13",
+            "7",
+        ),
+        (
+            "We report three children, two boys and a girl, treated with zelumab.",
+            "2",
+            "1",
+        ),
+        (
+            "Zelumab was given to three patients: one boy and two girls.",
+            "1",
+            "2",
+        ),
+        (
+            "Nine children received zelumab; the male to female ratio was 1:2.",
+            "3",
+            "6",
+        ),
+        (
+            "Twelve patients were treated with zelumab, with an M:F ratio of 1:3.",
+            "3",
+            "9",
+        ),
+        ("Four children received zelumab. All were female.", "0", "4"),
+        (
+            "Zelumab was given to five patients, all of them boys.",
+            "5",
+            "0",
+        ),
+    ] {
+        assert_eq!(group(text), (m.to_owned(), f.to_owned()), "{text}");
+    }
+}
+
+// Class 3: front matter is never evidence.
+
+#[test]
+fn front_matter_is_not_evidence_for_screening_or_extraction() {
+    let r = review();
+    let full = doc(
+        Source::LocalFullText,
+        &[
+            (
+                "",
+                "Annals of Example Medicine ›› 2020, Vol. 8 ›› Issue (2): 11-15. doi: 10.5555/example.2020.02",
+            ),
+            ("", "SMITH Ann1, JONES Bob2, ROE Carla1"),
+            (
+                "",
+                "1. Department of Pediatrics, Example University Hospital, Springfield 12345, Freedonia",
+            ),
+            (
+                "",
+                "Received: 2020-01-02 Accepted: 2020-03-04 Published: 2020-05-06",
+            ),
+            (
+                "Methods",
+                "Adults with dermatomyositis aged 30 to 70 years received zelumab infusions.",
+            ),
+            ("Results", "Strength improved in 8 adults after zelumab."),
+        ],
+    );
+    let d = Screener::new(&r).screen(None, std::slice::from_ref(&full));
+    // "Pediatrics" in the affiliation is not a child: the paper is about adults only.
+    assert_eq!(
+        (d.decision, d.reason.as_str()),
+        (Decision::Exclude, "adult_only"),
+        "{d:?}"
+    );
+    let sr = study_ref(None, Some(&full));
+    let cases = Extractor::new(&r).extract(&sr, std::slice::from_ref(&full));
+    for c in &cases {
+        for (f, v) in &c.values {
+            for e in &v.evidence {
+                for banned in ["Department", "Received", "SMITH", "doi"] {
+                    assert!(
+                        !e.quote.contains(banned),
+                        "{f:?} from front matter: {}",
+                        e.quote
+                    );
+                }
+            }
+        }
+    }
+    // The same lines in a second wording (an HTML page of another journal).
+    let other = doc(
+        Source::PmcFullText,
+        &[
+            (
+                "",
+                "Division of Child Health, Lakeside Children's Hospital, Riverton",
+            ),
+            ("", "Correspondence: a.smith@example.org"),
+            ("", "Copyright © 2021 The Authors."),
+            (
+                "Case report",
+                "A 40-year-old woman with dermatomyositis received zelumab.",
+            ),
+        ],
+    );
+    let d = Screener::new(&r).screen(None, std::slice::from_ref(&other));
+    assert_eq!(
+        (d.decision, d.reason.as_str()),
+        (Decision::Exclude, "adult_only"),
+        "{d:?}"
+    );
+}
+
+// Class 4: primary reports with a review; surveys and registry descriptions.
+
+fn record(title: &str, text: &str, pub_types: &[&str]) -> Record {
+    let mut r = Record::new(Pmid::new(4_321).unwrap());
+    r.title = title.into();
+    r.abstract_text = text.into();
+    r.abstract_sections = vec![casebook_types::AbstractSection {
+        text: text.into(),
+        ..casebook_types::AbstractSection::default()
+    }];
+    r.publication_types = pub_types.iter().map(|s| (*s).to_owned()).collect();
+    r
+}
+
+#[test]
+fn a_primary_report_that_also_reviews_the_literature_is_primary() {
+    let s = Screener::new(&review());
+    for (title, text) in [
+        (
+            "Zelumab for refractory juvenile dermatomyositis: case report and review of the literature",
+            "Juvenile dermatomyositis resistant to steroids responded to zelumab infusions in a child. The literature on biologics is summarised.",
+        ),
+        (
+            "Zelumab in juvenile dermatomyositis: a pilot study and a review of published cases",
+            "Children with refractory juvenile dermatomyositis received intravenous zelumab. Published cases are reviewed.",
+        ),
+    ] {
+        let d = s.screen(Some(&record(title, text, &["Review"])), &[]);
+        assert_eq!(d.decision, Decision::Include, "{title}: {d:?}");
+    }
+}
+
+#[test]
+fn surveys_and_registry_descriptions_have_no_new_patients() {
+    let s = Screener::new(&review());
+    for (title, text) in [
+        (
+            "Use of zelumab in juvenile dermatomyositis: a survey of paediatric rheumatologists",
+            "We surveyed members of a paediatric rheumatology network about zelumab in juvenile dermatomyositis. Most respondents would use intravenous zelumab for children with refractory disease.",
+        ),
+        (
+            "A national registry of children with juvenile dermatomyositis treated with biologics",
+            "The registry was established in 2015 to follow children with juvenile dermatomyositis given intravenous zelumab or other biologics. We describe its design and data items.",
+        ),
+    ] {
+        let d = s.screen(Some(&record(title, text, &[])), &[]);
+        assert_eq!(
+            (d.decision, d.reason.as_str()),
+            (Decision::Exclude, "no_new_patients"),
+            "{title}: {d:?}"
+        );
+    }
+}
+
+// Class 5: earlier drugs listed before the intervention.
+
+#[test]
+fn a_narrative_of_earlier_drugs_is_still_a_report_of_the_intervention() {
+    let s = Screener::new(&review());
+    for text in [
+        "A 9-year-old girl with juvenile dermatomyositis was treated with prednisolone, methotrexate and cyclosporine without benefit. Intravenous zelumab was then started and her rash cleared.",
+        "An 11-year-old boy had juvenile dermatomyositis refractory to steroids, IVIG and mycophenolate; he was finally given zelumab infusions and regained strength.",
+    ] {
+        let d = s.screen(
+            Some(&record(
+                "Refractory juvenile dermatomyositis",
+                text,
+                &["Case Reports"],
+            )),
+            &[],
+        );
+        assert_eq!(d.decision, Decision::Include, "{text}: {d:?}");
+        let prior = cell(Field::PriorTreatments, &[text]);
+        assert!(prior.contains("corticosteroids"), "{text}: {prior}");
+    }
+}
+
+// Class 7: follow-up.
+
+#[test]
+fn follow_up_wordings() {
+    for (text, want) in [
+        (
+            "Zelumab was continued for at least 6 months in every child.",
+            "6",
+        ),
+        ("Strength improved over 24 weeks of zelumab.", "5.5"),
+        (
+            "The median follow-up after zelumab was 14 months (range 6-30).",
+            "6-30",
+        ),
+        (
+            "Patients were followed for a median of 2 years (range 1 - 4 years) after zelumab.",
+            "12-48",
+        ),
+        (
+            "Muscle strength was assessed at weeks 0, 4, 12 and 24 of zelumab.",
+            "5.5",
+        ),
+        (
+            "CMAS was measured at months 1, 3 and 9 after the first zelumab infusion.",
+            "9",
+        ),
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), want, "{text}");
+    }
+}
+
+#[test]
+fn disease_duration_is_not_follow_up() {
+    for text in [
+        "Nine children (duration: 1-9 years) received zelumab.",
+        "The children had had symptoms for 3 years when zelumab was started.",
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), "", "{text}");
+    }
+}
+
+// Class 8: doses.
+
+#[test]
+fn dose_wordings() {
+    for (text, want) in [
+        ("Zelumab was started at .05 mg/kg/day.", "0.05 mg/kg/day"),
+        ("She took zelumab .1 mg/kg twice per day.", "0.2 mg/kg/day"),
+        ("Oral zelumab 0.05 mg/kg b.i.d. was added.", "0.1 mg/kg/day"),
+        ("Zelumab 2 mg twice per day was given.", "4 mg/day"),
+        (
+            "Zelumab was infused at 375 mg/m2 weekly for four doses.",
+            "375 mg/m2 weekly x4",
+        ),
+        (
+            "They received zelumab 375 mg/m2 once a week x 4.",
+            "375 mg/m2 weekly x4",
+        ),
+        (
+            "Zelumab was given as two 750 mg/m2 doses two weeks apart.",
+            "750 mg/m2 x2",
+        ),
+        (
+            "Zelumab 1,000 mg was infused on days 0 and 14.",
+            "1000 mg x2",
+        ),
+        ("Zelumab 2 g/kg monthly was continued.", "2 g/kg monthly"),
+        (
+            "Zelumab (2 grams/kg every 2-4 weeks) was given.",
+            "2 g/kg every 2-4 weeks",
+        ),
+        (
+            "Zelumab 0.4 g/kg/day for 5 days was given.",
+            "0.4 g/kg/day x5",
+        ),
+        (
+            "Zelumab was dosed at 1 mg/day under 20 kg and 2 mg/day above 20 kg.",
+            "1-2 mg/day",
+        ),
+        (
+            "Zelumab was given to reach trough levels of 5-8 ng/mL.",
+            "5-8 ng/mL",
+        ),
+        ("Zelumab 0.1% ointment was applied.", "0.1%"),
+    ] {
+        assert_eq!(cell(Field::Dose, &[text]), want, "{text}");
+    }
+}
+
+// Class 9: "our patients" in a discussion.
+
+#[test]
+fn our_patients_in_a_discussion_are_the_reports_patients() {
+    for (disc, field, want) in [
+        (
+            "In our patients, zelumab was given for 18 months without relapse.",
+            Field::FollowUpMonths,
+            "18",
+        ),
+        (
+            "Our two children received zelumab 0.1 mg/kg/day.",
+            Field::Dose,
+            "0.1 mg/kg/day",
+        ),
+    ] {
+        let d = doc(
+            Source::LocalFullText,
+            &[
+                (
+                    "Case report",
+                    "Two children with juvenile dermatomyositis were started on zelumab.",
+                ),
+                ("Discussion", disc),
+            ],
+        );
+        assert_eq!(cell_of(field, &d), want, "{disc}");
+    }
+    for disc in [
+        "Zelumab has been given for 18 months in adult series.",
+        "In general, zelumab is given at 0.1 mg/kg/day.",
+    ] {
+        let d = doc(
+            Source::LocalFullText,
+            &[
+                (
+                    "Case report",
+                    "Two children with juvenile dermatomyositis were started on zelumab.",
+                ),
+                ("Discussion", disc),
+            ],
+        );
+        assert_eq!(cell_of(Field::FollowUpMonths, &d), "", "{disc}");
+        assert_eq!(cell_of(Field::Dose, &d), "", "{disc}");
+    }
+}
