@@ -218,10 +218,10 @@ pub(crate) fn parse_efetch(body: &str) -> Verdict<Vec<RawRecord>> {
         return v;
     }
     let split = casebook_types::split_records(body, "EFetch reply");
-    if split.is_err() || body.contains("<ERROR") {
-        if let Some(first) = error_texts(body).into_iter().next() {
-            return retarget(classify_error(first));
-        }
+    if (split.is_err() || body.contains("<ERROR"))
+        && let Some(first) = error_texts(body).into_iter().next()
+    {
+        return retarget(classify_error(first));
     }
     match split {
         Ok(recs) => Verdict::Ok(
