@@ -341,17 +341,15 @@ fn sync_dir(dir: &Path) {
 
 /// Step 4: the staging folder becomes the output folder.
 fn swap(f: &Folders, current: bool, steps: &mut dyn Steps) -> anyhow::Result<()> {
-    if current {
-        if let Err(e) = steps.rename(&f.out, &f.backup) {
-            remove_staging(f);
-            return Err(e).with_context(|| {
-                format!(
-                    "cannot move the previous outputs {} aside (to {}); they are kept",
-                    f.out.display(),
-                    f.backup.display()
-                )
-            });
-        }
+    if current && let Err(e) = steps.rename(&f.out, &f.backup) {
+        remove_staging(f);
+        return Err(e).with_context(|| {
+            format!(
+                "cannot move the previous outputs {} aside (to {}); they are kept",
+                f.out.display(),
+                f.backup.display()
+            )
+        });
     }
     if let Err(e) = steps.rename(&f.staging, &f.out) {
         let kept = if current {

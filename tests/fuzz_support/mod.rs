@@ -105,11 +105,11 @@ impl Edit {
                 }
             }
             Edit::RepeatElement(i, n) => {
-                if let Some((s, e, _)) = element_at(b, i.index(len + 1)) {
-                    if len + (e - s) * n <= MAX_LEN {
-                        let chunk = b[s..e].repeat(*n);
-                        b.splice(e..e, chunk);
-                    }
+                if let Some((s, e, _)) = element_at(b, i.index(len + 1))
+                    && len + (e - s) * n <= MAX_LEN
+                {
+                    let chunk = b[s..e].repeat(*n);
+                    b.splice(e..e, chunk);
                 }
             }
             Edit::RenameTag { at, name, both } => {
@@ -331,7 +331,7 @@ const PHRASES: &[&str] = &[
 ];
 
 /// Attribute snippets built from the seeds' attribute names.
-fn attribute(attrs: Arc<Vec<String>>) -> impl Strategy<Value = String> {
+fn attribute(attrs: &[String]) -> impl Strategy<Value = String> + use<> {
     let name = if attrs.is_empty() {
         Just("id".to_owned()).boxed()
     } else {
@@ -369,7 +369,7 @@ fn attribute(attrs: Arc<Vec<String>>) -> impl Strategy<Value = String> {
 }
 
 /// A snippet to insert into markup.
-fn snippet(tags: Arc<Vec<String>>, attrs: Arc<Vec<String>>) -> impl Strategy<Value = Vec<u8>> {
+fn snippet(tags: &[String], attrs: &[String]) -> impl Strategy<Value = Vec<u8>> + use<> {
     let tag = prop_oneof![
         4 => select(tags.to_vec()),
         1 => "[a-zA-Z][a-zA-Z0-9:._-]{0,12}",
@@ -416,15 +416,15 @@ fn snippet(tags: Arc<Vec<String>>, attrs: Arc<Vec<String>>) -> impl Strategy<Val
 
 /// Edits for markup whose element and attribute names come from `seeds`.
 pub fn markup_edits(seeds: &[Vec<u8>]) -> impl Strategy<Value = Vec<Edit>> + use<> {
-    let tags = Arc::new(tag_names(seeds));
-    let attrs = Arc::new(attr_names(seeds));
-    let names = select(tags.to_vec());
+    let tags = tag_names(seeds);
+    let attrs = attr_names(seeds);
+    let names = select(tags.clone());
     let edit = prop_oneof![
         1 => any::<Index>().prop_map(Edit::Truncate),
         2 => (any::<Index>(), 1..256usize).prop_map(|(i, n)| Edit::Delete(i, n)),
         1 => (any::<Index>(), 1..2048usize, any::<Index>())
             .prop_map(|(from, len, to)| Edit::Duplicate { from, len, to }),
-        6 => (any::<Index>(), snippet(tags, attrs)).prop_map(|(i, s)| Edit::Insert(i, s)),
+        6 => (any::<Index>(), snippet(&tags, &attrs)).prop_map(|(i, s)| Edit::Insert(i, s)),
         1 => (any::<Index>(), any::<u8>()).prop_map(|(i, v)| Edit::Byte(i, v)),
         2 => any::<Index>().prop_map(Edit::DropElement),
         1 => (any::<Index>(), prop_oneof![4 => 1..4usize, 1 => 4..64usize])
@@ -579,7 +579,7 @@ fn toml_string() -> impl Strategy<Value = String> {
     ]
 }
 
-fn toml_value(keys: Arc<Vec<String>>) -> impl Strategy<Value = toml::Value> {
+fn toml_value(keys: &[String]) -> impl Strategy<Value = toml::Value> + use<> {
     let leaf = prop_oneof![
         2 => toml_string().prop_map(toml::Value::String),
         1 => any::<i64>().prop_map(toml::Value::Integer),
@@ -609,7 +609,7 @@ fn toml_value(keys: Arc<Vec<String>>) -> impl Strategy<Value = toml::Value> {
     })
 }
 
-fn toml_key(keys: Arc<Vec<String>>) -> BoxedStrategy<String> {
+fn toml_key(keys: &[String]) -> BoxedStrategy<String> {
     if keys.is_empty() {
         "[a-z_]{1,10}".boxed()
     } else {
@@ -622,9 +622,9 @@ fn toml_key(keys: Arc<Vec<String>>) -> BoxedStrategy<String> {
     }
 }
 
-fn toml_edit(keys: Arc<Vec<String>>) -> impl Strategy<Value = TomlEdit> {
+fn toml_edit(keys: &[String]) -> impl Strategy<Value = TomlEdit> + use<> {
     prop_oneof![
-        3 => (any::<Index>(), toml_key(keys.clone()), toml_value(keys.clone()))
+        3 => (any::<Index>(), toml_key(keys), toml_value(keys))
             .prop_map(|(at, key, value)| TomlEdit::Set { at, key, value }),
         2 => any::<Index>().prop_map(TomlEdit::Remove),
         3 => (any::<Index>(), toml_value(keys)).prop_map(|(i, v)| TomlEdit::Replace(i, v)),
@@ -668,7 +668,7 @@ const TOML_SNIPPETS: &[&str] = &[
 /// A TOML document: a seed parsed, edited as a tree, serialised, then (sometimes) edited as
 /// text. Seeds that do not parse are edited as text only.
 pub fn toml_doc(seeds: Arc<Vec<String>>) -> impl Strategy<Value = String> {
-    let keys = Arc::new(toml_keys(&seeds));
+    let keys = toml_keys(&seeds);
     let text_edit = prop_oneof![
         1 => any::<Index>().prop_map(Edit::Truncate),
         2 => (any::<Index>(), 1..64usize).prop_map(|(i, n)| Edit::Delete(i, n)),
@@ -679,7 +679,7 @@ pub fn toml_doc(seeds: Arc<Vec<String>>) -> impl Strategy<Value = String> {
     ];
     (
         any::<Index>(),
-        prop::collection::vec(toml_edit(keys), 0..6),
+        prop::collection::vec(toml_edit(&keys), 0..6),
         prop_oneof![3 => Just(Vec::new()), 1 => prop::collection::vec(text_edit, 1..4)],
     )
         .prop_map(move |(i, edits, text_edits)| {
@@ -709,7 +709,7 @@ pub fn toml_doc(seeds: Arc<Vec<String>>) -> impl Strategy<Value = String> {
 
 // ---------------------------------------------------------------- decisions.csv
 
-fn csv_field(pmids: Arc<Vec<String>>) -> impl Strategy<Value = String> {
+fn csv_field(pmids: &[String]) -> impl Strategy<Value = String> + use<> {
     prop_oneof![
         3 => select(pmids.to_vec()),
         1 => select(vec!["0", "-1", "1", " 17169297 ", "99999999999999999999", "1.5", "PMID:1", "", "١٢٣"])
@@ -727,8 +727,7 @@ fn csv_field(pmids: Arc<Vec<String>>) -> impl Strategy<Value = String> {
 /// A `decisions.csv`: a header (right, reordered, with extra columns, missing one), rows of
 /// PMIDs, decisions and reasons quoted every way, comments, blank lines, line-end variants,
 /// then byte edits.
-pub fn decisions_csv(pmids: Vec<String>) -> impl Strategy<Value = String> {
-    let pmids = Arc::new(pmids);
+pub fn decisions_csv(pmids: &[String]) -> impl Strategy<Value = String> + use<> {
     let header = select(vec![
         "pmid,decision,reason",
         "PMID,Decision,Reason",
