@@ -510,6 +510,7 @@ fn fuzz_extract_records() {
 #[test]
 fn fuzz_extract_full_texts() {
     let review = shipped();
+    let record = &corpus().records[0];
     let mut seeds = html_seeds().to_vec();
     seeds.extend(jats_seeds().iter().filter(|s| s.len() < 80_000).cloned());
     run(
@@ -527,7 +528,6 @@ fn fuzz_extract_full_texts() {
                 casebook_parser::parse_html(&String::from_utf8_lossy(&input.0), NAME).ok()
             };
             let Some(doc) = doc else { return Ok(()) };
-            let record = &corpus().records[0];
             check_extraction(review, Some(record), &[record.to_document(), doc])
         },
     );
