@@ -884,3 +884,105 @@ fn pmc_full_text_is_fetched_once_for_a_new_record_that_has_one() {
     env.ok("update", &[]);
     assert_eq!(requests(&state), ["esearch"]);
 }
+
+/// Makes a folder immutable (`chattr +i`: even root can then create, rename or remove no
+/// entry in it) for as long as the guard lives. `None` where the file system or the user
+/// cannot (tmpfs, no `CAP_LINUX_IMMUTABLE`).
+struct Immutable(PathBuf);
+
+impl Immutable {
+    fn new(dir: &Path) -> Option<Immutable> {
+        let ok = Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Immutable(dir.to_owned()))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
+}
+
+fn run_outcomes(store: &Path) -> Vec<casebook_store::RunOutcome> {
+    let store = casebook_store::Store::open(store).unwrap();
+    store.runs().unwrap().iter().map(|r| r.outcome).collect()
+}
+
+/// Outputs are all or nothing, and the store never records a run whose outputs were not
+/// written. Tests run as root, where permission bits stop nothing: the outputs' folder is
+/// made unwritable with `chattr +i` (where the file system allows it) and put under a
+/// regular file.
+#[test]
+fn outputs_that_cannot_be_written_are_exit_1_and_the_store_records_no_success() {
+    use casebook_store::RunOutcome::{Failed, Ok as Done};
+    let all: Vec<u32> = corpus_articles().keys().copied().collect();
+    let first: Vec<u32> = all
+        .iter()
+        .copied()
+        .filter(|p| *p != NALDA && *p != LATE)
+        .collect();
+    let (state, url) = fake(&first);
+    let env = Env::new(&url, None, false);
+    env.ok("update", &[]);
+    let before = files(&env.out());
+    state.lock().unwrap().ids = all.clone();
+
+    // 1. The folder holding the outputs is immutable: the new outputs cannot be staged.
+    if let Some(guard) = Immutable::new(env.dir.path()) {
+        let out = env.run("update", &[]);
+        drop(guard);
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&env.out().display().to_string()) && err.contains("staging"),
+            "the error names the outputs' folder: {err}"
+        );
+        assert_eq!(files(&env.out()), before, "previous outputs untouched");
+        assert_eq!(run_outcomes(&env.store()), [Done, Failed]);
+    } else {
+        eprintln!("chattr +i is not available here: only the file-parent case runs");
+    }
+
+    // 2. The outputs' folder would be under a regular file.
+    let blocker = env.dir.path().join("blocker");
+    std::fs::write(&blocker, "a file, not a folder\n").unwrap();
+    let bad_out = blocker.join("out");
+    let (p, s) = (env.pipeline(), env.store());
+    let out = env
+        .cmd(&[
+            "update",
+            p.to_str().unwrap(),
+            "--store",
+            s.to_str().unwrap(),
+            "--out",
+            bad_out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&blocker.display().to_string()),
+        "the error names the path: {err}"
+    );
+    let outcomes = run_outcomes(&env.store());
+    assert_eq!(outcomes.first(), Some(&Done));
+    assert!(outcomes[1..].iter().all(|o| *o == Failed), "{outcomes:?}");
+    assert_eq!(files(&env.out()), before, "previous outputs untouched");
+
+    // 3. Once the outputs can be written, the update compares with the last run whose
+    // outputs were written: the two records fetched by the failed runs are new.
+    env.ok("update", &[]);
+    let changes = env.read("changes.md");
+    assert!(
+        changes.contains(&format!("PMID {NALDA}")) && changes.contains(&format!("PMID {LATE}")),
+        "{changes}"
+    );
+    assert!(table_row(&env.read("table1.csv"), "Nalda 2006").contains(",6,"));
+    assert_eq!(run_outcomes(&env.store()).last(), Some(&Done));
+}

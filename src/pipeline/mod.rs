@@ -6,7 +6,8 @@
 //! - [`manual`]: `cases.toml` → [`Case`](casebook_types::Case)s with origin `manual`.
 //! - [`snapshot`]: the committed snapshot (`search.toml` + `records.xml`), read and written.
 //! - [`build`]: records + full texts → screen, extract, overrides, manual cases, aggregate;
-//!   [`publish`](outputs::publish) replaces only the output files whose bytes changed.
+//!   [`publish`](outputs::publish) swaps the output folder in as a whole (all or nothing);
+//!   unchanged files keep their mtime.
 //! - [`changes`]: `changes.md`, what changed since the previous state of the review.
 //! - [`update`]: the incremental fetch into the store, then the build.
 

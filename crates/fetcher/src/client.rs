@@ -62,6 +62,9 @@ impl Client {
         if config.max_search_ids == 0 {
             return Err(Error::Config("max_search_ids must be at least 1".into()));
         }
+        // TLS is rustls with the `ring` provider; reqwest takes the process default. `Err` means
+        // one is installed already (a second client, or the embedding program's choice).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
