@@ -566,6 +566,13 @@ mod tests {
                 .to_string();
             assert!(e.starts_with("cut.xml: byte "), "{e}");
         }
+        let e = split_records(
+            "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID>",
+            "cut.xml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("(in PMID 1)") && e.contains("cut off"), "{e}");
         let e = split_records("<eFetchResult><ERROR>x</ERROR></eFetchResult>", "r")
             .unwrap_err()
             .to_string();
