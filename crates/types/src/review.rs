@@ -177,6 +177,10 @@ pub enum OutputFormat {
     Md,
     Json,
     Parquet,
+    /// `index.html`: the review report (Table 1 with its evidence, records, PRISMA flow).
+    Html,
+    /// `prisma.svg`: the PRISMA 2020 flow diagram.
+    Svg,
 }
 
 /// Where and how outputs are written.
@@ -198,8 +202,14 @@ impl Default for Outputs {
     }
 }
 
+/// Without `formats`: CSV, Markdown, the HTML report and the PRISMA SVG.
 fn default_formats() -> Vec<OutputFormat> {
-    vec![OutputFormat::Csv, OutputFormat::Md]
+    vec![
+        OutputFormat::Csv,
+        OutputFormat::Md,
+        OutputFormat::Html,
+        OutputFormat::Svg,
+    ]
 }
 
 impl ReviewDefinition {
@@ -345,7 +355,15 @@ disease = "dermatomyositis"
         let r = ReviewDefinition::from_toml_str(MINIMAL, Path::new("t.toml")).unwrap();
         assert_eq!(r.output_dir(), "output/t");
         assert_eq!(r.columns.len(), 11);
-        assert_eq!(r.outputs.formats, [OutputFormat::Csv, OutputFormat::Md]);
+        assert_eq!(
+            r.outputs.formats,
+            [
+                OutputFormat::Csv,
+                OutputFormat::Md,
+                OutputFormat::Html,
+                OutputFormat::Svg
+            ]
+        );
     }
 
     #[test]
