@@ -1,5 +1,5 @@
 //! The review report (`index.html`) in a real browser: Debian's Chromium, headless, driven
-//! over WebDriver (chromedriver on a free 127.0.0.1 port, fantoccini as the client).
+//! over the `WebDriver` protocol (chromedriver on a free 127.0.0.1 port, fantoccini as the client).
 //!
 //! - The shipped review's page (`output/tacrolimus-jdm/index.html`, kept equal to a fresh
 //!   rebuild by `pipeline_e2e`) loads from file://: the pooled row shows 12 patients, clicking

@@ -29,7 +29,7 @@ impl Labels {
                 let label = e
                     .synonyms
                     .iter()
-                    .find(|s| s.eq_ignore_ascii_case(&spaced) && *s == &spaced)
+                    .find(|s| **s == spaced)
                     .or_else(|| {
                         e.synonyms.iter().find(|s| {
                             s.eq_ignore_ascii_case(&spaced) || s.eq_ignore_ascii_case(&hyphened)

@@ -36,11 +36,14 @@ pub(crate) fn xml_escape(s: &str) -> String {
     out
 }
 
-/// Greedy word wrap to at most `width` characters per line.
+/// Greedy word wrap to at most `width` characters per line; a count `(n = 3)` stays whole.
 fn wrap(text: &str, width: usize) -> Vec<String> {
+    let glued = text.replace("(n = ", "(n\u{1}=\u{1}");
     let mut lines = Vec::new();
     let mut cur = String::new();
-    for word in text.split_whitespace() {
+    for word in glued.split_whitespace() {
+        let word = word.replace('\u{1}', " ");
+        let word = word.as_str();
         if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
             lines.push(std::mem::take(&mut cur));
         }
@@ -65,7 +68,7 @@ struct Node {
 }
 
 fn node(node: &'static str, col: usize, width: f64, paragraphs: &[String]) -> Node {
-    let chars = ((width - 2.0 * PAD) / (FONT * 0.56)).floor() as usize;
+    let chars = ((width - 2.0 * PAD) / (FONT * 0.53)).floor() as usize;
     let lines = paragraphs.iter().flat_map(|p| wrap(p, chars)).collect();
     Node {
         node,
@@ -84,21 +87,21 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
     let update = p.previous_studies.is_some();
     // Columns: [previous] db-main db-side other-main other-side.
     let widths: Vec<f64> = if update {
-        vec![190.0, 230.0, 250.0, 210.0, 190.0]
+        vec![200.0, 250.0, 280.0, 230.0, 200.0]
     } else {
-        vec![230.0, 250.0, 210.0, 190.0]
+        vec![250.0, 280.0, 230.0, 200.0]
     };
     let gap = 24.0;
     let mut xs = Vec::with_capacity(widths.len());
-    let mut x = BAR + 14.0;
-    for w in &widths {
-        xs.push(x);
-        x += w + gap;
+    let mut cursor = BAR + 14.0;
+    for width in &widths {
+        xs.push(cursor);
+        cursor += width + gap;
     }
-    let total_width = x - gap + 10.0;
+    let total_width = cursor - gap + 10.0;
     let off = usize::from(update);
     let (prev, dbm, dbs, om, os) = (0, off, off + 1, off + 2, off + 3);
-    let w = |c: usize| widths[c];
+    let wd = |c: usize| widths[c];
 
     let mut reasons: Vec<String> = vec!["Reports excluded:".into()];
     if p.reports_excluded.is_empty() {
@@ -113,7 +116,7 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
         identification.push(node(
             "previous_studies",
             prev,
-            w(prev),
+            wd(prev),
             &[
                 n(
                     "Studies included in previous version of review",
@@ -132,7 +135,7 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
             ..node(
                 "database_results",
                 dbm,
-                w(dbm),
+                wd(dbm),
                 &[
                     "Records identified from:".into(),
                     n("Databases (PubMed)", p.database_results),
@@ -145,7 +148,7 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
             ..node(
                 "duplicates",
                 dbs,
-                w(dbs),
+                wd(dbs),
                 &[
                     "Records removed before screening:".into(),
                     n("Duplicate records removed", p.duplicates),
@@ -162,7 +165,7 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
             ..node(
                 "citations_results",
                 om,
-                w(om),
+                wd(om),
                 &[
                     "Records identified from:".into(),
                     n("Other methods (studies entered by hand)", p.manual_studies),
@@ -175,13 +178,13 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
         node(
             "records_screened",
             dbm,
-            w(dbm),
+            wd(dbm),
             &[n("Records screened", p.records_screened)],
         ),
         node(
             "records_excluded",
             dbs,
-            w(dbs),
+            wd(dbs),
             &[n("Records excluded", p.records_excluded)],
         ),
     ]);
@@ -189,25 +192,25 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
         node(
             "dbr_sought_reports",
             dbm,
-            w(dbm),
+            wd(dbm),
             &[n("Reports sought for retrieval", p.reports_assessed)],
         ),
         node(
             "dbr_notretrieved_reports",
             dbs,
-            w(dbs),
+            wd(dbs),
             &[n("Reports not retrieved", 0)],
         ),
         node(
             "other_sought_reports",
             om,
-            w(om),
+            wd(om),
             &[n("Reports sought for retrieval", p.manual_studies)],
         ),
         node(
             "other_notretrieved_reports",
             os,
-            w(os),
+            wd(os),
             &[n("Reports not retrieved", 0)],
         ),
     ]);
@@ -215,26 +218,26 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
         node(
             "dbr_assessed",
             dbm,
-            w(dbm),
+            wd(dbm),
             &[n("Reports assessed for eligibility", p.reports_assessed)],
         ),
         Node {
             heading: !p.reports_excluded.is_empty(),
-            ..node("dbr_excluded", dbs, w(dbs), &reasons)
+            ..node("dbr_excluded", dbs, wd(dbs), &reasons)
         },
         node(
             "other_assessed",
             om,
-            w(om),
+            wd(om),
             &[n("Reports assessed for eligibility", p.manual_studies)],
         ),
-        node("other_excluded", os, w(os), &[n("Reports excluded", 0)]),
+        node("other_excluded", os, wd(os), &[n("Reports excluded", 0)]),
     ]);
     if update {
         rows.push(vec![node(
             "new_studies",
             dbm,
-            w(dbm),
+            wd(dbm),
             &[
                 n("New studies included in review", p.new_studies),
                 n("Reports of new included studies", p.new_reports),
@@ -243,7 +246,7 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
         rows.push(vec![node(
             "total_studies",
             dbm,
-            w(dbm),
+            wd(dbm),
             &[
                 n("Total studies included in review", p.total_studies),
                 n("Reports of total included studies", p.total_reports),
@@ -253,7 +256,7 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
         rows.push(vec![node(
             "total_studies",
             dbm,
-            w(dbm),
+            wd(dbm),
             &[
                 n("Studies included in review", p.total_studies),
                 n("Reports of included studies", p.total_reports),
@@ -279,12 +282,12 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {tw} {height}" width="{tw}" height="{height}" role="img" aria-labelledby="prisma-title" font-family="Helvetica, Arial, sans-serif" font-size="{FONT}">"##,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {tw} {height}" width="{tw}" height="{height}" role="img" aria-labelledby="prisma-title" font-family="Helvetica, Arial, sans-serif" font-size="{FONT}">"#,
         tw = total_width,
     );
     let _ = write!(
         s,
-        r##"<title id="prisma-title">PRISMA 2020 flow diagram: {}</title>"##,
+        r#"<title id="prisma-title">PRISMA 2020 flow diagram: {}</title>"#,
         xml_escape(title)
     );
     s.push_str(
@@ -293,7 +296,7 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
     s.push_str(r##"<rect x="0" y="0" width="100%" height="100%" fill="#fff"/>"##);
     let _ = write!(
         s,
-        r##"<text x="{BAR}" y="22" font-size="15" font-weight="bold">{}</text>"##,
+        r#"<text x="{BAR}" y="22" font-size="15" font-weight="bold">{}</text>"#,
         xml_escape(&format!("PRISMA 2020 flow diagram \u{2014} {title}"))
     );
     // Column headers.
@@ -307,7 +310,7 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
         for (i, l) in lines.iter().enumerate() {
             let _ = write!(
                 s,
-                r##"<text x="{}" y="{}" text-anchor="middle" font-weight="bold">{}</text>"##,
+                r#"<text x="{}" y="{}" text-anchor="middle" font-weight="bold">{}</text>"#,
                 x + w / 2.0,
                 top + i as f64 * LINE,
                 xml_escape(l)
@@ -315,19 +318,19 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
         }
     };
     if update {
-        header(&mut s, xs[prev], w(prev), "#d9d9d9", "Previous studies");
+        header(&mut s, xs[prev], wd(prev), "#d9d9d9", "Previous studies");
     }
     header(
         &mut s,
         xs[dbm],
-        xs[dbs] + w(dbs) - xs[dbm],
+        xs[dbs] + wd(dbs) - xs[dbm],
         "#ffc000",
         "Identification of new studies via databases and registers",
     );
     header(
         &mut s,
         xs[om],
-        xs[os] + w(os) - xs[om],
+        xs[os] + wd(os) - xs[om],
         "#d9d9d9",
         "Identification of new studies via other methods",
     );
@@ -355,7 +358,7 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
         std::collections::BTreeMap::new();
     for (r, boxes) in rows.iter().enumerate() {
         for b in boxes {
-            let (bx, by, bw, bh) = (xs[b.col], row_y[r], w(b.col), row_h[r]);
+            let (bx, by, bw, bh) = (xs[b.col], row_y[r], wd(b.col), row_h[r]);
             pos.insert(b.node, (bx, by, bw, bh));
             let _ = write!(
                 s,
@@ -370,7 +373,7 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
                 };
                 let _ = write!(
                     s,
-                    r##"<text x="{}" y="{}"{weight}>{}</text>"##,
+                    r#"<text x="{}" y="{}"{weight}>{}</text>"#,
                     bx + PAD,
                     by + PAD + LINE * (i as f64) + FONT,
                     xml_escape(l)
@@ -423,7 +426,6 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
     if let (Some(&(ax, ay, aw, ah)), Some(&(ix, iy, iw, ih))) =
         (pos.get("other_assessed"), pos.get(first_included))
     {
-        let _ = (ix, ay);
         arrow(
             &mut s,
             &[
@@ -438,7 +440,6 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
         if let (Some(&(px, py, pw, ph)), Some(&(tx, ty, _, th))) =
             (pos.get("previous_studies"), pos.get("total_studies"))
         {
-            let _ = py;
             arrow(
                 &mut s,
                 &[
@@ -506,5 +507,9 @@ mod tests {
     fn wraps_on_words() {
         assert_eq!(wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
         assert_eq!(wrap("", 5), [""]);
+        assert_eq!(
+            wrap("Records screened (n = 14)", 20),
+            ["Records screened", "(n = 14)"]
+        );
     }
 }

@@ -283,7 +283,7 @@ fn evidence_view(
             .iter()
             .map(|e| quote_view(review, &quoted_value, e))
             .collect(),
-        pmid: case.study.pmid.map(|p| p.to_string()),
+        pmid: case.study.pmid.map(|p| p.get().to_string()),
         pmcid: None,
     }
 }
