@@ -773,7 +773,15 @@ fn fresh_clone_table_rebuilds_the_seed_table_from_the_snapshot() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert!(names.iter().any(|n| n == "table1.csv"), "{names:?}");
+    for expected in ["table1.csv", "index.html", "prisma.svg"] {
+        assert!(names.iter().any(|n| n == expected), "{expected}: {names:?}");
+    }
+    // The report carries the records' date, never the time of the build.
+    let html = std::fs::read_to_string(out_dir.join("index.html")).unwrap();
+    assert!(
+        html.contains("<time>2026-11-25</time>"),
+        "the records' date"
+    );
     for name in &names {
         let fresh = std::fs::read(out_dir.join(name)).unwrap();
         let shipped = std::fs::read(committed.join(name))

@@ -7,7 +7,9 @@ use std::{
 };
 
 use anyhow::Context;
-use casebook_aggregator::{Overrides, ReviewInputs, SearchInfo, StaleOverride, render_outputs};
+use casebook_aggregator::{
+    Overrides, ReviewInputs, SearchInfo, StaleOverride, render_outputs, render_report,
+};
 use casebook_extractor::{CompiledReview, Extractor, HumanDecisions, Screener, study_ref};
 use casebook_store::{Cell, FullText, StoredRecord};
 use casebook_types::{Case, Decision, Document, Pmid, Record, ScreeningDecision, Source};
@@ -197,13 +199,9 @@ pub struct Meta {
     pub note: Option<String>,
 }
 
-/// Renders every aggregator output in memory (`changes.md` is added by the caller).
-pub fn render(
-    review: &Review,
-    analysis: &Analysis,
-    meta: &Meta,
-) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let inputs = ReviewInputs {
+/// The aggregator's inputs for a review, its analysis and the search facts.
+fn inputs<'a>(review: &'a Review, analysis: &'a Analysis, meta: &Meta) -> ReviewInputs<'a> {
+    ReviewInputs {
         review: &review.def,
         records: &analysis.records,
         decisions: &analysis.decisions,
@@ -218,8 +216,33 @@ pub fn render(
         full_text_assessed: analysis.full_text_assessed.clone(),
         previous_studies: meta.previous_studies,
         stale_overrides: &analysis.stale,
-    };
-    Ok(render_outputs(&inputs)?)
+    }
+}
+
+/// Renders every aggregator output in memory (`changes.md` is added by the caller).
+pub fn render(
+    review: &Review,
+    analysis: &Analysis,
+    meta: &Meta,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    Ok(render_outputs(&inputs(review, analysis, meta))?)
+}
+
+/// Adds `changes.md` to `files`, and renders the report (`index.html`, `prisma.svg`, per the
+/// review's formats) again with those changes in its header, in place of the one [`render`]
+/// made.
+pub fn add_changes(
+    review: &Review,
+    analysis: &Analysis,
+    meta: &Meta,
+    files: &mut Vec<(String, Vec<u8>)>,
+    changes: String,
+) -> anyhow::Result<()> {
+    let report = render_report(&inputs(review, analysis, meta), Some(&changes))?;
+    files.retain(|(name, _)| !report.iter().any(|(r, _)| r == name));
+    files.extend(report);
+    files.push(("changes.md".to_owned(), changes.into_bytes()));
+    Ok(())
 }
 
 /// The cells of a rendered `table1.csv`: row = the first column (study label, numbered when
@@ -356,7 +379,7 @@ pub fn rebuild_from_store(
     }
     let new_records = store.pmids_first_stored_after(baseline)?;
     let changes = super::changes::render(&since, &new_records, &analysis, &old_cells, &cells);
-    files.push(("changes.md".to_owned(), changes.into_bytes()));
+    add_changes(review, &analysis, &meta, &mut files, changes)?;
     let changed = super::outputs::publish(out, &files)?;
     Ok(Published {
         changed,
@@ -411,6 +434,6 @@ pub fn rebuild_from_snapshot(
         &[],
         &[],
     );
-    files.push(("changes.md".to_owned(), changes.into_bytes()));
+    add_changes(review, &analysis, &meta, &mut files, changes)?;
     super::outputs::publish(out, &files)
 }

@@ -36,6 +36,10 @@ pub enum Error {
         #[source]
         source: csv::Error,
     },
+    /// The HTML report template failed to render (a bug, not bad input: every value is
+    /// escaped).
+    #[error("index.html: the report template failed: {0}")]
+    Report(String),
     /// A file or folder could not be created, written or renamed.
     #[error("{}: {reason}: {source}", path.display())]
     Io {

@@ -15,6 +15,11 @@
 //! - [`write_outputs`]: every file (`table1.csv`, `table1.md`, `studies.csv`, `cases.csv`,
 //!   `evidence.csv`, `records.csv`, `summary.md`, `prisma.csv`, plus JSON/Parquet per the
 //!   review's `outputs.formats`), atomically, deterministically (same input, same bytes).
+//! - [`render_report`]: the review report `index.html` (Table 1 where every cell opens its
+//!   evidence, the cases, the records with a filter, the PRISMA diagram; one self-contained
+//!   page, everything escaped, a CSP that forbids any load) and `prisma.svg`, per the
+//!   review's `html` / `svg` formats. Codes read as words (`not_reported` -> `not reported`)
+//!   in the report and `table1.md`, with a legend; CSV keeps codes.
 //! - [`Prisma`]: PRISMA 2020 flow numbers; `prisma.csv` uses the PRISMA2020 R package's
 //!   template layout.
 //! - [`Overrides`]: a review's `overrides.toml`; [`StaleOverride`] when the extraction moved
@@ -27,9 +32,12 @@
 
 mod error;
 mod frames;
+mod labels;
 mod model;
 mod overrides;
 mod prisma;
+mod prisma_svg;
+mod report;
 mod summary;
 mod table;
 mod write;
@@ -43,7 +51,7 @@ pub use crate::{
     table::{MANUAL_MARK, OVERRIDDEN_MARK, POOLED_LABEL, md_escape, table1},
     write::{
         frame_to_csv, frame_to_json, frame_to_parquet, neutralise_cell, render_outputs,
-        write_outputs,
+        render_report, write_outputs,
     },
 };
 

@@ -6,6 +6,7 @@ use polars::prelude::DataFrame;
 use crate::{
     Error, ReviewInputs,
     frames::Cols,
+    labels::Labels,
     model::{ColumnKind, Model, StudyEntry},
 };
 
@@ -24,6 +25,8 @@ pub(crate) struct Table1 {
     pub rows: Vec<(Vec<String>, Vec<Option<Origin>>)>,
     pub pooled: Vec<String>,
     pub intervention: String,
+    /// How codes read as words in Markdown and HTML.
+    pub labels: Labels,
 }
 
 impl Table1 {
@@ -61,6 +64,7 @@ impl Table1 {
             rows,
             pooled,
             intervention: review.intervention.name.clone(),
+            labels: Labels::new(review),
         })
     }
 
@@ -109,8 +113,24 @@ impl Table1 {
         c.finish(height, "Table 1 frame")
     }
 
-    /// GitHub Markdown: escaped cells, markers, the pooled row in bold, notes below.
+    /// A cell as read by people: codes in value columns read as words (see [`Labels`]);
+    /// the codes replaced are added to `used` (label -> code).
+    pub fn display(
+        &self,
+        column: usize,
+        cell: &str,
+        used: &mut std::collections::BTreeMap<String, String>,
+    ) -> String {
+        match self.kinds.get(column) {
+            Some(ColumnKind::Field(f)) if *f != Field::NPatients => self.labels.display(cell, used),
+            _ => cell.to_owned(),
+        }
+    }
+
+    /// GitHub Markdown: escaped cells (codes read as words), markers, the pooled row in bold,
+    /// notes and the legend of codes below.
     pub fn to_markdown(&self) -> String {
+        let mut used = std::collections::BTreeMap::new();
         let mut out = String::new();
         let line = |cells: &mut dyn Iterator<Item = String>| {
             let mut s = String::from("|");
@@ -126,20 +146,22 @@ impl Table1 {
         out.push_str(&line(&mut self.headers.iter().map(|_| "---".to_owned())));
         let (mut any_over, mut any_manual) = (false, false);
         for (cells, origins) in &self.rows {
-            out.push_str(&line(&mut cells.iter().zip(origins).map(|(c, o)| {
-                let mark = match o {
-                    Some(Origin::Overridden) => {
-                        any_over = true;
-                        OVERRIDDEN_MARK
-                    }
-                    Some(Origin::Manual) => {
-                        any_manual = true;
-                        MANUAL_MARK
-                    }
-                    _ => "",
-                };
-                format!("{}{mark}", md_escape(c))
-            })));
+            out.push_str(&line(&mut cells.iter().zip(origins).enumerate().map(
+                |(i, (c, o))| {
+                    let mark = match o {
+                        Some(Origin::Overridden) => {
+                            any_over = true;
+                            OVERRIDDEN_MARK
+                        }
+                        Some(Origin::Manual) => {
+                            any_manual = true;
+                            MANUAL_MARK
+                        }
+                        _ => "",
+                    };
+                    format!("{}{mark}", md_escape(&self.display(i, c, &mut used)))
+                },
+            )));
         }
         out.push_str(&line(&mut self.pooled.iter().map(|c| {
             if c.is_empty() {
@@ -166,6 +188,15 @@ impl Table1 {
             out.push('\n');
             out.push_str(MANUAL_MARK);
             out.push_str(" value entered by hand (a manual case, no PubMed record).\n");
+        }
+        if !used.is_empty() {
+            out.push_str("\nValues as written in `table1.csv`: ");
+            let legend: Vec<String> = used
+                .iter()
+                .map(|(label, code)| format!("{} = `{code}`", md_escape(label)))
+                .collect();
+            out.push_str(&legend.join("; "));
+            out.push_str(".\n");
         }
         out
     }

@@ -17,7 +17,11 @@ use polars::prelude::{
 };
 
 use crate::{
-    Error, ReviewInputs, build_frames, model::Model, prisma::Prisma, summary::summary_markdown,
+    Error, ReviewInputs, build_frames,
+    model::Model,
+    prisma::Prisma,
+    report::{report_html, report_svg},
+    summary::summary_markdown,
     table::Table1,
 };
 
@@ -144,6 +148,7 @@ pub fn render_outputs(inputs: &ReviewInputs) -> Result<Vec<(String, Vec<u8>)>, E
             csv_bytes(&prisma.csv_rows(), "prisma.csv")?,
         ),
     ];
+    files.extend(report_files(inputs, &model, &table, &prisma, None)?);
     if formats.contains(&OutputFormat::Json) {
         files.push(("table1.json".into(), frame_to_json(&t1)?));
         files.push(("studies.json".into(), frame_to_json(&frames.studies)?));
@@ -162,11 +167,46 @@ pub fn render_outputs(inputs: &ReviewInputs) -> Result<Vec<(String, Vec<u8>)>, E
     Ok(files)
 }
 
+fn report_files(
+    inputs: &ReviewInputs,
+    model: &Model,
+    table: &Table1,
+    prisma: &Prisma,
+    changes: Option<&str>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let formats = &inputs.review.outputs.formats;
+    let mut files = Vec::new();
+    if formats.contains(&OutputFormat::Html) {
+        files.push((
+            "index.html".into(),
+            report_html(inputs, model, table, prisma, changes)?.into_bytes(),
+        ));
+    }
+    if formats.contains(&OutputFormat::Svg) {
+        files.push(("prisma.svg".into(), report_svg(inputs, prisma).into_bytes()));
+    }
+    Ok(files)
+}
+
+/// The review report per the review's formats: `index.html` (with `html`) and `prisma.svg`
+/// (with `svg`). `changes` is the text of `changes.md` for the report's header, when the
+/// caller has it ([`render_outputs`] renders the report without it).
+pub fn render_report(
+    inputs: &ReviewInputs,
+    changes: Option<&str>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let model = Model::build(inputs)?;
+    let table = Table1::build(inputs, &model)?;
+    let prisma = Prisma::compute(inputs, &model);
+    report_files(inputs, &model, &table, &prisma, changes)
+}
+
 /// Writes the review's outputs into `dir` (created if missing) and returns the paths written,
 /// in a fixed order.
 ///
 /// Always: `table1.csv`, `table1.md`, `studies.csv`, `cases.csv`, `evidence.csv`,
-/// `records.csv`, `summary.md`, `prisma.csv`. With `json` in `outputs.formats`: `table1.json`,
+/// `records.csv`, `summary.md`, `prisma.csv`. With `html`: `index.html`; with `svg`:
+/// `prisma.svg`. With `json` in `outputs.formats`: `table1.json`,
 /// `studies.json`. With `parquet`: `table1`, `studies`, `cases`, `evidence`, `records` as
 /// `.parquet`.
 ///

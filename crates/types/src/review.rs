@@ -376,6 +376,10 @@ pub enum OutputFormat {
     Md,
     Json,
     Parquet,
+    /// `index.html`: the review report (Table 1 with its evidence, records, PRISMA flow).
+    Html,
+    /// `prisma.svg`: the PRISMA 2020 flow diagram.
+    Svg,
 }
 
 /// Where and how outputs are written.
@@ -397,8 +401,14 @@ impl Default for Outputs {
     }
 }
 
+/// Without `formats`: CSV, Markdown, the HTML report and the PRISMA SVG.
 fn default_formats() -> Vec<OutputFormat> {
-    vec![OutputFormat::Csv, OutputFormat::Md]
+    vec![
+        OutputFormat::Csv,
+        OutputFormat::Md,
+        OutputFormat::Html,
+        OutputFormat::Svg,
+    ]
 }
 
 impl ReviewDefinition {
@@ -739,7 +749,15 @@ disease = "dermatomyositis"
             ]
         );
         assert_eq!(r.population.band(), (0.0, 18.0));
-        assert_eq!(r.outputs.formats, [OutputFormat::Csv, OutputFormat::Md]);
+        assert_eq!(
+            r.outputs.formats,
+            [
+                OutputFormat::Csv,
+                OutputFormat::Md,
+                OutputFormat::Html,
+                OutputFormat::Svg
+            ]
+        );
     }
 
     #[test]
