@@ -303,7 +303,7 @@ fn normalise(caps: &Captures<'_>, text: &str) -> Option<(String, bool)> {
             v.push_str(&i);
         }
         if let Some(n) = count.filter(|n| *n > 1) {
-            v.push_str(&format!(" x{n}"));
+            v = format!("{v} x{n}");
         }
     }
     Some((v, is_trough))
