@@ -316,11 +316,7 @@ fn evidence_problem(
             "girl", "boy", "female", "male", "woman", "man", "she", "her", "he ", "his", "him",
             "daughter", "son", "f,", "m,", "/f", "/m", "(f", "(m",
         ]),
-        Field::SkinOutcome
-        | Field::MuscleOutcome
-        | Field::SteroidSparing
-        | Field::Remission
-        | Field::Scores => has(&[
+        Field::Outcome(_) | Field::Flag(_) | Field::Remission | Field::Scores => has(&[
             "improv",
             "resol",
             "normal",
@@ -492,7 +488,7 @@ fn the_evidence_check_can_fail() {
     assert!(
         evidence_problem(
             &review,
-            Field::SkinOutcome,
+            Field::outcome("skin_outcome"),
             "improved",
             "The rash improved."
         )
@@ -501,7 +497,7 @@ fn the_evidence_check_can_fail() {
     assert!(
         evidence_problem(
             &review,
-            Field::SkinOutcome,
+            Field::outcome("skin_outcome"),
             "improved",
             "Patients were enrolled in 2004."
         )

@@ -76,8 +76,10 @@ fn screening_of_unseen_wording() {
         .lines()
         .skip(1)
         .map(|l| {
-            let mut f = l.splitn(3, ',');
+            // pmid,key,decision,reason
+            let mut f = l.splitn(4, ',');
             let pmid = f.next().unwrap();
+            let _key = f.next().unwrap();
             let decision = f.next().unwrap();
             let reason = f.next().unwrap().trim_start_matches('"');
             (

@@ -48,6 +48,7 @@ pub struct Args {
 /// tuned and which were held out (not read) until measured.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(clippy::struct_field_names)] // `held_out` is the file's key
 pub struct HeldOut {
     /// The review whose corpus is the corpora folder's top level.
     #[serde(default)]
@@ -304,9 +305,10 @@ pub fn summary(pipelines: &Path, corpora: &Path) -> Result<String> {
 pub fn run(args: Args) -> Result<()> {
     let text = match args.pipeline.or(args.pipeline_file) {
         Some(pipeline) => {
-            let corpus = match args.corpus {
-                Some(c) => c,
-                None => {
+            let corpus = if let Some(c) = args.corpus {
+                c
+            } else {
+                {
                     let held = HeldOut::load(&args.corpora)?;
                     let loaded = load_review(&pipeline)?;
                     let name = loaded.review.review.name.clone();

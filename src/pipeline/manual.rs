@@ -172,6 +172,14 @@ mod tests {
 
     #[test]
     fn shipped_cases_load_as_the_issue_describes() {
+        // The review declares its own fields (steroid_sparing, the outcomes): load it first,
+        // as the pipeline does.
+        let review = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/pipelines/tacrolimus-jdm.toml"
+        ));
+        let src = std::fs::read_to_string(review).unwrap();
+        casebook_types::ReviewDefinition::from_toml_str(&src, review).unwrap();
         let path = Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/pipelines/tacrolimus-jdm/cases.toml"
