@@ -308,18 +308,16 @@ pub fn run(args: Args) -> Result<()> {
             let corpus = if let Some(c) = args.corpus {
                 c
             } else {
-                {
-                    let held = HeldOut::load(&args.corpora)?;
-                    let loaded = load_review(&pipeline)?;
-                    let name = loaded.review.review.name.clone();
-                    let declared = loaded.review.review.eval.corpus.as_deref();
-                    corpus_dir(&name, declared, &args.corpora, &held).ok_or_else(|| {
-                        anyhow::anyhow!(
-                            "no corpus for review `{name}` under {} (give --corpus DIR)",
-                            args.corpora.display()
-                        )
-                    })?
-                }
+                let held = HeldOut::load(&args.corpora)?;
+                let loaded = load_review(&pipeline)?;
+                let name = loaded.review.review.name.clone();
+                let declared = loaded.review.review.eval.corpus.as_deref();
+                corpus_dir(&name, declared, &args.corpora, &held).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "no corpus for review `{name}` under {} (give --corpus DIR)",
+                        args.corpora.display()
+                    )
+                })?
             };
             evaluate(&pipeline, &corpus)?.to_string()
         }
