@@ -2,7 +2,7 @@
 //! over the `WebDriver` protocol (chromedriver on a free 127.0.0.1 port, fantoccini as the client).
 //!
 //! - The shipped review's page (`output/tacrolimus-jdm/index.html`, kept equal to a fresh
-//!   rebuild by `pipeline_e2e`) loads from file://: the pooled row shows 12 patients, clicking
+//!   rebuild by `pipeline_e2e`) loads from `file://`: the pooled row shows 12 patients, clicking
 //!   a cell (and pressing Enter on one) shows its quote with the value highlighted, the
 //!   records filters and search box work, no script error or CSP violation is recorded, and
 //!   the page made no network request (Performance API resource entries).

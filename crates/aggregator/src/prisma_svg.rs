@@ -59,6 +59,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// One box: its node name (a `data` key of `prisma.csv`), column and text lines.
+#[allow(clippy::struct_field_names)] // `node` is the PRISMA2020 template's word
 struct Node {
     node: &'static str,
     col: usize,
@@ -280,10 +281,10 @@ pub(crate) fn prisma_svg(p: &Prisma, title: &str) -> String {
     let height = y - ROW_GAP + 16.0;
 
     let mut s = String::new();
+    let tw = total_width;
     let _ = write!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {tw} {height}" width="{tw}" height="{height}" role="img" aria-labelledby="prisma-title" font-family="Helvetica, Arial, sans-serif" font-size="{FONT}">"#,
-        tw = total_width,
     );
     let _ = write!(
         s,
