@@ -236,10 +236,10 @@ async fn shipped_review(c: &Client) {
         json!("c1-1")
     );
 
-    // Keyboard: Enter on a focused manual cell opens its note.
+    // Keyboard: Enter on a focused manual cell (age, from cases.toml) opens its note.
     let manual = c
         .find(Locator::XPath(
-            "//tr[contains(@class,'study')][th[contains(., 'Rao 2020')]]/td[1]/button",
+            "//tr[contains(@class,'study')][th[contains(., 'Rao 2020')]]/td[2]/button",
         ))
         .await
         .unwrap();
