@@ -156,7 +156,7 @@ fn vocabulary(review: &CompiledReview) -> String {
 fn context_text(review: &CompiledReview) -> String {
     let mut out =
         String::from("Context cues (shipped data/context.toml, then the review's [context])\n");
-    for (category, direction, scope, phrases) in review.context.cues() {
+    for (category, direction, scope, group, phrases) in review.context.cues() {
         let cat = match category {
             CueCategory::Negation => "negation",
             CueCategory::PseudoNegation => "pseudo_negation",
@@ -166,7 +166,8 @@ fn context_text(review: &CompiledReview) -> String {
         };
         let _ = writeln!(
             out,
-            "  {cat} ({direction:?}, scope {}): {}",
+            "  {cat}{} ({direction:?}, scope {}): {}",
+            group.map_or(String::new(), |g| format!(" [{g}]")),
             scope.map_or("clause".to_owned(), |s| format!("{s} words")),
             phrases.join(" | ")
         );

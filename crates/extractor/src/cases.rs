@@ -23,7 +23,7 @@ use casebook_types::{BlockKind, Document, Source, Span};
 use regex::Regex;
 
 use crate::{
-    CompiledReview, Sentence, numbers,
+    CompiledReview, ContextRules, Sentence, numbers,
     rules::{self, Hit, RuleContext},
     sentences,
     tables::{self, PatientRow},
@@ -115,20 +115,23 @@ static SEX_NOUN: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether a section path is background, discussion or other non-patient text.
 /// The one list of background sections lives in the context data (`data/context.toml`).
-pub(crate) fn is_background(section: &str) -> bool {
-    crate::context::SHIPPED.is_not_patient_section(section)
+pub(crate) fn is_background(context: &ContextRules, section: &str) -> bool {
+    context.is_not_patient_section(section)
 }
 
 /// Sentences of `doc` that may state patient facts, in reading order. A full text's front
 /// matter (authors, journal line, dates before its first heading) is left out too.
-pub(crate) fn patient_sentences(doc: &Document) -> Vec<Sentence<'_>> {
+pub(crate) fn patient_sentences<'d>(
+    context: &ContextRules,
+    doc: &'d Document,
+) -> Vec<Sentence<'d>> {
     let front_matter =
         doc.source != Source::Abstract && doc.blocks.iter().any(|b| b.kind == BlockKind::Heading);
     sentences(doc)
         .into_iter()
         .filter(|s| !(front_matter && s.section.is_empty()))
         .filter(|s| {
-            !is_background(s.section)
+            !is_background(context, s.section)
                 || REPORTS.is_match(s.text)
                 || crate::report_kind::speaks_of_own_patients(s.section, s.text)
         })
@@ -189,7 +192,7 @@ fn section_case(section: &str) -> Option<(u32, String)> {
 
 /// Cuts `doc` into cases.
 pub(crate) fn segment<'d>(review: &CompiledReview, doc: &'d Document) -> Segmentation<'d> {
-    let kept = patient_sentences(doc);
+    let kept = patient_sentences(&review.context, doc);
     let ctx = RuleContext { review, doc };
     if kept.is_empty() {
         return Segmentation {
@@ -621,13 +624,16 @@ mod tests {
         assert!(marker("Patient is a 9-year-old.").is_none());
         assert_eq!(section_case("results > case 2").unwrap().0, 2);
         assert!(section_case("case report").is_none());
-        assert!(is_background("background"));
-        assert!(is_background("1. Introduction"));
-        assert!(is_background("4 Discussion"));
+        assert!(is_background(&crate::context::SHIPPED, "background"));
+        assert!(is_background(&crate::context::SHIPPED, "1. Introduction"));
+        assert!(is_background(&crate::context::SHIPPED, "4 Discussion"));
         assert_eq!(section_case("2.1. Case 2").unwrap().0, 2);
-        assert!(!is_background("2. Case report"));
-        assert!(is_background("discussion > literature"));
-        assert!(!is_background("results"));
+        assert!(!is_background(&crate::context::SHIPPED, "2. Case report"));
+        assert!(is_background(
+            &crate::context::SHIPPED,
+            "discussion > literature"
+        ));
+        assert!(!is_background(&crate::context::SHIPPED, "results"));
         assert!(GROUP_STATEMENT.is_match("All three patients showed improvement."));
         assert!(GROUP_STATEMENT.is_match("None of the patients showed recovery."));
         assert!(!GROUP_STATEMENT.is_match("She improved."));

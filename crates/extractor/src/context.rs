@@ -11,8 +11,6 @@
 //! "apart from", ", which"). A negation cue that starts inside a pseudo-negation ("no
 //! longer") governs nothing.
 
-use std::sync::LazyLock;
-
 use casebook_types::{ContextCue, ContextSpec, CueCategory, CueDirection};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
@@ -37,6 +35,7 @@ pub(crate) struct CueSet {
     pub direction: CueDirection,
     pub max_scope: Option<usize>,
     pub phrases: Vec<String>,
+    pub group: Option<String>,
     re: Regex,
 }
 
@@ -51,8 +50,9 @@ pub struct ContextRules {
     pub(crate) conclusion_sections: Vec<String>,
 }
 
-/// The shipped cues alone (for code that reads no review's additions).
-pub(crate) static SHIPPED: LazyLock<ContextRules> = LazyLock::new(|| {
+/// The shipped cues alone (unit tests that load no review).
+#[cfg(test)]
+pub(crate) static SHIPPED: std::sync::LazyLock<ContextRules> = std::sync::LazyLock::new(|| {
     ContextRules::new(&ContextSpec::default()).expect("the shipped context.toml compiles")
 });
 
@@ -189,6 +189,7 @@ impl ContextRules {
                 direction: cue.direction,
                 max_scope: cue.max_scope,
                 phrases: cue.phrases.clone(),
+                group: cue.group.clone(),
                 re,
             });
         }
@@ -213,10 +214,24 @@ impl ContextRules {
     /// The cue groups as loaded (shipped first, then the review's).
     pub fn cues(
         &self,
-    ) -> impl Iterator<Item = (CueCategory, CueDirection, Option<usize>, &[String])> {
-        self.sets
-            .iter()
-            .map(|s| (s.category, s.direction, s.max_scope, s.phrases.as_slice()))
+    ) -> impl Iterator<
+        Item = (
+            CueCategory,
+            CueDirection,
+            Option<usize>,
+            Option<&str>,
+            &[String],
+        ),
+    > {
+        self.sets.iter().map(|s| {
+            (
+                s.category,
+                s.direction,
+                s.max_scope,
+                s.group.as_deref(),
+                s.phrases.as_slice(),
+            )
+        })
     }
 
     /// The background and conclusion section names as loaded.
@@ -299,6 +314,14 @@ impl ContextRules {
         self.sets
             .iter()
             .filter(|s| s.category == category)
+            .any(|s| s.re.is_match(text))
+    }
+
+    /// Whether `text` holds a cue of the named group (see `group` in `data/context.toml`).
+    pub(crate) fn has_group(&self, group: &str, text: &str) -> bool {
+        self.sets
+            .iter()
+            .filter(|s| s.group.as_deref() == Some(group))
             .any(|s| s.re.is_match(text))
     }
 
@@ -416,6 +439,7 @@ mod tests {
                 category: CueCategory::Historical,
                 direction: CueDirection::Forward,
                 max_scope: Some(6),
+                group: None,
             }],
             background_sections: vec!["case for change".into()],
         };
@@ -425,5 +449,36 @@ mod tests {
         assert!(c.is_historical(t, at, at + 5));
         assert!(!SHIPPED.is_historical(t, at, at + 5));
         assert!(c.is_background_section("Case for change"));
+    }
+
+    #[test]
+    fn a_named_group_is_asked_for_and_extended() {
+        // Shipped: "before" and "history of" date an event before the intervention; "despite"
+        // is historical but not in the group.
+        assert!(SHIPPED.has_group(
+            "time_before",
+            "Zoster occurred two years before the switch."
+        ));
+        assert!(SHIPPED.has_group("time_before", "She had a history of shingles."));
+        assert!(!SHIPPED.has_group("time_before", "Despite the switch, zoster occurred."));
+        assert!(SHIPPED.has(
+            CueCategory::Historical,
+            "Despite the switch, zoster occurred."
+        ));
+        // A review's cue with the group's name joins it.
+        let extra = ContextSpec {
+            cues: vec![ContextCue {
+                phrases: vec!["in the run-up to".into()],
+                category: CueCategory::Historical,
+                direction: CueDirection::Forward,
+                max_scope: None,
+                group: Some("time_before".into()),
+            }],
+            background_sections: Vec::new(),
+        };
+        let c = ContextRules::new(&extra).unwrap();
+        let t = "Zoster occurred in the run-up to the switch.";
+        assert!(c.has_group("time_before", t));
+        assert!(!SHIPPED.has_group("time_before", t));
     }
 }

@@ -22,34 +22,40 @@ use regex::Regex;
 
 use casebook_types::CueCategory;
 
-use crate::{Match, context::SHIPPED, rules::RuleContext};
+use crate::{Match, rules::RuleContext};
 
 /// Compiles a pattern written in this crate (tested; a failure is a programming error).
 pub(crate) fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("built-in pattern compiles")
 }
 
-/// The clause of `text` containing `start..end` (byte offsets), bounded by the shipped
+/// The clause of `text` containing `start..end` (byte offsets), bounded by the review's
 /// terminators (see [`crate::context`]).
-pub(crate) fn clause_of(text: &str, start: usize, end: usize) -> (usize, usize) {
-    SHIPPED.clause_of(text, start, end)
+pub(crate) fn clause_of(
+    ctx: &RuleContext<'_>,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> (usize, usize) {
+    ctx.review.context.clause_of(text, start, end)
 }
 
-/// Whether the words at `start..end` of `text` are in the scope of a shipped negation cue of
-/// the same clause: a cue at most ~8 words before, or a cue right after ("were not observed").
-pub(crate) fn is_negated(text: &str, start: usize, end: usize) -> bool {
-    SHIPPED.is_negated(text, start, end)
+/// Whether the words at `start..end` of `text` are in the scope of a negation cue of the same
+/// clause (the review's cues): a cue at most ~8 words before, or a cue right after ("were not
+/// observed").
+pub(crate) fn is_negated(ctx: &RuleContext<'_>, text: &str, start: usize, end: usize) -> bool {
+    ctx.review.context.is_negated(text, start, end)
 }
 
 /// Sections that describe the field, not the reported patients (background, introduction,
-/// objectives, title): the shipped `background_sections`.
-pub(crate) fn is_background_section(section: &str) -> bool {
-    SHIPPED.is_background_section(section)
+/// objectives, title): the review's `background_sections`.
+pub(crate) fn is_background_section(ctx: &RuleContext<'_>, section: &str) -> bool {
+    ctx.review.context.is_background_section(section)
 }
 
 /// Sections that often generalise beyond the patients (conclusions, discussion).
-pub(crate) fn is_conclusion_section(section: &str) -> bool {
-    SHIPPED.is_conclusion_section(section)
+pub(crate) fn is_conclusion_section(ctx: &RuleContext<'_>, section: &str) -> bool {
+    ctx.review.context.is_conclusion_section(section)
 }
 
 /// Words that tie a statement to the reported patients.
@@ -62,8 +68,8 @@ static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
 /// A generic statement about a kind of patient or about the literature, not about the reported
 /// patients: a hypothetical cue ("should be considered", "has been reported", "have improved
 /// the outcome") and nothing that names the reported patients ("our", "the patient").
-pub(crate) fn is_generic_statement(text: &str) -> bool {
-    is_generic_in(&SHIPPED, text)
+pub(crate) fn is_generic_statement(ctx: &RuleContext<'_>, text: &str) -> bool {
+    is_generic_in(&ctx.review.context, text)
 }
 
 /// [`is_generic_statement`] with a review's cues.
@@ -71,16 +77,10 @@ pub(crate) fn is_generic_in(context: &crate::ContextRules, text: &str) -> bool {
     context.has(CueCategory::Hypothetical, text) && !ANCHOR.is_match(text)
 }
 
-/// Any historical cue (the time before the intervention, a drug that failed), as one pattern.
-pub(crate) static PRIOR_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    let alts: Vec<String> = SHIPPED
-        .sets
-        .iter()
-        .filter(|s| s.category == CueCategory::Historical)
-        .flat_map(|s| s.phrases.iter().map(|p| crate::context::phrase_regex(p)))
-        .collect();
-    re(&format!("(?i)(?:{})", alts.join("|")))
-});
+/// Any historical cue of the review (the time before the intervention, a drug that failed).
+pub(crate) fn has_prior_cue(ctx: &RuleContext<'_>, text: &str) -> bool {
+    ctx.review.context.has(CueCategory::Historical, text)
+}
 
 /// Mentions of the review's intervention in `text`.
 pub(crate) fn intervention_mentions(ctx: &RuleContext<'_>, text: &str) -> Vec<Match> {
@@ -132,22 +132,23 @@ pub(crate) fn tidy_spans(spans: &mut Vec<casebook_types::Span>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::context::SHIPPED;
 
     fn neg(text: &str, term: &str) -> bool {
         let start = text.find(term).expect("term in text");
-        is_negated(text, start, start + term.len())
+        SHIPPED.is_negated(text, start, start + term.len())
     }
 
     #[test]
     fn an_exception_ends_the_negation_scope() {
         let t = "There were no significant side effects apart from transient hypomagnesemia.";
         let at = t.find("hypomagnesemia").unwrap();
-        assert!(!is_negated(t, at, at + "hypomagnesemia".len()));
+        assert!(!SHIPPED.is_negated(t, at, at + "hypomagnesemia".len()));
         let side = t.find("side effects").unwrap();
-        assert!(is_negated(t, side, side + "side effects".len()));
+        assert!(SHIPPED.is_negated(t, side, side + "side effects".len()));
         let t = "No adverse events except mild tremor were recorded.";
         let at = t.find("tremor").unwrap();
-        assert!(!is_negated(t, at, at + "tremor".len()));
+        assert!(!SHIPPED.is_negated(t, at, at + "tremor".len()));
     }
 
     #[test]
@@ -203,40 +204,47 @@ mod tests {
 
     #[test]
     fn generic_statements_and_sections() {
-        assert!(is_generic_statement(
+        assert!(is_generic_in(
+            &SHIPPED,
             "Corticosteroid and second line agents such as methotrexate have dramatically improved the outcome for patients with Juvenile Dermatomyositis (JDM)."
         ));
-        assert!(is_generic_statement(
+        assert!(is_generic_in(
+            &SHIPPED,
             "For patients who are unresponsive to standard therapy with high dose prednisone it is not clear what represents the next best choice."
         ));
-        assert!(!is_generic_statement(
+        assert!(!is_generic_in(
+            &SHIPPED,
             "Our patient had not responded to methotrexate."
         ));
         // What a drug was given for is not a statement about patients in general.
-        assert!(!is_generic_statement(
+        assert!(!is_generic_in(
+            &SHIPPED,
             "Tacrolimus was given for patients with persistent rash."
         ));
-        assert!(!is_generic_statement(
+        assert!(!is_generic_in(
+            &SHIPPED,
             "Rituximab was started for patients who relapsed on steroids."
         ));
         // A drug class changing the prognosis is, in two wordings.
-        assert!(is_generic_statement(
+        assert!(is_generic_in(
+            &SHIPPED,
             "Biologic agents have greatly changed the prognosis of vasculitis."
         ));
-        assert!(is_generic_statement(
+        assert!(is_generic_in(
+            &SHIPPED,
             "Steroids has transformed the outcomes in nephrotic syndrome."
         ));
-        assert!(is_background_section("Background"));
-        assert!(is_background_section("abstract > objective"));
-        assert!(!is_background_section("Results > Case 2"));
-        assert!(is_conclusion_section("Conclusion"));
+        assert!(SHIPPED.is_background_section("Background"));
+        assert!(SHIPPED.is_background_section("abstract > objective"));
+        assert!(!SHIPPED.is_background_section("Results > Case 2"));
+        assert!(SHIPPED.is_conclusion_section("Conclusion"));
     }
 
     #[test]
     fn clause_bounds() {
         let t = "Rash improved; strength did not, however, recover.";
         let p = t.find("strength").unwrap();
-        let (lo, hi) = clause_of(t, p, p + 8);
+        let (lo, hi) = SHIPPED.clause_of(t, p, p + 8);
         assert_eq!(&t[lo..hi], " strength did not, ");
     }
 }

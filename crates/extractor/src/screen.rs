@@ -190,7 +190,8 @@ impl Screener {
         // 4. Intervention: named in the title, outside background sections, or in MeSH
         // ("tacrolimus has also been used" in a background section is not the study's).
         let intervention = find(m, |s| {
-            r.intervention.is_match(s.text) && !crate::cases::is_background(s.section)
+            r.intervention.is_match(s.text)
+                && !crate::cases::is_background(&self.review.context, s.section)
         })
         .or_else(|| mesh_match(m, &r.intervention));
         if intervention.is_none() {
@@ -237,13 +238,13 @@ impl Screener {
             r.intervention.is_match(s.text)
                 && s.section != "title"
                 && (NEW_PATIENTS.is_match(s.text) || PATIENTS.is_match(s.text))
-                && !crate::cases::is_background(s.section)
+                && !crate::cases::is_background(&self.review.context, s.section)
         })
         .or_else(|| {
             find(m, |s| {
                 r.intervention.is_match(s.text)
                     && s.section != "title"
-                    && !crate::cases::is_background(s.section)
+                    && !crate::cases::is_background(&self.review.context, s.section)
             })
         })
         .or(intervention);

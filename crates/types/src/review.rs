@@ -140,6 +140,11 @@ pub struct ContextCue {
     pub direction: CueDirection,
     /// Words of scope (default: to the clause's end).
     pub max_scope: Option<usize>,
+    /// A name for the group, for rules that ask for one kind of cue within a category (the
+    /// shipped `time_before`: events dated before the intervention). A review's cue with a
+    /// group name extends that group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// What a context cue signals.

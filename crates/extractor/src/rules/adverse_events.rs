@@ -28,8 +28,8 @@ use super::{Hit, Rule, RuleContext};
 use crate::{
     Sentence,
     negation::{
-        PRIOR_CUE, intervention_mentions, is_background_section, is_generic_statement, is_negated,
-        other_drug_mentions, re, tidy_spans,
+        has_prior_cue, intervention_mentions, is_background_section, is_generic_statement,
+        is_negated, other_drug_mentions, re, tidy_spans,
     },
 };
 
@@ -48,12 +48,9 @@ static AE_CUE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Events dated before the intervention: "varicella 2 years before tacrolimus was started".
-static BEFORE_IV: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:before|prior\s+to|preceding|previously|history\s+of|had\s+(?:experienced|developed|suffered|had))\b",
-    )
-});
+/// The context group that dates an event before the intervention ("varicella 2 years before
+/// the drug was started", "a history of"): `group = "time_before"` in `data/context.toml`.
+const TIME_BEFORE: &str = "time_before";
 
 impl Rule for AdverseEvents {
     fn name(&self) -> &'static str {
@@ -69,7 +66,7 @@ impl Rule for AdverseEvents {
         let mut event_spans: Vec<Span> = Vec::new();
         let mut none_spans: Vec<Span> = Vec::new();
         for s in sentences {
-            if is_background_section(s.section) || is_generic_statement(s.text) {
+            if is_background_section(ctx, s.section) || is_generic_statement(ctx, s.text) {
                 continue;
             }
             let t = s.text;
@@ -80,21 +77,22 @@ impl Rule for AdverseEvents {
                 continue;
             }
             // Past events: "had experienced significant side effects", "previously".
-            if iv.is_empty() && PRIOR_CUE.is_match(t) {
+            if iv.is_empty() && has_prior_cue(ctx, t) {
                 continue;
             }
             for m in AE_WORD.find_iter(t) {
-                if is_negated(t, m.start(), m.end()) {
+                if is_negated(ctx, t, m.start(), m.end()) {
                     none_spans.push(s.span);
                 }
             }
-            let tied = (!iv.is_empty() || AE_CUE.is_match(t)) && !BEFORE_IV.is_match(t);
+            let tied = (!iv.is_empty() || AE_CUE.is_match(t))
+                && !ctx.review.context.has_group(TIME_BEFORE, t);
             if !tied {
                 continue;
             }
             let mut found = false;
             for m in ctx.review.adverse_events.find_all(t) {
-                if is_negated(t, m.start, m.end) {
+                if is_negated(ctx, t, m.start, m.end) {
                     continue;
                 }
                 // Nearest drug before the event is another drug: "MTX-induced nausea".

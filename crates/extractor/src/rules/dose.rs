@@ -124,13 +124,13 @@ impl Rule for Dose {
         let mut route_spans = Vec::new();
         let mut prev_mentions_iv = false;
         for s in sentences {
-            if is_background_section(s.section) || is_generic_statement(s.text) {
+            if is_background_section(ctx, s.section) || is_generic_statement(ctx, s.text) {
                 prev_mentions_iv = false;
                 continue;
             }
             let iv = intervention_mentions(ctx, s.text);
             let others = other_drug_mentions(ctx, s.text);
-            for (value, is_trough) in doses_in(s.text, &iv, &others, prev_mentions_iv) {
+            for (value, is_trough) in doses_in(ctx, s.text, &iv, &others, prev_mentions_iv) {
                 let slot = if is_trough { &mut trough } else { &mut mg };
                 if slot.is_none() {
                     *slot = Some((value, s.span));
@@ -171,7 +171,13 @@ impl Rule for Dose {
 }
 
 /// The intervention's doses in a sentence: `(normalised, is_trough)`.
-fn doses_in(text: &str, iv: &[Match], others: &[Match], prev_iv: bool) -> Vec<(String, bool)> {
+fn doses_in(
+    ctx: &RuleContext<'_>,
+    text: &str,
+    iv: &[Match],
+    others: &[Match],
+    prev_iv: bool,
+) -> Vec<(String, bool)> {
     let mut out: Vec<(String, bool, bool)> = Vec::new();
     for caps in DOSE.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
@@ -183,7 +189,7 @@ fn doses_in(text: &str, iv: &[Match], others: &[Match], prev_iv: bool) -> Vec<(S
         if !owner_is_iv {
             continue;
         }
-        if let Some((v, trough)) = normalise(&caps, text) {
+        if let Some((v, trough)) = normalise(ctx, &caps, text) {
             let banded = WEIGHT_BAND.is_match(&text[whole.end()..]);
             out.push((v, trough, banded));
         }
@@ -236,7 +242,7 @@ fn fmt(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-fn normalise(caps: &Captures<'_>, text: &str) -> Option<(String, bool)> {
+fn normalise(ctx: &RuleContext<'_>, caps: &Captures<'_>, text: &str) -> Option<(String, bool)> {
     let low = num(caps.get(1)?.as_str())?;
     let high = caps.get(2).and_then(|m| num(m.as_str()));
     let whole = caps.get(0)?;
@@ -274,7 +280,7 @@ fn normalise(caps: &Captures<'_>, text: &str) -> Option<(String, bool)> {
         (1.0, "%", true)
     } else if let Some(m) = caps.name("mg") {
         // A fixed amount ("1000 mg", "1 g") is a dose only with a schedule after it.
-        let (interval, count) = schedule(text, whole.start(), whole.end());
+        let (interval, count) = schedule(ctx, text, whole.start(), whole.end());
         if interval.is_none() && count.is_none() {
             return None;
         }
@@ -297,7 +303,7 @@ fn normalise(caps: &Captures<'_>, text: &str) -> Option<(String, bool)> {
     };
     // Infusions and courses: the interval and the number of doses.
     if matches!(unit, "mg/m2" | "g/kg" | "g/kg/day" | "mg/kg" | "mg" | "g") {
-        let (interval, count) = schedule(text, whole.start(), whole.end());
+        let (interval, count) = schedule(ctx, text, whole.start(), whole.end());
         if let Some(i) = interval {
             v.push(' ');
             v.push_str(&i);
@@ -312,8 +318,13 @@ fn normalise(caps: &Captures<'_>, text: &str) -> Option<(String, bool)> {
 /// The interval and number of doses stated around a dose at `start..end` of `text`, in its
 /// clause: "375 mg/m2 weekly for four doses" gives (`weekly`, 4); "two 750 mg/m2 doses two
 /// weeks apart" gives (none, 2); "1000 mg on days 0 and 14" gives (none, 2).
-fn schedule(text: &str, start: usize, end: usize) -> (Option<String>, Option<u32>) {
-    let (lo, hi) = crate::negation::clause_of(text, start, end);
+fn schedule(
+    ctx: &RuleContext<'_>,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> (Option<String>, Option<u32>) {
+    let (lo, hi) = crate::negation::clause_of(ctx, text, start, end);
     let after_end = floor(text, (end + 70).min(hi.max(end)));
     let after = &text[end..after_end];
     // Up to the end of the previous clause or drug dose: "three doses of monthly IVIG (1 g/kg)".
@@ -448,7 +459,7 @@ fn routes_in(ctx: &RuleContext<'_>, text: &str, iv: &[Match]) -> Vec<&'static st
             .rev()
             .nth(40)
             .map_or(0, |(i, _)| i);
-        let (lo, hi) = crate::negation::clause_of(text, m.start, m.end);
+        let (lo, hi) = crate::negation::clause_of(ctx, text, m.start, m.end);
         let before = &text[pre_start.max(lo)..m.start];
         let after = &text[m.end..hi.max(m.end)];
         let pick = |c: Captures<'_>| {

@@ -115,7 +115,7 @@ impl Rule for FollowUp {
     fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
         let mut best: Option<(f64, f64, casebook_types::Span)> = None;
         for s in sentences {
-            if is_background_section(s.section) || is_generic_statement(s.text) {
+            if is_background_section(ctx, s.section) || is_generic_statement(ctx, s.text) {
                 continue;
             }
             let iv = !intervention_mentions(ctx, s.text).is_empty();

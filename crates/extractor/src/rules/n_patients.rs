@@ -116,7 +116,7 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
             continue;
         };
         let m = c.get(0).expect("whole match");
-        let (_, hi) = crate::negation::clause_of(text, m.start(), m.end());
+        let (_, hi) = crate::negation::clause_of(ctx, text, m.start(), m.end());
         let rest = &text[m.end()..hi.max(m.end())];
         // "9 of these 12 patients had the drug alone" looks back at a treated group: only a
         // subgroup with the disease counts there; "of whom" / "of them" may name the drug.

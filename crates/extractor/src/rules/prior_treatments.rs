@@ -84,9 +84,9 @@ impl Rule for PriorTreatments {
         let mut names: Vec<String> = Vec::new();
         let mut spans = Vec::new();
         let read = |s: &Sentence<'_>| {
-            !is_background_section(s.section)
-                && !is_conclusion_section(s.section)
-                && !is_generic_statement(s.text)
+            !is_background_section(ctx, s.section)
+                && !is_conclusion_section(ctx, s.section)
+                && !is_generic_statement(ctx, s.text)
         };
         // The case's narrative before the intervention is first named.
         let first_iv = sentences
@@ -135,7 +135,7 @@ fn narrated_before(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
             let (lo, _) = scope(text, d.start, d.end);
             let before = &text[lo..d.start];
             GIVEN.is_match(before)
-                && !crate::negation::is_negated(text, d.start, d.end)
+                && !crate::negation::is_negated(ctx, text, d.start, d.end)
                 && !PLAN.is_match(before)
         })
         .map(|d| d.canonical)

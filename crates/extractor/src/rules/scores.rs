@@ -209,7 +209,7 @@ impl Rule for Scores {
         let mut steps: Vec<Vec<f64>> = Vec::new();
         let mut spans = Vec::new();
         for s in sentences {
-            if is_background_section(s.section) || is_generic_statement(s.text) {
+            if is_background_section(ctx, s.section) || is_generic_statement(ctx, s.text) {
                 continue;
             }
             let found = scores_in(ctx.review, s.text);
