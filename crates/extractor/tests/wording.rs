@@ -457,3 +457,76 @@ fn our_patients_in_a_discussion_are_the_reports_patients() {
         assert_eq!(cell_of(Field::Dose, &d), "", "{disc}");
     }
 }
+
+// Class 1 (continued): a stated count outlives a single case section.
+
+#[test]
+fn a_stated_count_stands_when_only_one_case_is_written_up() {
+    for (intro, n) in [
+        (
+            "We describe three girls with juvenile dermatomyositis who were treated with zelumab.",
+            "3",
+        ),
+        (
+            "Here we report two boys with refractory dermatomyositis given ZLM.",
+            "2",
+        ),
+    ] {
+        let d = doc(
+            Source::PmcFullText,
+            &[
+                ("Abstract", intro),
+                (
+                    "Case report",
+                    "A 9-year-old girl with a heliotrope rash and weakness started zelumab; her rash improved.",
+                ),
+            ],
+        );
+        assert_eq!(cell_of(Field::NPatients, &d), n, "{intro}");
+    }
+}
+
+// Class 10: non-English papers are read through their English abstract.
+
+fn foreign_record(title: &str, main: &str, english: &str) -> Record {
+    let mut r = record(title, main, &["Journal Article", "Case Reports"]);
+    r.language = vec!["fre".into()];
+    r.other_abstracts = vec![casebook_types::OtherAbstract {
+        abstract_type: Some("Publisher".into()),
+        language: Some("eng".into()),
+        sections: vec![casebook_types::AbstractSection {
+            text: english.into(),
+            ..casebook_types::AbstractSection::default()
+        }],
+        copyright: None,
+    }];
+    r
+}
+
+#[test]
+fn a_non_english_paper_is_read_through_its_english_other_abstract() {
+    let r = review();
+    for (main, english, n) in [
+        (
+            "Nous rapportons le cas de deux enfants atteints de dermatomyosite juvénile traités par zelumab.",
+            "We report two children with juvenile dermatomyositis treated with zelumab.",
+            "2",
+        ),
+        (
+            // No main abstract at all, only the translated one.
+            "",
+            "A 10-year-old boy with refractory juvenile dermatomyositis received zelumab.",
+            "1",
+        ),
+    ] {
+        let rec = foreign_record("[Dermatomyosite juvénile et zelumab]", main, english);
+        let d = rec.to_document();
+        assert_eq!(cell_of(Field::NPatients, &d), n, "{english}");
+        let decision = Screener::new(&r).screen(Some(&rec), &[d]);
+        assert_eq!(
+            decision.decision,
+            Decision::Include,
+            "{english}: {decision:?}"
+        );
+    }
+}
