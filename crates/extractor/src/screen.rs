@@ -34,7 +34,7 @@ use casebook_types::{
 };
 use regex::Regex;
 
-use crate::{CompiledReview, LexiconMatcher, Sentence, report_kind, rules, sentences};
+use crate::{CompiledReview, LexiconMatcher, Sentence, numbers, report_kind, rules, sentences};
 
 /// Screens records against a review definition.
 #[derive(Debug, Clone)]
@@ -47,6 +47,16 @@ pub struct Screener {
 static GROUP_AGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:mean|median|average)\s+(?:\w+\s+){0,2}?age\b(?:\s+(?:at|of)\s+\w+)?(?:\s*\([^)]{0,20}\))?\s*(?:was|were|of|:|=|,|is)?\s*(\d{1,3}(?:\.\d+)?)\s*(?:years?|yrs?|y\b|±|\+/-|\(|;|,|\.|$)")
         .expect("valid regex")
+});
+
+/// A number of patients: "73 patients", "Seventy-three consecutive patients", "a series of 42
+/// cases", "12 subjects".
+static COHORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b({})\s+(?:[\w/\-]+\s+){{0,3}}?(?:patients|cases|subjects|participants|individuals)\b",
+        numbers::COUNT
+    ))
+    .expect("valid regex")
 });
 
 /// "adult-onset", "adult" right before the review's disease ("adult dermatomyositis").
@@ -203,14 +213,25 @@ impl Screener {
             return exclude("topical_only", Some(ev));
         }
 
-        // 6. Population: papers outside the review's age band.
+        // 6. Population: papers outside the review's age band. A cohort that never names a
+        // child is of adults (`silent_cohort`).
         if !self.any_age() {
             let (inside, outside) = self.ages(m);
             match (inside, outside) {
                 (None, Some(ev)) => return exclude(self.out_of_band(), Some(ev)),
-                (None, None) => {
-                    return decision(Decision::Unclear, "population_unclear", title_evidence(m));
-                }
+                (None, None) => match self.silent_cohort(m) {
+                    Some(ev) if self.population().age == AgeGroup::Children => {
+                        return exclude(self.out_of_band(), Some(ev));
+                    }
+                    Some(_) => {}
+                    None => {
+                        return decision(
+                            Decision::Unclear,
+                            "population_unclear",
+                            title_evidence(m),
+                        );
+                    }
+                },
                 _ => {}
             }
         }
@@ -380,6 +401,24 @@ impl Screener {
         } else {
             (child, adult)
         }
+    }
+
+    /// A cohort of at least `population.silent_cohort_min_patients` patients stated in the
+    /// text (title, abstract or body, outside background sections), for a paper where nothing
+    /// places a patient in childhood or adulthood: the sentence stating it.
+    fn silent_cohort(&self, m: &Material<'_>) -> Option<Evidence> {
+        let min = self.population().silent_cohort_min_patients;
+        if min == 0 || !m.has_body {
+            return None;
+        }
+        find(m, |s| {
+            !crate::cases::is_background(&self.review.context, s.section)
+                && COHORT.captures_iter(s.text).any(|c| {
+                    c.get(1)
+                        .and_then(|n| numbers::parse_count(n.as_str()))
+                        .is_some_and(|n| n >= min)
+                })
+        })
     }
 
     /// Evidence that the intervention is only used topically.

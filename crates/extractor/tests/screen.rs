@@ -344,3 +344,73 @@ fn an_adults_review_excludes_children_as_pediatric_only() {
     // The same children's paper under the shipped children's review is included.
     assert!(screen(&kids).starts_with("include"));
 }
+
+#[test]
+fn a_cohort_that_never_names_a_child_is_of_adults() {
+    // `population.silent_cohort_min_patients` (default 10): a cohort of at least that many
+    // patients with no children's word, age or MeSH heading is of adults (two wordings).
+    let t = "Tacrolimus in dermatomyositis";
+    let pts = &["Journal Article", "Clinical Study"][..];
+    for (pmid, abstract_text) in [
+        (
+            821,
+            "We retrospectively reviewed the charts of 64 patients with polymyositis or dermatomyositis who received tacrolimus. Muscle strength improved in most.",
+        ),
+        (
+            822,
+            "Thirty-one consecutive patients with dermatomyositis were given oral tacrolimus after steroids failed.",
+        ),
+    ] {
+        let got = screen(&record(pmid, t, abstract_text, pts, &[]));
+        assert!(got.starts_with("exclude adult_only"), "{pmid}: {got}");
+        assert!(
+            got.contains("patients"),
+            "the quote states the cohort: {got}"
+        );
+    }
+    // A children's word keeps the cohort; a small series says nothing; a title alone neither.
+    let got = screen(&record(
+        823,
+        t,
+        "Thirty-one consecutive patients with juvenile dermatomyositis were given oral tacrolimus.",
+        pts,
+        &[],
+    ));
+    assert!(got.starts_with("include"), "{got}");
+    let got = screen(&record(
+        824,
+        t,
+        "Nine patients with dermatomyositis were given oral tacrolimus.",
+        pts,
+        &[],
+    ));
+    assert!(got.starts_with("unclear population_unclear"), "{got}");
+    // Turned off by the review file.
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../pipelines/tacrolimus-jdm.toml"
+    ));
+    let src = std::fs::read_to_string(path).unwrap().replace(
+        "age = \"children\"",
+        "age = \"children\"\nsilent_cohort_min_patients = 0",
+    );
+    let off = CompiledReview::new(ReviewDefinition::from_toml_str(&src, path).unwrap()).unwrap();
+    let r = record(
+        825,
+        t,
+        "We reviewed 64 patients with dermatomyositis given tacrolimus.",
+        pts,
+        &[],
+    );
+    let d = Screener::new(&off).screen(Some(&r), &[]);
+    assert_eq!(
+        (d.decision, d.reason.as_str()),
+        (Decision::Unclear, "population_unclear")
+    );
+    // An adults' review takes the silent cohort in.
+    let d = Screener::new(&adults_review()).screen(Some(&r), &[]);
+    assert_eq!(
+        (d.decision, d.reason.as_str()),
+        (Decision::Include, "include")
+    );
+}

@@ -260,6 +260,16 @@ pub struct Population {
     /// `Aged, 80 and over`, `Young Adult`).
     #[serde(default = "default_adult_mesh")]
     pub adult_mesh: Vec<String>,
+    /// A cohort of at least this many patients whose text never places a patient in
+    /// childhood (no children's word, age or MeSH heading) is taken as adults: `adult_only` in
+    /// a children's review, inside an adults' review (default 10; 0 turns it off). Children's
+    /// series say so; a cohort that never does is of adults.
+    #[serde(default = "default_silent_cohort")]
+    pub silent_cohort_min_patients: u32,
+}
+
+fn default_silent_cohort() -> u32 {
+    10
 }
 
 /// Whom a review is about.
