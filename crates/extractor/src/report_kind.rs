@@ -22,6 +22,7 @@ use serde::Deserialize;
 struct Cues {
     primary_with_review: Vec<String>,
     survey: Vec<String>,
+    reanalysis: Vec<String>,
     patient_results: Vec<String>,
     patient_nouns: Vec<String>,
     opinion: Vec<String>,
@@ -32,6 +33,7 @@ struct Cues {
 struct Compiled {
     primary_with_review: RegexSet,
     survey: RegexSet,
+    reanalysis: RegexSet,
     patient_results: RegexSet,
     patient_nouns: RegexSet,
     opinion: RegexSet,
@@ -49,6 +51,7 @@ static CUES: LazyLock<Compiled> = LazyLock::new(|| {
     Compiled {
         primary_with_review: set(&c.primary_with_review),
         survey: set(&c.survey),
+        reanalysis: set(&c.reanalysis),
         patient_results: set(&c.patient_results),
         patient_nouns: set(&c.patient_nouns),
         opinion: set(&c.opinion),
@@ -71,6 +74,12 @@ pub(crate) fn speaks_of_own_patients(section: &str, text: &str) -> bool {
 /// Whether a sentence names a survey or describes a registry.
 pub(crate) fn is_survey(text: &str) -> bool {
     CUES.survey.is_match(text)
+}
+
+/// Whether a sentence says the paper analyses again patients reported elsewhere (a post hoc or
+/// secondary analysis, a named trial's data analysed again).
+pub(crate) fn is_reanalysis(text: &str) -> bool {
+    CUES.reanalysis.is_match(text)
 }
 
 /// Whether a sentence states a treatment result for patients (not a respondent's view).
@@ -149,5 +158,25 @@ mod tests {
             "Introduction",
             "Our patients were treated."
         ));
+    }
+
+    #[test]
+    fn reanalyses_of_reported_patients() {
+        // SYNTHETIC sentences, several wordings.
+        for t in [
+            "We analyzed data for 120 patients with myositis enrolled in the ZEST trial.",
+            "This is a post hoc analysis of a randomised trial of drug X.",
+            "A secondary analysis of data from two cohorts was performed.",
+            "Participants of the ALPHA trial were re-analysed for predictors of response.",
+        ] {
+            assert!(is_reanalysis(t), "{t}");
+        }
+        for t in [
+            "We analyzed data for 12 children treated at our centre.",
+            "Statistical analysis of the trial outcomes used mixed models.",
+            "Patients were enrolled in the trial between 2010 and 2014.",
+        ] {
+            assert!(!is_reanalysis(t), "{t}");
+        }
     }
 }

@@ -64,9 +64,10 @@ static ADULT_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\badult(?:[\s\-]+onset)?[\s\-]+$").expect("valid regex"));
 
 /// Strong signs of a paper's own patients: enough to keep a record typed "Review" (a case
-/// report with a literature review).
+/// report with a literature review). "We present a 9-year-old girl", "we report two cases";
+/// not "we present an overview".
 static OWN_PATIENTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:we\s+(?:report|describe|present)\s+(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+|the\s+(?:case|cases|clinical\s+course))\b|(?:this|a)\s+case\s+(?:report|of)\b|(?:a|an)\s+[\w.\-]+[\s\-]*(?:year|month)s?[\s\-]*old\b)")
+    Regex::new(r"(?i)\b(?:we\s+(?:report|describe|present)\s+(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w\-]+\s+){0,4}?(?:cases?|patients?|child(?:ren)?|girls?|boys?|infants?|toddlers?|neonates?|newborns?|adolescents?|teenagers?|siblings?|twins?|brothers?|sisters?|famil(?:y|ies)|men|women|man|woman|series)\b|the\s+(?:case|cases|clinical\s+course)\b)|(?:this|a)\s+case\s+(?:report|of)\b|(?:a|an)\s+[\w.\-]+[\s\-]*(?:year|month)s?[\s\-]*old\b)")
         .expect("valid regex")
 });
 
@@ -172,6 +173,12 @@ impl Screener {
             && primary_pt.is_none()
             && let Some(ev) = find_term(m, &r.secondary)
         {
+            return exclude("no_new_patients", Some(ev));
+        }
+
+        // A re-analysis of patients reported elsewhere (a post hoc analysis, a trial's data
+        // analysed again), unless the paper also reports its own cases.
+        if !own_patients && let Some(ev) = find(m, |s| report_kind::is_reanalysis(s.text)) {
             return exclude("no_new_patients", Some(ev));
         }
 

@@ -414,3 +414,50 @@ fn a_cohort_that_never_names_a_child_is_of_adults() {
         (Decision::Include, "include")
     );
 }
+
+#[test]
+fn reanalyses_and_overviews_have_no_new_patients() {
+    let t = "Tacrolimus in juvenile dermatomyositis";
+    // A named trial's patients analysed again (typed as a trial), in two wordings.
+    for (pmid, text) in [
+        (
+            831,
+            "We analyzed data for 96 children with juvenile dermatomyositis (40 girls) in the Tacrolimus Early Response trial. Improvement was defined by core set measures.",
+        ),
+        (
+            832,
+            "This post hoc analysis of a randomised trial of tacrolimus in juvenile dermatomyositis examined predictors of response in 52 children.",
+        ),
+    ] {
+        let got = screen(&record(
+            pmid,
+            t,
+            text,
+            &["Randomized Controlled Trial"],
+            &[],
+        ));
+        assert!(got.starts_with("exclude no_new_patients"), "{pmid}: {got}");
+    }
+    // A review that "presents an overview" reports no patients of its own; one that presents
+    // a case does.
+    let overview = record(
+        833,
+        t,
+        "In this review we present an up-to-date overview of tacrolimus in children with juvenile dermatomyositis.",
+        &["Review"],
+        &[],
+    );
+    assert!(screen(&overview).starts_with("exclude no_new_patients"));
+    let with_case = record(
+        834,
+        t,
+        "We present a 9-year-old girl with juvenile dermatomyositis treated with tacrolimus and review the literature.",
+        &["Review"],
+        &[],
+    );
+    assert!(
+        screen(&with_case).starts_with("include"),
+        "{}",
+        screen(&with_case)
+    );
+}
