@@ -885,7 +885,8 @@ impl Builder {
             .pub_date
             .year
             .or_else(|| r.pub_date.medline_date.as_deref().and_then(first_year));
-        let mut abs = String::new();
+        let len: usize = r.abstract_sections.iter().map(|s| s.text.len() + 2).sum();
+        let mut abs = String::with_capacity(len);
         for s in r.abstract_sections.iter().filter(|s| !s.text.is_empty()) {
             if !abs.is_empty() {
                 abs.push_str("\n\n");
