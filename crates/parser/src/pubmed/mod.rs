@@ -345,7 +345,7 @@ impl<R: BufRead> PubmedReader<R> {
             // Inside a captured element: everything is text or inline markup.
             if let Some(field) = self.p.st.capturing {
                 match ev {
-                    Event::Text(t) => self.p.st.cap.push_text(&t.xml10_content()),
+                    Event::Text(t) => self.p.st.cap.push_xml_text(&t),
                     Event::GeneralRef(r) => {
                         if let Err(reason) = self.p.st.cap.push_ref(&r) {
                             return Err(self.p.err(self.p.st.pos, Kind::Malformed, reason));
