@@ -15,5 +15,5 @@ mod jats;
 mod pubmed;
 
 pub use crate::error::{Error, PubmedErrorKind};
-pub use crate::pubmed::{PubmedItem, PubmedReader, open_pubmed, parse_pubmed_bytes};
+pub use crate::pubmed::{PubmedInput, PubmedItem, PubmedReader, open_pubmed, parse_pubmed_bytes};
 pub use crate::{fulltext::read_document, html::parse_html, jats::parse_jats};

@@ -130,59 +130,78 @@ pub(super) fn attr<'a>(e: &'a BytesStart<'_>, name: &str) -> Option<Cow<'a, str>
     }
 }
 
-/// Whether `b` may be part of an attribute name on the fast path of [`simple_attrs`].
-fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.')
-}
+/// Bytes that may be part of an attribute name on the fast path of [`simple_attrs`]: ASCII
+/// letters and digits, `:`, `_`, `-`, `.`.
+const NAME_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        #[allow(clippy::cast_possible_truncation)]
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric() || matches!(c, b':' | b'_' | b'-' | b'.');
+        i += 1;
+    }
+    t
+};
 
 /// The fast path of attribute lookup: the values of attributes `a` and `b` (`b` may be
 /// `""`: none) when the attributes are written plainly (` key="value"` separated by single
-/// spaces, no whitespace around `=`, no `&`, tab or line break in the values), which is
-/// how PubMed writes them. Such values need no normalisation, so the result is exactly
-/// what quick-xml's attribute iterator and `normalized_value` give. `None` when the text is
-/// not that plain: the caller then takes the general path.
+/// spaces, no whitespace around `=`, no `&`, tab or line break in the values looked up), which
+/// is how PubMed writes them. Such values need no normalisation, so the result is exactly
+/// what quick-xml's attribute iterator and `normalized_value` give (the values of other
+/// attributes are only skipped, as that iterator skips them). `None` when the text is not
+/// that plain: the caller then takes the general path.
 #[allow(clippy::type_complexity)]
 fn simple_attrs<'a>(raw: &'a str, a: &str, b: &str) -> Option<(Option<&'a str>, Option<&'a str>)> {
     let bytes = raw.as_bytes();
+    let n = bytes.len();
     let (mut va, mut vb) = (None, None);
     let mut i = 0;
     loop {
         // One space before each attribute (tolerate a few, as quick-xml does).
-        while i < bytes.len() && bytes[i] == b' ' {
+        while i < n && bytes[i] == b' ' {
             i += 1;
         }
-        if i == bytes.len() {
+        if i == n {
             return Some((va, vb));
         }
         let key_start = i;
-        while i < bytes.len() && is_name_byte(bytes[i]) {
+        while i < n && NAME_BYTE[usize::from(bytes[i])] {
             i += 1;
         }
-        if i == key_start || bytes.get(i) != Some(&b'=') {
+        if i == key_start || i + 1 >= n || bytes[i] != b'=' {
             return None;
         }
-        let key = &raw[key_start..i];
-        let quote = *bytes.get(i + 1)?;
+        let key = &bytes[key_start..i];
+        let quote = bytes[i + 1];
         if quote != b'"' && quote != b'\'' {
             return None;
         }
         let value_start = i + 2;
         let len = bytes.get(value_start..)?.iter().position(|&c| c == quote)?;
-        let value = &raw[value_start..value_start + len];
-        if value
-            .bytes()
-            .any(|c| matches!(c, b'&' | b'\t' | b'\r' | b'\n'))
+        let end = value_start + len;
+        let slot = if key == a.as_bytes() {
+            Some(&mut va)
+        } else if !b.is_empty() && key == b.as_bytes() {
+            Some(&mut vb)
+        } else {
+            None
+        };
+        if let Some(slot) = slot
+            && slot.is_none()
         {
-            return None;
+            let value = &bytes[value_start..end];
+            if value
+                .iter()
+                .any(|&c| matches!(c, b'&' | b'\t' | b'\r' | b'\n'))
+            {
+                return None;
+            }
+            *slot = Some(&raw[value_start..end]);
         }
-        i = value_start + len + 1;
-        if i < bytes.len() && bytes[i] != b' ' {
+        i = end + 1;
+        if i < n && bytes[i] != b' ' {
             return None;
-        }
-        if key == a {
-            va.get_or_insert(value);
-        } else if !b.is_empty() && key == b {
-            vb.get_or_insert(value);
         }
     }
 }
@@ -866,7 +885,8 @@ impl Builder {
             .pub_date
             .year
             .or_else(|| r.pub_date.medline_date.as_deref().and_then(first_year));
-        let mut abs = String::new();
+        let len: usize = r.abstract_sections.iter().map(|s| s.text.len() + 2).sum();
+        let mut abs = String::with_capacity(len);
         for s in r.abstract_sections.iter().filter(|s| !s.text.is_empty()) {
             if !abs.is_empty() {
                 abs.push_str("\n\n");
@@ -882,5 +902,55 @@ impl Builder {
                 .iter()
                 .any(|t| t.eq_ignore_ascii_case("Retracted Publication"));
         Ok(self.rec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The general path for two attributes: what `attr2` must equal.
+    fn slow2<'a>(
+        e: &'a BytesStart<'_>,
+        a: &str,
+        b: &str,
+    ) -> (Option<Cow<'a, str>>, Option<Cow<'a, str>>) {
+        (attr_slow(e, a), attr_slow(e, b))
+    }
+
+    #[test]
+    fn fast_attribute_path_agrees_with_quick_xml() {
+        // Synthetic start tags: plain PubMed style, and the irregular forms the fast path
+        // must hand to the general one (or skip exactly as it does).
+        let tags = [
+            r#"DescriptorName UI="D002675" MajorTopicYN="N""#,
+            r#"DescriptorName MajorTopicYN="Y" UI="D002675" Type="Geographic""#,
+            r"DescriptorName UI='D1' MajorTopicYN='Y'",
+            r#"DescriptorName  UI="D1"   MajorTopicYN="Y""#,
+            r#"DescriptorName UI = "D1" MajorTopicYN="Y""#,
+            r#"DescriptorName UI="a&amp;b" MajorTopicYN="Y""#,
+            r#"DescriptorName Other="a&amp;b	c" UI="D1" MajorTopicYN="Y""#,
+            "DescriptorName UI=\"a\tb\" MajorTopicYN=\"Y\"",
+            "DescriptorName UI=\"a\nb\" MajorTopicYN=\"Y\"",
+            r#"DescriptorName UI="D1" UI="D2" MajorTopicYN="N""#,
+            r#"DescriptorName UI="D1" UI="a&amp;b" MajorTopicYN="N""#,
+            r#"DescriptorName UI="D1"MajorTopicYN="N""#,
+            r#"DescriptorName UI=D1 MajorTopicYN="N""#,
+            r#"DescriptorName UI="D1"#,
+            r"DescriptorName UI",
+            r#"DescriptorName x:UI="D1" UI="D2""#,
+            r"DescriptorName",
+            r#"DescriptorName UI="""#,
+        ];
+        for t in tags {
+            let e = BytesStart::from_content(t, "DescriptorName".len());
+            assert_eq!(
+                attr2(&e, "UI", "MajorTopicYN"),
+                slow2(&e, "UI", "MajorTopicYN"),
+                "{t}"
+            );
+            assert_eq!(attr(&e, "UI"), attr_slow(&e, "UI"), "{t}");
+            assert_eq!(attr(&e, "Type"), attr_slow(&e, "Type"), "{t}");
+        }
     }
 }

@@ -52,32 +52,131 @@ const READ_BUF: usize = 128 * 1024;
 
 /// Opens a PubMed XML file (`-` = stdin). Gzip is recognised by its magic bytes, whatever
 /// the file is called.
-pub fn open_pubmed(path: &Path) -> Result<PubmedReader<Box<dyn BufRead + Send>>, Error> {
+pub fn open_pubmed(path: &Path) -> Result<PubmedReader<PubmedInput>, Error> {
     let name = path.display().to_string();
     let open_err = |source| Error::Open {
         file: name.clone(),
         source,
     };
-    let mut inner: Box<dyn BufRead + Send> = if path.as_os_str() == "-" {
-        Box::new(BufReader::with_capacity(READ_BUF, io::stdin()))
+    let source = if path.as_os_str() == "-" {
+        let mut plain = BufReader::with_capacity(READ_BUF, io::stdin());
+        if is_gzip(&mut plain).map_err(open_err)? {
+            Source::GzipStdin(flate2::bufread::MultiGzDecoder::new(plain))
+        } else {
+            Source::Stdin(plain)
+        }
     } else {
-        Box::new(BufReader::with_capacity(
-            READ_BUF,
-            File::open(path).map_err(open_err)?,
-        ))
+        let mut plain = BufReader::with_capacity(READ_BUF, File::open(path).map_err(open_err)?);
+        if is_gzip(&mut plain).map_err(open_err)? {
+            Source::GzipFile(flate2::bufread::MultiGzDecoder::new(plain))
+        } else {
+            Source::File(plain)
+        }
     };
-    if is_gzip(&mut inner).map_err(open_err)? {
-        inner = Box::new(BufReader::with_capacity(
-            READ_BUF,
-            flate2::bufread::MultiGzDecoder::new(inner),
-        ));
-    }
     let name = if path.as_os_str() == "-" {
         "<stdin>".to_owned()
     } else {
         name
     };
-    Ok(PubmedReader::new(inner, name))
+    Ok(PubmedReader::new(PubmedInput::new(source), name))
+}
+
+/// The bytes [`open_pubmed`] reads: a file or stdin, plain or gzip, through one buffer.
+///
+/// A concrete type with its own buffer rather than a boxed `dyn BufRead`: the XML reader
+/// calls `fill_buf` and `consume` two or three times per event, and here both are a bounds
+/// check inlined into the reader (refilling is the only out-of-line call).
+pub struct PubmedInput {
+    source: Source,
+    buf: Box<[u8]>,
+    pos: usize,
+    filled: usize,
+}
+
+/// Where [`PubmedInput`] reads from. The plain sources are buffered readers only because the
+/// gzip check peeks at their first bytes; `PubmedInput` reads them in whole buffers.
+enum Source {
+    File(BufReader<File>),
+    GzipFile(flate2::bufread::MultiGzDecoder<BufReader<File>>),
+    Stdin(BufReader<io::Stdin>),
+    GzipStdin(flate2::bufread::MultiGzDecoder<BufReader<io::Stdin>>),
+}
+
+impl PubmedInput {
+    fn new(source: Source) -> Self {
+        Self {
+            source,
+            buf: vec![0; READ_BUF].into_boxed_slice(),
+            pos: 0,
+            filled: 0,
+        }
+    }
+
+    /// Reads the next bytes into the (empty) buffer.
+    #[inline(never)]
+    fn refill(&mut self) -> io::Result<&[u8]> {
+        use std::io::Read as _;
+        let buf = &mut self.buf[..];
+        let n = loop {
+            let r = match &mut self.source {
+                Source::File(r) => r.read(buf),
+                Source::GzipFile(r) => r.read(buf),
+                Source::Stdin(r) => r.read(buf),
+                Source::GzipStdin(r) => r.read(buf),
+            };
+            match r {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        };
+        self.pos = 0;
+        self.filled = n;
+        Ok(&self.buf[..n])
+    }
+}
+
+impl io::Read for PubmedInput {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let b = self.fill_buf()?;
+            let n = b.len().min(out.len());
+            out[..n].copy_from_slice(&b[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for PubmedInput {
+    #[inline]
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos < self.filled {
+            Ok(&self.buf[self.pos..self.filled])
+        } else {
+            self.refill()
+        }
+    }
+
+    #[inline]
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.filled);
+    }
+}
+
+impl std::fmt::Debug for PubmedInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.source {
+            Source::File(_) => "file",
+            Source::GzipFile(_) => "gzip file",
+            Source::Stdin(_) => "stdin",
+            Source::GzipStdin(_) => "gzip stdin",
+        };
+        f.debug_struct("PubmedInput")
+            .field("source", &kind)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Whether the stream starts with the gzip magic bytes (without consuming them).
@@ -246,7 +345,7 @@ impl<R: BufRead> PubmedReader<R> {
             // Inside a captured element: everything is text or inline markup.
             if let Some(field) = self.p.st.capturing {
                 match ev {
-                    Event::Text(t) => self.p.st.cap.push_text(&t.xml10_content()),
+                    Event::Text(t) => self.p.st.cap.push_xml_text(&t),
                     Event::GeneralRef(r) => {
                         if let Err(reason) = self.p.st.cap.push_ref(&r) {
                             return Err(self.p.err(self.p.st.pos, Kind::Malformed, reason));
