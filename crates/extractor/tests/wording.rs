@@ -90,6 +90,27 @@ fn counts_of_the_subgroup_that_had_the_disease_or_the_drug() {
             "Of 25 patients with myositis seen in the clinic, 9 of them had dermatomyositis treated with ZLM.",
             "9",
         ),
+        // Subtypes of the review's disease are not a breakdown: the total stands.
+        (
+            "We treated 30 children with dermatomyositis (18 with juvenile dermatomyositis and 12 with amyopathic dermatomyositis) with zelumab.",
+            "30",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), n, "{text}");
+    }
+}
+
+#[test]
+fn counts_of_a_breakdown_by_disease_and_age() {
+    for (text, n) in [
+        (
+            "We analysed 120 patients with myositis (50 with adult polymyositis, 44 with adult dermatomyositis and 26 with juvenile dermatomyositis) given zelumab.",
+            "26",
+        ),
+        (
+            "Of 57 children treated with ZLM, 31 had lupus nephritis, 9 had juvenile dermatomyositis and 17 had vasculitis.",
+            "9",
+        ),
     ] {
         assert_eq!(cell(Field::NPatients, &[text]), n, "{text}");
     }

@@ -95,6 +95,16 @@ static OF_WHOM: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// One part of a breakdown without a noun: "(75 with adult polymyositis, 48 with juvenile
+/// DM)", "12 had <disease> and 8 had lupus": the count and the words up to the next list break.
+static BREAKDOWN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b({c})\s+(?:with|had|having)\s+([^,;()\[\]]{{1,80}}?)(?:\s*[,;)\]]|\s+and\b|\s*$)",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
 /// One arm's size in brackets: "(n = 7)", "[N=4]".
 static ARM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)[(\[]\s*n\s*=\s*(\d+)\s*[)\];,]").expect("valid regex"));
@@ -126,6 +136,45 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         if r.disease.is_match(rest) || (!anaphoric && r.intervention.is_match(rest)) {
             out.push((6, n));
         }
+    }
+    // A breakdown of a larger count by disease: the one part with the review's disease in
+    // the review's age band, beside parts without ("195 patients (75 with adult PM, 48 with
+    // juvenile DM)": 48). Parts that all have the disease (subtypes) are not a breakdown.
+    let children = r.review.population.age == casebook_types::AgeGroup::Children;
+    let adults = r.review.population.age == casebook_types::AgeGroup::Adults;
+    let mut ours = Vec::new();
+    let mut others = 0;
+    for c in BREAKDOWN.captures_iter(text) {
+        let (Some(whole), Some(num), Some(part)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let Some(n) = numbers::parse_count(num.as_str()).filter(|n| *n > 0) else {
+            continue;
+        };
+        let part = part.as_str();
+        let in_band = if children {
+            !(r.adult.is_match(part) && !r.pediatric.is_match(part))
+        } else if adults {
+            !(r.pediatric.is_match(part) && !r.adult.is_match(part))
+        } else {
+            true
+        };
+        let larger_before = counts_in(&text[..whole.start()])
+            .iter()
+            .any(|(_, total)| *total > n);
+        if !larger_before {
+            continue;
+        }
+        if in_band && r.disease.is_match(part) {
+            ours.push(n);
+        } else {
+            others += 1;
+        }
+    }
+    if let [n] = ours[..]
+        && others > 0
+    {
+        out.push((6, n));
     }
     let arms: Vec<(usize, u32)> = ARM
         .captures_iter(text)
