@@ -53,7 +53,20 @@ pub fn parse_jats(bytes: &[u8], name: &str, source: Source) -> Result<Document, 
             Event::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
-                    Ok(None) => resolve_entity(&r.xml10_content()),
+                    Ok(None) => {
+                        let entity = r.xml10_content();
+                        let Some(text) = resolve_entity(&entity) else {
+                            return Err(Error::JatsXml {
+                                file: name.to_owned(),
+                                offset: reader.buffer_position(),
+                                reason: format!(
+                                    "undeclared entity &{entity}; (only the XML entities and a few \
+                                     HTML ones are known without a DTD)"
+                                ),
+                            });
+                        };
+                        text.to_owned()
+                    }
                     Err(e) => {
                         return Err(Error::JatsXml {
                             file: name.to_owned(),
@@ -83,12 +96,13 @@ pub fn parse_jats(bytes: &[u8], name: &str, source: Source) -> Result<Document, 
     p.finish()
 }
 
-/// Predefined XML entities, plus the few HTML ones that turn up in hand-made JATS.
-fn resolve_entity(name: &str) -> String {
+/// Predefined XML entities, plus the few HTML ones that turn up in hand-made JATS; `None` for
+/// any other name (the caller reports it: no raw `&name;` reaches a document).
+fn resolve_entity(name: &str) -> Option<&'static str> {
     if let Some(s) = quick_xml::escape::resolve_predefined_entity(name) {
-        return s.to_owned();
+        return Some(s);
     }
-    match name {
+    Some(match name {
         "nbsp" => "\u{a0}",
         "ndash" => "\u{2013}",
         "mdash" => "\u{2014}",
@@ -97,9 +111,8 @@ fn resolve_entity(name: &str) -> String {
         "deg" => "\u{b0}",
         "micro" => "\u{b5}",
         "times" => "\u{d7}",
-        other => return format!("&{other};"),
-    }
-    .to_owned()
+        _ => return None,
+    })
 }
 
 /// One open element.
@@ -695,6 +708,27 @@ mod tests {
 
     fn parse(xml: &str) -> Result<Document, Error> {
         parse_jats(xml.as_bytes(), "synthetic-test.xml", Source::PmcFullText)
+    }
+
+    #[test]
+    fn unknown_entities_are_errors_and_known_ones_decode() {
+        let ok = parse("<article><body><p>5&ndash;10&nbsp;mg &#x3bc;g &lt;1</p></body></article>")
+            .unwrap();
+        assert!(
+            // (the document builder folds the no-break space into a space)
+            ok.text.contains("5\u{2013}10 mg \u{3bc}g <1"),
+            "{}",
+            ok.text.escape_unicode()
+        );
+        for xml in [
+            "<article><body><p>Dose &alpha; was given.</p></body></article>",
+            "<article><body><p>Case&zwnj;report</p></body></article>",
+        ] {
+            let err = parse(xml).unwrap_err().to_string();
+            assert!(err.contains("synthetic-test.xml"), "{err}");
+            assert!(err.contains("undeclared entity"), "{err}");
+            assert!(err.contains("byte"), "names the offset: {err}");
+        }
     }
 
     #[test]
