@@ -153,9 +153,9 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         };
         let part = part.as_str();
         let in_band = if children {
-            !(r.adult.is_match(part) && !r.pediatric.is_match(part))
+            !r.adult.is_match(part) || r.pediatric.is_match(part)
         } else if adults {
-            !(r.pediatric.is_match(part) && !r.adult.is_match(part))
+            !r.pediatric.is_match(part) || r.adult.is_match(part)
         } else {
             true
         };
