@@ -13,8 +13,8 @@
 
 use std::sync::LazyLock;
 
+use crate::Pattern;
 use casebook_types::{ContextCue, ContextSpec, CueCategory, CueDirection};
-use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use crate::Error;
@@ -37,16 +37,16 @@ pub(crate) struct CueSet {
     pub direction: CueDirection,
     pub max_scope: Option<usize>,
     pub phrases: Vec<String>,
-    re: Regex,
+    re: Pattern,
 }
 
 /// Compiled context cues and section lists.
 #[derive(Debug, Clone)]
 pub struct ContextRules {
     pub(crate) sets: Vec<CueSet>,
-    clause_break: Regex,
-    background: Regex,
-    conclusion: Regex,
+    clause_break: Pattern,
+    background: Pattern,
+    conclusion: Pattern,
     pub(crate) background_sections: Vec<String>,
     pub(crate) conclusion_sections: Vec<String>,
 }
@@ -140,17 +140,14 @@ fn word_regex(tok: &str) -> String {
     out
 }
 
-fn compile(what: &str, pattern: &str) -> Result<Regex, Error> {
-    RegexBuilder::new(pattern)
-        .case_insensitive(true)
-        .build()
-        .map_err(|e| Error::Context {
-            what: what.to_owned(),
-            reason: e.to_string(),
-        })
+fn compile(what: &str, pattern: &str) -> Result<Pattern, Error> {
+    Pattern::build(pattern, true).map_err(|e| Error::Context {
+        what: what.to_owned(),
+        reason: e.to_string(),
+    })
 }
 
-fn sections_regex(what: &str, names: &[String]) -> Result<Regex, Error> {
+fn sections_regex(what: &str, names: &[String]) -> Result<Pattern, Error> {
     let alts: Vec<String> = names
         .iter()
         .map(|n| {
@@ -341,7 +338,7 @@ mod tests {
 
     #[test]
     fn phrases_compile_to_patterns() {
-        let re = Regex::new(&format!(
+        let re = Pattern::new(&format!(
             "(?i){}",
             phrase_regex("not (fully|adequately)? respond*")
         ))
@@ -349,7 +346,7 @@ mod tests {
         assert!(re.is_match("had not respond"));
         assert!(re.is_match("did not fully responded"));
         assert!(!re.is_match("nothing responded"));
-        let re = Regex::new(&format!(
+        let re = Pattern::new(&format!(
             "(?i){}",
             phrase_regex("standard (of care|therapy) is")
         ))

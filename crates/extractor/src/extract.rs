@@ -2,8 +2,8 @@
 
 use std::sync::LazyLock;
 
+use crate::Pattern;
 use casebook_types::{Case, CaseId, Document, Extracted, Field, Record, Source, StudyRef, Value};
-use regex::Regex;
 
 use crate::{
     CompiledReview, Sentence,
@@ -242,14 +242,14 @@ fn complete_sex_counts(case: &mut Case) {
     }
 }
 
-static BODY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static BODY: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)^\s*(?:abstract|summary|background|introduction|methods?|patients?|case|results?)",
     )
     .expect("valid regex")
 });
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(19[5-9]\d|20[0-4]\d)\b").expect("valid regex"));
+static YEAR: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\b(19[5-9]\d|20[0-4]\d)\b").expect("valid regex"));
 
 /// The study a record and/or full-text document belong to: key = PMID (else the document's
 /// key), label = first author's last name and year (`Hassan 2008`), falling back to

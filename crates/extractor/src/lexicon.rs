@@ -1,7 +1,7 @@
 //! Lexicon matching: canonical names found by their synonyms on word boundaries.
 
+use crate::Pattern;
 use casebook_types::{Field, Lexicon, ReviewDefinition};
-use regex::{Regex, RegexBuilder};
 
 use crate::{ContextRules, Error, context::phrase_regex};
 
@@ -18,7 +18,7 @@ pub struct Match {
 /// so that `aza` inside ordinary words or `TAC` vs `tac` do not collide.
 #[derive(Debug, Clone)]
 pub struct LexiconMatcher {
-    entries: Vec<(String, Regex)>,
+    entries: Vec<(String, Pattern)>,
 }
 
 impl LexiconMatcher {
@@ -55,15 +55,12 @@ impl LexiconMatcher {
                 parts.push(regex::escape(&canon.replace('_', " ")));
             }
             let pat = format!("(?:{})", parts.join("|"));
-            let re = RegexBuilder::new(&pat)
-                .case_insensitive(true)
-                .build()
-                .map_err(|err| Error::Lexicon {
-                    review: review.into(),
-                    lexicon: name.into(),
-                    entry: canon.clone(),
-                    reason: err.to_string(),
-                })?;
+            let re = Pattern::build(&pat, true).map_err(|err| Error::Lexicon {
+                review: review.into(),
+                lexicon: name.into(),
+                entry: canon.clone(),
+                reason: err.to_string(),
+            })?;
             entries.push((canon, re));
         }
         Ok(Self { entries })
@@ -122,11 +119,11 @@ pub struct CompiledReview {
     /// The review's outcome domains (`[[outcomes]]`).
     pub outcomes: Vec<CompiledOutcome>,
     /// Every blocker of every domain: a phrase that owns a term and is no domain.
-    pub blockers: Option<Regex>,
+    pub blockers: Option<Pattern>,
     /// Every instrument: the domains' first, then the review's `[[instruments]]`.
     pub instruments: Vec<CompiledInstrument>,
     /// One pattern naming any instrument; capture group `i + 1` is instrument `group[i]`.
-    pub instrument_names: Option<(Regex, Vec<usize>)>,
+    pub instrument_names: Option<(Pattern, Vec<usize>)>,
     /// The sparing field and the names of the spared class (`[sparing]`).
     pub sparing: Option<(Field, LexiconMatcher)>,
     /// Context cues: the shipped ones and the review's `[context]`.
@@ -138,9 +135,9 @@ pub struct CompiledReview {
 pub struct CompiledOutcome {
     pub field: Field,
     /// The domain's terms and its instruments' names.
-    pub terms: Regex,
+    pub terms: Pattern,
     /// Terms where more is better (matched against a whole term).
-    pub abilities: Option<Regex>,
+    pub abilities: Option<Pattern>,
 }
 
 /// One compiled instrument.
@@ -165,16 +162,14 @@ fn term_pattern(term: &str) -> String {
 }
 
 /// One pattern for `terms`, longest first; `None` for an empty list.
-pub(crate) fn terms_regex(what: &str, terms: &[String]) -> Result<Option<Regex>, Error> {
+pub(crate) fn terms_regex(what: &str, terms: &[String]) -> Result<Option<Pattern>, Error> {
     let mut terms: Vec<&String> = terms.iter().filter(|t| !t.trim().is_empty()).collect();
     if terms.is_empty() {
         return Ok(None);
     }
     terms.sort_by_key(|t| std::cmp::Reverse(t.len()));
     let alts: Vec<String> = terms.iter().map(|t| term_pattern(t)).collect();
-    RegexBuilder::new(&format!("(?:{})", alts.join("|")))
-        .case_insensitive(true)
-        .build()
+    Pattern::build(&format!("(?:{})", alts.join("|")), true)
         .map(Some)
         .map_err(|e| Error::Context {
             what: what.to_owned(),
@@ -215,7 +210,7 @@ fn compile_outcomes(review: &ReviewDefinition) -> Result<CompiledParts, Error> {
             continue;
         };
         let abilities = terms_regex(&what, &abilities)?
-            .map(|r| Regex::new(&format!("(?i)^(?:{})$", r.as_str())))
+            .map(|r| Pattern::new(&format!("(?i)^(?:{})$", r.as_str())))
             .transpose()
             .map_err(|e| Error::Context {
                 what,
@@ -249,13 +244,10 @@ fn compile_outcomes(review: &ReviewDefinition) -> Result<CompiledParts, Error> {
             .iter()
             .map(|(a, _)| format!("({})", term_pattern(a)))
             .collect();
-        let re = RegexBuilder::new(&alts.join("|"))
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| Error::Context {
-                what: "instrument names".into(),
-                reason: e.to_string(),
-            })?;
+        let re = Pattern::build(&alts.join("|"), true).map_err(|e| Error::Context {
+            what: "instrument names".into(),
+            reason: e.to_string(),
+        })?;
         parts.instrument_names = Some((re, named.iter().map(|(_, i)| *i).collect()));
     }
     Ok(parts)
@@ -264,9 +256,9 @@ fn compile_outcomes(review: &ReviewDefinition) -> Result<CompiledParts, Error> {
 #[derive(Default)]
 struct CompiledParts {
     outcomes: Vec<CompiledOutcome>,
-    blockers: Option<Regex>,
+    blockers: Option<Pattern>,
     instruments: Vec<CompiledInstrument>,
-    instrument_names: Option<(Regex, Vec<usize>)>,
+    instrument_names: Option<(Pattern, Vec<usize>)>,
 }
 
 impl CompiledReview {

@@ -18,15 +18,15 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::Pattern;
 
 use casebook_types::CueCategory;
 
 use crate::{Match, context::SHIPPED, rules::RuleContext};
 
 /// Compiles a pattern written in this crate (tested; a failure is a programming error).
-pub(crate) fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("built-in pattern compiles")
+pub(crate) fn re(pattern: &str) -> Pattern {
+    Pattern::new(pattern).expect("built-in pattern compiles")
 }
 
 /// The clause of `text` containing `start..end` (byte offsets), bounded by the shipped
@@ -53,7 +53,7 @@ pub(crate) fn is_conclusion_section(section: &str) -> bool {
 }
 
 /// Words that tie a statement to the reported patients.
-static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
+static ANCHOR: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:our|these|this\s+(?:patient|child|boy|girl)|the\s+(?:patient|child|boy|girl)|all\s+(?:three|two|four|five|six|\d+)|both\s+patients|(?:he|she)\s+(?:had|was|has|received))\b",
     )
@@ -72,7 +72,7 @@ pub(crate) fn is_generic_in(context: &crate::ContextRules, text: &str) -> bool {
 }
 
 /// Any historical cue (the time before the intervention, a drug that failed), as one pattern.
-pub(crate) static PRIOR_CUE: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static PRIOR_CUE: LazyLock<Pattern> = LazyLock::new(|| {
     let alts: Vec<String> = SHIPPED
         .sets
         .iter()
@@ -103,7 +103,7 @@ pub(crate) fn other_drug_mentions(ctx: &RuleContext<'_>, text: &str) -> Vec<Matc
 /// not the intervention, and carries a "before" cue ("despite steroids the rash worsened",
 /// "had experienced side effects with MTX", "the response to cyclosporin included ...").
 pub(crate) fn is_other_drug_context(ctx: &RuleContext<'_>, text: &str) -> bool {
-    static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
+    static ATTRIBUTION: LazyLock<Pattern> = LazyLock::new(|| {
         re(
             r"(?i)\b(?:response\s+to|treated\s+with|treatment\s+with|therapy\s+with|use\s+of|on|under|with|after|following|associated\s+with|due\s+to|related\s+to|of)\s+(?:\w+\s+){0,2}$",
         )
