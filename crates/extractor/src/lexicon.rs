@@ -1,6 +1,6 @@
 //! Lexicon matching: canonical names found by their synonyms on word boundaries.
 
-use crate::Pattern;
+use crate::{Pattern, pattern::PatternSet};
 use casebook_types::{Field, Lexicon, ReviewDefinition};
 
 use crate::{ContextRules, Error, context::phrase_regex};
@@ -19,6 +19,8 @@ pub struct Match {
 #[derive(Debug, Clone)]
 pub struct LexiconMatcher {
     entries: Vec<(String, Pattern)>,
+    /// Every entry's pattern in one set: which entries occur in a text, in one pass.
+    any: PatternSet,
 }
 
 impl LexiconMatcher {
@@ -63,14 +65,28 @@ impl LexiconMatcher {
             })?;
             entries.push((canon, re));
         }
-        Ok(Self { entries })
+        let pats: Vec<&str> = entries.iter().map(|(_, re)| re.as_str()).collect();
+        let any = PatternSet::build(&pats, true).map_err(|err| Error::Lexicon {
+            review: review.into(),
+            lexicon: name.into(),
+            entry: "(all entries)".into(),
+            reason: err.to_string(),
+        })?;
+        Ok(Self { entries, any })
     }
 
     /// Every hit in `text`, in text order (overlapping hits of different entries kept).
     pub fn find_all(&self, text: &str) -> Vec<Match> {
-        let mut out: Vec<Match> = self
-            .entries
+        if self.entries.is_empty() {
+            return Vec::new();
+        }
+        let present = self.any.matches(text);
+        if !present.matched_any() {
+            return Vec::new();
+        }
+        let mut out: Vec<Match> = present
             .iter()
+            .map(|i| &self.entries[i])
             .flat_map(|(canon, re)| {
                 re.find_iter(text).map(move |m| Match {
                     canonical: canon.clone(),
@@ -85,7 +101,7 @@ impl LexiconMatcher {
 
     /// Whether any entry matches `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        self.entries.iter().any(|(_, re)| re.is_match(text))
+        !self.entries.is_empty() && self.any.is_match(text)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -17,7 +17,10 @@
 
 use std::sync::LazyLock;
 
-use regex::{CaptureMatches, Captures, Match, Matches, Regex, RegexBuilder, RegexSet};
+use regex::{
+    CaptureMatches, Captures, Match, Matches, Regex, RegexBuilder, RegexSet, RegexSetBuilder,
+    SetMatches,
+};
 
 /// A non-ASCII word character (a letter, digit or mark outside ASCII).
 static NON_ASCII_WORD: LazyLock<Regex> =
@@ -101,17 +104,41 @@ pub(crate) struct PatternSet {
 
 impl PatternSet {
     pub(crate) fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, regex::Error> {
-        let unicode = RegexSet::new(patterns)?;
+        Self::build(patterns, false)
+    }
+
+    /// Compiles `patterns`, case-insensitive when `case_insensitive`.
+    pub(crate) fn build<S: AsRef<str>>(
+        patterns: &[S],
+        case_insensitive: bool,
+    ) -> Result<Self, regex::Error> {
+        let unicode = RegexSetBuilder::new(patterns)
+            .case_insensitive(case_insensitive)
+            .build()?;
         let twins: Option<Vec<String>> = patterns.iter().map(|p| ascii_twin(p.as_ref())).collect();
-        let ascii = twins.and_then(|t| RegexSet::new(t).ok());
+        let ascii = twins.and_then(|t| {
+            RegexSetBuilder::new(t)
+                .case_insensitive(case_insensitive)
+                .build()
+                .ok()
+        });
         Ok(Self { unicode, ascii })
     }
 
-    pub(crate) fn is_match(&self, text: &str) -> bool {
+    fn pick(&self, text: &str) -> &RegexSet {
         match &self.ascii {
-            Some(a) if ascii_words(text) => a.is_match(text),
-            _ => self.unicode.is_match(text),
+            Some(a) if ascii_words(text) => a,
+            _ => &self.unicode,
         }
+    }
+
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        self.pick(text).is_match(text)
+    }
+
+    /// Which patterns match somewhere in `text`.
+    pub(crate) fn matches(&self, text: &str) -> SetMatches {
+        self.pick(text).matches(text)
     }
 }
 
