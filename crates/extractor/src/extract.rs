@@ -67,6 +67,8 @@ impl Extractor {
     /// cases come from the document that describes the most individual patients (full text
     /// on a tie), the others fill what it leaves unstated. Case ids are `<study.key>-n`.
     pub fn extract(&self, study: &StudyRef, docs: &[Document]) -> Vec<Case> {
+        // Per-text results are shared within one study, never across studies.
+        crate::memo::new_scope();
         let segs: Vec<(&Document, Segmentation<'_>)> = docs
             .iter()
             .map(|d| (d, segment(&self.review, d)))

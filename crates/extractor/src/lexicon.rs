@@ -21,6 +21,8 @@ pub struct LexiconMatcher {
     entries: Vec<(String, Pattern)>,
     /// Every entry's pattern in one set: which entries occur in a text, in one pass.
     any: PatternSet,
+    /// Memo owner id (see `memo.rs`).
+    id: u64,
 }
 
 impl LexiconMatcher {
@@ -72,11 +74,22 @@ impl LexiconMatcher {
             entry: "(all entries)".into(),
             reason: err.to_string(),
         })?;
-        Ok(Self { entries, any })
+        Ok(Self {
+            entries,
+            any,
+            id: crate::memo::new_owner(),
+        })
     }
 
     /// Every hit in `text`, in text order (overlapping hits of different entries kept).
     pub fn find_all(&self, text: &str) -> Vec<Match> {
+        thread_local! {
+            static HITS: crate::memo::Memo<Vec<Match>> = crate::memo::Memo::new();
+        }
+        HITS.with(|m| m.get_or(self.id, text, || self.find_all_uncached(text)))
+    }
+
+    fn find_all_uncached(&self, text: &str) -> Vec<Match> {
         if self.entries.is_empty() {
             return Vec::new();
         }
@@ -144,6 +157,8 @@ pub struct CompiledReview {
     pub sparing: Option<(Field, LexiconMatcher)>,
     /// Context cues: the shipped ones and the review's `[context]`.
     pub context: ContextRules,
+    /// Memo owner id (see `memo.rs`): results computed from this review's fields.
+    pub(crate) memo_id: u64,
 }
 
 /// One compiled outcome domain.
@@ -332,6 +347,7 @@ impl CompiledReview {
             instrument_names: parts.instrument_names,
             sparing,
             context: ContextRules::new(&review.context)?,
+            memo_id: crate::memo::new_owner(),
             review,
         })
     }

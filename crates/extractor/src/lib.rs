@@ -31,6 +31,7 @@ mod eval;
 mod extract;
 mod front_matter;
 mod lexicon;
+mod memo;
 mod negation;
 mod numbers;
 mod pattern;

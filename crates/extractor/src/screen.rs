@@ -98,6 +98,8 @@ impl Screener {
     /// study with no PMID at all (a full-text file named without one) is decided on its text
     /// alone and carries PMID 1, its evidence keyed by the document's key (the file stem).
     pub fn screen(&self, record: Option<&Record>, docs: &[Document]) -> ScreeningDecision {
+        // Per-text results are shared within one record, never across records.
+        crate::memo::new_scope();
         let own_abstract;
         let mut all: Vec<&Document> = docs.iter().collect();
         if let Some(r) = record

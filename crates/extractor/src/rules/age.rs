@@ -173,6 +173,13 @@ impl Rule for Age {
 
 /// Every age of a person in `text`, in text order; `presented` false for onset ages.
 pub(crate) fn ages_in(text: &str) -> Vec<AgeMention> {
+    thread_local! {
+        static AGES_IN_MEMO: crate::memo::Memo<Vec<AgeMention>> = crate::memo::Memo::new();
+    }
+    AGES_IN_MEMO.with(|m| m.get_or(0, text, || ages_in_uncached(text)))
+}
+
+fn ages_in_uncached(text: &str) -> Vec<AgeMention> {
     let mut out: Vec<AgeMention> = Vec::new();
     let candidates = OLD
         .captures_iter(text)

@@ -199,6 +199,13 @@ impl Rule for NPatients {
 
 /// Every count of patients in one sentence with its score (higher = more likely the total).
 pub(crate) fn counts_in(text: &str) -> Vec<(i32, u32)> {
+    thread_local! {
+        static COUNTS_IN_MEMO: crate::memo::Memo<Vec<(i32, u32)>> = crate::memo::Memo::new();
+    }
+    COUNTS_IN_MEMO.with(|m| m.get_or(0, text, || counts_in_uncached(text)))
+}
+
+fn counts_in_uncached(text: &str) -> Vec<(i32, u32)> {
     let reports = REPORTS.is_match(text);
     let mut out = Vec::new();
     let mut covered: Vec<(usize, usize)> = Vec::new();

@@ -77,6 +77,13 @@ fn fmt(x: f64) -> String {
 
 /// Scores stated in one sentence, for the review's instruments.
 pub(crate) fn scores_in(review: &CompiledReview, text: &str) -> Vec<ScoreChange> {
+    thread_local! {
+        static SCORES_IN_MEMO: crate::memo::Memo<Vec<ScoreChange>> = crate::memo::Memo::new();
+    }
+    SCORES_IN_MEMO.with(|m| m.get_or(review.memo_id, text, || scores_in_uncached(review, text)))
+}
+
+fn scores_in_uncached(review: &CompiledReview, text: &str) -> Vec<ScoreChange> {
     let mut out = Vec::new();
     let Some((names_re, groups)) = &review.instrument_names else {
         return out;
