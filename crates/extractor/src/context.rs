@@ -44,6 +44,10 @@ pub(crate) struct CueSet {
 #[derive(Debug, Clone)]
 pub struct ContextRules {
     pub(crate) sets: Vec<CueSet>,
+    /// Per category, every cue of it in one pattern (for [`ContextRules::has`]).
+    any: Vec<(CueCategory, Pattern)>,
+    /// Memo owner id (see `memo.rs`).
+    pub(crate) memo_id: u64,
     clause_break: Pattern,
     background: Pattern,
     conclusion: Pattern,
@@ -195,10 +199,27 @@ impl ContextRules {
             .map(|s| s.re.as_str().to_owned())
             .collect();
         let clause_break = compile("terminators", &format!(r";|:\s|{}", terminators.join("|")))?;
+        let mut any: Vec<(CueCategory, Pattern)> = Vec::new();
+        for set in &sets {
+            if any.iter().any(|(c, _)| *c == set.category) {
+                continue;
+            }
+            let alts: Vec<String> = sets
+                .iter()
+                .filter(|s| s.category == set.category)
+                .map(|s| format!("(?:{})", s.re.as_str()))
+                .collect();
+            any.push((
+                set.category,
+                compile(&format!("{:?} cues", set.category), &alts.join("|"))?,
+            ));
+        }
         let mut background = file.background_sections.clone();
         background.extend(extra.background_sections.iter().cloned());
         Ok(Self {
             sets,
+            any,
+            memo_id: crate::memo::new_owner(),
             clause_break,
             background: sections_regex("background_sections", &background)?,
             conclusion: sections_regex("conclusion_sections", &file.conclusion_sections)?,
@@ -293,30 +314,51 @@ impl ContextRules {
 
     /// Whether `text` holds any cue of `category`.
     pub(crate) fn has(&self, category: CueCategory, text: &str) -> bool {
-        self.sets
+        self.any
             .iter()
-            .filter(|s| s.category == category)
-            .any(|s| s.re.is_match(text))
+            .find(|(c, _)| *c == category)
+            .is_some_and(|(_, re)| re.is_match(text))
     }
 
     /// A background section (any part of the section path): introduction, objectives,
     /// references, ... and the title.
     pub(crate) fn is_background_section(&self, section: &str) -> bool {
-        section.trim().eq_ignore_ascii_case("title")
-            || section.split(" > ").any(|s| self.background.is_match(s))
+        thread_local! {
+            static MEMO: crate::memo::Memo<bool> = crate::memo::Memo::new();
+        }
+        MEMO.with(|m| {
+            m.get_or(self.memo_id, section, || {
+                section.trim().eq_ignore_ascii_case("title")
+                    || section.split(" > ").any(|s| self.background.is_match(s))
+            })
+        })
     }
 
     /// A section that generalises beyond the patients (discussion, conclusions).
     pub(crate) fn is_conclusion_section(&self, section: &str) -> bool {
-        section.split(" > ").any(|s| self.conclusion.is_match(s))
+        thread_local! {
+            static MEMO: crate::memo::Memo<bool> = crate::memo::Memo::new();
+        }
+        MEMO.with(|m| {
+            m.get_or(self.memo_id, section, || {
+                section.split(" > ").any(|s| self.conclusion.is_match(s))
+            })
+        })
     }
 
     /// Background or discussion: text that is not the report of the patients.
     pub(crate) fn is_not_patient_section(&self, section: &str) -> bool {
-        section.split(" > ").any(|s| {
-            self.background.is_match(s)
-                || (self.conclusion.is_match(s)
-                    && s.trim_start().to_lowercase().contains("discussion"))
+        thread_local! {
+            static MEMO: crate::memo::Memo<bool> = crate::memo::Memo::new();
+        }
+        MEMO.with(|m| {
+            m.get_or(self.memo_id, section, || {
+                section.split(" > ").any(|s| {
+                    self.background.is_match(s)
+                        || (self.conclusion.is_match(s)
+                            && s.trim_start().to_lowercase().contains("discussion"))
+                })
+            })
         })
     }
 }

@@ -68,7 +68,14 @@ pub(crate) fn is_generic_statement(text: &str) -> bool {
 
 /// [`is_generic_statement`] with a review's cues.
 pub(crate) fn is_generic_in(context: &crate::ContextRules, text: &str) -> bool {
-    context.has(CueCategory::Hypothetical, text) && !ANCHOR.is_match(text)
+    thread_local! {
+        static MEMO: crate::memo::Memo<bool> = crate::memo::Memo::new();
+    }
+    MEMO.with(|m| {
+        m.get_or(context.memo_id, text, || {
+            context.has(CueCategory::Hypothetical, text) && !ANCHOR.is_match(text)
+        })
+    })
 }
 
 /// Any historical cue (the time before the intervention, a drug that failed), as one pattern.
