@@ -19,8 +19,8 @@
 
 use std::sync::LazyLock;
 
+use crate::Pattern;
 use casebook_types::{BlockKind, Document, Source, Span};
-use regex::Regex;
 
 use crate::{
     CompiledReview, ContextRules, Sentence, numbers,
@@ -72,8 +72,8 @@ impl Segmentation<'_> {
     }
 }
 
-static REPORTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bwe\s+(?:report|describe|present)\b|\bthis\s+(?:report|paper|article)\s+(?:describes|presents|reports)\b")
+static REPORTS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\bwe\s+(?:report|describe|present)\b|\bthis\s+(?:report|paper|article)\s+(?:describes|presents|reports)\b")
         .expect("valid regex")
 });
 
@@ -81,36 +81,36 @@ const ORDINALS: &[&str] = &[
     "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
 ];
 
-static MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:(?i:case|patient|pt\.?)\s*(?i:report\s*|no\.?\s*|number\s*|#\s*)?(\d{1,2}|(?-i:[IVX]{1,4})|(?i:one|two|three|four|five|six|seven|eight|nine|ten))\b|(?i:(?:in\s+)?the\s+(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?:patient|case|child))\b)\s*[:.)\-\u{2013}\u{2014}]?")
+static MARKER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^\s*(?:(?i:case|patient|pt\.?)\s*(?i:report\s*|no\.?\s*|number\s*|#\s*)?(\d{1,2}|(?-i:[IVX]{1,4})|(?i:one|two|three|four|five|six|seven|eight|nine|ten))\b|(?i:(?:in\s+)?the\s+(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?:patient|case|child))\b)\s*[:.)\-\u{2013}\u{2014}]?")
         .expect("valid regex")
 });
 
-static SECTION_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:(?:\d+(?:\.\d+)*|[IVX]+)\.?\s+)?(?i:case|patient)\s*(?i:report\s*|presentation\s*|description\s*|history\s*)?(?i:no\.?\s*|#\s*)?(\d{1,2}|(?-i:[IVX]{1,4})|(?i:one|two|three|four|five|six|seven|eight|nine|ten))\b")
+static SECTION_MARKER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"^\s*(?:(?:\d+(?:\.\d+)*|[IVX]+)\.?\s+)?(?i:case|patient)\s*(?i:report\s*|presentation\s*|description\s*|history\s*)?(?i:no\.?\s*|#\s*)?(\d{1,2}|(?-i:[IVX]{1,4})|(?i:one|two|three|four|five|six|seven|eight|nine|ten))\b")
         .expect("valid regex")
 });
 
-static SEVERAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:patients?|cases?|pt\.?)\s*(?:no\.?\s*|#\s*)?(\d{1,2}(?:\s*(?:,|and|&|or|,\s*and)\s*\d{1,2})*)\b(?:\s*(?:years?|months?|weeks?|days?|mg|%))?")
+static SEVERAL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:patients?|cases?|pt\.?)\s*(?:no\.?\s*|#\s*)?(\d{1,2}(?:\s*(?:,|and|&|or|,\s*and)\s*\d{1,2})*)\b(?:\s*(?:years?|months?|weeks?|days?|mg|%))?")
         .expect("valid regex")
 });
 
-static GROUP_STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static GROUP_STATEMENT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?i)\b(?:(?:all|both|none|each|neither|every|most)\s+(?:of\s+)?(?:(?:the|our|these|those|them)\s+)?(?:{c}\s+)?(?:[a-z\-]+\s+)?(?:patients|children|cases|girls|boys|subjects)|(?:the|these|our)\s+{c}\s+(?:[a-z\-]+\s+)?(?:patients|children|cases))\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")
 });
 
-static PERSON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:patient|child|infant|toddler|adolescent|teenager)\b")
+static PERSON: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:patient|child|infant|toddler|adolescent|teenager)\b")
         .expect("valid regex")
 });
 
-static SEX_NOUN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:girl|boy|female|male|man|woman)\b").expect("valid regex")
+static SEX_NOUN: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:girl|boy|female|male|man|woman)\b").expect("valid regex")
 });
 
 /// Whether a section path is background, discussion or other non-patient text.

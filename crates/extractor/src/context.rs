@@ -11,8 +11,8 @@
 //! "apart from", ", which"). A negation cue that starts inside a pseudo-negation ("no
 //! longer") governs nothing.
 
+use crate::Pattern;
 use casebook_types::{ContextCue, ContextSpec, CueCategory, CueDirection};
-use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use crate::Error;
@@ -36,16 +36,20 @@ pub(crate) struct CueSet {
     pub max_scope: Option<usize>,
     pub phrases: Vec<String>,
     pub group: Option<String>,
-    re: Regex,
+    re: Pattern,
 }
 
 /// Compiled context cues and section lists.
 #[derive(Debug, Clone)]
 pub struct ContextRules {
     pub(crate) sets: Vec<CueSet>,
-    clause_break: Regex,
-    background: Regex,
-    conclusion: Regex,
+    /// Per category, every cue of it in one pattern (for [`ContextRules::has`]).
+    any: Vec<(CueCategory, Pattern)>,
+    /// Memo owner id (see `memo.rs`).
+    pub(crate) memo_id: u64,
+    clause_break: Pattern,
+    background: Pattern,
+    conclusion: Pattern,
     pub(crate) background_sections: Vec<String>,
     pub(crate) conclusion_sections: Vec<String>,
 }
@@ -140,17 +144,14 @@ fn word_regex(tok: &str) -> String {
     out
 }
 
-fn compile(what: &str, pattern: &str) -> Result<Regex, Error> {
-    RegexBuilder::new(pattern)
-        .case_insensitive(true)
-        .build()
-        .map_err(|e| Error::Context {
-            what: what.to_owned(),
-            reason: e.to_string(),
-        })
+fn compile(what: &str, pattern: &str) -> Result<Pattern, Error> {
+    Pattern::build(pattern, true).map_err(|e| Error::Context {
+        what: what.to_owned(),
+        reason: e.to_string(),
+    })
 }
 
-fn sections_regex(what: &str, names: &[String]) -> Result<Regex, Error> {
+fn sections_regex(what: &str, names: &[String]) -> Result<Pattern, Error> {
     let alts: Vec<String> = names
         .iter()
         .map(|n| {
@@ -199,10 +200,27 @@ impl ContextRules {
             .map(|s| s.re.as_str().to_owned())
             .collect();
         let clause_break = compile("terminators", &format!(r";|:\s|{}", terminators.join("|")))?;
+        let mut any: Vec<(CueCategory, Pattern)> = Vec::new();
+        for set in &sets {
+            if any.iter().any(|(c, _)| *c == set.category) {
+                continue;
+            }
+            let alts: Vec<String> = sets
+                .iter()
+                .filter(|s| s.category == set.category)
+                .map(|s| format!("(?:{})", s.re.as_str()))
+                .collect();
+            any.push((
+                set.category,
+                compile(&format!("{:?} cues", set.category), &alts.join("|"))?,
+            ));
+        }
         let mut background = file.background_sections.clone();
         background.extend(extra.background_sections.iter().cloned());
         Ok(Self {
             sets,
+            any,
+            memo_id: crate::memo::new_owner(),
             clause_break,
             background: sections_regex("background_sections", &background)?,
             conclusion: sections_regex("conclusion_sections", &file.conclusion_sections)?,
@@ -311,10 +329,10 @@ impl ContextRules {
 
     /// Whether `text` holds any cue of `category`.
     pub(crate) fn has(&self, category: CueCategory, text: &str) -> bool {
-        self.sets
+        self.any
             .iter()
-            .filter(|s| s.category == category)
-            .any(|s| s.re.is_match(text))
+            .find(|(c, _)| *c == category)
+            .is_some_and(|(_, re)| re.is_match(text))
     }
 
     /// Whether `text` holds a cue of the named group (see `group` in `data/context.toml`).
@@ -328,21 +346,42 @@ impl ContextRules {
     /// A background section (any part of the section path): introduction, objectives,
     /// references, ... and the title.
     pub(crate) fn is_background_section(&self, section: &str) -> bool {
-        section.trim().eq_ignore_ascii_case("title")
-            || section.split(" > ").any(|s| self.background.is_match(s))
+        thread_local! {
+            static MEMO: crate::memo::Memo<bool> = crate::memo::Memo::new();
+        }
+        MEMO.with(|m| {
+            m.get_or(self.memo_id, section, || {
+                section.trim().eq_ignore_ascii_case("title")
+                    || section.split(" > ").any(|s| self.background.is_match(s))
+            })
+        })
     }
 
     /// A section that generalises beyond the patients (discussion, conclusions).
     pub(crate) fn is_conclusion_section(&self, section: &str) -> bool {
-        section.split(" > ").any(|s| self.conclusion.is_match(s))
+        thread_local! {
+            static MEMO: crate::memo::Memo<bool> = crate::memo::Memo::new();
+        }
+        MEMO.with(|m| {
+            m.get_or(self.memo_id, section, || {
+                section.split(" > ").any(|s| self.conclusion.is_match(s))
+            })
+        })
     }
 
     /// Background or discussion: text that is not the report of the patients.
     pub(crate) fn is_not_patient_section(&self, section: &str) -> bool {
-        section.split(" > ").any(|s| {
-            self.background.is_match(s)
-                || (self.conclusion.is_match(s)
-                    && s.trim_start().to_lowercase().contains("discussion"))
+        thread_local! {
+            static MEMO: crate::memo::Memo<bool> = crate::memo::Memo::new();
+        }
+        MEMO.with(|m| {
+            m.get_or(self.memo_id, section, || {
+                section.split(" > ").any(|s| {
+                    self.background.is_match(s)
+                        || (self.conclusion.is_match(s)
+                            && s.trim_start().to_lowercase().contains("discussion"))
+                })
+            })
         })
     }
 }
@@ -364,7 +403,7 @@ mod tests {
 
     #[test]
     fn phrases_compile_to_patterns() {
-        let re = Regex::new(&format!(
+        let re = Pattern::new(&format!(
             "(?i){}",
             phrase_regex("not (fully|adequately)? respond*")
         ))
@@ -372,7 +411,7 @@ mod tests {
         assert!(re.is_match("had not respond"));
         assert!(re.is_match("did not fully responded"));
         assert!(!re.is_match("nothing responded"));
-        let re = Regex::new(&format!(
+        let re = Pattern::new(&format!(
             "(?i){}",
             phrase_regex("standard (of care|therapy) is")
         ))

@@ -2,8 +2,8 @@
 
 use std::sync::LazyLock;
 
+use crate::Pattern;
 use casebook_types::{Case, CaseId, Document, Extracted, Field, Record, Source, StudyRef, Value};
-use regex::Regex;
 
 use crate::{
     CompiledReview, Sentence,
@@ -67,6 +67,8 @@ impl Extractor {
     /// cases come from the document that describes the most individual patients (full text
     /// on a tie), the others fill what it leaves unstated. Case ids are `<study.key>-n`.
     pub fn extract(&self, study: &StudyRef, docs: &[Document]) -> Vec<Case> {
+        // Per-text results are shared within one study, never across studies.
+        crate::memo::new_scope();
         let segs: Vec<(&Document, Segmentation<'_>)> = docs
             .iter()
             .map(|d| (d, segment(&self.review, d)))
@@ -242,14 +244,14 @@ fn complete_sex_counts(case: &mut Case) {
     }
 }
 
-static BODY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static BODY: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)^\s*(?:abstract|summary|background|introduction|methods?|patients?|case|results?)",
     )
     .expect("valid regex")
 });
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(19[5-9]\d|20[0-4]\d)\b").expect("valid regex"));
+static YEAR: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\b(19[5-9]\d|20[0-4]\d)\b").expect("valid regex"));
 
 /// The study a record and/or full-text document belong to: key = PMID (else the document's
 /// key), label = first author's last name and year (`Hassan 2008`), falling back to

@@ -14,8 +14,9 @@
 
 use std::sync::LazyLock;
 
+use crate::Pattern;
+use crate::pattern::PatternSet;
 use casebook_types::Source;
-use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -30,14 +31,20 @@ struct Patterns {
 
 struct Compiled {
     max_chars: usize,
-    starts: Regex,
-    contains: RegexSet,
-    institution: RegexSet,
-    narrative: RegexSet,
+    starts: Pattern,
+    contains: PatternSet,
+    institution: PatternSet,
+    narrative: PatternSet,
 }
 
-fn set(patterns: &[String]) -> RegexSet {
-    RegexSet::new(patterns.iter().map(|p| format!("(?i){p}"))).expect("valid front-matter regex")
+fn set(patterns: &[String]) -> PatternSet {
+    PatternSet::new(
+        &patterns
+            .iter()
+            .map(|p| format!("(?i){p}"))
+            .collect::<Vec<_>>(),
+    )
+    .expect("valid front-matter regex")
 }
 
 static PATTERNS: LazyLock<Compiled> = LazyLock::new(|| {
@@ -45,7 +52,7 @@ static PATTERNS: LazyLock<Compiled> = LazyLock::new(|| {
         .expect("data/front_matter.toml parses");
     Compiled {
         max_chars: p.max_chars,
-        starts: Regex::new(&format!(r"(?i)^(?:{})", p.starts.join("|")))
+        starts: Pattern::new(&format!(r"(?i)^(?:{})", p.starts.join("|")))
             .expect("valid front-matter regex"),
         contains: set(&p.contains),
         institution: set(&p.institution),

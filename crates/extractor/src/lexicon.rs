@@ -1,7 +1,7 @@
 //! Lexicon matching: canonical names found by their synonyms on word boundaries.
 
+use crate::{Pattern, pattern::PatternSet};
 use casebook_types::{Field, Lexicon, ReviewDefinition};
-use regex::{Regex, RegexBuilder};
 
 use crate::{ContextRules, Error, context::phrase_regex};
 
@@ -18,7 +18,11 @@ pub struct Match {
 /// so that `aza` inside ordinary words or `TAC` vs `tac` do not collide.
 #[derive(Debug, Clone)]
 pub struct LexiconMatcher {
-    entries: Vec<(String, Regex)>,
+    entries: Vec<(String, Pattern)>,
+    /// Every entry's pattern in one set: which entries occur in a text, in one pass.
+    any: PatternSet,
+    /// Memo owner id (see `memo.rs`).
+    id: u64,
 }
 
 impl LexiconMatcher {
@@ -55,25 +59,47 @@ impl LexiconMatcher {
                 parts.push(regex::escape(&canon.replace('_', " ")));
             }
             let pat = format!("(?:{})", parts.join("|"));
-            let re = RegexBuilder::new(&pat)
-                .case_insensitive(true)
-                .build()
-                .map_err(|err| Error::Lexicon {
-                    review: review.into(),
-                    lexicon: name.into(),
-                    entry: canon.clone(),
-                    reason: err.to_string(),
-                })?;
+            let re = Pattern::build(&pat, true).map_err(|err| Error::Lexicon {
+                review: review.into(),
+                lexicon: name.into(),
+                entry: canon.clone(),
+                reason: err.to_string(),
+            })?;
             entries.push((canon, re));
         }
-        Ok(Self { entries })
+        let pats: Vec<&str> = entries.iter().map(|(_, re)| re.as_str()).collect();
+        let any = PatternSet::build(&pats, true).map_err(|err| Error::Lexicon {
+            review: review.into(),
+            lexicon: name.into(),
+            entry: "(all entries)".into(),
+            reason: err.to_string(),
+        })?;
+        Ok(Self {
+            entries,
+            any,
+            id: crate::memo::new_owner(),
+        })
     }
 
     /// Every hit in `text`, in text order (overlapping hits of different entries kept).
     pub fn find_all(&self, text: &str) -> Vec<Match> {
-        let mut out: Vec<Match> = self
-            .entries
+        thread_local! {
+            static HITS: crate::memo::Memo<Vec<Match>> = crate::memo::Memo::new();
+        }
+        HITS.with(|m| m.get_or(self.id, text, || self.find_all_uncached(text)))
+    }
+
+    fn find_all_uncached(&self, text: &str) -> Vec<Match> {
+        if self.entries.is_empty() {
+            return Vec::new();
+        }
+        let present = self.any.matches(text);
+        if !present.matched_any() {
+            return Vec::new();
+        }
+        let mut out: Vec<Match> = present
             .iter()
+            .map(|i| &self.entries[i])
             .flat_map(|(canon, re)| {
                 re.find_iter(text).map(move |m| Match {
                     canonical: canon.clone(),
@@ -88,7 +114,7 @@ impl LexiconMatcher {
 
     /// Whether any entry matches `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        self.entries.iter().any(|(_, re)| re.is_match(text))
+        !self.entries.is_empty() && self.any.is_match(text)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -122,15 +148,17 @@ pub struct CompiledReview {
     /// The review's outcome domains (`[[outcomes]]`).
     pub outcomes: Vec<CompiledOutcome>,
     /// Every blocker of every domain: a phrase that owns a term and is no domain.
-    pub blockers: Option<Regex>,
+    pub blockers: Option<Pattern>,
     /// Every instrument: the domains' first, then the review's `[[instruments]]`.
     pub instruments: Vec<CompiledInstrument>,
     /// One pattern naming any instrument; capture group `i + 1` is instrument `group[i]`.
-    pub instrument_names: Option<(Regex, Vec<usize>)>,
+    pub instrument_names: Option<(Pattern, Vec<usize>)>,
     /// The sparing field and the names of the spared class (`[sparing]`).
     pub sparing: Option<(Field, LexiconMatcher)>,
     /// Context cues: the shipped ones and the review's `[context]`.
     pub context: ContextRules,
+    /// Memo owner id (see `memo.rs`): results computed from this review's fields.
+    pub(crate) memo_id: u64,
 }
 
 /// One compiled outcome domain.
@@ -138,9 +166,9 @@ pub struct CompiledReview {
 pub struct CompiledOutcome {
     pub field: Field,
     /// The domain's terms and its instruments' names.
-    pub terms: Regex,
+    pub terms: Pattern,
     /// Terms where more is better (matched against a whole term).
-    pub abilities: Option<Regex>,
+    pub abilities: Option<Pattern>,
 }
 
 /// One compiled instrument.
@@ -165,16 +193,14 @@ fn term_pattern(term: &str) -> String {
 }
 
 /// One pattern for `terms`, longest first; `None` for an empty list.
-pub(crate) fn terms_regex(what: &str, terms: &[String]) -> Result<Option<Regex>, Error> {
+pub(crate) fn terms_regex(what: &str, terms: &[String]) -> Result<Option<Pattern>, Error> {
     let mut terms: Vec<&String> = terms.iter().filter(|t| !t.trim().is_empty()).collect();
     if terms.is_empty() {
         return Ok(None);
     }
     terms.sort_by_key(|t| std::cmp::Reverse(t.len()));
     let alts: Vec<String> = terms.iter().map(|t| term_pattern(t)).collect();
-    RegexBuilder::new(&format!("(?:{})", alts.join("|")))
-        .case_insensitive(true)
-        .build()
+    Pattern::build(&format!("(?:{})", alts.join("|")), true)
         .map(Some)
         .map_err(|e| Error::Context {
             what: what.to_owned(),
@@ -215,7 +241,7 @@ fn compile_outcomes(review: &ReviewDefinition) -> Result<CompiledParts, Error> {
             continue;
         };
         let abilities = terms_regex(&what, &abilities)?
-            .map(|r| Regex::new(&format!("(?i)^(?:{})$", r.as_str())))
+            .map(|r| Pattern::new(&format!("(?i)^(?:{})$", r.as_str())))
             .transpose()
             .map_err(|e| Error::Context {
                 what,
@@ -249,13 +275,10 @@ fn compile_outcomes(review: &ReviewDefinition) -> Result<CompiledParts, Error> {
             .iter()
             .map(|(a, _)| format!("({})", term_pattern(a)))
             .collect();
-        let re = RegexBuilder::new(&alts.join("|"))
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| Error::Context {
-                what: "instrument names".into(),
-                reason: e.to_string(),
-            })?;
+        let re = Pattern::build(&alts.join("|"), true).map_err(|e| Error::Context {
+            what: "instrument names".into(),
+            reason: e.to_string(),
+        })?;
         parts.instrument_names = Some((re, named.iter().map(|(_, i)| *i).collect()));
     }
     Ok(parts)
@@ -264,9 +287,9 @@ fn compile_outcomes(review: &ReviewDefinition) -> Result<CompiledParts, Error> {
 #[derive(Default)]
 struct CompiledParts {
     outcomes: Vec<CompiledOutcome>,
-    blockers: Option<Regex>,
+    blockers: Option<Pattern>,
     instruments: Vec<CompiledInstrument>,
-    instrument_names: Option<(Regex, Vec<usize>)>,
+    instrument_names: Option<(Pattern, Vec<usize>)>,
 }
 
 impl CompiledReview {
@@ -324,6 +347,7 @@ impl CompiledReview {
             instrument_names: parts.instrument_names,
             sparing,
             context: ContextRules::new(&review.context)?,
+            memo_id: crate::memo::new_owner(),
             review,
         })
     }

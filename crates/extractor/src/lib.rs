@@ -9,6 +9,8 @@
 //! - [`ContextRules`]: context cues as data (negation, pseudo-negation, historical,
 //!   hypothetical, terminator; `ConText` style), shipped in `data/context.toml` and extended by a
 //!   review's `[context]`; one engine every rule asks.
+//! - [`Pattern`]: a regex with an ASCII-word twin, searched on the fast path when a text
+//!   allows it (same matches); every rule's pattern is one.
 //! - [`HumanDecisions`]: a reviewer's screening decisions, which always win.
 //! - [`study_ref`]: which study a record / full-text document is (key, `Hassan 2008` label).
 //! - [`Evaluation`]: scores screening and study rows against hand-made annotations, field by
@@ -29,8 +31,10 @@ mod eval;
 mod extract;
 mod front_matter;
 mod lexicon;
+mod memo;
 mod negation;
 mod numbers;
+mod pattern;
 mod report_kind;
 mod rules;
 mod screen;
@@ -44,6 +48,7 @@ pub use crate::{
     eval::{Evaluation, FieldScore, ScreeningScore, StudyRow},
     extract::{Extractor, study_ref},
     lexicon::{CompiledInstrument, CompiledOutcome, CompiledReview, LexiconMatcher, Match},
+    pattern::Pattern,
     rules::{RuleDoc, docs as rule_docs},
     screen::Screener,
     text::{Sentence, sentences},

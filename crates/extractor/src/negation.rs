@@ -18,15 +18,15 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::Pattern;
 
 use casebook_types::CueCategory;
 
 use crate::{Match, rules::RuleContext};
 
 /// Compiles a pattern written in this crate (tested; a failure is a programming error).
-pub(crate) fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("built-in pattern compiles")
+pub(crate) fn re(pattern: &str) -> Pattern {
+    Pattern::new(pattern).expect("built-in pattern compiles")
 }
 
 /// The clause of `text` containing `start..end` (byte offsets), bounded by the review's
@@ -59,7 +59,7 @@ pub(crate) fn is_conclusion_section(ctx: &RuleContext<'_>, section: &str) -> boo
 }
 
 /// Words that tie a statement to the reported patients.
-static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
+static ANCHOR: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:our|these|this\s+(?:patient|child|boy|girl)|the\s+(?:patient|child|boy|girl)|all\s+(?:three|two|four|five|six|\d+)|both\s+patients|(?:he|she)\s+(?:had|was|has|received))\b",
     )
@@ -74,7 +74,14 @@ pub(crate) fn is_generic_statement(ctx: &RuleContext<'_>, text: &str) -> bool {
 
 /// [`is_generic_statement`] with a review's cues.
 pub(crate) fn is_generic_in(context: &crate::ContextRules, text: &str) -> bool {
-    context.has(CueCategory::Hypothetical, text) && !ANCHOR.is_match(text)
+    thread_local! {
+        static MEMO: crate::memo::Memo<bool> = crate::memo::Memo::new();
+    }
+    MEMO.with(|m| {
+        m.get_or(context.memo_id, text, || {
+            context.has(CueCategory::Hypothetical, text) && !ANCHOR.is_match(text)
+        })
+    })
 }
 
 /// Any historical cue of the review (the time before the intervention, a drug that failed).
@@ -103,7 +110,7 @@ pub(crate) fn other_drug_mentions(ctx: &RuleContext<'_>, text: &str) -> Vec<Matc
 /// not the intervention, and carries a "before" cue ("despite steroids the rash worsened",
 /// "had experienced side effects with MTX", "the response to cyclosporin included ...").
 pub(crate) fn is_other_drug_context(ctx: &RuleContext<'_>, text: &str) -> bool {
-    static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
+    static ATTRIBUTION: LazyLock<Pattern> = LazyLock::new(|| {
         re(
             r"(?i)\b(?:response\s+to|treated\s+with|treatment\s+with|therapy\s+with|use\s+of|on|under|with|after|following|associated\s+with|due\s+to|related\s+to|of)\s+(?:\w+\s+){0,2}$",
         )

@@ -14,7 +14,7 @@
 
 use std::sync::LazyLock;
 
-use regex::RegexSet;
+use crate::pattern::PatternSet;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -31,18 +31,24 @@ struct Cues {
 }
 
 struct Compiled {
-    primary_with_review: RegexSet,
-    survey: RegexSet,
-    reanalysis: RegexSet,
-    patient_results: RegexSet,
-    patient_nouns: RegexSet,
-    opinion: RegexSet,
-    own_patients: RegexSet,
-    discussion_sections: RegexSet,
+    primary_with_review: PatternSet,
+    survey: PatternSet,
+    reanalysis: PatternSet,
+    patient_results: PatternSet,
+    patient_nouns: PatternSet,
+    opinion: PatternSet,
+    own_patients: PatternSet,
+    discussion_sections: PatternSet,
 }
 
-fn set(patterns: &[String]) -> RegexSet {
-    RegexSet::new(patterns.iter().map(|p| format!("(?i){p}"))).expect("valid report-kind regex")
+fn set(patterns: &[String]) -> PatternSet {
+    PatternSet::new(
+        &patterns
+            .iter()
+            .map(|p| format!("(?i){p}"))
+            .collect::<Vec<_>>(),
+    )
+    .expect("valid report-kind regex")
 }
 
 static CUES: LazyLock<Compiled> = LazyLock::new(|| {

@@ -29,10 +29,10 @@
 
 use std::sync::LazyLock;
 
+use crate::Pattern;
 use casebook_types::{
     AgeGroup, Decision, Document, Evidence, Pmid, Record, ScreeningDecision, Source,
 };
-use regex::Regex;
 
 use crate::{CompiledReview, LexiconMatcher, Sentence, numbers, report_kind, rules, sentences};
 
@@ -44,15 +44,15 @@ pub struct Screener {
 
 /// A mean or median age stated for a group ("mean age 45 years", "median age of 52.5
 /// (range 30-70)", "average age at onset was 48"): the group's centre, not one patient.
-static GROUP_AGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:mean|median|average)\s+(?:\w+\s+){0,2}?age\b(?:\s+(?:at|of)\s+\w+)?(?:\s*\([^)]{0,20}\))?\s*(?:was|were|of|:|=|,|is)?\s*(\d{1,3}(?:\.\d+)?)\s*(?:years?|yrs?|y\b|±|\+/-|\(|;|,|\.|$)")
+static GROUP_AGE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:mean|median|average)\s+(?:\w+\s+){0,2}?age\b(?:\s+(?:at|of)\s+\w+)?(?:\s*\([^)]{0,20}\))?\s*(?:was|were|of|:|=|,|is)?\s*(\d{1,3}(?:\.\d+)?)\s*(?:years?|yrs?|y\b|±|\+/-|\(|;|,|\.|$)")
         .expect("valid regex")
 });
 
 /// A number of patients: "73 patients", "Seventy-three consecutive patients", "a series of 42
 /// cases", "12 subjects".
-static COHORT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static COHORT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?i)\b({})\s+(?:[\w/\-]+\s+){{0,3}}?(?:patients|cases|subjects|participants|individuals)\b",
         numbers::COUNT
     ))
@@ -60,29 +60,29 @@ static COHORT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// "adult-onset", "adult" right before the review's disease ("adult dermatomyositis").
-static ADULT_BEFORE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\badult(?:[\s\-]+onset)?[\s\-]+$").expect("valid regex"));
+static ADULT_BEFORE: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?i)\badult(?:[\s\-]+onset)?[\s\-]+$").expect("valid regex"));
 
 /// Strong signs of a paper's own patients: enough to keep a record typed "Review" (a case
 /// report with a literature review). "We present a 9-year-old girl", "we report two cases";
 /// not "we present an overview".
-static OWN_PATIENTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:we\s+(?:report|describe|present)\s+(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w\-]+\s+){0,4}?(?:cases?|patients?|child(?:ren)?|girls?|boys?|infants?|toddlers?|neonates?|newborns?|adolescents?|teenagers?|siblings?|twins?|brothers?|sisters?|famil(?:y|ies)|men|women|man|woman|series)\b|the\s+(?:case|cases|clinical\s+course)\b)|(?:this|a)\s+case\s+(?:report|of)\b|(?:a|an)\s+[\w.\-]+[\s\-]*(?:year|month)s?[\s\-]*old\b)")
+static OWN_PATIENTS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:we\s+(?:report|describe|present)\s+(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w\-]+\s+){0,4}?(?:cases?|patients?|child(?:ren)?|girls?|boys?|infants?|toddlers?|neonates?|newborns?|adolescents?|teenagers?|siblings?|twins?|brothers?|sisters?|famil(?:y|ies)|men|women|man|woman|series)\b|the\s+(?:case|cases|clinical\s+course)\b)|(?:this|a)\s+case\s+(?:report|of)\b|(?:a|an)\s+[\w.\-]+[\s\-]*(?:year|month)s?[\s\-]*old\b)")
         .expect("valid regex")
 });
 
 /// Signs of a primary report (weaker: also study-design words).
-static NEW_PATIENTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:we\s+(?:report|describe|present|treated|studied|enrolled|included|identified)\b|case\s+reports?\s+of|(?:this|a)\s+case\s+(?:report|series)|(?:the\s+)?study\s+included\b|were\s+(?:enrolled|included|treated|randomi[sz]ed)\b|retrospective(?:ly)?\b|prospective(?:ly)?\b|[\w.\-]+[\s\-]*(?:year|month)s?[\s\-]*old\b)")
+static NEW_PATIENTS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:we\s+(?:report|describe|present|treated|studied|enrolled|included|identified)\b|case\s+reports?\s+of|(?:this|a)\s+case\s+(?:report|series)|(?:the\s+)?study\s+included\b|were\s+(?:enrolled|included|treated|randomi[sz]ed)\b|retrospective(?:ly)?\b|prospective(?:ly)?\b|[\w.\-]+[\s\-]*(?:year|month)s?[\s\-]*old\b)")
         .expect("valid regex")
 });
 
-static PATIENTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:patients?|children|child|girls?|boys?|cases?)\b").expect("valid regex")
+static PATIENTS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:patients?|children|child|girls?|boys?|cases?)\b").expect("valid regex")
 });
 
-static RETRACTED_TITLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\W*(?:retracted|retraction)\b").expect("valid regex"));
+static RETRACTED_TITLE: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?i)^\W*(?:retracted|retraction)\b").expect("valid regex"));
 
 /// What the screener reads of one study.
 struct Material<'a> {
@@ -109,6 +109,8 @@ impl Screener {
     /// study with no PMID at all (a full-text file named without one) is decided on its text
     /// alone and carries PMID 1, its evidence keyed by the document's key (the file stem).
     pub fn screen(&self, record: Option<&Record>, docs: &[Document]) -> ScreeningDecision {
+        // Per-text results are shared within one record, never across records.
+        crate::memo::new_scope();
         let own_abstract;
         let mut all: Vec<&Document> = docs.iter().collect();
         if let Some(r) = record

@@ -10,8 +10,8 @@
 
 use std::sync::LazyLock;
 
+use crate::Pattern;
 use casebook_types::{Document, Field, Sex, Span, Table, Value};
-use regex::Regex;
 
 use crate::{Sentence, rules::Hit};
 
@@ -26,28 +26,30 @@ pub(crate) struct PatientRow<'d> {
     pub hits: Vec<Hit>,
 }
 
-static AGE_HEADER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bage\b").expect("valid regex"));
-static NOT_PRESENT_AGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)onset|diagnos|\bdx\b|duration|first|symptom|start|initiation|evolution")
+static AGE_HEADER: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?i)\bage\b").expect("valid regex"));
+static NOT_PRESENT_AGE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)onset|diagnos|\bdx\b|duration|first|symptom|start|initiation|evolution")
         .expect("valid regex")
 });
-static MONTHS_HEADER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:months?|mo)\b").expect("valid regex"));
-static SEX_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:sex|gender|sex\s*/\s*age|age\s*/\s*sex|m\s*/\s*f)\b|\bsex\b|\bgender\b")
+static MONTHS_HEADER: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?i)\b(?:months?|mo)\b").expect("valid regex"));
+static SEX_HEADER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?i)^\s*(?:sex|gender|sex\s*/\s*age|age\s*/\s*sex|m\s*/\s*f)\b|\bsex\b|\bgender\b",
+    )
+    .expect("valid regex")
+});
+static ROW_ID: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)^\s*(?:patient|case|pt|p|no\.?|#)?\s*#?\s*(\d{1,2})\s*[.:)]?\s*$")
         .expect("valid regex")
 });
-static ROW_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:patient|case|pt|p|no\.?|#)?\s*#?\s*(\d{1,2})\s*[.:)]?\s*$")
+static AGE_CELL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)^\s*(\d{1,3}(?:[.,]\d+)?)\s*(y|yr|yrs|years?|m|mo|mos|months?)?\.?(?:\s*,?\s*(\d{1,2})\s*(?:m|mo|mos|months?)\.?)?\s*(?:[/,;]\s*(m|f|male|female|boy|girl)\s*)?$")
         .expect("valid regex")
 });
-static AGE_CELL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(\d{1,3}(?:[.,]\d+)?)\s*(y|yr|yrs|years?|m|mo|mos|months?)?\.?(?:\s*,?\s*(\d{1,2})\s*(?:m|mo|mos|months?)\.?)?\s*(?:[/,;]\s*(m|f|male|female|boy|girl)\s*)?$")
-        .expect("valid regex")
-});
-static SEX_CELL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:\d{1,3}(?:[.,]\d+)?\s*(?:y|yr|yrs|years?|mo|months?)?\s*[/,;]\s*)?(m|f|male|female|boy|girl)\s*(?:[/,;]\s*\d{1,3}(?:[.,]\d+)?\s*(?:y|yr|yrs|years?|mo|months?)?)?\s*$")
+static SEX_CELL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)^\s*(?:\d{1,3}(?:[.,]\d+)?\s*(?:y|yr|yrs|years?|mo|months?)?\s*[/,;]\s*)?(m|f|male|female|boy|girl)\s*(?:[/,;]\s*\d{1,3}(?:[.,]\d+)?\s*(?:y|yr|yrs|years?|mo|months?)?)?\s*$")
         .expect("valid regex")
 });
 

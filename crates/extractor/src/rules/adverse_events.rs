@@ -21,8 +21,8 @@
 
 use std::sync::LazyLock;
 
+use crate::Pattern;
 use casebook_types::{Field, Span, Value};
-use regex::Regex;
 
 use super::{Hit, Rule, RuleContext};
 use crate::{
@@ -36,13 +36,13 @@ use crate::{
 pub(crate) struct AdverseEvents;
 
 /// Words for adverse events in general.
-static AE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+static AE_WORD: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:adverse\s+(?:effects?|events?|reactions?|drug\s+reactions?)|side[\s\-]+effects?|toxicit(?:y|ies)|complications?\s+of\s+(?:the\s+)?(?:treatment|therapy)|(?:drug|treatment)[\s\-]+related\s+(?:events?|toxicity))\b",
     )
 });
 /// Cues that tie a lexicon event to a treatment in a sentence without a drug name.
-static AE_CUE: LazyLock<Regex> = LazyLock::new(|| {
+static AE_CUE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:adverse|side[\s\-]+effects?|toxicity|developed|complicated|induced|related|attributed|due\s+to\s+(?:the\s+)?(?:drug|treatment|therapy)|discontinu\w*|withdrawn|stopped|dose\s+(?:was\s+)?reduc\w*|transient|mild|occurred|experienced)\b",
     )

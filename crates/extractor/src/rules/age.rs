@@ -17,8 +17,8 @@
 //! Known misses: ages only in a table; "in her teens"; ages written as "11;3 years"; an onset
 //! age phrased without an onset word ("JDM since the age of 5" is caught, "JDM, 5 years" not).
 
+use crate::Pattern;
 use casebook_types::{Field, Span, Value};
-use regex::Regex;
 use std::sync::LazyLock;
 
 use super::{Hit, Rule, RuleContext};
@@ -29,8 +29,8 @@ pub(crate) struct Age;
 const UNIT: &str = r"(years?|yrs?|y|months?|mos?|mo|weeks?|wks?)";
 
 /// "11-year-old", "11 year old", "18-month-old", "nine-year-old", "9 years old".
-static OLD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static OLD: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?i)\b({n})(?:\s+and\s+a\s+half)?[\s\-]*{UNIT}\.?[\s\-]*old\b",
         n = numbers::NUMBER
     ))
@@ -38,15 +38,15 @@ static OLD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// "aged 7 years", "age: 12 years", "age 9", "at the age of 12 years", "10 years of age".
-static AGED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static AGED: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?i)\b(?:aged|age\s*[:=]|age|at\s+the\s+age\s+of|at\s+age)\s*({n})\s*(?:{UNIT}\b)?",
         n = numbers::NUMBER
     ))
     .expect("valid regex")
 });
-static OF_AGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static OF_AGE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?i)\b({n})\s*{UNIT}\s+of\s+age\b",
         n = numbers::NUMBER
     ))
@@ -54,8 +54,8 @@ static OF_AGE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// An age next to a sex in a patient's description: "girl, 9 years", "(F, 9 y)", "9 yrs/M".
-static BESIDE_SEX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static BESIDE_SEX: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?:\b(?i:girl|boy|male|female)|\b[MF])\s*[,/;:]\s*({n})\s*{UNIT}\b|\b({n})\s*{UNIT}\.?\s*[,/;]\s*(?:(?i:girl|boy|male|female)|[MF])\b",
         n = numbers::NUMBER
     ))
@@ -63,8 +63,8 @@ static BESIDE_SEX: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// An age right after a case marker: "Patient 2 (9 y) ...", "Case 3: 14 years, female".
-static AFTER_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static AFTER_MARKER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"^\s*(?i:patient|case|pt\.?)\s*\d{{1,2}}\s*[:.)\-\u{{2013}}]?\s*\(?\s*({n})\s*{UNIT}\b",
         n = numbers::NUMBER
     ))
@@ -72,42 +72,42 @@ static AFTER_MARKER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Words right before an age that make it an onset/diagnosis/duration, not the patient's age.
-static ONSET_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:onset|diagnos\w*|develop\w*|began|begun|started|first|since|symptoms?|history|duration|evolution|mean|median|average|between|under|over|below|above|older\s+than|younger\s+than|up\s+to|until|till|as\s+early\s+as)\W*(?:\w+\W+){0,3}$")
+static ONSET_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:onset|diagnos\w*|develop\w*|began|begun|started|first|since|symptoms?|history|duration|evolution|mean|median|average|between|under|over|below|above|older\s+than|younger\s+than|up\s+to|until|till|as\s+early\s+as)\W*(?:\w+\W+){0,3}$")
         .expect("valid regex")
 });
 
 /// Relatives whose age is not the patient's.
-static KIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(?:[\w\-]+\s+){0,2}?(?:mother|father|parents?|sibling|brother|sister|twin|aunt|uncle|cousin|grand\w+|husband|wife|friend|donor)\b")
+static KIN: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)^\W*(?:[\w\-]+\s+){0,2}?(?:mother|father|parents?|sibling|brother|sister|twin|aunt|uncle|cousin|grand\w+|husband|wife|friend|donor)\b")
         .expect("valid regex")
 });
-static KIN_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:mother|father|parents?|sibling|brother|sister|aunt|uncle|cousin|husband|wife)\W*(?:\w+\W+){0,2}$")
+static KIN_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:mother|father|parents?|sibling|brother|sister|aunt|uncle|cousin|husband|wife)\W*(?:\w+\W+){0,2}$")
         .expect("valid regex")
 });
 
-static AND_MONTHS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:and|,)\s*(\d{1,2})\s*(?:months?|mos?)\b").expect("valid regex")
+static AND_MONTHS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)^\s*(?:and|,)\s*(\d{1,2})\s*(?:months?|mos?)\b").expect("valid regex")
 });
 
 /// After the number: ranges, bounds and plural groups.
-static RANGE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:[\-\u{2013}]\s*\d|to\s+\d|and\s+\d|or\s+(?:younger|older|less|more|above|below|under|over)|and\s+(?:younger|older|under|over|above|below))")
+static RANGE_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)^\s*(?:[\-\u{2013}]\s*\d|to\s+\d|and\s+\d|or\s+(?:younger|older|less|more|above|below|under|over)|and\s+(?:younger|older|under|over|above|below))")
         .expect("valid regex")
 });
-static PLURAL_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:[\w\-]+\s+){0,2}?(?:girls|boys|children|patients|twins|siblings|males|females|adolescents)\b")
+static PLURAL_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)^\s*(?:[\w\-]+\s+){0,2}?(?:girls|boys|children|patients|twins|siblings|males|females|adolescents)\b")
         .expect("valid regex")
 });
-static DIAGNOSED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bdiagnosed\b").expect("valid regex"));
-static STARTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:started|initiated|commenced|introduced|switched|begun|began)\b")
+static DIAGNOSED: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?i)\bdiagnosed\b").expect("valid regex"));
+static STARTED: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:started|initiated|commenced|introduced|switched|begun|began)\b")
         .expect("valid regex")
 });
-static ONSET_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static ONSET_WORD: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)\b(?:onset|diagnosed|first\s+symptoms|disease\s+began|developed|presented\s+first)\b",
     )
     .expect("valid regex")
@@ -173,6 +173,13 @@ impl Rule for Age {
 
 /// Every age of a person in `text`, in text order; `presented` false for onset ages.
 pub(crate) fn ages_in(text: &str) -> Vec<AgeMention> {
+    thread_local! {
+        static AGES_IN_MEMO: crate::memo::Memo<Vec<AgeMention>> = crate::memo::Memo::new();
+    }
+    AGES_IN_MEMO.with(|m| m.get_or(0, text, || ages_in_uncached(text)))
+}
+
+fn ages_in_uncached(text: &str) -> Vec<AgeMention> {
     let mut out: Vec<AgeMention> = Vec::new();
     let candidates = OLD
         .captures_iter(text)

@@ -26,7 +26,9 @@
 use std::sync::LazyLock;
 
 use casebook_types::{Field, Span, Value};
-use regex::{Captures, Regex};
+use regex::Captures;
+
+use crate::Pattern;
 
 use super::{Hit, Rule, RuleContext};
 use crate::{
@@ -41,7 +43,7 @@ pub(crate) struct Dose;
 /// A number: `0.1`, `0,5`, `.05` (leading decimal point), `1,000` / `1 000` (thousands).
 const NUM: &str = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|0,\d+|\.\d+)";
 
-static DOSE: LazyLock<Regex> = LazyLock::new(|| {
+static DOSE: LazyLock<Pattern> = LazyLock::new(|| {
     let range = format!(r"{NUM}(?:\s*(?:-|–|—|to|and)\s*{NUM})?");
     let twice = r"(?:twice\s+(?:a\s+)?dai?ly|twice\s+a\s+day|twice\s+(?:per|each|every)\s+day|two\s+times\s+(?:a|per)\s+day|b\.?\s?i\.?\s?d\.?\b|every\s+12\s*h(?:ours?|rs?)?\b|q\s?12\s?h\b)";
     let day = r"(?:(?:/|per|a|each)\s*)?(?:day|d)\b|\s*(?:/\s*)?24\s*h\b|\s+(?:daily|a\s+day|per\s+day|every\s+day|once\s+(?:a\s+)?daily|qd)\b";
@@ -55,19 +57,19 @@ static DOSE: LazyLock<Regex> = LazyLock::new(|| {
 /// An infusion schedule after a dose: the interval ("weekly", "monthly", "every 2-4 weeks")
 /// and the number of doses ("x4", "for a total of four doses", "for 4 weeks", "on days 0 and
 /// 14", "for 5 days").
-static INTERVAL: LazyLock<Regex> = LazyLock::new(|| {
+static INTERVAL: LazyLock<Pattern> = LazyLock::new(|| {
     re(&format!(
         r"(?i)\b(?:(?P<weekly>weekly|once\s+(?:a|per|every)\s+week|every\s+week|each\s+week)|(?P<monthly>monthly|once\s+(?:a|per|every)\s+month|every\s+month|each\s+month)|(?P<fortnightly>fortnightly|every\s+(?:other|second)\s+week)|every\s+(?P<e1>{c})(?:\s*(?:-|–|to)\s*(?P<e2>{c}))?\s+(?P<eunit>weeks?|months?|days?)|(?P<apart>{c}\s+(?:weeks?|days?)\s+apart))\b",
         c = crate::numbers::COUNT
     ))
 });
-static COUNT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+static COUNT_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
     re(&format!(
         r"(?i)(?:[x×]\s*(?P<x>\d+)\b|\bfor\s+(?:a\s+total\s+of\s+)?(?P<for>{c})\s+(?:consecutive\s+)?(?P<what>doses|infusions|courses|cycles|weeks|months|days)\b|\bon\s+days?\s+(?P<days>\d+(?:\s*(?:,|and|&)\s*\d+)+)|\b(?P<n>{c})\s+(?:doses|infusions)\b)",
         c = crate::numbers::COUNT
     ))
 });
-static COUNT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+static COUNT_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
     re(&format!(
         r"(?i)(?:\b(?P<x>\d+)\s*[x×]\s*$|\b(?P<n>{c})\s+(?:(?:[\w\-]+\s+){{0,4}}?)(?:doses|infusions|courses|cycles)\b|\b(?P<lead>{c})\s*$)",
         c = crate::numbers::COUNT
@@ -75,34 +77,34 @@ static COUNT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A weight band after a dose: "for children under 20 kg", "(≥ 30 kg)".
-static WEIGHT_BAND: LazyLock<Regex> = LazyLock::new(|| {
+static WEIGHT_BAND: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)^\s*(?:\(|,)?\s*(?:(?:for|in)\s+(?:\w+\s+){0,2}?)?(?:weighing\s+)?(?:<|>|≤|≥|<=|>=|under|below|less\s+than|over|above|more\s+than|up\s+to|at\s+least)\s*\d+(?:\.\d+)?\s*kg\b",
     )
 });
 
-static DOSE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+static DOSE_WORD: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:dose|doses|dosage|dosing|trough|level|levels|concentrations?|started|initiated|given|administered|received)\b",
     )
 });
-static TROUGH_WORD: LazyLock<Regex> =
+static TROUGH_WORD: LazyLock<Pattern> =
     LazyLock::new(|| re(r"(?i)\b(?:trough|levels?|concentrations?|target|range)\b"));
 
 /// Route words right before a mention (up to 3 words between).
-static ROUTE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+static ROUTE_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)(?:\b(?P<oral>oral|per\s+os)|\b(?P<iv>intravenous|i\.v\.|(?-i:IV))|\b(?P<top>topical|topically\s+applied))(?:\s+[\w\-.%/]+){0,3}?\s*$",
     )
 });
 /// Route adverbs after a mention (same clause, up to 6 words between).
-static ROUTE_AFTER_ADV: LazyLock<Regex> = LazyLock::new(|| {
+static ROUTE_AFTER_ADV: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)^(?:[\s,(]*[^\s;,.]+){0,6}?[\s,(]*(?:(?P<oral>orally|by\s+mouth|per\s+os|p\.o\.|oral)|(?P<iv>intravenously|i\.v\.|(?-i:IV)\b|intravenous\b)|(?P<top>topically|ointment|cream))",
     )
 });
 /// Form nouns right after a mention ("tacrolimus capsules", "tacrolimus 0.1% ointment").
-static ROUTE_AFTER_NOUN: LazyLock<Regex> = LazyLock::new(|| {
+static ROUTE_AFTER_NOUN: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)^(?:\s+[\d.,]+\s*%)?\s*(?:(?P<oral>capsules?|tablets?|granules|suspension)|(?P<iv>infusions?|injections?)|(?P<top>ointment|cream|lotion))\b",
     )

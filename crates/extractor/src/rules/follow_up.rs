@@ -24,8 +24,8 @@
 
 use std::sync::LazyLock;
 
+use crate::Pattern;
 use casebook_types::{Field, Value};
-use regex::Regex;
 
 use super::{Hit, Rule, RuleContext};
 use crate::{
@@ -39,31 +39,31 @@ pub(crate) struct FollowUp;
 
 const N: &str = r"(\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)";
 
-static DURATION: LazyLock<Regex> = LazyLock::new(|| {
+static DURATION: LazyLock<Pattern> = LazyLock::new(|| {
     re(&format!(
         r"(?i)\b{N}(?:\s*(?:-|–|—|to|and)\s*{N})?\s*(?:-\s*)?(?P<unit>months?|mo\b|mos\b|years?|yrs?\b|weeks?|wks?\b|days?)\b"
     ))
 });
 
-static FOLLOW: LazyLock<Regex> =
+static FOLLOW: LazyLock<Pattern> =
     LazyLock::new(|| re(r"(?i)\b(?:follow(?:ed)?[\s\-]*(?:up)?|observ(?:ed|ation)|monitored)\b"));
-static TREATMENT: LazyLock<Regex> = LazyLock::new(|| {
+static TREATMENT: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:treatment|therapy|treated|course|administration|received|receiving|taking|on\s+(?:this|the)\s+drug)\b",
     )
 });
-static TIME_PREP: LazyLock<Regex> = LazyLock::new(|| {
+static TIME_PREP: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:after|at|within|by|over|during|for|in|following)\s+(?:(?:a|an|the|about|around|approximately|nearly|almost|more\s+than|over|up\s+to|at\s+least|a\s+minimum\s+of|minimum\s+of|period\s+of|total\s+of|further|mean|median|average|of|following|next|subsequent|ensuing|first|last|least|minimum)\s+)*$",
     )
 });
-static RESPONSE: LazyLock<Regex> = LazyLock::new(|| {
+static RESPONSE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:improv\w*|resol\w*|normali[sz]\w*|remission|disappear\w*|tapered|discontinued|stopped|recover\w*|increased|decreased|rose|fell|healed|inactive|scores?|strength)\b|\d\s*/\s*\d",
     )
 });
 /// Words that make a duration a disease duration, history or age.
-static NOT_FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
+static NOT_FOLLOW: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:disease\s+duration|duration\s+of\s+(?:the\s+)?(?:disease|illness|symptoms|(?-i:[A-Z]{2,4}\b))|(?:disease|illness|symptom)s?\s+(?:for|of)|history|onset|diagnos\w*|ago|earlier|before|prior|previously|since\s+birth|born|had\s+been|lasting|long-standing|mean\s+age|until)\b",
     )
@@ -71,7 +71,7 @@ static NOT_FOLLOW: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A range right after a median or mean: "median 14 months (range 6-30)", "2.8 years (range
 /// 2.1 - 9.5 years)": the range is the group's follow-up.
-static RANGE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+static RANGE_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
     re(&format!(
         r"(?i)^\s*[(\[,;]\s*(?:range|ranging|min(?:imum)?\s*[-–]\s*max(?:imum)?)\s*(?:from\s+)?[:=,]?\s*{N}\s*(?:-|–|—|to)\s*{N}\s*(?P<unit>months?|mo\b|mos\b|years?|yrs?\b|weeks?|wks?\b|days?)?"
     ))
@@ -79,29 +79,29 @@ static RANGE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Scheduled visits: "at weeks 0, 4, 12 and 24", "at months 1, 3 and 6", "at 0, 3, 6 and 12
 /// months": the last visit.
-static VISITS: LazyLock<Regex> = LazyLock::new(|| {
+static VISITS: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:at|on)\s+(?:(?P<u1>weeks?|months?|days?)\s+)?(?P<list>\d+(?:\.\d+)?(?:\s*,\s*\d+(?:\.\d+)?)*\s*,?\s*(?:and|&)\s*\d+(?:\.\d+)?)(?:\s+(?P<u2>weeks?|months?|days?))?\b",
     )
 });
 /// Words that make a list of times visits or assessments.
-static ASSESSED: LazyLock<Regex> = LazyLock::new(|| {
+static ASSESSED: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:assess\w*|evaluat\w*|measur\w*|visits?|seen|examin\w*|review\w*|record\w*|scored|tested|follow\w*)\b",
     )
 });
 /// A label in brackets before a duration: "(evolution: 1-9 years)", "(duration: 3 years)".
-static BRACKET_LABEL: LazyLock<Regex> =
+static BRACKET_LABEL: LazyLock<Pattern> =
     LazyLock::new(|| re(r"(?i)[(\[]\s*(?P<label>[a-z][\w\s\-]{0,30}?)\s*[:=]\s*$"));
 
 /// An age right around the number: "aged 5 years", "at the age of 5 years", "5 years old",
 /// "5-year-old".
-static AGE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+static AGE_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:aged?|ages|age\s+of|age\s+at\s+\w+|mean\s+age(?:\s+\w+)?)[\s:,(]*(?:of\s+|was\s+|=\s*)?$",
     )
 });
-static AGE_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^[\s\-]*(?:old|of\s+age)\b"));
+static AGE_AFTER: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)^[\s\-]*(?:old|of\s+age)\b"));
 
 impl Rule for FollowUp {
     fn name(&self) -> &'static str {

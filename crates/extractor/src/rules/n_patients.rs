@@ -12,8 +12,8 @@
 //! Known misses: counts only in a table; totals given as "n = 12" alone; counts spelled above
 //! fifty in words; a single patient named only as "the patient" with no article or age.
 
+use crate::Pattern;
 use casebook_types::{Field, Span, Value};
-use regex::Regex;
 use std::sync::LazyLock;
 
 use super::{Hit, Rule, RuleContext};
@@ -33,16 +33,16 @@ const STOP: &[&str] = &[
     "these", "those", "other", "more", "less", "all", "each", "every", "are", "is", "be",
 ];
 
-static GROUP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static GROUP: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?i)\b({count}|both)\s+((?:[a-z][\w\-]*,?\s+){{0,3}}?)({PEOPLE})\b",
         count = numbers::COUNT
     ))
     .expect("valid regex")
 });
 
-static SEXES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static SEXES: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?i)\b({c})\s+(girls?|boys?|females?|males?)\s*(?:,|and|&)\s*({c})\s+(girls?|boys?|females?|males?)\b",
         c = numbers::COUNT
     ))
@@ -50,45 +50,45 @@ static SEXES: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// "patients (n = 12)", "children (N=7)": the count in brackets after the noun.
-static N_EQUALS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static N_EQUALS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?i)\b{PEOPLE}(?:\s+with\s+[\w\-]+(?:\s+[\w\-]+)?)?\s*[(\[]\s*n\s*=\s*(\d+)\s*[)\]]"
     ))
     .expect("valid regex")
 });
 
-static SINGLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static SINGLE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)\b(?:a|an|one)\s+(?:case\s+of\s+an?\s+)?(?:[\w\-]+\s+){0,4}?(patient|child|girl|boy|infant|adolescent|teenager|man|woman|toddler|case)\b(?:\s+(series|studies|study|control|reports?|notes?|records?|mix|definition|managers?|of))?",
     )
     .expect("valid regex")
 });
 
-static AGED_PERSON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:a|an)\s+[\w.\-]+[\s\-]*(?:year|month|yr|week)s?[\s\-]*old\b")
+static AGED_PERSON: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:a|an)\s+[\w.\-]+[\s\-]*(?:year|month|yr|week)s?[\s\-]*old\b")
         .expect("valid regex")
 });
 
-static REPORTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:we\s+(?:report|describe|present|review(?:ed)?|studied|treated|identified|enrolled|included)|(?:was|were)\s+(?:treated|included|enrolled|identified|studied|reviewed|started|given)|included|enrolled|comprised|consisted|study\s+of|series\s+of|report\s+of|cohort\s+of|total\s+of|case\s+series)\b")
+static REPORTS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:we\s+(?:report|describe|present|review(?:ed)?|studied|treated|identified|enrolled|included)|(?:was|were)\s+(?:treated|included|enrolled|identified|studied|reviewed|started|given)|included|enrolled|comprised|consisted|study\s+of|series\s+of|report\s+of|cohort\s+of|total\s+of|case\s+series)\b")
         .expect("valid regex")
 });
 
 /// Right before a count: a result in a subgroup ("improved in 24 patients", "occurred in 6
 /// patients", "among 3 patients", "(n = 21)", "than 5 patients").
-static SUBGROUP_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(?:occurred|observed|seen|noted|found|developed|improved|achieved|reported|detected|present|absent|effective|ineffective|failed|response|remission|relapse[ds]?|died|death)\s+(?:\w+\s+){0,3}?in|\bamong|\bthan|\bonly\s+in|\bin\s+(?:the\s+)?other|[(=<>%])\s*$")
+static SUBGROUP_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)(?:\b(?:occurred|observed|seen|noted|found|developed|improved|achieved|reported|detected|present|absent|effective|ineffective|failed|response|remission|relapse[ds]?|died|death)\s+(?:\w+\s+){0,3}?in|\bamong|\bthan|\bonly\s+in|\bin\s+(?:the\s+)?other|[(=<>%])\s*$")
         .expect("valid regex")
 });
 
-static NOT_SINGLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:than|like|as|such|in|for|of|from|whether|if)\s*$").expect("valid regex")
+static NOT_SINGLE_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:than|like|as|such|in|for|of|from|whether|if)\s*$").expect("valid regex")
 });
 
 /// A subgroup named after a larger count: "40 children, 6 of whom had ...", "6 of the 40
 /// patients received ...", "among them, 5 were treated with ...".
-static OF_WHOM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static OF_WHOM: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?i)\b({c})\s+(?:of\s+(?:whom|them|these|those)\b|of\s+(?:the|these|our)\s+(?:{c}\s+)?(?:[a-z\-]+\s+)?{PEOPLE}\b)|\bamong\s+(?:them|these|whom)\s*,?\s*({c})\b",
         c = numbers::COUNT
     ))
@@ -97,8 +97,8 @@ static OF_WHOM: LazyLock<Regex> = LazyLock::new(|| {
 
 /// One part of a breakdown without a noun: "(75 with adult polymyositis, 48 with juvenile
 /// DM)", "12 had <disease> and 8 had lupus": the count and the words up to the next list break.
-static BREAKDOWN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static BREAKDOWN: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?i)\b({c})\s+(?:with|had|having)\s+([^,;()\[\]]{{1,80}}?)(?:\s*[,;)\]]|\s+and\b|\s*$)",
         c = numbers::COUNT
     ))
@@ -106,8 +106,8 @@ static BREAKDOWN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// One arm's size in brackets: "(n = 7)", "[N=4]".
-static ARM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)[(\[]\s*n\s*=\s*(\d+)\s*[)\];,]").expect("valid regex"));
+static ARM: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?i)[(\[]\s*n\s*=\s*(\d+)\s*[)\];,]").expect("valid regex"));
 
 /// Counts that need the review: a subgroup that has the review's disease or received its
 /// intervention ("40 children, 6 of whom had <disease>": 6, above the total), and arms of
@@ -248,6 +248,13 @@ impl Rule for NPatients {
 
 /// Every count of patients in one sentence with its score (higher = more likely the total).
 pub(crate) fn counts_in(text: &str) -> Vec<(i32, u32)> {
+    thread_local! {
+        static COUNTS_IN_MEMO: crate::memo::Memo<Vec<(i32, u32)>> = crate::memo::Memo::new();
+    }
+    COUNTS_IN_MEMO.with(|m| m.get_or(0, text, || counts_in_uncached(text)))
+}
+
+fn counts_in_uncached(text: &str) -> Vec<(i32, u32)> {
     let reports = REPORTS.is_match(text);
     let mut out = Vec::new();
     let mut covered: Vec<(usize, usize)> = Vec::new();

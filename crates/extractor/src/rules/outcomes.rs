@@ -30,8 +30,8 @@
 
 use std::sync::LazyLock;
 
+use crate::Pattern;
 use casebook_types::{Field, Outcome, Span, Value};
-use regex::Regex;
 
 use super::{Hit, Rule, RuleContext, scores::scores_in};
 use crate::{
@@ -48,17 +48,17 @@ enum Word {
     Up,
 }
 
-static OUTCOME: LazyLock<Regex> = LazyLock::new(|| {
+static OUTCOME: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?P<res>resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|benefit\w*)|(?P<unc>unchanged|no\s+response|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion)|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped)|(?P<up>increas\w*|gain\w*|rose)\b",
     )
 });
 /// Sentences that start the intervention (baseline description) unless they also say what
 /// happened after.
-static START: LazyLock<Regex> = LazyLock::new(|| {
+static START: LazyLock<Pattern> = LazyLock::new(|| {
     re(r"(?i)\b(?:were|was)\s+(?:started|initiated|begun|commenced|switched|put)\b")
 });
-static AFTER: LazyLock<Regex> = LazyLock::new(|| {
+static AFTER: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:after|following|since|within|led\s+to|resulted|produced|showed|then|subsequently)\b",
     )
@@ -376,7 +376,7 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
 
 /// "muscle weakness", "skin lesions": whether the word after a term is a symptom noun.
 fn followed_by_symptom(text: &str, end: usize) -> bool {
-    static NOUN: LazyLock<Regex> = LazyLock::new(|| {
+    static NOUN: LazyLock<Pattern> = LazyLock::new(|| {
         re(
             r"(?i)^\s*(?:weakness|lesions?|rash|disease|involvement|symptoms?|inflammation|pain|activity|manifestations?|ulcers?|changes)\b",
         )

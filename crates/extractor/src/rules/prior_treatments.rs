@@ -24,8 +24,8 @@
 
 use std::sync::LazyLock;
 
+use crate::Pattern;
 use casebook_types::{Field, Value};
-use regex::Regex;
 
 use super::{Hit, Rule, RuleContext};
 use crate::{
@@ -39,37 +39,37 @@ use crate::{
 pub(crate) struct PriorTreatments;
 
 /// Scope breaks for this rule (a colon does not break: "Previous treatment: MTX, `CsA`").
-static BREAK: LazyLock<Regex> = LazyLock::new(|| {
+static BREAK: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i);|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b|\balthough\b|\bsubsequently\b|\bthen\b|\blater\b|\bcurrently\b",
     )
 });
 
 /// Cues that govern the drugs after them.
-static FORWARD: LazyLock<Regex> = LazyLock::new(|| {
+static FORWARD: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:despite|in\s+spite\s+of|refractory\s+to|refractoriness\s+to|resistan(?:t|ce)\s+to|unresponsive\s+to|non-?responsive\s+to|(?:not|poorly|inadequately|insufficiently)\s+(?:fully\s+|adequately\s+)?respond(?:ed|ing)?\s+to|(?:no|poor|inadequate|insufficient|partial|incomplete)\s+response\s+to|failed|failing|failure\s+(?:of|to)|intoleran(?:t|ce)\s+(?:to|of)|dependen(?:t|ce|cy)\s+on|previously|previous|prior|formerly|initially|before|preceding|had\s+(?:also\s+)?(?:been\s+)?(?:received|treated|given|taken|tried|used|controlled|managed|maintained|started|on)|had\s+had|history\s+of)\b",
     )
 });
 
 /// Cues that govern the drug right before them.
-static BACKWARD: LazyLock<Regex> = LazyLock::new(|| {
+static BACKWARD: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV|added|tried|given|used|introduced|also)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|unresponsive|without\s+(?:any\s+)?(?:clinical\s+|significant\s+)?(?:benefit|effect|response|improvement|success)|with\s+(?:no|little|minimal|limited)\s+(?:clinical\s+)?(?:benefit|effect|response|improvement|success))\b",
     )
 });
 
 /// What may stand between items of a list of drugs.
-static LIST_GAP: LazyLock<Regex> =
+static LIST_GAP: LazyLock<Pattern> =
     LazyLock::new(|| re(r"(?i)^[\s,/]*(?:(?:and|or|and/or|as\s+well\s+as)\s*)?$"));
 
 /// Words that put a drug alongside or after the intervention.
-static WITH_INTERVENTION: LazyLock<Regex> = LazyLock::new(|| {
+static WITH_INTERVENTION: LazyLock<Pattern> = LazyLock::new(|| {
     re(r"(?i)\b(?:with|plus|and|combined|combination|together|along|added|adding|followed)\b")
 });
 
 /// Negated prior use: "no previous treatment", "never received".
-static NEG_USE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:no|never|not|without)\b"));
+static NEG_USE: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)\b(?:no|never|not|without)\b"));
 
 impl Rule for PriorTreatments {
     fn name(&self) -> &'static str {
@@ -124,7 +124,7 @@ impl Rule for PriorTreatments {
 /// named ("She was treated with IV methylprednisolone followed by oral prednisolone and
 /// methotrexate. Because of persistent ulcers, tacrolimus was added.").
 fn narrated_before(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
-    static GIVEN: LazyLock<Regex> = LazyLock::new(|| {
+    static GIVEN: LazyLock<Pattern> = LazyLock::new(|| {
         re(
             r"(?i)\b(?:treated|treatment|therapy|therapies|received|receiving|given|started|commenced|initiated|administered|put\s+on|managed|regimen|course|pulses?)\b",
         )
@@ -143,7 +143,7 @@ fn narrated_before(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
 }
 
 /// Plans and alternatives, not treatments given: "was considered", "could be".
-static PLAN: LazyLock<Regex> = LazyLock::new(|| {
+static PLAN: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:consider\w*|could|would|may|might|planned|proposed|recommended|options?|alternatives?|instead\s+of|rather\s+than)\b",
     )

@@ -14,8 +14,8 @@
 
 use std::sync::LazyLock;
 
+use crate::Pattern;
 use casebook_types::{Field, Span, Value};
-use regex::Regex;
 
 use super::{Hit, Rule, RuleContext};
 use crate::{
@@ -25,30 +25,30 @@ use crate::{
 
 pub(crate) struct Remission;
 
-static REMISSION: LazyLock<Regex> = LazyLock::new(|| {
+static REMISSION: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:(?:complete|clinical|full|sustained|total|disease|drug-free|clinically\s+inactive)\s+)?remission\b|\b(?:clinically\s+)?inactive\s+disease\b|\bdisease\s+(?:became|was|remained)\s+inactive\b",
     )
 });
-static ACHIEVE: LazyLock<Regex> = LazyLock::new(|| {
+static ACHIEVE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:achiev\w*|attain\w*|reach\w*|induc\w*|went\s+into|entered|obtain\w*|in\s+(?:\w+\s+)?remission|remained|remains|maintain\w*|became|(?:was|were|is|are)\s+(?:now\s+|still\s+)?in|had|has|led\s+to|resulted\s+in)\b",
     )
 });
-static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+static DEFINITION: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:time\s+to|rate\s+of|rates|proportion|defined|definition|criteria|outcomes?\s+(?:were|was|measures?)|partial\s+remission)\b",
     )
 });
 
 /// Words right after a drug that say it was being withdrawn.
-static TAPERED: LazyLock<Regex> = LazyLock::new(|| {
+static TAPERED: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)^\s*(?:was|were|could\s+be|had\s+been|have\s+been)?\s*(?:successfully\s+|gradually\s+|completely\s+)?(?:tapered|reduced|weaned|stopped|discontinued|withdrawn|decreased)\b",
     )
 });
 /// Words right before a drug that say it was being withdrawn ("tapering of prednisolone").
-static TAPERED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+static TAPERED_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:taper(?:ing|ed)?|withdrawal|discontinuation|reduction|weaning)\s+(?:of\s+)?(?:the\s+)?(?:\w+\s+)?$",
     )

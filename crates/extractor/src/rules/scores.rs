@@ -14,8 +14,8 @@
 
 use std::sync::LazyLock;
 
+use crate::Pattern;
 use casebook_types::{Field, Value};
-use regex::Regex;
 
 use super::{Hit, Rule, RuleContext};
 use crate::{
@@ -43,24 +43,24 @@ pub(crate) struct ScoreChange {
 const NUM: &str = r"(\d+(?:[.,]\d+)?)";
 
 /// A value right after the name: "22/52", "score of 22", "was 22", ": 22".
-static FIRST: LazyLock<Regex> = LazyLock::new(|| {
+static FIRST: LazyLock<Pattern> = LazyLock::new(|| {
     re(&format!(
         r"(?i)^\s*(?:\([^)]{{0,40}}\)\s*)?(?:scores?\s*)?(?:levels?\s*)?(?:(?:was|were|of|at|=|:|is)\s*)?(?:(?:improved|increased|rose|decreased|fell|dropped|declined|went|changed)\s+)?(?:from\s+)?(?:a\s+(?:score|value)\s+of\s+)?{NUM}(?P<den>\s*/\s*\d+)?(?P<unit>\s*(?:U|IU)\s*/\s*(?:L|l)\b)?"
     ))
 });
 /// A second value: "to 52/52", "→ 52", "-> 52", "and 52 after".
-static SECOND: LazyLock<Regex> = LazyLock::new(|| {
+static SECOND: LazyLock<Pattern> = LazyLock::new(|| {
     re(&format!(
         r"(?i)^\s*(?:(?:U|IU)\s*/\s*L\s*)?(?:,?\s*(?:and\s+)?(?:then\s+)?(?:improved|increased|rose|decreased|fell|dropped|declined|normali[sz]ed)?\s*(?:to|→|->|–>|=>|>)\s*){NUM}(?P<den>\s*/\s*\d+)?(?P<unit>\s*(?:U|IU)\s*/\s*(?:L|l)\b)?"
     ))
 });
 /// "CMAS increased to 48" (no from).
-static ONLY_TO: LazyLock<Regex> = LazyLock::new(|| {
+static ONLY_TO: LazyLock<Pattern> = LazyLock::new(|| {
     re(&format!(
         r"(?i)^\s*(?:scores?\s*)?(?:levels?\s*)?(?:improved|increased|rose|decreased|fell|dropped|declined|normali[sz]ed|returned)\s+to\s+{NUM}(?P<den>\s*/\s*\d+)?(?P<unit>\s*(?:U|IU)\s*/\s*(?:L|l)\b)?"
     ))
 });
-static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+static REFERENCE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:reference|normal\s+(?:range|value|values|limit)|upper\s+limit|ULN|range\s*:|<\s*\d)",
     )
@@ -77,6 +77,13 @@ fn fmt(x: f64) -> String {
 
 /// Scores stated in one sentence, for the review's instruments.
 pub(crate) fn scores_in(review: &CompiledReview, text: &str) -> Vec<ScoreChange> {
+    thread_local! {
+        static SCORES_IN_MEMO: crate::memo::Memo<Vec<ScoreChange>> = crate::memo::Memo::new();
+    }
+    SCORES_IN_MEMO.with(|m| m.get_or(review.memo_id, text, || scores_in_uncached(review, text)))
+}
+
+fn scores_in_uncached(review: &CompiledReview, text: &str) -> Vec<ScoreChange> {
     let mut out = Vec::new();
     let Some((names_re, groups)) = &review.instrument_names else {
         return out;

@@ -18,8 +18,8 @@
 //! segmentation); relatives named with a sex noun in the same sentence as a patient without
 //! one ("her brother, a 12-year-old boy" gives `male` for a girl).
 
+use crate::Pattern;
 use casebook_types::{Field, Sex, Span, Value};
-use regex::Regex;
 use std::sync::LazyLock;
 
 use super::{Hit, Rule, RuleContext};
@@ -27,46 +27,47 @@ use crate::{Sentence, numbers};
 
 pub(crate) struct SexRule;
 
-static NOUN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(girl|boy|female|male|man|woman|lady|schoolgirl|schoolboy|son|daughter)\b")
+static NOUN: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(girl|boy|female|male|man|woman|lady|schoolgirl|schoolboy|son|daughter)\b")
         .expect("valid regex")
 });
 /// A sex noun that is not the patient: a relative, a ratio, a predominance.
-static NOUN_AFTER_NOT_PATIENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:-?\s*to\s*-?\s*(?:fe)?male|:|/|ratio|predominance|sex\s+ratio|patients|children|and\s+(?:fe)?male)")
+static NOUN_AFTER_NOT_PATIENT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)^\s*(?:-?\s*to\s*-?\s*(?:fe)?male|:|/|ratio|predominance|sex\s+ratio|patients|children|and\s+(?:fe)?male)")
         .expect("valid regex")
 });
-static NOUN_BEFORE_NOT_PATIENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(?:his|her|their|whose)\s+(?:\w+\s+)?|'s\s+|\b(?:of|than)\s+(?:a\s+|the\s+)?|/\s*)$")
+static NOUN_BEFORE_NOT_PATIENT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)(?:\b(?:his|her|their|whose)\s+(?:\w+\s+)?|'s\s+|\b(?:of|than)\s+(?:a\s+|the\s+)?|/\s*)$")
         .expect("valid regex")
 });
 /// "F" / "M" right next to an age: "(F, 6 yrs)", "9 y/M", "Case 2: M, 14 years".
-static LETTER_BESIDE_AGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s(\[:;,])([MF])\s*[,/;]\s*\d|\d\s*(?:(?i:y|yrs?|years?|mo|months?)\.?)?\s*[,/;]\s*([MF])(?:$|[\s)\],;.])")
+static LETTER_BESIDE_AGE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?:^|[\s(\[:;,])([MF])\s*[,/;]\s*\d|\d\s*(?:(?i:y|yrs?|years?|mo|months?)\.?)?\s*[,/;]\s*([MF])(?:$|[\s)\],;.])")
         .expect("valid regex")
 });
-static HE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:[Hh]e|[Hh]is|[Hh]im|[Hh]imself)\b").expect("valid regex"));
-static SHE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:[Ss]he|[Hh]er|[Hh]ers|[Hh]erself)\b").expect("valid regex"));
+static HE: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"\b(?:[Hh]e|[Hh]is|[Hh]im|[Hh]imself)\b").expect("valid regex"));
+static SHE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\b(?:[Ss]he|[Hh]er|[Hh]ers|[Hh]erself)\b").expect("valid regex")
+});
 
-static COUNT_SEX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static COUNT_SEX: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?i)\b({c})\s+(?:(?:of\s+(?:them|whom|which|these|the\s+(?:\w+\s+)?(?:patients|children))|patients|children)\s+)?(?:(?:were|was|are)\s+)?(girls|boys|girl|boy|females?|males?)\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")
 });
 
-static SLASH_COUNTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b((?:m|male|males|boys)\s*/\s*(?:f|female|females|girls)|(?:f|female|females|girls)\s*/\s*(?:m|male|males|boys))\s*[:=]?\s*(\d{1,4})\s*/\s*(\d{1,4})\b")
+static SLASH_COUNTS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b((?:m|male|males|boys)\s*/\s*(?:f|female|females|girls)|(?:f|female|females|girls)\s*/\s*(?:m|male|males|boys))\s*[:=]?\s*(\d{1,4})\s*/\s*(\d{1,4})\b")
         .expect("valid regex")
 });
 
 /// "38% (5/13) were boys", "5/13 (38%) male", "(5 of 13, 38%) female": a count of one sex out
 /// of a stated total.
-static FRACTION_SEX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static FRACTION_SEX: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?i)(?:\d+(?:\.\d+)?\s*%\s*[(\[]\s*(?P<a>\d+)\s*(?:/|of|out\s+of)\s*(?P<b>\d+)\s*[)\]]|[(\[]?\s*\b(?P<c>{c})\s*(?:/|of|out\s+of)\s*(?P<d>\d+)\s*(?:[,;]\s*\d+(?:\.\d+)?\s*%)?\s*[)\]]?(?:\s*[(\[]\s*\d+(?:\.\d+)?\s*%\s*[)\]])?)\s*(?:(?:of\s+(?:them|the\s+\w+)\s+)?(?:were|was|are)\s+)?(?:patients\s+were\s+)?(?P<sex>boys?|girls?|males?|females?|male\s+sex|female\s+sex)\b",
         c = numbers::COUNT
     ))
@@ -74,25 +75,26 @@ static FRACTION_SEX: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// "... and a girl", ", one boy": a singular after another sex count.
-static AND_ONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:,|\band|&)\s+(?:a|an|one)\s+(girl|boy|female|male)\b").expect("valid regex")
+static AND_ONE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)(?:,|\band|&)\s+(?:a|an|one)\s+(girl|boy|female|male)\b")
+        .expect("valid regex")
 });
 
 /// "male:female ratio 1:2", "M/F ratio of 2:1", "female-to-male ratio 3:1".
-static RATIO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?P<first>m|males?|boys?|f|females?|girls?)\s*(?::|/|-?\s*to\s*-?)\s*(?:m|males?|boys?|f|females?|girls?)\s+ratio\s*(?:of|was|is|=|:)?\s*(?P<a>\d+(?:\.\d+)?)\s*(?::|/|to)\s*(?P<b>\d+(?:\.\d+)?)")
+static RATIO: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?P<first>m|males?|boys?|f|females?|girls?)\s*(?::|/|-?\s*to\s*-?)\s*(?:m|males?|boys?|f|females?|girls?)\s+ratio\s*(?:of|was|is|=|:)?\s*(?P<a>\d+(?:\.\d+)?)\s*(?::|/|to)\s*(?P<b>\d+(?:\.\d+)?)")
         .expect("valid regex")
 });
 
 /// "62% were girls", "female (62%)", "62% female".
-static PERCENT_SEX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(?P<p>\d+(?:\.\d+)?)\s*%\s*(?:of\s+(?:them|the\s+\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>boys|girls|males?|females?)\b|\b(?P<sex2>boys|girls|males?|females?)\s*[(:]\s*(?P<p2>\d+(?:\.\d+)?)\s*%)")
+static PERCENT_SEX: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)(?:\b(?P<p>\d+(?:\.\d+)?)\s*%\s*(?:of\s+(?:them|the\s+\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>boys|girls|males?|females?)\b|\b(?P<sex2>boys|girls|males?|females?)\s*[(:]\s*(?P<p2>\d+(?:\.\d+)?)\s*%)")
         .expect("valid regex")
 });
 
 /// "all were female", "all girls", "all of them were boys", "all patients were female".
-static ALL_SEX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\ball\s+(?:(?:of\s+)?(?:them|the\s+(?:\w+\s+)?(?:patients|children|cases)|patients|children|cases|\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>girls|boys|females?|males?)\b")
+static ALL_SEX: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\ball\s+(?:(?:of\s+)?(?:them|the\s+(?:\w+\s+)?(?:patients|children|cases)|patients|children|cases|\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>girls|boys|females?|males?)\b")
         .expect("valid regex")
 });
 

@@ -20,8 +20,8 @@
 
 use std::sync::LazyLock;
 
+use crate::Pattern;
 use casebook_types::{Field, Span, Value};
-use regex::Regex;
 
 use super::{Hit, Rule, RuleContext};
 use crate::{
@@ -31,21 +31,21 @@ use crate::{
 
 pub(crate) struct SteroidSparing;
 
-static REDUCE: LazyLock<Regex> = LazyLock::new(|| {
+static REDUCE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:taper\w*|reduc\w*|decreas\w*|lower\w*|wean\w*|withdr[ae]w\w*|discontinu\w*|stop\w*|ceas\w*|cessation|halved|spared|sparing|off)\b",
     )
 });
-static INCREASE: LazyLock<Regex> = LazyLock::new(|| {
+static INCREASE: LazyLock<Pattern> = LazyLock::new(|| {
     re(r"(?i)\b(?:increas\w*|escalat\w*|raised|higher\s+doses?|re-?started|restarted)\b")
 });
 /// After a name of the spared class: "-sparing agent" is a property, not an effect seen.
-static SPARING_AGENT: LazyLock<Regex> = LazyLock::new(|| {
+static SPARING_AGENT: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)^[\s\-]+sparing\s+(?:agents?|drugs?|therapy|treatment|options?|properties|medications?|immunosuppress\w*)",
     )
 });
-static FROM_TO: LazyLock<Regex> = LazyLock::new(|| {
+static FROM_TO: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)(?:from\s+)?(\d+(?:\.\d+)?)\s*(?:mg(?:/kg)?(?:/d(?:ay)?)?\s*)?(?:to|→|->|–>)\s*(\d+(?:\.\d+)?)\s*mg",
     )
