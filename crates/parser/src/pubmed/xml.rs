@@ -1,0 +1,457 @@
+//! A small zero-copy XML tokenizer for the PubMed hot path.
+//!
+//! It reads the input into one large buffer (refilled in place, grown only when a single
+//! piece of markup or text is larger than it) and finds the end of each token with `memchr`.
+//! A token is a pair of byte ranges into that buffer ([`Tok`]); [`Tokenizer::event`] turns it
+//! into a borrowed quick-xml [`Event`] (no copy), so the record builder and text capture keep
+//! working on the same event types as before. Errors are quick-xml's own error values, with
+//! the byte offset where the bad markup starts, so messages stay as they were.
+//!
+//! What it checks: end tags match their start tags (names compared byte for byte), tags,
+//! comments, CDATA, processing instructions and the DOCTYPE are closed, `>` inside quoted
+//! attribute values does not end a tag, `&...;` references are closed, every token is UTF-8.
+//! Reference names and the DOCTYPE body are checked by the caller.
+
+use std::{
+    borrow::Cow,
+    io::{self, BufRead},
+    sync::Arc,
+};
+
+use memchr::{memchr, memchr2, memchr3};
+use quick_xml::{
+    Error as XmlError,
+    encoding::EncodingError,
+    errors::{IllFormedError, SyntaxError},
+    events::{BytesCData, BytesEnd, BytesRef, BytesStart, BytesText, Event},
+};
+
+/// Initial buffer size.
+const BUF: usize = 256 * 1024;
+
+/// What a token is; the ranges are into the tokenizer's buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TokKind {
+    /// `<name attrs>`: `a` = the content between `<` and `>`, `b.0` = name length.
+    Start,
+    /// `<name attrs/>`: as `Start`, without the `/`.
+    Empty,
+    /// `</name>`: `a` = the name.
+    End,
+    /// Character data up to the next `<` or `&`.
+    Text,
+    /// `&name;`: `a` = the name.
+    Ref,
+    /// `<![CDATA[...]]>`: `a` = the content.
+    CData,
+    /// `<!DOCTYPE ...>`: `a` = the text after `DOCTYPE`.
+    DocType,
+    /// A comment, processing instruction or XML declaration (nothing to read in them).
+    Other,
+    /// End of input.
+    Eof,
+}
+
+/// One token: its kind and ranges into the buffer.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Tok {
+    pub(super) kind: TokKind,
+    start: usize,
+    end: usize,
+    name_len: usize,
+}
+
+/// The tokenizer. See the [module docs](self).
+pub(super) struct Tokenizer<R> {
+    src: R,
+    buf: Vec<u8>,
+    /// Start of the unread bytes in `buf`.
+    pos: usize,
+    /// End of the bytes read into `buf`.
+    end: usize,
+    /// Offset in the input of `buf[0]`.
+    base: u64,
+    /// The source has no more bytes.
+    eof: bool,
+    /// Whether a leading byte order mark was looked for.
+    started: bool,
+    /// Names of the open elements, one after the other; `name_ends[i]` ends the i-th.
+    names: Vec<u8>,
+    name_ends: Vec<usize>,
+    /// Offset where the last error's markup starts.
+    err_pos: u64,
+}
+
+impl<R: BufRead> Tokenizer<R> {
+    pub(super) fn new(src: R) -> Self {
+        Self {
+            src,
+            buf: vec![0; BUF],
+            pos: 0,
+            end: 0,
+            base: 0,
+            eof: false,
+            started: false,
+            names: Vec::with_capacity(256),
+            name_ends: Vec::with_capacity(32),
+            err_pos: 0,
+        }
+    }
+
+    /// Bytes consumed so far (offset just after the last token).
+    pub(super) fn position(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    /// Offset where the markup of the last error starts.
+    pub(super) fn error_position(&self) -> u64 {
+        self.err_pos
+    }
+
+    /// Reads more input after the unread bytes; `false` at the end of input. Moves the
+    /// unread bytes to the front first, and grows the buffer when they fill it.
+    #[inline(never)]
+    fn fill(&mut self) -> Result<bool, XmlError> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.pos > 0 {
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.base += self.pos as u64;
+            self.end -= self.pos;
+            self.pos = 0;
+        }
+        if self.end == self.buf.len() {
+            let len = self.buf.len() * 2;
+            self.buf.resize(len, 0);
+        }
+        let avail = loop {
+            match self.src.fill_buf() {
+                Ok(b) => break b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(XmlError::Io(Arc::new(e))),
+            }
+        };
+        if avail.is_empty() {
+            self.eof = true;
+            return Ok(false);
+        }
+        let n = avail.len().min(self.buf.len() - self.end);
+        self.buf[self.end..self.end + n].copy_from_slice(&avail[..n]);
+        self.src.consume(n);
+        self.end += n;
+        Ok(true)
+    }
+
+    fn fail<T>(&mut self, at: usize, e: impl Into<XmlError>) -> Result<T, XmlError> {
+        self.err_pos = self.base + at as u64;
+        Err(e.into())
+    }
+
+    /// The next token.
+    pub(super) fn next_tok(&mut self) -> Result<Tok, XmlError> {
+        if !self.started {
+            while self.end < 3 && self.fill()? {}
+            if self.buf[..self.end].starts_with(b"\xEF\xBB\xBF") {
+                self.pos = 3;
+            }
+            self.started = true;
+        }
+        loop {
+            if self.pos == self.end && !self.fill()? {
+                return Ok(Tok {
+                    kind: TokKind::Eof,
+                    start: self.pos,
+                    end: self.pos,
+                    name_len: 0,
+                });
+            }
+            let found = match self.buf[self.pos] {
+                b'<' => self.markup()?,
+                b'&' => self.reference()?,
+                _ => self.text(),
+            };
+            if let Some(tok) = found {
+                return Ok(tok);
+            }
+            // The token is not whole in the buffer: read more and try again (at the end of
+            // input, text ends there; anything else is cut off).
+            if self.eof {
+                return self.truncated();
+            }
+            self.fill()?;
+        }
+    }
+
+    /// Text up to the next `<` or `&` (or the end of input).
+    fn text(&mut self) -> Option<Tok> {
+        let start = self.pos;
+        let end = match memchr2(b'<', b'&', &self.buf[start..self.end]) {
+            Some(i) => start + i,
+            None if self.eof => self.end,
+            None => return None,
+        };
+        self.pos = end;
+        Some(Tok {
+            kind: TokKind::Text,
+            start,
+            end,
+            name_len: 0,
+        })
+    }
+
+    /// `&name;` at `pos`.
+    fn reference(&mut self) -> Result<Option<Tok>, XmlError> {
+        let start = self.pos;
+        match memchr3(b';', b'&', b'<', &self.buf[start + 1..self.end]) {
+            Some(i) if self.buf[start + 1 + i] == b';' => {
+                let end = start + 1 + i;
+                self.pos = end + 1;
+                Ok(Some(Tok {
+                    kind: TokKind::Ref,
+                    start: start + 1,
+                    end,
+                    name_len: 0,
+                }))
+            }
+            Some(_) => self.fail(start, IllFormedError::UnclosedReference),
+            None => Ok(None),
+        }
+    }
+
+    /// The input ended inside the token at `pos`.
+    #[cold]
+    fn truncated(&mut self) -> Result<Tok, XmlError> {
+        let start = self.pos;
+        let rest = &self.buf[start..self.end];
+        let e: XmlError = if rest.first() == Some(&b'&') {
+            IllFormedError::UnclosedReference.into()
+        } else if rest.starts_with(b"<?") {
+            SyntaxError::UnclosedPI.into()
+        } else if rest.starts_with(b"<!") {
+            let prefix_of = |full: &[u8]| {
+                let n = rest.len().min(full.len());
+                rest[..n].eq_ignore_ascii_case(&full[..n])
+            };
+            if prefix_of(b"<!--") {
+                SyntaxError::UnclosedComment.into()
+            } else if prefix_of(b"<![CDATA[") {
+                SyntaxError::UnclosedCData.into()
+            } else if prefix_of(b"<!DOCTYPE") {
+                SyntaxError::UnclosedDoctype.into()
+            } else {
+                SyntaxError::InvalidBangMarkup.into()
+            }
+        } else {
+            // A start or end tag: inside a quoted value or not?
+            let mut quote = None;
+            for &b in rest {
+                match (quote, b) {
+                    (None, b'"' | b'\'') => quote = Some(b),
+                    (Some(q), _) if q == b => quote = None,
+                    _ => {}
+                }
+            }
+            match quote {
+                Some(b'"') => SyntaxError::UnclosedDoubleQuotedAttributeValue.into(),
+                Some(_) => SyntaxError::UnclosedSingleQuotedAttributeValue.into(),
+                None => SyntaxError::UnclosedTag.into(),
+            }
+        };
+        self.fail(start, e)
+    }
+
+    /// Markup starting with `<` at `pos`; `None` when it is not whole in the buffer.
+    fn markup(&mut self) -> Result<Option<Tok>, XmlError> {
+        let start = self.pos;
+        let Some(&second) = self.buf[..self.end].get(start + 1) else {
+            return Ok(None);
+        };
+        match second {
+            b'/' => self.end_tag(start),
+            b'!' => self.bang(start),
+            b'?' => {
+                let Some(gt) = find_seq(&self.buf[start + 2..self.end], b"?>") else {
+                    return Ok(None);
+                };
+                let end = start + 2 + gt;
+                self.pos = end + 2;
+                Ok(Some(Tok {
+                    kind: TokKind::Other,
+                    start: start + 2,
+                    end,
+                    name_len: 0,
+                }))
+            }
+            _ => Ok(self.start_tag(start)),
+        }
+    }
+
+    /// `<name attrs>` or `<name attrs/>` at `start`.
+    fn start_tag(&mut self, start: usize) -> Option<Tok> {
+        let from = start + 1;
+        let mut i = from;
+        let gt = loop {
+            let j = i + memchr3(b'>', b'"', b'\'', &self.buf[i..self.end])?;
+            let b = self.buf[j];
+            if b == b'>' {
+                break j;
+            }
+            // Skip the quoted value.
+            i = j + 1 + memchr(b, &self.buf[j + 1..self.end])? + 1;
+        };
+        self.pos = gt + 1;
+        let (kind, end) = if gt > from && self.buf[gt - 1] == b'/' {
+            (TokKind::Empty, gt - 1)
+        } else {
+            (TokKind::Start, gt)
+        };
+        let content = &self.buf[from..end];
+        let name_len = content
+            .iter()
+            .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .unwrap_or(content.len());
+        if kind == TokKind::Start {
+            self.names.extend_from_slice(&content[..name_len]);
+            self.name_ends.push(self.names.len());
+        }
+        Some(Tok {
+            kind,
+            start: from,
+            end,
+            name_len,
+        })
+    }
+
+    /// `</name>` at `start`: checked against the innermost open element.
+    fn end_tag(&mut self, start: usize) -> Result<Option<Tok>, XmlError> {
+        let from = start + 2;
+        let Some(gt) = memchr(b'>', &self.buf[from..self.end]) else {
+            return Ok(None);
+        };
+        let name = self.buf[from..from + gt].trim_ascii_end();
+        let name_end = from + name.len();
+        let Some(last) = self.name_ends.pop() else {
+            let found = String::from_utf8_lossy(name).into_owned();
+            return self.fail(start, IllFormedError::UnmatchedEndTag(found));
+        };
+        let open_start = self.name_ends.last().copied().unwrap_or(0);
+        if self.names[open_start..last] != *name {
+            let expected = String::from_utf8_lossy(&self.names[open_start..last]).into_owned();
+            let found = String::from_utf8_lossy(name).into_owned();
+            self.name_ends.push(last);
+            return self.fail(start, IllFormedError::MismatchedEndTag { expected, found });
+        }
+        self.names.truncate(open_start);
+        self.pos = from + gt + 1;
+        Ok(Some(Tok {
+            kind: TokKind::End,
+            start: from,
+            end: name_end,
+            name_len: 0,
+        }))
+    }
+
+    /// `<!...`: a comment, CDATA section or DOCTYPE.
+    fn bang(&mut self, start: usize) -> Result<Option<Tok>, XmlError> {
+        let rest = &self.buf[start..self.end];
+        if rest.len() < 9 && !self.eof {
+            // Not enough to tell which; unless a comment, which may be shorter.
+            if !(rest.len() >= 4 && rest.starts_with(b"<!--")) {
+                return Ok(None);
+            }
+        }
+        if rest.starts_with(b"<!--") {
+            let Some(i) = find_seq(&rest[4..], b"-->") else {
+                return Ok(None);
+            };
+            self.pos = start + 4 + i + 3;
+            return Ok(Some(Tok {
+                kind: TokKind::Other,
+                start: start + 4,
+                end: start + 4 + i,
+                name_len: 0,
+            }));
+        }
+        if rest.starts_with(b"<![CDATA[") {
+            let Some(i) = find_seq(&rest[9..], b"]]>") else {
+                return Ok(None);
+            };
+            self.pos = start + 9 + i + 3;
+            return Ok(Some(Tok {
+                kind: TokKind::CData,
+                start: start + 9,
+                end: start + 9 + i,
+                name_len: 0,
+            }));
+        }
+        if rest.len() >= 9 && rest[2..9].eq_ignore_ascii_case(b"DOCTYPE") {
+            // Ends at the first `>` outside quotes and outside the `[...]` internal subset.
+            let mut quote = None;
+            let mut depth = 0u32;
+            for (i, &b) in rest.iter().enumerate().skip(9) {
+                match (quote, b) {
+                    (Some(q), _) if q == b => quote = None,
+                    (None, b'"' | b'\'') => quote = Some(b),
+                    (None, b'[') => depth += 1,
+                    (None, b']') => depth = depth.saturating_sub(1),
+                    (None, b'>') if depth == 0 => {
+                        self.pos = start + i + 1;
+                        return Ok(Some(Tok {
+                            kind: TokKind::DocType,
+                            start: start + 9,
+                            end: start + i,
+                            name_len: 0,
+                        }));
+                    }
+                    _ => {}
+                }
+            }
+            return Ok(None);
+        }
+        if rest.len() < 9 {
+            // At the end of input and a prefix of something valid: truncated.
+            return Ok(None);
+        }
+        self.fail(start, SyntaxError::InvalidBangMarkup)
+    }
+
+    /// The event of a token (borrowing the buffer); an error when it is not UTF-8.
+    pub(super) fn event(&self, tok: Tok) -> Result<Event<'_>, (u64, XmlError)> {
+        let bytes = &self.buf[tok.start..tok.end];
+        let s = match std::str::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                let at = self.base + tok.start as u64;
+                return Err((at, XmlError::Encoding(EncodingError::Utf8(e))));
+            }
+        };
+        let s = Cow::Borrowed(s);
+        Ok(match tok.kind {
+            TokKind::Start => Event::Start(BytesStart::from_content(s, tok.name_len)),
+            TokKind::Empty => Event::Empty(BytesStart::from_content(s, tok.name_len)),
+            TokKind::End => Event::End(BytesEnd::new(s)),
+            TokKind::Text => Event::Text(BytesText::from_escaped(s)),
+            TokKind::Ref => Event::GeneralRef(BytesRef::new(s)),
+            TokKind::CData => Event::CData(BytesCData::new(s)),
+            TokKind::DocType => Event::DocType(BytesText::from_escaped(s)),
+            TokKind::Other => Event::Comment(BytesText::from_escaped(s)),
+            TokKind::Eof => Event::Eof,
+        })
+    }
+}
+
+/// The first occurrence of `seq` (2 or 3 bytes) in `hay`.
+fn find_seq(hay: &[u8], seq: &[u8]) -> Option<usize> {
+    let last = *seq.last()?;
+    let head = &seq[..seq.len() - 1];
+    let mut from = 0;
+    while let Some(i) = memchr(last, &hay[from..]) {
+        let at = from + i;
+        if at >= head.len() && hay[at - head.len()..at] == *head {
+            return Some(at - head.len());
+        }
+        from = at + 1;
+    }
+    None
+}
