@@ -28,6 +28,8 @@ use quick_xml::{
 
 /// Initial buffer size.
 const BUF: usize = 256 * 1024;
+/// Most bytes taken from the source at a time.
+const CHUNK: usize = 128 * 1024;
 
 /// What a token is; the ranges are into the tokenizer's buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,11 +66,10 @@ pub(super) struct Tok {
 /// The tokenizer. See the [module docs](self).
 pub(super) struct Tokenizer<R> {
     src: R,
-    buf: Vec<u8>,
+    /// The bytes read and not yet dropped (only UTF-8 gets in).
+    buf: String,
     /// Start of the unread bytes in `buf`.
     pos: usize,
-    /// End of the bytes read into `buf`.
-    end: usize,
     /// Offset in the input of `buf[0]`.
     base: u64,
     /// The source has no more bytes.
@@ -80,21 +81,28 @@ pub(super) struct Tokenizer<R> {
     name_ends: Vec<usize>,
     /// Offset where the last error's markup starts.
     err_pos: u64,
+    /// The first bytes of a character split between two reads.
+    carry: [u8; 4],
+    carry_len: usize,
+    /// Reading stopped at a byte that is not UTF-8.
+    bad: Option<std::str::Utf8Error>,
 }
 
 impl<R: BufRead> Tokenizer<R> {
     pub(super) fn new(src: R) -> Self {
         Self {
             src,
-            buf: vec![0; BUF],
+            buf: String::with_capacity(BUF + CHUNK),
             pos: 0,
-            end: 0,
             base: 0,
             eof: false,
             started: false,
             names: Vec::with_capacity(256),
             name_ends: Vec::with_capacity(32),
             err_pos: 0,
+            carry: [0; 4],
+            carry_len: 0,
+            bad: None,
         }
     }
 
@@ -108,22 +116,22 @@ impl<R: BufRead> Tokenizer<R> {
         self.err_pos
     }
 
-    /// Reads more input after the unread bytes; `false` at the end of input. Moves the
-    /// unread bytes to the front first, and grows the buffer when they fill it.
+    /// Reads more input after the unread bytes; `false` at the end of input. Drops the
+    /// bytes already read first. Only UTF-8 enters the buffer: a character split between
+    /// two reads waits in `carry`; at a byte that is not UTF-8 reading stops, and the error
+    /// is returned when a token needs the bytes after it.
     #[inline(never)]
     fn fill(&mut self) -> Result<bool, XmlError> {
         if self.eof {
             return Ok(false);
         }
-        if self.pos > 0 {
-            self.buf.copy_within(self.pos..self.end, 0);
-            self.base += self.pos as u64;
-            self.end -= self.pos;
-            self.pos = 0;
+        if let Some(e) = self.bad {
+            return self.fail(self.pos, EncodingError::Utf8(e));
         }
-        if self.end == self.buf.len() {
-            let len = self.buf.len() * 2;
-            self.buf.resize(len, 0);
+        if self.pos > 0 {
+            self.buf.drain(..self.pos);
+            self.base += self.pos as u64;
+            self.pos = 0;
         }
         let avail = loop {
             match self.src.fill_buf() {
@@ -134,12 +142,58 @@ impl<R: BufRead> Tokenizer<R> {
         };
         if avail.is_empty() {
             self.eof = true;
+            if self.carry_len > 0
+                && let Err(e) = std::str::from_utf8(&self.carry[..self.carry_len])
+            {
+                // The input ends inside a character.
+                self.eof = false;
+                self.bad = Some(e);
+                return self.fill();
+            }
             return Ok(false);
         }
-        let n = avail.len().min(self.buf.len() - self.end);
-        self.buf[self.end..self.end + n].copy_from_slice(&avail[..n]);
-        self.src.consume(n);
-        self.end += n;
+        let n = avail.len().min(CHUNK);
+        let mut used = 0;
+        // Finish the character split by the last read.
+        while self.carry_len > 0 && used < n {
+            self.carry[self.carry_len] = avail[used];
+            self.carry_len += 1;
+            used += 1;
+            match std::str::from_utf8(&self.carry[..self.carry_len]) {
+                Ok(c) => {
+                    self.buf.push_str(c);
+                    self.carry_len = 0;
+                }
+                Err(e) if e.error_len().is_some() || self.carry_len == 4 => {
+                    self.bad = Some(e);
+                    self.src.consume(used);
+                    return Ok(true);
+                }
+                Err(_) => {}
+            }
+        }
+        let bytes = &avail[used..n];
+        match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                self.buf.push_str(text);
+                self.src.consume(n);
+            }
+            Err(e) => {
+                let valid = e.valid_up_to();
+                if let Some(chunk) = bytes[..valid].utf8_chunks().next() {
+                    self.buf.push_str(chunk.valid());
+                }
+                if e.error_len().is_some() {
+                    self.bad = Some(e);
+                    self.src.consume(used + valid);
+                } else {
+                    let tail = &bytes[valid..];
+                    self.carry[..tail.len()].copy_from_slice(tail);
+                    self.carry_len = tail.len();
+                    self.src.consume(n);
+                }
+            }
+        }
         Ok(true)
     }
 
@@ -151,14 +205,14 @@ impl<R: BufRead> Tokenizer<R> {
     /// The next token.
     pub(super) fn next_tok(&mut self) -> Result<Tok, XmlError> {
         if !self.started {
-            while self.end < 3 && self.fill()? {}
-            if self.buf[..self.end].starts_with(b"\xEF\xBB\xBF") {
+            while self.buf.len() < 3 && self.fill()? {}
+            if self.buf.starts_with('\u{feff}') {
                 self.pos = 3;
             }
             self.started = true;
         }
         loop {
-            if self.pos == self.end && !self.fill()? {
+            if self.pos == self.buf.len() && !self.fill()? {
                 return Ok(Tok {
                     kind: TokKind::Eof,
                     start: self.pos,
@@ -166,7 +220,7 @@ impl<R: BufRead> Tokenizer<R> {
                     name_len: 0,
                 });
             }
-            let found = match self.buf[self.pos] {
+            let found = match self.buf.as_bytes()[self.pos] {
                 b'<' => self.markup()?,
                 b'&' => self.reference()?,
                 _ => self.text(),
@@ -186,9 +240,9 @@ impl<R: BufRead> Tokenizer<R> {
     /// Text up to the next `<` or `&` (or the end of input).
     fn text(&mut self) -> Option<Tok> {
         let start = self.pos;
-        let end = match memchr2(b'<', b'&', &self.buf[start..self.end]) {
+        let end = match memchr2(b'<', b'&', &self.buf.as_bytes()[start..]) {
             Some(i) => start + i,
-            None if self.eof => self.end,
+            None if self.eof => self.buf.len(),
             None => return None,
         };
         self.pos = end;
@@ -203,8 +257,8 @@ impl<R: BufRead> Tokenizer<R> {
     /// `&name;` at `pos`.
     fn reference(&mut self) -> Result<Option<Tok>, XmlError> {
         let start = self.pos;
-        match memchr3(b';', b'&', b'<', &self.buf[start + 1..self.end]) {
-            Some(i) if self.buf[start + 1 + i] == b';' => {
+        match memchr3(b';', b'&', b'<', &self.buf.as_bytes()[start + 1..]) {
+            Some(i) if self.buf.as_bytes()[start + 1 + i] == b';' => {
                 let end = start + 1 + i;
                 self.pos = end + 1;
                 Ok(Some(Tok {
@@ -223,7 +277,7 @@ impl<R: BufRead> Tokenizer<R> {
     #[cold]
     fn truncated(&mut self) -> Result<Tok, XmlError> {
         let start = self.pos;
-        let rest = &self.buf[start..self.end];
+        let rest = &self.buf.as_bytes()[start..];
         let e: XmlError = if rest.first() == Some(&b'&') {
             IllFormedError::UnclosedReference.into()
         } else if rest.starts_with(b"<?") {
@@ -264,14 +318,14 @@ impl<R: BufRead> Tokenizer<R> {
     /// Markup starting with `<` at `pos`; `None` when it is not whole in the buffer.
     fn markup(&mut self) -> Result<Option<Tok>, XmlError> {
         let start = self.pos;
-        let Some(&second) = self.buf[..self.end].get(start + 1) else {
+        let Some(&second) = self.buf.as_bytes()[..].get(start + 1) else {
             return Ok(None);
         };
         match second {
             b'/' => self.end_tag(start),
             b'!' => self.bang(start),
             b'?' => {
-                let Some(gt) = find_seq(&self.buf[start + 2..self.end], b"?>") else {
+                let Some(gt) = find_seq(&self.buf.as_bytes()[start + 2..], b"?>") else {
                     return Ok(None);
                 };
                 let end = start + 2 + gt;
@@ -292,21 +346,21 @@ impl<R: BufRead> Tokenizer<R> {
         let from = start + 1;
         let mut i = from;
         let gt = loop {
-            let j = i + memchr3(b'>', b'"', b'\'', &self.buf[i..self.end])?;
-            let b = self.buf[j];
+            let j = i + memchr3(b'>', b'"', b'\'', &self.buf.as_bytes()[i..])?;
+            let b = self.buf.as_bytes()[j];
             if b == b'>' {
                 break j;
             }
             // Skip the quoted value.
-            i = j + 1 + memchr(b, &self.buf[j + 1..self.end])? + 1;
+            i = j + 1 + memchr(b, &self.buf.as_bytes()[j + 1..])? + 1;
         };
         self.pos = gt + 1;
-        let (kind, end) = if gt > from && self.buf[gt - 1] == b'/' {
+        let (kind, end) = if gt > from && self.buf.as_bytes()[gt - 1] == b'/' {
             (TokKind::Empty, gt - 1)
         } else {
             (TokKind::Start, gt)
         };
-        let content = &self.buf[from..end];
+        let content = &self.buf.as_bytes()[from..end];
         let name_len = content
             .iter()
             .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
@@ -326,10 +380,10 @@ impl<R: BufRead> Tokenizer<R> {
     /// `</name>` at `start`: checked against the innermost open element.
     fn end_tag(&mut self, start: usize) -> Result<Option<Tok>, XmlError> {
         let from = start + 2;
-        let Some(gt) = memchr(b'>', &self.buf[from..self.end]) else {
+        let Some(gt) = memchr(b'>', &self.buf.as_bytes()[from..]) else {
             return Ok(None);
         };
-        let name = self.buf[from..from + gt].trim_ascii_end();
+        let name = self.buf.as_bytes()[from..from + gt].trim_ascii_end();
         let name_end = from + name.len();
         let Some(last) = self.name_ends.pop() else {
             let found = String::from_utf8_lossy(name).into_owned();
@@ -354,7 +408,7 @@ impl<R: BufRead> Tokenizer<R> {
 
     /// `<!...`: a comment, CDATA section or DOCTYPE.
     fn bang(&mut self, start: usize) -> Result<Option<Tok>, XmlError> {
-        let rest = &self.buf[start..self.end];
+        let rest = &self.buf.as_bytes()[start..];
         if rest.len() < 9 && !self.eof {
             // Not enough to tell which; unless a comment, which may be shorter.
             if !(rest.len() >= 4 && rest.starts_with(b"<!--")) {
@@ -418,13 +472,10 @@ impl<R: BufRead> Tokenizer<R> {
 
     /// The event of a token (borrowing the buffer); an error when it is not UTF-8.
     pub(super) fn event(&self, tok: Tok) -> Result<Event<'_>, (u64, XmlError)> {
-        let bytes = &self.buf[tok.start..tok.end];
-        let s = match std::str::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => {
-                let at = self.base + tok.start as u64;
-                return Err((at, XmlError::Encoding(EncodingError::Utf8(e))));
-            }
+        // Tokens start and end at ASCII bytes: always character boundaries.
+        let Some(s) = self.buf.get(tok.start..tok.end) else {
+            let at = self.base + tok.start as u64;
+            return Err((at, SyntaxError::InvalidBangMarkup.into()));
         };
         let s = Cow::Borrowed(s);
         Ok(match tok.kind {
