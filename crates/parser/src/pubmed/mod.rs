@@ -35,7 +35,7 @@ use quick_xml::{
 use self::{
     build::{Action, Builder, Field, Tag},
     text::Capture,
-    xml::Tokenizer,
+    xml::{TokKind, Tokenizer},
 };
 use crate::error::{Error, PubmedErrorKind as Kind};
 
@@ -330,6 +330,10 @@ impl<R: BufRead> PubmedReader<R> {
             let start = skipped_ws.take().unwrap_or(before);
             self.p.st.pos = start;
             self.p.st.end = self.tok.position();
+            if tok.kind == TokKind::Space && self.p.st.capturing.is_none() {
+                skipped_ws = Some(start);
+                continue;
+            }
             let ev = match self.tok.event(tok) {
                 Ok(ev) => ev,
                 Err((at, e)) => return Err(self.p.xml_err(&e, at, self.p.st.end)),

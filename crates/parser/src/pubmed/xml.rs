@@ -42,6 +42,8 @@ pub(super) enum TokKind {
     End,
     /// Character data up to the next `<` or `&`.
     Text,
+    /// Text of XML whitespace only.
+    Space,
     /// `&name;`: `a` = the name.
     Ref,
     /// `<![CDATA[...]]>`: `a` = the content.
@@ -121,7 +123,7 @@ impl<R: BufRead> Tokenizer<R> {
     /// two reads waits in `carry`; at a byte that is not UTF-8 reading stops, and the error
     /// is returned when a token needs the bytes after it.
     #[inline(never)]
-    fn fill(&mut self) -> Result<bool, XmlError> {
+    fn fill(&mut self) -> Result<bool, Box<XmlError>> {
         if self.eof {
             return Ok(false);
         }
@@ -137,7 +139,7 @@ impl<R: BufRead> Tokenizer<R> {
             match self.src.fill_buf() {
                 Ok(b) => break b,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(XmlError::Io(Arc::new(e))),
+                Err(e) => return Err(Box::new(XmlError::Io(Arc::new(e)))),
             }
         };
         if avail.is_empty() {
@@ -197,13 +199,13 @@ impl<R: BufRead> Tokenizer<R> {
         Ok(true)
     }
 
-    fn fail<T>(&mut self, at: usize, e: impl Into<XmlError>) -> Result<T, XmlError> {
+    fn fail<T>(&mut self, at: usize, e: impl Into<XmlError>) -> Result<T, Box<XmlError>> {
         self.err_pos = self.base + at as u64;
-        Err(e.into())
+        Err(Box::new(e.into()))
     }
 
     /// The next token.
-    pub(super) fn next_tok(&mut self) -> Result<Tok, XmlError> {
+    pub(super) fn next_tok(&mut self) -> Result<Tok, Box<XmlError>> {
         if !self.started {
             while self.buf.len() < 3 && self.fill()? {}
             if self.buf.starts_with('\u{feff}') {
@@ -237,17 +239,41 @@ impl<R: BufRead> Tokenizer<R> {
         }
     }
 
-    /// Text up to the next `<` or `&` (or the end of input).
+    /// Text up to the next `<` or `&` (or the end of input). Short text (most of it: the
+    /// line break and indentation between elements, names, dates, identifiers) is scanned
+    /// byte by byte, longer text with `memchr`.
     fn text(&mut self) -> Option<Tok> {
+        const SHORT: usize = 48;
         let start = self.pos;
-        let end = match memchr2(b'<', b'&', &self.buf.as_bytes()[start..]) {
-            Some(i) => start + i,
-            None if self.eof => self.buf.len(),
+        let bytes = &self.buf.as_bytes()[start..];
+        let mut space = true;
+        let mut found = None;
+        for (i, &b) in bytes.iter().take(SHORT).enumerate() {
+            if b == b'<' || b == b'&' {
+                found = Some(i);
+                break;
+            }
+            space &= matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+        }
+        let len = match found {
+            Some(i) => i,
+            None if bytes.len() > SHORT => match memchr2(b'<', b'&', &bytes[SHORT..]) {
+                Some(i) => SHORT + i,
+                None if self.eof => bytes.len(),
+                None => return None,
+            },
+            None if self.eof => bytes.len(),
             None => return None,
         };
+        if len > SHORT && space {
+            space = bytes[SHORT..len]
+                .iter()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+        }
+        let end = start + len;
         self.pos = end;
         Some(Tok {
-            kind: TokKind::Text,
+            kind: if space { TokKind::Space } else { TokKind::Text },
             start,
             end,
             name_len: 0,
@@ -255,7 +281,7 @@ impl<R: BufRead> Tokenizer<R> {
     }
 
     /// `&name;` at `pos`.
-    fn reference(&mut self) -> Result<Option<Tok>, XmlError> {
+    fn reference(&mut self) -> Result<Option<Tok>, Box<XmlError>> {
         let start = self.pos;
         match memchr3(b';', b'&', b'<', &self.buf.as_bytes()[start + 1..]) {
             Some(i) if self.buf.as_bytes()[start + 1 + i] == b';' => {
@@ -275,7 +301,7 @@ impl<R: BufRead> Tokenizer<R> {
 
     /// The input ended inside the token at `pos`.
     #[cold]
-    fn truncated(&mut self) -> Result<Tok, XmlError> {
+    fn truncated(&mut self) -> Result<Tok, Box<XmlError>> {
         let start = self.pos;
         let rest = &self.buf.as_bytes()[start..];
         let e: XmlError = if rest.first() == Some(&b'&') {
@@ -316,7 +342,7 @@ impl<R: BufRead> Tokenizer<R> {
     }
 
     /// Markup starting with `<` at `pos`; `None` when it is not whole in the buffer.
-    fn markup(&mut self) -> Result<Option<Tok>, XmlError> {
+    fn markup(&mut self) -> Result<Option<Tok>, Box<XmlError>> {
         let start = self.pos;
         let Some(&second) = self.buf.as_bytes()[..].get(start + 1) else {
             return Ok(None);
@@ -341,32 +367,35 @@ impl<R: BufRead> Tokenizer<R> {
         }
     }
 
-    /// `<name attrs>` or `<name attrs/>` at `start`.
+    /// `<name attrs>` or `<name attrs/>` at `start`. One pass over the bytes: the name
+    /// ends at the first whitespace, a `>` inside a quoted value does not end the tag.
     fn start_tag(&mut self, start: usize) -> Option<Tok> {
         let from = start + 1;
-        let mut i = from;
-        let gt = loop {
-            let j = i + memchr3(b'>', b'"', b'\'', &self.buf.as_bytes()[i..])?;
-            let b = self.buf.as_bytes()[j];
-            if b == b'>' {
-                break j;
+        let bytes = &self.buf.as_bytes()[from..];
+        let mut name_len = None;
+        let mut i = 0;
+        loop {
+            let b = *bytes.get(i)?;
+            match b {
+                b'>' => break,
+                b'"' | b'\'' => {
+                    i += 1 + bytes.get(i + 1..)?.iter().position(|&c| c == b)?;
+                }
+                b' ' | b'\t' | b'\r' | b'\n' if name_len.is_none() => name_len = Some(i),
+                _ => {}
             }
-            // Skip the quoted value.
-            i = j + 1 + memchr(b, &self.buf.as_bytes()[j + 1..])? + 1;
-        };
+            i += 1;
+        }
+        let gt = from + i;
         self.pos = gt + 1;
-        let (kind, end) = if gt > from && self.buf.as_bytes()[gt - 1] == b'/' {
+        let (kind, end) = if i > 0 && bytes[i - 1] == b'/' {
             (TokKind::Empty, gt - 1)
         } else {
             (TokKind::Start, gt)
         };
-        let content = &self.buf.as_bytes()[from..end];
-        let name_len = content
-            .iter()
-            .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-            .unwrap_or(content.len());
+        let name_len = name_len.unwrap_or(end - from).min(end - from);
         if kind == TokKind::Start {
-            self.names.extend_from_slice(&content[..name_len]);
+            self.names.extend_from_slice(&bytes[..name_len]);
             self.name_ends.push(self.names.len());
         }
         Some(Tok {
@@ -378,9 +407,9 @@ impl<R: BufRead> Tokenizer<R> {
     }
 
     /// `</name>` at `start`: checked against the innermost open element.
-    fn end_tag(&mut self, start: usize) -> Result<Option<Tok>, XmlError> {
+    fn end_tag(&mut self, start: usize) -> Result<Option<Tok>, Box<XmlError>> {
         let from = start + 2;
-        let Some(gt) = memchr(b'>', &self.buf.as_bytes()[from..]) else {
+        let Some(gt) = self.buf.as_bytes()[from..].iter().position(|&b| b == b'>') else {
             return Ok(None);
         };
         let name = self.buf.as_bytes()[from..from + gt].trim_ascii_end();
@@ -407,7 +436,7 @@ impl<R: BufRead> Tokenizer<R> {
     }
 
     /// `<!...`: a comment, CDATA section or DOCTYPE.
-    fn bang(&mut self, start: usize) -> Result<Option<Tok>, XmlError> {
+    fn bang(&mut self, start: usize) -> Result<Option<Tok>, Box<XmlError>> {
         let rest = &self.buf.as_bytes()[start..];
         if rest.len() < 9 && !self.eof {
             // Not enough to tell which; unless a comment, which may be shorter.
@@ -482,7 +511,7 @@ impl<R: BufRead> Tokenizer<R> {
             TokKind::Start => Event::Start(BytesStart::from_content(s, tok.name_len)),
             TokKind::Empty => Event::Empty(BytesStart::from_content(s, tok.name_len)),
             TokKind::End => Event::End(BytesEnd::new(s)),
-            TokKind::Text => Event::Text(BytesText::from_escaped(s)),
+            TokKind::Text | TokKind::Space => Event::Text(BytesText::from_escaped(s)),
             TokKind::Ref => Event::GeneralRef(BytesRef::new(s)),
             TokKind::CData => Event::CData(BytesCData::new(s)),
             TokKind::DocType => Event::DocType(BytesText::from_escaped(s)),
