@@ -214,13 +214,16 @@ impl<R: BufRead> Tokenizer<R> {
             self.started = true;
         }
         loop {
-            if self.pos == self.buf.len() && !self.fill()? {
-                return Ok(Tok {
-                    kind: TokKind::Eof,
-                    start: self.pos,
-                    end: self.pos,
-                    name_len: 0,
-                });
+            // (A read may add nothing: the start of a character split between reads.)
+            while self.pos == self.buf.len() {
+                if !self.fill()? {
+                    return Ok(Tok {
+                        kind: TokKind::Eof,
+                        start: self.pos,
+                        end: self.pos,
+                        name_len: 0,
+                    });
+                }
             }
             let found = match self.buf.as_bytes()[self.pos] {
                 b'<' => self.markup()?,
@@ -480,9 +483,14 @@ impl<R: BufRead> Tokenizer<R> {
                     (None, b']') => depth = depth.saturating_sub(1),
                     (None, b'>') if depth == 0 => {
                         self.pos = start + i + 1;
+                        // The body without the whitespace after the keyword (as quick-xml).
+                        let lead = rest[9..i]
+                            .iter()
+                            .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                            .count();
                         return Ok(Some(Tok {
                             kind: TokKind::DocType,
-                            start: start + 9,
+                            start: start + 9 + lead,
                             end: start + i,
                             name_len: 0,
                         }));
@@ -534,4 +542,305 @@ fn find_seq(hay: &[u8], seq: &[u8]) -> Option<usize> {
         from = at + 1;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufReader, Read};
+
+    use quick_xml::events::Event;
+
+    use super::*;
+
+    /// Events in a plain form: adjacent text joined (a split text is the same text),
+    /// comments, processing instructions and the declaration left out; the error last.
+    fn events<R: BufRead>(src: R) -> Vec<String> {
+        let mut t = Tokenizer::new(src);
+        let mut out: Vec<String> = Vec::new();
+        loop {
+            let tok = match t.next_tok() {
+                Ok(tok) => tok,
+                Err(e) => {
+                    out.push(format!("error at {}: {e}", t.error_position()));
+                    return out;
+                }
+            };
+            let ev = match t.event(tok) {
+                Ok(ev) => ev,
+                Err((at, e)) => {
+                    out.push(format!("error at {at}: {e}"));
+                    return out;
+                }
+            };
+            let s = match ev {
+                Event::Start(e) => format!(
+                    "start {} [{}]",
+                    e.name().as_ref() as &str,
+                    e.attributes_raw()
+                ),
+                Event::Empty(e) => format!(
+                    "empty {} [{}]",
+                    e.name().as_ref() as &str,
+                    e.attributes_raw()
+                ),
+                Event::End(e) => format!("end {}", e.name().as_ref() as &str),
+                Event::Text(x) => {
+                    if let Some(last) = out.last_mut().filter(|l| l.starts_with("text ")) {
+                        last.push_str(&x);
+                        continue;
+                    }
+                    format!("text {}", &*x)
+                }
+                Event::GeneralRef(r) => format!("ref {}", &*r),
+                Event::CData(c) => format!("cdata {}", &*c),
+                Event::DocType(d) => format!("doctype {}", &*d),
+                Event::Eof => {
+                    out.push("eof".to_owned());
+                    return out;
+                }
+                _ => continue,
+            };
+            out.push(s);
+        }
+    }
+
+    /// The same events through quick-xml's reader (the behaviour the tokenizer keeps).
+    fn quick_xml_events(doc: &[u8]) -> Vec<String> {
+        let mut r = quick_xml::Reader::from_reader(doc);
+        r.config_mut().check_end_names = true;
+        let mut out: Vec<String> = Vec::new();
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            let ev = match r.read_event_into(&mut buf) {
+                Ok(ev) => ev,
+                Err(e) => {
+                    out.push(format!("error: {e}"));
+                    return out;
+                }
+            };
+            let s = match ev {
+                Event::Start(e) => format!(
+                    "start {} [{}]",
+                    e.name().as_ref() as &str,
+                    e.attributes_raw()
+                ),
+                Event::Empty(e) => format!(
+                    "empty {} [{}]",
+                    e.name().as_ref() as &str,
+                    e.attributes_raw()
+                ),
+                Event::End(e) => format!("end {}", e.name().as_ref() as &str),
+                Event::Text(x) => {
+                    if let Some(last) = out.last_mut().filter(|l| l.starts_with("text ")) {
+                        last.push_str(&x);
+                        continue;
+                    }
+                    format!("text {}", &*x)
+                }
+                Event::GeneralRef(r) => format!("ref {}", &*r),
+                Event::CData(c) => format!("cdata {}", &*c),
+                Event::DocType(d) => format!("doctype {}", &*d),
+                Event::Eof => {
+                    out.push("eof".to_owned());
+                    return out;
+                }
+                _ => continue,
+            };
+            out.push(s);
+        }
+    }
+
+    /// The events of `doc` read through buffers of every small size (every token split
+    /// across refills somewhere) and in one piece: all the same.
+    fn split_events(doc: &[u8]) -> Vec<String> {
+        // Where in its read chunk a bad byte was is no part of the behaviour.
+        fn norm(mut v: Vec<String>) -> Vec<String> {
+            if let Some(last) = v.last_mut()
+                && let Some(i) = last.find(": invalid utf-8")
+            {
+                last.truncate(i);
+            }
+            v
+        }
+        let whole = norm(events(doc));
+        for cap in 1..=9 {
+            assert_eq!(
+                norm(events(BufReader::with_capacity(cap, doc))),
+                whole,
+                "buffer of {cap} bytes"
+            );
+        }
+        whole
+    }
+
+    #[test]
+    fn attributes_with_both_quote_kinds_and_gt_inside_values() {
+        let doc = br#"<a x="1 > 0" y='say "hi" > bye' z="it's"><b q='<'/></a>"#;
+        assert_eq!(
+            split_events(doc),
+            [
+                r#"start a [ x="1 > 0" y='say "hi" > bye' z="it's"]"#,
+                "empty b [ q='<']",
+                "end a",
+                "eof",
+            ]
+        );
+        assert_eq!(quick_xml_events(doc), split_events(doc));
+    }
+
+    #[test]
+    fn cdata_comments_pi_and_doctype() {
+        let doc = b"<?xml version=\"1.0\"?>\n<!DOCTYPE PubmedArticleSet PUBLIC \"-//NLM//DTD\" \"x.dtd\">\n<!-- a -- b -> c --><r>x<![CDATA[<i>a]]b</i> ]]>y<?pi data?><!----></r>";
+        assert_eq!(
+            split_events(doc),
+            [
+                "text \n",
+                "doctype PubmedArticleSet PUBLIC \"-//NLM//DTD\" \"x.dtd\"",
+                "text \n",
+                "start r []",
+                "text x",
+                "cdata <i>a]]b</i> ",
+                "text y",
+                "end r",
+                "eof",
+            ]
+        );
+        // An internal subset is read whole (the reader then refuses it).
+        let doc = b"<!DOCTYPE r [<!ENTITY e \"a > b\">]><r/>";
+        assert_eq!(
+            split_events(doc),
+            ["doctype r [<!ENTITY e \"a > b\">]", "empty r []", "eof"]
+        );
+    }
+
+    #[test]
+    fn references_split_across_refills() {
+        let doc = "<r a=\"&amp;\">&lt;&#x3bc;&#956;\u{3bc}&amp;</r>".as_bytes();
+        assert_eq!(
+            split_events(doc),
+            [
+                "start r [ a=\"&amp;\"]",
+                "ref lt",
+                "ref #x3bc",
+                "ref #956",
+                "text \u{3bc}",
+                "ref amp",
+                "end r",
+                "eof",
+            ]
+        );
+        assert_eq!(quick_xml_events(doc), split_events(doc));
+    }
+
+    #[test]
+    fn multibyte_characters_split_across_refills() {
+        let doc = "<r>\u{3b2}-\u{1f600}\u{e9}</r>".as_bytes();
+        assert_eq!(
+            split_events(doc),
+            ["start r []", "text \u{3b2}-\u{1f600}\u{e9}", "end r", "eof"]
+        );
+    }
+
+    #[test]
+    fn errors_keep_quick_xml_messages_and_offsets() {
+        for (doc, want) in [
+            (
+                &b"<a><b></a>"[..],
+                "error at 6: ill-formed document: expected `</b>`, but `</a>` was found",
+            ),
+            (
+                b"<a></a></b>",
+                "error at 7: ill-formed document: close tag `</b>` does not match any open tag",
+            ),
+            (
+                b"<a x=\"1>",
+                "error at 0: syntax error: attribute value not closed: `\"` not found before end of input",
+            ),
+            (
+                b"<a><b",
+                "error at 3: syntax error: tag not closed: `>` not found before end of input",
+            ),
+            (
+                b"<a><!-- x",
+                "error at 3: syntax error: comment not closed: `-->` not found before end of input",
+            ),
+            (
+                b"<a><![CDATA[x]]",
+                "error at 3: syntax error: CDATA not closed: `]]>` not found before end of input",
+            ),
+            (
+                b"<a><!x>",
+                "error at 3: syntax error: unknown or missed symbol in markup",
+            ),
+            (
+                b"<a>&amp",
+                "error at 3: ill-formed document: entity or character reference not closed: `;` not found before end of input",
+            ),
+            (
+                b"<a>&a&b;",
+                "error at 3: ill-formed document: entity or character reference not closed: `;` not found before end of input",
+            ),
+        ] {
+            let got = split_events(doc);
+            assert_eq!(got.last().map(String::as_str), Some(want), "{got:?}");
+        }
+        // Not UTF-8: the tokens before it, then an error at the token holding it.
+        let got = split_events(b"<a>ok</a><b>\xff</b>");
+        assert!(
+            got[..4] == ["start a []", "text ok", "end a", "start b []"],
+            "{got:?}"
+        );
+        assert!(got[4].starts_with("error at 12: "), "{got:?}");
+        let got = split_events(b"<a>\xce");
+        assert!(got[1].starts_with("error at 3: "), "{got:?}");
+    }
+
+    #[test]
+    fn every_pubmed_fixture_gives_quick_xml_events() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pubmed");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if !path.is_file() {
+                continue;
+            }
+            let name = path.to_string_lossy().into_owned();
+            let raw = std::fs::read(&path).unwrap();
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase());
+            let doc = if ext.as_deref() == Some("gz") {
+                let mut out = Vec::new();
+                // Some fixtures are cut on purpose: compare what decompresses.
+                let _ = flate2::read::MultiGzDecoder::new(&raw[..]).read_to_end(&mut out);
+                out
+            } else if ext.as_deref() == Some("xml") {
+                raw
+            } else {
+                continue;
+            };
+            let ours = events(&doc[..]);
+            let theirs = quick_xml_events(&doc);
+            // Error texts differ only by the offset this side adds.
+            let strip = |v: Vec<String>| -> Vec<String> {
+                v.into_iter()
+                    .map(|s| match s.split_once(": ") {
+                        Some((head, rest)) if head.starts_with("error") => format!("error: {rest}"),
+                        _ => s,
+                    })
+                    .collect()
+            };
+            let (ours, theirs) = (strip(ours), strip(theirs));
+            let i = ours.iter().zip(&theirs).take_while(|(a, b)| a == b).count();
+            assert_eq!(
+                ours.get(i..i + 3),
+                theirs.get(i..i + 3),
+                "{name} at event {i}"
+            );
+            assert_eq!(ours.len(), theirs.len(), "{name}");
+            n += 1;
+        }
+        assert!(n >= 20, "{n} fixtures");
+    }
 }
