@@ -318,6 +318,9 @@ impl<R: BufRead> PubmedReader<R> {
                 return Err(self.sniffed(s));
             }
             let before = self.tok.position();
+            // Outside captured fields, whitespace-only text (pretty-printing between
+            // elements: about half of all text) is passed over in the tokenizer.
+            self.tok.skip_space = self.p.st.capturing.is_none();
             let tok = match self.tok.next_tok() {
                 Ok(t) => t,
                 Err(e) => {

@@ -88,6 +88,8 @@ pub(super) struct Tokenizer<R> {
     carry_len: usize,
     /// Reading stopped at a byte that is not UTF-8.
     bad: Option<std::str::Utf8Error>,
+    /// Whether whitespace-only text is passed over (not returned as a token).
+    pub(super) skip_space: bool,
 }
 
 impl<R: BufRead> Tokenizer<R> {
@@ -105,6 +107,7 @@ impl<R: BufRead> Tokenizer<R> {
             carry: [0; 4],
             carry_len: 0,
             bad: None,
+            skip_space: false,
         }
     }
 
@@ -231,6 +234,9 @@ impl<R: BufRead> Tokenizer<R> {
                 _ => self.text(),
             };
             if let Some(tok) = found {
+                if tok.kind == TokKind::Space && self.skip_space {
+                    continue;
+                }
                 return Ok(tok);
             }
             // The token is not whole in the buffer: read more and try again (at the end of
@@ -244,21 +250,13 @@ impl<R: BufRead> Tokenizer<R> {
 
     /// Text up to the next `<` or `&` (or the end of input). Short text (most of it: the
     /// line break and indentation between elements, names, dates, identifiers) is scanned
-    /// byte by byte, longer text with `memchr`.
+    /// eight bytes at a time, longer text with `memchr`.
     fn text(&mut self) -> Option<Tok> {
-        const SHORT: usize = 48;
+        const SHORT: usize = 64;
         let start = self.pos;
         let bytes = &self.buf.as_bytes()[start..];
-        let mut space = true;
-        let mut found = None;
-        for (i, &b) in bytes.iter().take(SHORT).enumerate() {
-            if b == b'<' || b == b'&' {
-                found = Some(i);
-                break;
-            }
-            space &= matches!(b, b' ' | b'\t' | b'\r' | b'\n');
-        }
-        let len = match found {
+        let head = &bytes[..bytes.len().min(SHORT)];
+        let len = match find2(head, b'<', b'&') {
             Some(i) => i,
             None if bytes.len() > SHORT => match memchr2(b'<', b'&', &bytes[SHORT..]) {
                 Some(i) => SHORT + i,
@@ -268,11 +266,10 @@ impl<R: BufRead> Tokenizer<R> {
             None if self.eof => bytes.len(),
             None => return None,
         };
-        if len > SHORT && space {
-            space = bytes[SHORT..len]
-                .iter()
-                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
-        }
+        // Whitespace only? (Real text fails at its first byte.)
+        let space = bytes[..len]
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
         let end = start + len;
         self.pos = end;
         Some(Tok {
@@ -370,41 +367,48 @@ impl<R: BufRead> Tokenizer<R> {
         }
     }
 
-    /// `<name attrs>` or `<name attrs/>` at `start`. One pass over the bytes: the name
-    /// ends at the first whitespace, a `>` inside a quoted value does not end the tag.
+    /// `<name attrs>` or `<name attrs/>` at `start`: ends at the first `>` that is not
+    /// inside a quoted value; the name ends at the first whitespace.
     fn start_tag(&mut self, start: usize) -> Option<Tok> {
         let from = start + 1;
         let bytes = &self.buf.as_bytes()[from..];
-        let mut name_len = None;
         let mut i = 0;
-        loop {
-            let b = *bytes.get(i)?;
-            match b {
-                b'>' => break,
-                b'"' | b'\'' => {
-                    i += 1 + bytes.get(i + 1..)?.iter().position(|&c| c == b)?;
+        let gt = loop {
+            let gt = i + find1(&bytes[i..], b'>')?;
+            match find2(&bytes[i..gt], b'"', b'\'') {
+                None => break gt,
+                Some(q) => {
+                    // Skip the quoted value (it may hold `>`).
+                    let q = i + q;
+                    let quote = bytes[q];
+                    i = q + 1 + find1(&bytes[q + 1..], quote)? + 1;
                 }
-                b' ' | b'\t' | b'\r' | b'\n' if name_len.is_none() => name_len = Some(i),
-                _ => {}
             }
-            i += 1;
-        }
-        let gt = from + i;
-        self.pos = gt + 1;
-        let (kind, end) = if i > 0 && bytes[i - 1] == b'/' {
-            (TokKind::Empty, gt - 1)
-        } else {
-            (TokKind::Start, gt)
         };
-        let name_len = name_len.unwrap_or(end - from).min(end - from);
+        self.pos = from + gt + 1;
+        let len = if gt > 0 && bytes[gt - 1] == b'/' {
+            gt - 1
+        } else {
+            gt
+        };
+        let kind = if len < gt {
+            TokKind::Empty
+        } else {
+            TokKind::Start
+        };
+        let content = &bytes[..len];
+        let name_len = content
+            .iter()
+            .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .unwrap_or(len);
         if kind == TokKind::Start {
-            self.names.extend_from_slice(&bytes[..name_len]);
+            self.names.extend_from_slice(&content[..name_len]);
             self.name_ends.push(self.names.len());
         }
         Some(Tok {
             kind,
             start: from,
-            end,
+            end: from + len,
             name_len,
         })
     }
@@ -412,7 +416,7 @@ impl<R: BufRead> Tokenizer<R> {
     /// `</name>` at `start`: checked against the innermost open element.
     fn end_tag(&mut self, start: usize) -> Result<Option<Tok>, Box<XmlError>> {
         let from = start + 2;
-        let Some(gt) = self.buf.as_bytes()[from..].iter().position(|&b| b == b'>') else {
+        let Some(gt) = find1(&self.buf.as_bytes()[from..], b'>') else {
             return Ok(None);
         };
         let name = self.buf.as_bytes()[from..from + gt].trim_ascii_end();
@@ -527,6 +531,67 @@ impl<R: BufRead> Tokenizer<R> {
             TokKind::Eof => Event::Eof,
         })
     }
+}
+
+/// Eight copies of 1.
+const LO: u64 = 0x0101_0101_0101_0101;
+/// The top bit of each of eight bytes.
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The top bit of each zero byte of `x` set (and maybe of bytes above the first zero byte:
+/// only the lowest set bit is exact).
+#[inline]
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(LO) & !x & HI
+}
+
+/// Eight bytes as one little-endian word.
+#[inline]
+fn word(chunk: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(chunk);
+    u64::from_le_bytes(w)
+}
+
+/// The first `a` in `hay`, eight bytes at a time (short haystacks: no call, no setup).
+#[inline]
+fn find1(hay: &[u8], a: u8) -> Option<usize> {
+    let ma = LO * u64::from(a);
+    let mut chunks = hay.chunks_exact(8);
+    let mut at = 0;
+    for c in chunks.by_ref() {
+        let t = zero_bytes(word(c) ^ ma);
+        if t != 0 {
+            return Some(at + (t.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == a)
+        .map(|j| at + j)
+}
+
+/// The first `a` or `b` in `hay`, eight bytes at a time.
+#[inline]
+fn find2(hay: &[u8], a: u8, b: u8) -> Option<usize> {
+    let (ma, mb) = (LO * u64::from(a), LO * u64::from(b));
+    let mut chunks = hay.chunks_exact(8);
+    let mut at = 0;
+    for c in chunks.by_ref() {
+        let w = word(c);
+        let t = zero_bytes(w ^ ma) | zero_bytes(w ^ mb);
+        if t != 0 {
+            return Some(at + (t.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == a || c == b)
+        .map(|j| at + j)
 }
 
 /// The first occurrence of `seq` (2 or 3 bytes) in `hay`.
@@ -672,6 +737,23 @@ mod tests {
             );
         }
         whole
+    }
+
+    #[test]
+    fn word_at_a_time_search_equals_a_byte_loop() {
+        let hay: Vec<u8> = (0..200u32)
+            .map(|i| b"ab<c&d>\"'\x80\xff"[(i * 7 % 11) as usize])
+            .collect();
+        for start in 0..hay.len() {
+            for end in start..hay.len().min(start + 40) {
+                let h = &hay[start..end];
+                for (a, b) in [(b'<', b'&'), (b'"', b'\''), (b'\xff', b'>')] {
+                    let want = h.iter().position(|&c| c == a || c == b);
+                    assert_eq!(find2(h, a, b), want, "{h:?}");
+                    assert_eq!(find1(h, a), h.iter().position(|&c| c == a), "{h:?}");
+                }
+            }
+        }
     }
 
     #[test]
