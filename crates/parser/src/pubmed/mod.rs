@@ -355,7 +355,7 @@ impl<R: BufRead> PubmedReader<R> {
             match &ev {
                 Event::Start(e) | Event::Empty(e) => {
                     let raw = e.attributes_raw();
-                    if raw.contains('&')
+                    if xml::find1(raw.as_bytes(), b'&').is_some()
                         && let Err(reason) = casebook_types::check_attribute_refs(raw)
                     {
                         return Err(self.p.err(self.p.st.pos, Kind::Entity, reason));
@@ -408,7 +408,7 @@ impl<R: BufRead> PubmedReader<R> {
                 continue;
             }
 
-            // Inside a skipped subtree: only depth matters (quick-xml checks the names).
+            // Inside a skipped subtree: only depth matters (the tokenizer checks the names).
             if self.p.st.skip > 0 {
                 match ev {
                     Event::Start(_) => self.p.st.skip += 1,
@@ -764,7 +764,7 @@ impl Parser {
     /// A container closes (outside captures and skips).
     fn on_end(&mut self) -> Result<Option<PubmedItem>, Error> {
         let Some(tag) = self.st.stack.pop() else {
-            // quick-xml reports unmatched end tags itself; nothing is open here.
+            // The tokenizer reports unmatched end tags itself; nothing is open here.
             return Ok(None);
         };
         match tag {

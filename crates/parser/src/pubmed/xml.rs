@@ -558,7 +558,7 @@ fn word(chunk: &[u8]) -> u64 {
 
 /// The first `a` in `hay`, eight bytes at a time (short haystacks: no call, no setup).
 #[inline]
-fn find1(hay: &[u8], a: u8) -> Option<usize> {
+pub(super) fn find1(hay: &[u8], a: u8) -> Option<usize> {
     let ma = LO * u64::from(a);
     let mut chunks = hay.chunks_exact(8);
     let mut at = 0;
