@@ -1,8 +1,10 @@
 //! A small zero-copy XML tokenizer for the PubMed hot path.
 //!
-//! It reads the input into one large buffer (refilled in place, grown only when a single
-//! piece of markup or text is larger than it) and finds the end of each token with `memchr`.
-//! A token is a pair of byte ranges into that buffer ([`Tok`]); [`Tokenizer::event`] turns it
+//! It reads the input in chunks of up to 128 KiB into one buffer (read bytes dropped before
+//! each refill; it grows beyond a chunk only when a single piece of markup or text is larger)
+//! and finds the end of each token a word at a time (`memchr` for long text). UTF-8 is
+//! checked once per chunk. A token is a pair of byte ranges into that buffer ([`Tok`]);
+//! [`Tokenizer::event`] turns it
 //! into a borrowed quick-xml [`Event`] (no copy), so the record builder and text capture keep
 //! working on the same event types as before. Errors are quick-xml's own error values, with
 //! the byte offset where the bad markup starts, so messages stay as they were.
@@ -26,8 +28,6 @@ use quick_xml::{
     events::{BytesCData, BytesEnd, BytesRef, BytesStart, BytesText, Event},
 };
 
-/// Initial buffer size.
-const BUF: usize = 256 * 1024;
 /// Most bytes taken from the source at a time.
 const CHUNK: usize = 128 * 1024;
 
@@ -96,7 +96,9 @@ impl<R: BufRead> Tokenizer<R> {
     pub(super) fn new(src: R) -> Self {
         Self {
             src,
-            buf: String::with_capacity(BUF + CHUNK),
+            // Grows with the first reads: a reader of one small record (the pipeline parses
+            // records one by one) allocates no more than the record.
+            buf: String::new(),
             pos: 0,
             base: 0,
             eof: false,
