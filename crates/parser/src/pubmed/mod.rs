@@ -1,9 +1,9 @@
 //! Streaming reader of PubMed XML (`PubmedArticleSet`): efetch responses and the annual
 //! baseline / daily update files, plain or gzip, from a file or stdin.
 //!
-//! [`PubmedReader`] pulls quick-xml events through one reused buffer and yields one
-//! [`PubmedItem`] at a time: memory stays flat in the file's size (one record). No DOM is
-//! built. Records with their exact XML text come from [`casebook_types::RawRecords`], the one
+//! [`PubmedReader`] pulls tokens from a small zero-copy tokenizer ([`xml`]: one large
+//! refilled buffer, `memchr` for the ends of tokens) and yields one [`PubmedItem`] at a time:
+//! memory stays flat in the file's size (one record). No DOM is built. Records with their exact XML text come from [`casebook_types::RawRecords`], the one
 //! splitter (each raw record parses with [`parse_pubmed_bytes`]).
 //!
 //! Text fields keep all the text inside inline markup (`<i>`, `<sup>`, `<mml:math>`, ...),
@@ -17,6 +17,7 @@
 
 mod build;
 mod text;
+mod xml;
 
 use std::{
     fmt::Write as _,
@@ -27,7 +28,6 @@ use std::{
 
 use casebook_types::{Pmid, Record, RecordKind};
 use quick_xml::{
-    Reader,
     errors::{IllFormedError, SyntaxError},
     events::{BytesStart, Event},
 };
@@ -35,6 +35,7 @@ use quick_xml::{
 use self::{
     build::{Action, Builder, Field, Tag},
     text::Capture,
+    xml::{TokKind, Tokenizer},
 };
 use crate::error::{Error, PubmedErrorKind as Kind};
 
@@ -243,38 +244,43 @@ struct State {
     deleted: Vec<Pmid>,
     /// Offset of the event being handled.
     pos: u64,
+    /// Offset just after the event being handled.
+    end: u64,
+    /// An error found at the root, waiting for a message read a little further on.
+    sniff: Option<Sniff>,
     /// Whether any byte was seen (to tell an empty file from one with only a prolog).
     saw_bytes: bool,
 }
 
-/// Reads PubMed XML one item at a time. See the [module docs](self).
-pub struct PubmedReader<R> {
-    /// The one event buffer, reused for every event.
-    buf: Vec<u8>,
-    p: Parser<R>,
+/// An error about a document that is not PubMed XML, whose message gets what the document
+/// says (an error message or page title) from a little further on.
+struct Sniff {
+    kind: Kind,
+    at: u64,
+    reason: String,
+    /// Elements whose text is the message.
+    names: &'static [&'static str],
 }
 
-/// The XML reader and the parsing state (apart from the event buffer, so that handlers can
-/// run while an event borrows the buffer).
-struct Parser<R> {
-    xml: Reader<R>,
+/// Reads PubMed XML one item at a time. See the [module docs](self).
+pub struct PubmedReader<R> {
+    /// The tokenizer (events borrow its buffer).
+    tok: Tokenizer<R>,
+    p: Parser,
+}
+
+/// The parsing state (apart from the tokenizer, so that handlers can run while an event
+/// borrows its buffer).
+struct Parser {
     st: State,
 }
 
 impl<R: BufRead> PubmedReader<R> {
     /// A reader of `reader`; `name` (usually the file name) is used in errors.
     pub fn new(reader: R, name: impl Into<String>) -> Self {
-        let mut xml = Reader::from_reader(reader);
-        let cfg = xml.config_mut();
-        cfg.check_end_names = true;
-        // Whitespace-only text is skipped outside captured fields (pretty-printing between
-        // elements: about half of all events); it is switched off while a field is captured.
-        cfg.trim_text(true);
-        cfg.expand_empty_elements = false;
         Self {
-            buf: Vec::with_capacity(64 * 1024),
+            tok: Tokenizer::new(reader),
             p: Parser {
-                xml,
                 st: State {
                     name: name.into(),
                     phase: Phase::Prolog,
@@ -286,6 +292,8 @@ impl<R: BufRead> PubmedReader<R> {
                     rec_start: 0,
                     deleted: Vec::new(),
                     pos: 0,
+                    end: 0,
+                    sniff: None,
                     saw_bytes: false,
                 },
             },
@@ -299,26 +307,55 @@ impl<R: BufRead> PubmedReader<R> {
 
     /// Bytes of XML consumed so far (decompressed bytes for gzip input).
     pub fn position(&self) -> u64 {
-        self.p.xml.buffer_position()
+        self.tok.position()
     }
 
     /// Reads events until an item is complete, the document ends, or an error.
     fn advance(&mut self) -> Result<Option<PubmedItem>, Error> {
+        let mut skipped_ws = None;
         loop {
-            self.p.st.pos = self.p.xml.buffer_position();
-            self.buf.clear();
-            let ev = match self.p.xml.read_event_into(&mut self.buf) {
-                Ok(ev) => ev,
-                Err(e) => return Err(self.p.xml_err(&e)),
+            if let Some(s) = self.p.st.sniff.take() {
+                return Err(self.sniffed(s));
+            }
+            let before = self.tok.position();
+            // Outside captured fields, whitespace-only text (pretty-printing between
+            // elements: about half of all text) is passed over in the tokenizer.
+            self.tok.skip_space = self.p.st.capturing.is_none();
+            let tok = match self.tok.next_tok() {
+                Ok(t) => t,
+                Err(e) => {
+                    let at = self.tok.error_position().max(before);
+                    return Err(self.p.xml_err(&e, at, self.tok.position()));
+                }
             };
-            self.p.st.saw_bytes |= self.p.xml.buffer_position() > 0;
+            // Outside captured fields, whitespace-only text (pretty-printing between
+            // elements) is skipped, and the offset of the next event is where it started.
+            let start = skipped_ws.take().unwrap_or(before);
+            self.p.st.pos = start;
+            self.p.st.end = self.tok.position();
+            if tok.kind == TokKind::Space && self.p.st.capturing.is_none() {
+                skipped_ws = Some(start);
+                continue;
+            }
+            let ev = match self.tok.event(tok) {
+                Ok(ev) => ev,
+                Err((at, e)) => return Err(self.p.xml_err(&e, at, self.p.st.end)),
+            };
+            self.p.st.saw_bytes |= self.p.st.end > 0;
+            if let Event::Text(t) = &ev
+                && self.p.st.capturing.is_none()
+                && t.bytes().all(|b| b.is_ascii_whitespace())
+            {
+                skipped_ws = Some(start);
+                continue;
+            }
 
             // References are checked everywhere, skipped subtrees included: PubMed XML
             // declares no entity, so `&name;` other than the predefined five is an error.
             match &ev {
                 Event::Start(e) | Event::Empty(e) => {
                     let raw = e.attributes_raw();
-                    if raw.contains('&')
+                    if xml::find1(raw.as_bytes(), b'&').is_some()
                         && let Err(reason) = casebook_types::check_attribute_refs(raw)
                     {
                         return Err(self.p.err(self.p.st.pos, Kind::Entity, reason));
@@ -356,7 +393,6 @@ impl<R: BufRead> PubmedReader<R> {
                     Event::End(_) => {
                         if self.p.st.cap.at_top() {
                             self.p.st.capturing = None;
-                            self.p.xml.config_mut().trim_text(true);
                             self.p.finish_field(field)?;
                         } else {
                             self.p.st.cap.close();
@@ -372,7 +408,7 @@ impl<R: BufRead> PubmedReader<R> {
                 continue;
             }
 
-            // Inside a skipped subtree: only depth matters (quick-xml checks the names).
+            // Inside a skipped subtree: only depth matters (the tokenizer checks the names).
             if self.p.st.skip > 0 {
                 match ev {
                     Event::Start(_) => self.p.st.skip += 1,
@@ -432,7 +468,7 @@ impl<R: BufRead> PubmedReader<R> {
                 Event::DocType(d) => {
                     let d = d.trim_ascii_start();
                     if d.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("html")) {
-                        return Err(self.p.html_error("<!DOCTYPE html>"));
+                        self.p.html_error("<!DOCTYPE html>");
                     }
                 }
                 Event::Eof => {
@@ -456,9 +492,46 @@ impl<R: BufRead> PubmedReader<R> {
             }
         }
     }
+
+    /// The error of a document that is not PubMed XML, with what it says.
+    fn sniffed(&mut self, s: Sniff) -> Error {
+        let said = self.sniff_message(s.names);
+        let mut reason = s.reason;
+        if let Some(msg) = said {
+            if s.kind == Kind::Html {
+                let _ = write!(reason, " (page title: {msg})");
+            } else {
+                let _ = write!(reason, "; it says: {msg}");
+            }
+        }
+        self.p.err(s.at, s.kind, reason)
+    }
+
+    /// Reads a little further into a document that is not PubMed XML, for the text of the
+    /// first element named one of `names` (an error message or page title). Best effort:
+    /// stops at the first XML error or after a few hundred events.
+    fn sniff_message(&mut self, names: &[&str]) -> Option<String> {
+        let mut inside = false;
+        let mut out = String::new();
+        for _ in 0..500 {
+            let Ok(tok) = self.tok.next_tok() else { break };
+            match self.tok.event(tok) {
+                Ok(Event::Start(e)) if names.contains(&e.name().as_ref()) => inside = true,
+                Ok(Event::Text(t)) if inside => out.push_str(&t.xml10_content()),
+                Ok(Event::GeneralRef(r)) if inside => {
+                    let _ = text::push_ref(&mut out, &r);
+                }
+                Ok(Event::End(_)) if inside => break,
+                Ok(Event::Eof) | Err(_) => break,
+                _ => {}
+            }
+        }
+        let msg = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!msg.is_empty()).then(|| msg.chars().take(200).collect())
+    }
 }
 
-impl<R: BufRead> Parser<R> {
+impl Parser {
     fn err(&self, offset: u64, kind: Kind, reason: impl Into<String>) -> Error {
         Error::Pubmed {
             file: self.st.name.clone(),
@@ -469,8 +542,8 @@ impl<R: BufRead> Parser<R> {
         }
     }
 
-    fn xml_err(&self, e: &quick_xml::Error) -> Error {
-        let at = self.xml.error_position().max(self.st.pos);
+    /// An error of the tokenizer at offset `at` (`end`: bytes read so far).
+    fn xml_err(&self, e: &quick_xml::Error, at: u64, end: u64) -> Error {
         let in_what = self.open_element();
         match e {
             quick_xml::Error::Io(io) => {
@@ -479,7 +552,7 @@ impl<R: BufRead> Parser<R> {
                 } else {
                     ""
                 };
-                self.err(self.xml.buffer_position(), Kind::Io, format!("{io}{hint}"))
+                self.err(end, Kind::Io, format!("{io}{hint}"))
             }
             quick_xml::Error::Syntax(SyntaxError::InvalidBangMarkup) => {
                 self.err(at, Kind::Malformed, e.to_string())
@@ -494,11 +567,9 @@ impl<R: BufRead> Parser<R> {
                 Kind::Truncated,
                 format!("the input ends in the middle of a `&...;` reference{in_what}"),
             ),
-            quick_xml::Error::Encoding(_) => self.err(
-                self.st.pos,
-                Kind::Malformed,
-                format!("{e} (PubMed XML is UTF-8)"),
-            ),
+            quick_xml::Error::Encoding(_) => {
+                self.err(at, Kind::Malformed, format!("{e} (PubMed XML is UTF-8)"))
+            }
             _ => self.err(at, Kind::Malformed, e.to_string()),
         }
     }
@@ -540,7 +611,7 @@ impl<R: BufRead> Parser<R> {
                                 "empty record element",
                             ));
                         }
-                        self.begin_record(kind, e.len());
+                        self.begin_record(kind);
                         return Ok(None);
                     }
                     None => Action::Skip,
@@ -579,7 +650,6 @@ impl<R: BufRead> Parser<R> {
                     self.finish_field(field)?;
                 } else {
                     self.st.capturing = Some(field);
-                    self.xml.config_mut().trim_text(false);
                 }
             }
         }
@@ -588,9 +658,8 @@ impl<R: BufRead> Parser<R> {
 
     /// A record element opened; `tag_len` is the length of its start tag's content (between
     /// `<` and `>`).
-    fn begin_record(&mut self, kind: RecordKind, tag_len: usize) {
-        let tag_bytes = tag_len + 2;
-        self.st.rec_start = self.xml.buffer_position().saturating_sub(tag_bytes as u64);
+    fn begin_record(&mut self, kind: RecordKind) {
+        self.st.rec_start = self.st.pos;
         self.st.rec = Some(Builder::new(kind));
         let tag = match kind {
             RecordKind::Article => Tag::PubmedArticle,
@@ -629,14 +698,16 @@ impl<R: BufRead> Parser<R> {
                 } else {
                     RecordKind::Book
                 };
-                self.begin_record(kind, e.len());
+                self.begin_record(kind);
                 Ok(None)
             }
-            _ if name.eq_ignore_ascii_case("html") => Err(self.html_error("<html>")),
+            _ if name.eq_ignore_ascii_case("html") => {
+                self.html_error("<html>");
+                Ok(None)
+            }
             _ => {
                 let root = name.to_owned();
                 let at = self.st.pos;
-                let said = self.sniff_message(&["ERROR", "Error", "error", "message"]);
                 let what = match root.as_str() {
                     "eSearchResult" | "eSummaryResult" | "eLinkResult" | "eInfoResult"
                     | "ePostResult" | "eSpellResult" | "eFetchResult" | "eGQueryResult" => {
@@ -647,46 +718,25 @@ impl<R: BufRead> Parser<R> {
                     }
                     _ => format!("root element <{root}>"),
                 };
-                let mut reason = format!("expected <PubmedArticleSet>, found {what}");
-                if let Some(msg) = said {
-                    let _ = write!(reason, "; it says: {msg}");
-                }
-                Err(self.err(at, Kind::NotPubmed, reason))
+                self.st.sniff = Some(Sniff {
+                    kind: Kind::NotPubmed,
+                    at,
+                    reason: format!("expected <PubmedArticleSet>, found {what}"),
+                    names: &["ERROR", "Error", "error", "message"],
+                });
+                Ok(None)
             }
         }
     }
 
-    fn html_error(&mut self, seen: &str) -> Error {
-        let at = self.st.pos;
-        let mut reason = format!("found {seen}: the server sent a web page instead of XML");
-        if let Some(title) = self.sniff_message(&["title", "TITLE", "h1", "H1"]) {
-            let _ = write!(reason, " (page title: {title})");
-        }
-        self.err(at, Kind::Html, reason)
-    }
-
-    /// Reads a little further into a document that is not PubMed XML, for the text of the
-    /// first element named one of `names` (an error message or page title). Best effort:
-    /// stops at the first XML error or after a few hundred events.
-    fn sniff_message(&mut self, names: &[&str]) -> Option<String> {
-        let mut inside = false;
-        let mut out = String::new();
-        let mut buf = Vec::new();
-        for _ in 0..500 {
-            buf.clear();
-            match self.xml.read_event_into(&mut buf) {
-                Ok(Event::Start(e)) if names.contains(&e.name().as_ref()) => inside = true,
-                Ok(Event::Text(t)) if inside => out.push_str(&t.xml10_content()),
-                Ok(Event::GeneralRef(r)) if inside => {
-                    let _ = text::push_ref(&mut out, &r);
-                }
-                Ok(Event::End(_)) if inside => break,
-                Ok(Event::Eof) | Err(_) => break,
-                _ => {}
-            }
-        }
-        let msg = out.split_whitespace().collect::<Vec<_>>().join(" ");
-        (!msg.is_empty()).then(|| msg.chars().take(200).collect())
+    /// An HTML page: the error is returned with the page's title (see [`Sniff`]).
+    fn html_error(&mut self, seen: &str) {
+        self.st.sniff = Some(Sniff {
+            kind: Kind::Html,
+            at: self.st.pos,
+            reason: format!("found {seen}: the server sent a web page instead of XML"),
+            names: &["title", "TITLE", "h1", "H1"],
+        });
     }
 
     fn text_outside_root(&self, t: &str) -> Error {
@@ -714,7 +764,7 @@ impl<R: BufRead> Parser<R> {
     /// A container closes (outside captures and skips).
     fn on_end(&mut self) -> Result<Option<PubmedItem>, Error> {
         let Some(tag) = self.st.stack.pop() else {
-            // quick-xml reports unmatched end tags itself; nothing is open here.
+            // The tokenizer reports unmatched end tags itself; nothing is open here.
             return Ok(None);
         };
         match tag {
@@ -781,7 +831,7 @@ impl<R: BufRead> Parser<R> {
             None => "the root element".to_owned(),
         };
         self.err(
-            self.xml.buffer_position(),
+            self.st.end,
             Kind::Truncated,
             format!("the input ends inside {what} (file cut off?)"),
         )
@@ -813,7 +863,7 @@ impl<R> std::fmt::Debug for PubmedReader<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PubmedReader")
             .field("name", &self.p.st.name)
-            .field("position", &self.p.xml.buffer_position())
+            .field("position", &self.p.st.end)
             .finish_non_exhaustive()
     }
 }
