@@ -128,41 +128,51 @@ fn is_pubmed(path: &Path) -> Result<bool> {
         || text.contains("<PubmedBookArticle"))
 }
 
-/// Reads every file into studies: each PubMed record is a study; a full-text document joins
-/// the record with its PMID, or stands alone. Order: as read.
-pub fn read_studies(files: &[PathBuf]) -> Result<Vec<StudyInput>> {
-    let mut studies: Vec<StudyInput> = Vec::new();
-    let mut docs: Vec<Document> = Vec::new();
+/// Calls `each` on every study of `files`, one at a time: each PubMed record is a study
+/// (records are streamed, never all held in memory); a full-text document joins the first
+/// record with its PMID, or stands alone after the records. Order: records as read, then the
+/// full texts without a record. Full-text files are read first (they are few and small).
+pub fn each_study(files: &[PathBuf], mut each: impl FnMut(StudyInput) -> Result<()>) -> Result<()> {
+    let mut pubmed: Vec<&PathBuf> = Vec::new();
+    let mut docs: Vec<Option<Document>> = Vec::new();
     for f in files {
         if is_pubmed(f)? {
-            let reader = casebook_parser::open_pubmed(f)?;
-            for item in reader {
-                if let casebook_parser::PubmedItem::Record { record, .. } = item? {
-                    studies.push(StudyInput {
-                        record: Some(*record),
-                        fulltext: Vec::new(),
-                    });
-                }
-            }
+            pubmed.push(f);
         } else {
-            docs.push(casebook_parser::read_document(f)?);
+            docs.push(Some(casebook_parser::read_document(f)?));
         }
     }
-    for d in docs {
-        let home = d.pmid.and_then(|p| {
-            studies
-                .iter_mut()
-                .find(|s| s.record.as_ref().is_some_and(|r| r.pmid == p))
-        });
-        match home {
-            Some(s) => s.fulltext.push(d),
-            None => studies.push(StudyInput {
-                record: None,
-                fulltext: vec![d],
-            }),
+    let mut by_pmid: std::collections::HashMap<casebook_types::Pmid, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        if let Some(p) = d.as_ref().and_then(|d| d.pmid) {
+            by_pmid.entry(p).or_default().push(i);
         }
     }
-    Ok(studies)
+    for f in pubmed {
+        let reader = casebook_parser::open_pubmed(f)?;
+        for item in reader {
+            if let casebook_parser::PubmedItem::Record { record, .. } = item? {
+                let fulltext = by_pmid
+                    .remove(&record.pmid)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|i| docs[i].take())
+                    .collect();
+                each(StudyInput {
+                    record: Some(*record),
+                    fulltext,
+                })?;
+            }
+        }
+    }
+    for d in docs.into_iter().flatten() {
+        each(StudyInput {
+            record: None,
+            fulltext: vec![d],
+        })?;
+    }
+    Ok(())
 }
 
 /// Screens a study, a human decision winning. A study without a PMID (a full-text file
@@ -209,22 +219,22 @@ pub fn run(args: Args) -> Result<()> {
     let screener = Screener::new(review);
     let extractor = Extractor::new(review);
     let intervention = review.review.intervention.name.clone();
-    let studies = read_studies(&files)?;
-
+    // Studies are streamed; only their rows are kept (sorted and written at the end, so a bad
+    // input file leaves no partial output).
     let mut rows: Vec<(StudyRef, Vec<Case>, Option<ScreeningDecision>)> = Vec::new();
-    for s in &studies {
-        let d = screen_study(&screener, &loaded.human, s);
+    each_study(&files, |s| {
+        let d = screen_study(&screener, &loaded.human, &s);
         let keep = all || d.decision == Decision::Include;
         // A study without a PMID is screened on its text alone; its decision is not printed
         // under a placeholder PMID.
         let decision = s.has_pmid().then_some(d);
-        if !keep {
-            continue;
+        if keep {
+            let r = s.study_ref();
+            let cases = extractor.extract(&r, &s.docs());
+            rows.push((r, cases, decision));
         }
-        let r = s.study_ref();
-        let cases = extractor.extract(&r, &s.docs());
-        rows.push((r, cases, decision));
-    }
+        Ok(())
+    })?;
     rows.sort_by(|a, b| (&a.0.label, &a.0.key).cmp(&(&b.0.label, &b.0.key)));
 
     let stdout = std::io::stdout();

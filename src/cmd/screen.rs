@@ -9,7 +9,7 @@ use anyhow::Result;
 use casebook_extractor::Screener;
 use serde_json::json;
 
-use super::extract::{Format, load_review, read_studies, screen_study};
+use super::extract::{Format, each_study, load_review, screen_study};
 
 /// Arguments of `casebook screen`.
 #[derive(Debug, clap::Args)]
@@ -34,15 +34,15 @@ pub fn run(args: Args) -> Result<()> {
     } = args;
     let loaded = load_review(&pipeline)?;
     let screener = Screener::new(&loaded.review);
-    let studies = read_studies(&files)?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    // Studies are streamed; their lines are kept and written at the end, so a bad input file
+    // leaves no partial output.
+    let mut lines: Vec<u8> = Vec::new();
     match format {
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(&mut out);
+            let mut w = csv::Writer::from_writer(&mut lines);
             w.write_record(["pmid", "key", "decision", "reason"])?;
-            for s in &studies {
-                let d = screen_study(&screener, &loaded.human, s);
+            each_study(&files, |s| {
+                let d = screen_study(&screener, &loaded.human, &s);
                 w.write_record([
                     if s.has_pmid() {
                         d.pmid.to_string()
@@ -53,21 +53,26 @@ pub fn run(args: Args) -> Result<()> {
                     d.decision.as_str().to_owned(),
                     d.reason_with_quote(),
                 ])?;
-            }
+                Ok(())
+            })?;
             w.flush()?;
         }
         Format::Jsonl => {
-            for s in &studies {
-                let d = screen_study(&screener, &loaded.human, s);
+            each_study(&files, |s| {
+                let d = screen_study(&screener, &loaded.human, &s);
                 let mut j = serde_json::to_value(&d)?;
                 j["key"] = json!(s.key());
                 if !s.has_pmid() {
                     j["pmid"] = serde_json::Value::Null;
                 }
-                writeln!(out, "{j}")?;
-            }
+                writeln!(lines, "{j}")?;
+                Ok(())
+            })?;
         }
     }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    out.write_all(&lines)?;
     out.flush()?;
     Ok(())
 }
