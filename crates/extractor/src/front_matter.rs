@@ -38,13 +38,7 @@ struct Compiled {
 }
 
 fn set(patterns: &[String]) -> PatternSet {
-    PatternSet::new(
-        &patterns
-            .iter()
-            .map(|p| format!("(?i){p}"))
-            .collect::<Vec<_>>(),
-    )
-    .expect("valid front-matter regex")
+    PatternSet::shipped(patterns, "front-matter")
 }
 
 static PATTERNS: LazyLock<Compiled> = LazyLock::new(|| {

@@ -107,6 +107,18 @@ impl PatternSet {
         Self::build(patterns, false)
     }
 
+    /// The patterns of a shipped data file (`data/*.toml`), each made case-insensitive with
+    /// `(?i)`; `what` names the file in the panic message (the data is tested).
+    pub(crate) fn shipped(patterns: &[String], what: &str) -> Self {
+        Self::new(
+            &patterns
+                .iter()
+                .map(|p| format!("(?i){p}"))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_else(|e| panic!("valid {what} regex: {e}"))
+    }
+
     /// Compiles `patterns`, case-insensitive when `case_insensitive`.
     pub(crate) fn build<S: AsRef<str>>(
         patterns: &[S],

@@ -42,13 +42,7 @@ struct Compiled {
 }
 
 fn set(patterns: &[String]) -> PatternSet {
-    PatternSet::new(
-        &patterns
-            .iter()
-            .map(|p| format!("(?i){p}"))
-            .collect::<Vec<_>>(),
-    )
-    .expect("valid report-kind regex")
+    PatternSet::shipped(patterns, "report-kind")
 }
 
 static CUES: LazyLock<Compiled> = LazyLock::new(|| {

@@ -667,6 +667,40 @@ mod tests {
 
     use super::*;
 
+    /// Appends `ev` in the plain form of [`events`] to `out`; `true` at the end of input.
+    fn push_event(out: &mut Vec<String>, ev: &Event<'_>) -> bool {
+        let s = match ev {
+            Event::Start(e) => format!(
+                "start {} [{}]",
+                e.name().as_ref() as &str,
+                e.attributes_raw()
+            ),
+            Event::Empty(e) => format!(
+                "empty {} [{}]",
+                e.name().as_ref() as &str,
+                e.attributes_raw()
+            ),
+            Event::End(e) => format!("end {}", e.name().as_ref() as &str),
+            Event::Text(x) => {
+                if let Some(last) = out.last_mut().filter(|l| l.starts_with("text ")) {
+                    last.push_str(x);
+                    return false;
+                }
+                format!("text {}", &**x)
+            }
+            Event::GeneralRef(r) => format!("ref {}", &**r),
+            Event::CData(c) => format!("cdata {}", &**c),
+            Event::DocType(d) => format!("doctype {}", &**d),
+            Event::Eof => {
+                out.push("eof".to_owned());
+                return true;
+            }
+            _ => return false,
+        };
+        out.push(s);
+        false
+    }
+
     /// Events in a plain form: adjacent text joined (a split text is the same text),
     /// comments, processing instructions and the declaration left out; the error last.
     fn events<R: BufRead>(src: R) -> Vec<String> {
@@ -687,35 +721,9 @@ mod tests {
                     return out;
                 }
             };
-            let s = match ev {
-                Event::Start(e) => format!(
-                    "start {} [{}]",
-                    e.name().as_ref() as &str,
-                    e.attributes_raw()
-                ),
-                Event::Empty(e) => format!(
-                    "empty {} [{}]",
-                    e.name().as_ref() as &str,
-                    e.attributes_raw()
-                ),
-                Event::End(e) => format!("end {}", e.name().as_ref() as &str),
-                Event::Text(x) => {
-                    if let Some(last) = out.last_mut().filter(|l| l.starts_with("text ")) {
-                        last.push_str(&x);
-                        continue;
-                    }
-                    format!("text {}", &*x)
-                }
-                Event::GeneralRef(r) => format!("ref {}", &*r),
-                Event::CData(c) => format!("cdata {}", &*c),
-                Event::DocType(d) => format!("doctype {}", &*d),
-                Event::Eof => {
-                    out.push("eof".to_owned());
-                    return out;
-                }
-                _ => continue,
-            };
-            out.push(s);
+            if push_event(&mut out, &ev) {
+                return out;
+            }
         }
     }
 
@@ -734,35 +742,9 @@ mod tests {
                     return out;
                 }
             };
-            let s = match ev {
-                Event::Start(e) => format!(
-                    "start {} [{}]",
-                    e.name().as_ref() as &str,
-                    e.attributes_raw()
-                ),
-                Event::Empty(e) => format!(
-                    "empty {} [{}]",
-                    e.name().as_ref() as &str,
-                    e.attributes_raw()
-                ),
-                Event::End(e) => format!("end {}", e.name().as_ref() as &str),
-                Event::Text(x) => {
-                    if let Some(last) = out.last_mut().filter(|l| l.starts_with("text ")) {
-                        last.push_str(&x);
-                        continue;
-                    }
-                    format!("text {}", &*x)
-                }
-                Event::GeneralRef(r) => format!("ref {}", &*r),
-                Event::CData(c) => format!("cdata {}", &*c),
-                Event::DocType(d) => format!("doctype {}", &*d),
-                Event::Eof => {
-                    out.push("eof".to_owned());
-                    return out;
-                }
-                _ => continue,
-            };
-            out.push(s);
+            if push_event(&mut out, &ev) {
+                return out;
+            }
         }
     }
 
