@@ -106,33 +106,11 @@ fn vocabulary(review: &CompiledReview) -> String {
         );
         let _ = writeln!(out, "    blockers: {}", list(&o.blockers));
         for inst in &o.instruments {
-            let _ = writeln!(
-                out,
-                "    instrument {} ({}), max {}, {} is better",
-                inst.name,
-                list(&inst.aliases),
-                inst.max.map_or("-".to_owned(), |m| m.to_string()),
-                if inst.higher_is_better {
-                    "higher"
-                } else {
-                    "lower"
-                }
-            );
+            let _ = writeln!(out, "    instrument {}", instrument_text(inst));
         }
     }
     for inst in &r.instruments {
-        let _ = writeln!(
-            out,
-            "  score instrument {} ({}), max {}, {} is better",
-            inst.name,
-            list(&inst.aliases),
-            inst.max.map_or("-".to_owned(), |m| m.to_string()),
-            if inst.higher_is_better {
-                "higher"
-            } else {
-                "lower"
-            }
-        );
+        let _ = writeln!(out, "  score instrument {}", instrument_text(inst));
     }
     if let Some(sp) = &r.sparing {
         let names = r
@@ -212,4 +190,19 @@ pub fn run(args: &Args) -> Result<()> {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => Ok(r?),
     }
+}
+
+/// An instrument as `casebook rules` lists it: "CMAS (cmas), max 52, higher is better".
+fn instrument_text(inst: &casebook_types::Instrument) -> String {
+    format!(
+        "{} ({}), max {}, {} is better",
+        inst.name,
+        list(&inst.aliases),
+        inst.max.map_or("-".to_owned(), |m| m.to_string()),
+        if inst.higher_is_better {
+            "higher"
+        } else {
+            "lower"
+        }
+    )
 }
