@@ -24,22 +24,12 @@ impl StudyRow {
     /// The study-level CSV cells of `study` (columns as `casebook extract --level study`).
     /// Declared outcome and flag fields the study states are included too.
     pub fn from_study(key: &str, study: &Study, intervention: &str) -> Self {
-        let built_in = [
-            Field::NPatients,
-            Field::AgeYears,
-            Field::Male,
-            Field::Female,
-            Field::PriorTreatments,
-            Field::Dose,
-            Field::FollowUpMonths,
-            Field::AdverseEvents,
-        ];
         let declared = study
             .values
             .keys()
             .copied()
             .filter(|f| matches!(f, Field::Outcome(_) | Field::Flag(_)));
-        let cells = built_in
+        let cells = Field::STUDY_BUILT_INS
             .into_iter()
             .chain(declared)
             .map(|f| (f.column_name(intervention), study.cell(f)))

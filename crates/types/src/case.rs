@@ -197,6 +197,20 @@ impl<'de> Deserialize<'de> for Field {
 }
 
 impl Field {
+    /// The built-in columns of the study-level table, in column order; a review's declared
+    /// outcome and sparing fields stand between `FollowUpMonths` and `AdverseEvents` (see
+    /// `ReviewDefinition::study_fields`).
+    pub const STUDY_BUILT_INS: [Field; 8] = [
+        Field::NPatients,
+        Field::AgeYears,
+        Field::Male,
+        Field::Female,
+        Field::PriorTreatments,
+        Field::Dose,
+        Field::FollowUpMonths,
+        Field::AdverseEvents,
+    ];
+
     /// Every built-in field, in column order (declared fields come from the review:
     /// `ReviewDefinition::fields`).
     pub const BUILT_IN: [Field; 13] = [

@@ -605,18 +605,11 @@ impl ReviewDefinition {
     /// The fields of the study-level table after `study,pmid,year`, in column order: the
     /// contract of `casebook extract --level study`, `studies.csv` and the evaluation.
     pub fn study_fields(&self) -> Vec<Field> {
-        let mut out = vec![
-            Field::NPatients,
-            Field::AgeYears,
-            Field::Male,
-            Field::Female,
-            Field::PriorTreatments,
-            Field::Dose,
-            Field::FollowUpMonths,
-        ];
+        let (before, after) = Field::STUDY_BUILT_INS.split_at(7);
+        let mut out = before.to_vec();
         out.extend(self.outcome_fields());
         out.extend(self.sparing_field());
-        out.push(Field::AdverseEvents);
+        out.extend_from_slice(after);
         out
     }
 
