@@ -147,7 +147,8 @@ pub struct CompiledReview {
     pub related: LexiconMatcher,
     /// The review's outcome domains (`[[outcomes]]`).
     pub outcomes: Vec<CompiledOutcome>,
-    /// Every blocker of every domain: a phrase that owns a term and is no domain.
+    /// Every blocker of every domain: a phrase that owns a term and is no domain (it blocks
+    /// every domain but one that lists it among its own terms).
     pub blockers: Option<Pattern>,
     /// Every instrument: the domains' first, then the review's `[[instruments]]`.
     pub instruments: Vec<CompiledInstrument>,
@@ -169,6 +170,19 @@ pub struct CompiledOutcome {
     pub terms: Pattern,
     /// Terms where more is better (matched against a whole term).
     pub abilities: Option<Pattern>,
+    /// The domain's own terms, normalised by [`phrase_key`]: another domain's blocker that is
+    /// one of these is a term here, not a blocker ("relapse" blocks remission, and is the
+    /// relapse domain's own word).
+    pub own: std::collections::BTreeSet<String>,
+}
+
+/// A phrase as a comparison key: lower case, hyphens and runs of spaces as one space.
+pub(crate) fn phrase_key(s: &str) -> String {
+    s.to_lowercase()
+        .replace('-', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One compiled instrument.
@@ -237,6 +251,7 @@ fn compile_outcomes(review: &ReviewDefinition) -> Result<CompiledParts, Error> {
         }
         blockers.extend(o.blockers.iter().cloned());
         let what = format!("[[outcomes]] `{}` terms", o.field);
+        let own = terms.iter().map(|t| phrase_key(t)).collect();
         let Some(terms) = terms_regex(&what, &terms)? else {
             continue;
         };
@@ -251,6 +266,7 @@ fn compile_outcomes(review: &ReviewDefinition) -> Result<CompiledParts, Error> {
             field,
             terms,
             abilities,
+            own,
         });
     }
     for i in &review.instruments {

@@ -551,3 +551,61 @@ fn a_non_english_paper_is_read_through_its_english_other_abstract() {
         );
     }
 }
+
+// Outcome domains of their own: one domain's blocker is another domain's term.
+
+/// The zelumab review with two outcome domains where the first blocks the second's words
+/// ("relapse" is no remission, and is the relapse domain's own word).
+fn review_with_relapse_domain() -> CompiledReview {
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../pipelines/tacrolimus-jdm.toml"
+    ));
+    // Added after the review's own domains (its columns name those); declared fields come
+    // from the review file, so the domains are written in its format.
+    let src = std::fs::read_to_string(path).unwrap()
+        + r#"
+[[outcomes]]
+field = "remission_outcome"
+terms = ["remission", "proteinuria"]
+blockers = ["relapse", "relapses", "relapse rate"]
+
+[[outcomes]]
+field = "relapse_outcome"
+terms = ["relapse", "relapses", "relapse rate", "relapse frequency", "number of relapses"]
+blockers = ["B cell", "dose"]
+"#;
+    let mut def = ReviewDefinition::from_toml_str(&src, path).unwrap();
+    def.intervention.name = "zelumab".into();
+    def.intervention.synonyms = vec![];
+    CompiledReview::new(def).unwrap()
+}
+
+#[test]
+fn a_blocker_of_one_domain_is_the_term_of_another() {
+    let r = review_with_relapse_domain();
+    let relapse = Field::parse("relapse_outcome").unwrap();
+    let remission = Field::parse("remission_outcome").unwrap();
+    for (text, want_relapse) in [
+        (
+            "After zelumab the relapse rate decreased from 3.1 to 0.5 per year.",
+            "improved",
+        ),
+        (
+            "Zelumab reduced the number of relapses in all eleven children.",
+            "improved",
+        ),
+        (
+            "The relapse frequency fell after zelumab in most patients.",
+            "improved",
+        ),
+    ] {
+        let d = doc(Source::Abstract, &[("results", text)]);
+        let sr = study_ref(None, Some(&d));
+        let cases = Extractor::new(&r).extract(&sr, std::slice::from_ref(&d));
+        let st = Study::roll_up(sr, &cases);
+        assert_eq!(st.cell(relapse), want_relapse, "{text}");
+        // Still no remission: the relapse words block it.
+        assert_eq!(st.cell(remission), "not_reported", "{text}");
+    }
+}

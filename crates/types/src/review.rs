@@ -62,7 +62,8 @@ pub struct OutcomeDomain {
     #[serde(default)]
     pub abilities: Vec<String>,
     /// Phrases that own a term and are not the domain (`enzymes`, `biopsy`): an outcome word
-    /// nearest to a blocker is not an outcome of any domain.
+    /// nearest to a blocker is not an outcome of any domain, except of a domain that lists the
+    /// phrase among its own `terms` (one domain's blocker can be another's word).
     #[serde(default)]
     pub blockers: Vec<String>,
     /// Scores that measure the domain: a change from one value to another is an outcome.

@@ -36,6 +36,7 @@ use casebook_types::{Field, Outcome, Span, Value};
 use super::{Hit, Rule, RuleContext, scores::scores_in};
 use crate::{
     CompiledReview, Sentence,
+    lexicon::phrase_key,
     negation::{intervention_mentions, is_other_drug_context, re},
 };
 
@@ -210,18 +211,46 @@ fn word_distance(text: &str, a: usize, b: usize) -> usize {
     text[lo..hi].split_whitespace().count()
 }
 
-/// A term found in a sentence: its span and its domain (`None` = a blocker).
-type Term = (usize, usize, Option<usize>);
+/// What a phrase found in a sentence is: a domain's term, or a blocker with the set of
+/// domains it blocks (bit `d`: every domain that does not list the phrase as its own term).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Domain(usize),
+    Blocker(u64),
+}
+
+impl Owner {
+    fn blocks(self, d: usize) -> bool {
+        matches!(self, Owner::Blocker(mask) if mask & (1u64 << d.min(63)) != 0)
+    }
+}
+
+/// A term found in a sentence: its span and what owns it.
+type Term = (usize, usize, Owner);
+
+/// The domains a blocker phrase blocks: all but those listing it as their own term.
+fn blocked_domains(review: &CompiledReview, phrase: &str) -> u64 {
+    let key = phrase_key(phrase);
+    review
+        .outcomes
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| !o.own.contains(&key))
+        .fold(0, |m, (d, _)| m | (1u64 << d.min(63)))
+}
 
 /// The outcome of each domain stated in one sentence.
-#[allow(clippy::many_single_char_names)]
+#[allow(clippy::many_single_char_names, clippy::too_many_lines)]
 fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
     let ctx = &review.context;
     let n = review.outcomes.len();
     let mut terms: Vec<Term> = Vec::new();
     if let Some(b) = &review.blockers {
         for m in b.find_iter(text) {
-            terms.push((m.start(), m.end(), None));
+            let mask = blocked_domains(review, m.as_str());
+            if mask != 0 {
+                terms.push((m.start(), m.end(), Owner::Blocker(mask)));
+            }
         }
     }
     for (d, dom) in review.outcomes.iter().enumerate() {
@@ -229,14 +258,16 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
             // "muscle enzymes", "muscle biopsy": the blocker owns the phrase.
             let next = &text[m.end()..];
             let next_word = next.split_whitespace().next().unwrap_or("");
-            let owned = review
-                .blockers
-                .as_ref()
-                .is_some_and(|b| b.find(next_word).is_some_and(|bm| bm.start() == 0));
+            let owned = review.blockers.as_ref().is_some_and(|b| {
+                b.find(next_word).is_some_and(|bm| {
+                    bm.start() == 0
+                        && Owner::Blocker(blocked_domains(review, bm.as_str())).blocks(d)
+                })
+            });
             if owned && !next_word.to_ascii_lowercase().starts_with("level") {
                 continue;
             }
-            terms.push((m.start(), m.end(), Some(d)));
+            terms.push((m.start(), m.end(), Owner::Domain(d)));
         }
     }
     // (domain) -> (distance key, outcome)
@@ -265,7 +296,7 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
             continue;
         }
         let (lo, hi) = ctx.clause_of(text, o.start(), o.end());
-        let near: Vec<(usize, usize, usize, Option<usize>)> = terms
+        let near: Vec<(usize, usize, usize, Owner)> = terms
             .iter()
             .filter(|(s, e, _)| *s >= lo && *e <= hi)
             // The word is part of a term ("relapses" as an outcome word inside the term
@@ -284,9 +315,6 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
         let Some(min) = near.iter().map(|(d, ..)| *d).min() else {
             continue;
         };
-        if near.iter().any(|(d, _, _, k)| *d == min && k.is_none()) {
-            continue;
-        }
         let negated = ctx.is_negated(text, o.start(), o.end())
             && !o.as_str().to_ascii_lowercase().starts_with("no longer");
         // The nearest term's side of the word: further terms join only on that side ("both
@@ -295,8 +323,12 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
             .iter()
             .filter(|(dd, ..)| *dd == min)
             .all(|&(_, s, _, _)| s >= o.end());
-        for &(dist, s, e, d) in &near {
-            let Some(d) = d else { continue };
+        for &(dist, s, e, k) in &near {
+            let Owner::Domain(d) = k else { continue };
+            // A blocker of this domain nearest to the word owns it.
+            if near.iter().any(|&(dd, _, _, b)| dd == min && b.blocks(d)) {
+                continue;
+            }
 
             if dist > min + 3 {
                 continue;
@@ -312,7 +344,7 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
             };
             if near
                 .iter()
-                .any(|&(_, bs, be, k)| k.is_none() && bs >= a && be <= b)
+                .any(|&(_, bs, be, k)| k.blocks(d) && bs >= a && be <= b)
             {
                 continue;
             }
