@@ -863,6 +863,12 @@ fn pmc_full_text_is_fetched_once_for_a_new_record_that_has_one() {
     let end = rec.find("</PubmedArticle>").unwrap() + "</PubmedArticle>".len();
     assert!(rec[start..end].contains("IdType=\"pmc\">PMC5771820<"));
     let pmc = std::fs::read_to_string(fixtures.join("pmc/biopython-efetch_pmc.xml")).unwrap();
+    // The recorded PMC reply is PMC8435807's, and the (batched) PMC fetch matches each article
+    // to an asked id by its article-id: the record's PMC id is made PMC8435807 (synthetic
+    // edit of the real record).
+    assert!(pmc.contains("<article-id pub-id-type=\"pmc\">8435807<"));
+    // Same length, so `start..end` still spans the record.
+    let rec = rec.replace("IdType=\"pmc\">PMC5771820<", "IdType=\"pmc\">PMC8435807<");
 
     let mut ids: Vec<u32> = corpus_articles().keys().copied().collect();
     ids.push(28_775_130);
@@ -870,7 +876,7 @@ fn pmc_full_text_is_fetched_once_for_a_new_record_that_has_one() {
     {
         let mut st = state.lock().unwrap();
         st.articles.insert(28_775_130, rec[start..end].to_owned());
-        st.pmc.insert("5771820".into(), pmc.clone());
+        st.pmc.insert("8435807".into(), pmc.clone());
     }
     let env = Env::new(&url, None, false);
     let stdout = env.ok("update", &[]);

@@ -2,7 +2,10 @@
 //! lacks (each verified batch committed in one transaction, so a killed update resumes where
 //! it stopped), fetch PMC full text for new records that have one, then rebuild the outputs.
 
-use std::path::{Path, PathBuf};
+use std::{
+    collections::{HashMap, hash_map::Entry},
+    path::{Path, PathBuf},
+};
 
 use anyhow::Context;
 use casebook_fetcher::{Client, Config, DateType, FetchedRecord, Query};
@@ -255,7 +258,9 @@ fn fetch_and_build(
 }
 
 /// PMC JATS for records stored since the last successful run that name a PMC id and have no
-/// stored full text. A failure is a warning: the abstract is still there.
+/// stored full text, fetched in batches (one EFetch request per
+/// [`casebook_fetcher::PMC_BATCH_SIZE`] PMC ids). A failure (of one id or of a whole batch)
+/// is a warning per PMID: the abstract is still there. Only a failure to store stops it.
 async fn fetch_pmc(
     client: &Client,
     store: &Store,
@@ -283,23 +288,77 @@ async fn fetch_pmc(
         }
         anyhow::Ok(())
     })?;
+    // Each PMC id once (in the order first named), with the PMIDs that name it.
+    let mut pmcids: Vec<String> = Vec::new();
+    let mut pmids_of: Vec<Vec<Pmid>> = Vec::new();
+    let mut slot: HashMap<String, usize> = HashMap::new();
     for (pmid, pmcid) in wanted {
-        report.requests += 1;
-        match client.fetch_pmc(&pmcid).await {
-            Ok(content) => {
-                store.put_fulltext(&FullText {
-                    pmid,
-                    kind: "jats".into(),
-                    content,
-                    source: "pmc".into(),
-                    fetched_at: now_unix(),
-                })?;
-                report.pmc += 1;
+        match slot.entry(pmcid) {
+            Entry::Occupied(e) => pmids_of[*e.get()].push(pmid),
+            Entry::Vacant(e) => {
+                pmcids.push(e.key().clone());
+                pmids_of.push(vec![pmid]);
+                e.insert(pmcids.len() - 1);
             }
-            Err(e) => report
-                .warnings
-                .push(format!("PMC full text {pmcid} of PMID {pmid}: {e}")),
         }
     }
-    Ok(())
+    if pmcids.is_empty() {
+        return Ok(());
+    }
+    // One EFetch request per `PMC_BATCH_SIZE` ids; each full text stored as its batch arrives.
+    let fetched = client
+        .fetch_pmc_batch(pmcids.as_slice(), |texts| {
+            for t in texts {
+                let pmids = &pmids_of[t.index];
+                match t.result {
+                    Ok(content) => {
+                        let Some((&last, rest)) = pmids.split_last() else {
+                            continue;
+                        };
+                        for &pmid in rest {
+                            store_fulltext(store, pmid, content.clone())?;
+                            report.pmc += 1;
+                        }
+                        store_fulltext(store, last, content)?;
+                        report.pmc += 1;
+                    }
+                    Err(e) => {
+                        for pmid in pmids {
+                            report
+                                .warnings
+                                .push(format!("PMC full text {} of PMID {pmid}: {e}", t.pmcid));
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await;
+    match fetched {
+        Ok(f) => {
+            report.requests += u64::from(f.requests);
+            Ok(())
+        }
+        Err(e) => Err(anyhow::Error::new(e).context(format!(
+            "PMC full-text fetch stopped after {} full texts (they are stored)",
+            report.pmc
+        ))),
+    }
+}
+
+/// Stores a fetched PMC JATS full text of `pmid`.
+fn store_fulltext(
+    store: &Store,
+    pmid: Pmid,
+    content: String,
+) -> Result<(), casebook_fetcher::Error> {
+    store
+        .put_fulltext(&FullText {
+            pmid,
+            kind: "jats".into(),
+            content,
+            source: "pmc".into(),
+            fetched_at: now_unix(),
+        })
+        .map_err(casebook_fetcher::Error::sink)
 }

@@ -123,6 +123,30 @@ impl Client {
         ))
     }
 
+    /// `params` plus `tool` and `email` (not the key), whether they go by POST, and how the
+    /// request is named in errors.
+    fn prepare<'a>(
+        &self,
+        util: &str,
+        params: &[(&'a str, String)],
+    ) -> (Vec<(&'a str, String)>, bool, String) {
+        let c = &self.inner.config;
+        let mut all: Vec<(&str, String)> = params.to_vec();
+        all.push(("tool", c.tool.clone()));
+        if let Some(email) = &c.email {
+            all.push(("email", email.clone()));
+        }
+        let query_len: usize = all.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+        let post = query_len > POST_OVER;
+        let request = self.describe(util, &all, post);
+        (all, post, request)
+    }
+
+    /// How [`Client::call`] names the request for `util` with `params` in its errors.
+    pub(crate) fn request_name(&self, util: &str, params: &[(&str, String)]) -> String {
+        self.prepare(util, params).2
+    }
+
     fn backoff(&self, attempt: u32) -> Duration {
         let c = &self.inner.config;
         let exp = c
@@ -147,14 +171,7 @@ impl Client {
             .base
             .join(util)
             .map_err(|e| Error::Config(format!("URL for {util}: {e}")))?;
-        let mut all: Vec<(&str, String)> = params.to_vec();
-        all.push(("tool", c.tool.clone()));
-        if let Some(email) = &c.email {
-            all.push(("email", email.clone()));
-        }
-        let query_len: usize = all.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
-        let post = query_len > POST_OVER;
-        let request = self.describe(util, &all, post);
+        let (mut all, post, request) = self.prepare(util, params);
         if let Some(key) = &c.api_key {
             all.push(("api_key", key.clone()));
         }

@@ -3,8 +3,11 @@
 /// Everything that can go wrong talking to E-utilities.
 ///
 /// Every message names what was asked (the request, with any `api_key` removed, a PMID list,
-/// a search term) and why it failed. The API key never appears in an `Error`.
-#[derive(Debug, thiserror::Error)]
+/// a search term) and why it failed. The API key never appears in an `Error`. `Clone`, so that
+/// one failed batch request can be every id's answer in [`Client::fetch_pmc_batch`].
+///
+/// [`Client::fetch_pmc_batch`]: crate::Client::fetch_pmc_batch
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A configuration value that cannot work (bad base URL, zero batch size, ...).
@@ -49,6 +52,14 @@ pub enum Error {
     /// A PMC article that efetch did not return.
     #[error("{request}: PMC returned no article for {pmcid}")]
     PmcNotFound { request: String, pmcid: String },
+    /// A PMC id for which efetch answered an `<error id="…">` instead of an article (e.g.
+    /// "The following PMCID is not available").
+    #[error("{request}: PMC has no article for {pmcid}: {message}")]
+    PmcUnavailable {
+        request: String,
+        pmcid: String,
+        message: String,
+    },
     /// The caller's `on_batch` callback failed (e.g. its store could not commit the batch).
     #[error("saving a fetched batch failed: {0}")]
     Sink(String),

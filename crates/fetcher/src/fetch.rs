@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::{
     Client, Error, Query, SearchOutcome,
+    pmc::pmc_digits,
     search::History,
     xml::{RawRecord, Verdict, check_pmc, parse_efetch},
 };
@@ -266,16 +267,12 @@ impl Client {
     }
 
     /// The PMC JATS full text of `pmcid` (`PMC123` or `123`): the whole EFetch `db=pmc` reply
-    /// (`<pmc-articleset>` with one `<article>`), checked complete.
+    /// (`<pmc-articleset>` with one `<article>`), checked complete. For many ids,
+    /// [`Client::fetch_pmc_batch`] asks for up to [`crate::PMC_BATCH_SIZE`] in one request.
     pub async fn fetch_pmc(&self, pmcid: &str) -> Result<String, Error> {
-        let t = pmcid.trim();
-        let digits = t
-            .strip_prefix("PMC")
-            .or_else(|| t.strip_prefix("pmc"))
-            .unwrap_or(t);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        let Some(digits) = pmc_digits(pmcid) else {
             return Err(Error::Config(format!("{pmcid:?} is not a PMC id")));
-        }
+        };
         let params = [
             ("db", "pmc".to_string()),
             ("id", digits.to_string()),

@@ -11,8 +11,11 @@
 //!   date window past the 9,999-id limit, slices checked against `Count`.
 //! - [`Client::fetch_records`] (PMIDs → [`FetchedRecord`] batches, [`FetchReport`]) and
 //!   [`Client::fetch_query`] (search + history-server fetch, [`QueryReport`]).
-//! - [`Client::fetch_pmc`]: PMC JATS full text; [`article_set`]: records → one
-//!   `PubmedArticleSet` document ([`split_article_set`] reads one back).
+//! - [`Client::fetch_pmc`]: PMC JATS full text of one id; [`Client::fetch_pmc_batch`]: of many,
+//!   [`PMC_BATCH_SIZE`] ids per request, each reply cut into one document per id
+//!   ([`PmcText`], [`PmcReport`]).
+//! - [`article_set`]: records → one `PubmedArticleSet` document ([`split_article_set`] reads
+//!   one back).
 //! - [`Error`]: names the request (API key removed) and the reason.
 
 mod client;
@@ -20,6 +23,7 @@ mod config;
 mod error;
 mod fetch;
 mod limiter;
+mod pmc;
 mod search;
 mod xml;
 
@@ -28,5 +32,6 @@ pub use crate::{
     config::{Config, DEFAULT_BASE_URL, DateType, Query},
     error::Error,
     fetch::{FetchReport, FetchedRecord, QueryReport, article_set, split_article_set},
+    pmc::{PMC_BATCH_SIZE, PmcReport, PmcText},
     search::{History, SearchOutcome},
 };

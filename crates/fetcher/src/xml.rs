@@ -48,7 +48,7 @@ fn looks_like_html(body: &str) -> bool {
 }
 
 /// Common pre-checks: empty body, HTML page, an `<ERROR>` reply.
-fn precheck<T>(body: &str) -> Option<Verdict<T>> {
+pub(crate) fn precheck<T>(body: &str) -> Option<Verdict<T>> {
     if body.trim().is_empty() {
         return Some(Verdict::Retry("empty body".into()));
     }
@@ -73,7 +73,7 @@ pub(crate) fn snippet(s: &str, n: usize) -> String {
     }
 }
 
-fn classify_error(message: String) -> Verdict<std::convert::Infallible> {
+pub(crate) fn classify_error(message: String) -> Verdict<std::convert::Infallible> {
     if message.contains("Unable to obtain query") || message.contains("Invalid query_key") {
         Verdict::Expired(message)
     } else {
@@ -81,7 +81,7 @@ fn classify_error(message: String) -> Verdict<std::convert::Infallible> {
     }
 }
 
-fn retarget<T>(v: Verdict<std::convert::Infallible>) -> Verdict<T> {
+pub(crate) fn retarget<T>(v: Verdict<std::convert::Infallible>) -> Verdict<T> {
     match v {
         Verdict::Retry(m) => Verdict::Retry(m),
         Verdict::Expired(m) => Verdict::Expired(m),
@@ -90,7 +90,7 @@ fn retarget<T>(v: Verdict<std::convert::Infallible>) -> Verdict<T> {
 }
 
 /// Appends the text of a Text or entity-reference event to `out`.
-fn push_text(ev: &Event<'_>, out: &mut String) {
+pub(crate) fn push_text(ev: &Event<'_>, out: &mut String) {
     match ev {
         Event::Text(t) => out.push_str(t),
         Event::CData(t) => out.push_str(t),

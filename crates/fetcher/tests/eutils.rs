@@ -5,7 +5,8 @@ mod common;
 use std::{collections::HashSet, time::Duration};
 
 use casebook_fetcher::{
-    Client, Config, Error, FetchReport, FetchedRecord, Query, QueryReport, article_set,
+    Client, Config, Error, FetchReport, FetchedRecord, PMC_BATCH_SIZE, PmcReport, PmcText, Query,
+    QueryReport, article_set,
 };
 use casebook_types::Pmid;
 use common::{Fault, KEY, Server, State, assert_rate, db};
@@ -572,6 +573,232 @@ async fn pmc_full_text_is_fetched_and_checked() {
     assert_eq!(log.len(), 3);
     assert_eq!(log[1].params["db"], "pmc");
     assert_eq!(log[1].params["id"], "2682512");
+}
+
+/// A fake server holding the real PMC replies of [`common::pmc_replies`] (and `extra`).
+async fn pmc_server(extra: &[(&str, &str)], faults: State) -> Server {
+    let mut pmc: std::collections::HashMap<String, String> =
+        common::pmc_replies().into_iter().collect();
+    for (id, body) in extra {
+        pmc.insert((*id).to_string(), (*body).to_string());
+    }
+    Server::start(State { pmc, ..faults }).await
+}
+
+/// Runs `fetch_pmc_batch` and collects the batches.
+async fn pmc_batches(config: Config, ids: &[&str]) -> (PmcReport, Vec<Vec<PmcText>>) {
+    let client = Client::new(config).unwrap();
+    let mut batches = Vec::new();
+    let report = client
+        .fetch_pmc_batch(ids, |b| {
+            batches.push(b);
+            Ok(())
+        })
+        .await
+        .unwrap();
+    (report, batches)
+}
+
+/// The stored single-id reply for `digits`.
+fn stored_pmc(server: &Server, digits: &str) -> String {
+    server.state().pmc[digits].clone()
+}
+
+#[tokio::test]
+async fn pmc_batch_of_three_is_one_request_with_one_document_per_id_in_order() {
+    let server = pmc_server(&[], State::default()).await;
+    let ids = ["PMC3460867", "1790863", " pmc8435807"];
+    let (report, batches) = pmc_batches(server.config(), &ids).await;
+    assert_eq!(
+        report,
+        PmcReport {
+            fetched: 3,
+            failed: 0,
+            requests: 1
+        }
+    );
+    assert_eq!(batches.len(), 1);
+    let got: Vec<(usize, &str)> = batches[0]
+        .iter()
+        .map(|t| (t.index, t.pmcid.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [(0, "PMC3460867"), (1, "PMC1790863"), (2, "PMC8435807")]
+    );
+    for t in &batches[0] {
+        let doc = t.result.as_ref().unwrap();
+        let digits = &t.pmcid[3..];
+        // The document is what EFetch answers for this id alone: one article, its own.
+        assert_eq!(doc.trim_end(), stored_pmc(&server, digits).trim_end());
+        assert_eq!(doc.matches("<article ").count(), 1, "{}", t.pmcid);
+        assert!(doc.contains(&format!("<article-id pub-id-type=\"pmc\">{digits}<")));
+        assert!(doc.starts_with("<?xml") && doc.trim_end().ends_with("</pmc-articleset>"));
+    }
+    let log = server.log();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].params["db"], "pmc");
+    assert_eq!(log[0].params["id"], "3460867,1790863,8435807");
+    assert_eq!(log[0].params["api_key"], KEY);
+}
+
+#[tokio::test]
+async fn pmc_batch_gives_each_id_without_an_article_its_own_error() {
+    // synthetic: NCBI's answer for an unavailable PMC id (an `<error id>` in the set).
+    let unavailable = "<?xml version=\"1.0\" ?>\n<pmc-articleset><error id=\"999\">The following PMCID is not available: 999</error></pmc-articleset>\n";
+    // The recorded PMC8435807 reply stored under another id: its article is not 2682512's.
+    let biopython = common::pmc_replies()[0].1.clone();
+    let server = pmc_server(
+        &[("999", unavailable), ("2682512", &biopython)],
+        State::default(),
+    )
+    .await;
+    let ids = [
+        "PMC3460867",
+        "PMC1",
+        "PMC999",
+        "PMCX",
+        "PMC2682512",
+        "3460867",
+    ];
+    let (report, batches) = pmc_batches(server.config(), &ids).await;
+    assert_eq!(
+        report,
+        PmcReport {
+            fetched: 2,
+            failed: 4,
+            requests: 1
+        }
+    );
+    let texts = &batches[0];
+    assert_eq!(texts.len(), 6);
+    let doc = texts[0].result.as_ref().unwrap();
+    assert!(doc.contains("<article-id pub-id-type=\"pmc\">3460867<"));
+    // A repeated id gets the same document (asked for once).
+    assert_eq!(texts[5].result.as_ref().unwrap(), doc);
+    assert_eq!(texts[5].pmcid, "PMC3460867");
+    for i in [1, 4] {
+        let err = texts[i].result.as_ref().unwrap_err();
+        assert!(matches!(err, Error::PmcNotFound { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains(&texts[i].pmcid) && text.contains("efetch.fcgi"),
+            "{text}"
+        );
+        assert!(!text.contains(KEY), "{text}");
+    }
+    let err = texts[2].result.as_ref().unwrap_err();
+    assert!(
+        matches!(err, Error::PmcUnavailable { pmcid, message, .. }
+            if pmcid == "PMC999" && message.contains("not available")),
+        "{err}"
+    );
+    let err = texts[3].result.as_ref().unwrap_err();
+    assert!(
+        matches!(err, Error::Config(m) if m.contains("PMCX")),
+        "{err}"
+    );
+    assert_eq!(texts[3].pmcid, "PMCX");
+    let log = server.log();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].params["id"], "3460867,1,999,2682512");
+}
+
+#[tokio::test]
+async fn pmc_batch_sends_one_request_per_batch_and_stops_when_on_batch_fails() {
+    let server = pmc_server(&[], State::default()).await;
+    let mut ids: Vec<String> = (1..=2 * PMC_BATCH_SIZE + 49)
+        .map(|i| format!("PMC{}", 50_000_000 + i))
+        .collect();
+    ids.push("PMC1790863".into());
+    let (report, batches) = pmc_batches(
+        server.config(),
+        &ids.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .await;
+    assert_eq!(report.requests, 3);
+    assert_eq!((report.fetched, report.failed), (1, ids.len() - 1));
+    let sizes: Vec<usize> = batches.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [PMC_BATCH_SIZE, PMC_BATCH_SIZE, 50]);
+    let indices: Vec<usize> = batches.iter().flatten().map(|t| t.index).collect();
+    assert_eq!(indices, (0..ids.len()).collect::<Vec<_>>());
+    assert!(batches[2][49].result.is_ok());
+    let log = server.log();
+    assert_eq!(log.len(), 3);
+    for (l, chunk) in log.iter().zip(ids.chunks(PMC_BATCH_SIZE)) {
+        assert_eq!(l.params["db"], "pmc");
+        let sent: Vec<String> = chunk.iter().map(|i| i[3..].to_string()).collect();
+        assert_eq!(l.params["id"], sent.join(","));
+    }
+
+    // An error from `on_batch` stops the fetch after that batch's request.
+    server.state().log.clear();
+    let client = Client::new(server.config()).unwrap();
+    let err = client
+        .fetch_pmc_batch(&ids[..], |_| Err(Error::sink("disk full")))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Sink(m) if m == "disk full"));
+    assert_eq!(server.log().len(), 1);
+}
+
+#[tokio::test]
+async fn pmc_batch_retries_transient_failures_and_a_failed_batch_fails_its_ids_only() {
+    // 503 then a truncated reply: retried, then served.
+    let server = pmc_server(
+        &[],
+        State {
+            faults: [(0, Fault::Status(503)), (1, Fault::Truncated)].into(),
+            ..State::default()
+        },
+    )
+    .await;
+    let (report, batches) = pmc_batches(server.config(), &["PMC2329613", "PMC3460867"]).await;
+    assert_eq!(
+        report,
+        PmcReport {
+            fetched: 2,
+            failed: 0,
+            requests: 3
+        }
+    );
+    assert!(batches[0].iter().all(|t| t.result.is_ok()));
+    let log = server.log();
+    assert_eq!(log.len(), 3);
+    assert!(log.iter().all(|l| l.params["id"] == "2329613,3460867"));
+
+    // A first batch that fails on every attempt is each of its ids' error; the next batch is
+    // still fetched.
+    let server = pmc_server(
+        &[],
+        State {
+            fault_fn: Some(Box::new(|n| (n < 2).then_some(Fault::Status(500)))),
+            ..State::default()
+        },
+    )
+    .await;
+    let mut ids: Vec<String> = (1..=PMC_BATCH_SIZE).map(|i| format!("PMC{i}")).collect();
+    ids.push("PMC3460867".into());
+    let config = Config {
+        max_attempts: 2,
+        ..server.config()
+    };
+    let (report, batches) =
+        pmc_batches(config, &ids.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    assert_eq!(
+        report,
+        PmcReport {
+            fetched: 1,
+            failed: PMC_BATCH_SIZE,
+            requests: 3
+        }
+    );
+    for t in &batches[0] {
+        let err = t.result.as_ref().unwrap_err();
+        assert!(matches!(err, Error::GaveUp { attempts: 2, .. }), "{err}");
+        assert!(err.to_string().contains("HTTP 500"), "{err}");
+    }
+    assert!(batches[1][0].result.is_ok());
 }
 
 #[tokio::test]

