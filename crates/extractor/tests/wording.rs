@@ -95,6 +95,29 @@ fn counts_of_the_subgroup_that_had_the_disease_or_the_drug() {
             "We treated 30 children with dermatomyositis (18 with juvenile dermatomyositis and 12 with amyopathic dermatomyositis) with zelumab.",
             "30",
         ),
+        // The part of a larger cohort that was given the intervention.
+        (
+            "The charts of 102 children with dermatomyositis were reviewed; 37 received zelumab.",
+            "37",
+        ),
+        (
+            "Of the 58 children with dermatomyositis enrolled, 30 were randomised to zelumab and 28 to methotrexate.",
+            "30",
+        ),
+        (
+            "Among 120 children with juvenile dermatomyositis, 44 (37%) were treated with ZLM.",
+            "44",
+        ),
+        // Subtypes counted without a total add up.
+        (
+            "Zelumab was given to 15 children with juvenile dermatomyositis and 6 with amyopathic dermatomyositis.",
+            "21",
+        ),
+        // Another drug named first owns the count: the cohort stands.
+        (
+            "We reviewed 80 children with dermatomyositis treated with zelumab: 25 received methotrexate before it.",
+            "80",
+        ),
     ] {
         assert_eq!(cell(Field::NPatients, &[text]), n, "{text}");
     }
@@ -343,6 +366,26 @@ fn a_narrative_of_earlier_drugs_is_still_a_report_of_the_intervention() {
     }
 }
 
+#[test]
+fn a_drug_name_that_names_something_else_is_not_a_prior_treatment() {
+    for (text, want) in [
+        (
+            "All children had failed two steroid-sparing agents, methotrexate and cyclosporine, before zelumab.",
+            "cyclosporine; methotrexate",
+        ),
+        (
+            "Despite steroid sparing drugs such as mycophenolate, the disease stayed active until zelumab.",
+            "mycophenolate",
+        ),
+        (
+            "Steroid-naive children who had failed methotrexate received zelumab.",
+            "methotrexate",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+}
+
 // Class 7: follow-up.
 
 #[test]
@@ -369,6 +412,12 @@ fn follow_up_wordings() {
             "CMAS was measured at months 1, 3 and 9 after the first zelumab infusion.",
             "9",
         ),
+        // A mean with its standard deviation: the mean.
+        (
+            "During a follow-up of 18.5 ± 6.2 months, four children relapsed after zelumab.",
+            "18.5",
+        ),
+        ("Mean follow-up after zelumab was 30 +/- 12 months.", "30"),
     ] {
         assert_eq!(cell(Field::FollowUpMonths, &[text]), want, "{text}");
     }
@@ -379,6 +428,9 @@ fn disease_duration_is_not_follow_up() {
     for text in [
         "Nine children (duration: 1-9 years) received zelumab.",
         "The children had had symptoms for 3 years when zelumab was started.",
+        // A time point at which a group was assessed is not how long it was followed.
+        "At 6 months, 20 patients were in remission after zelumab.",
+        "By 12 weeks, 15 (50%) children had improved on zelumab.",
     ] {
         assert_eq!(cell(Field::FollowUpMonths, &[text]), "", "{text}");
     }

@@ -90,6 +90,22 @@ static ASSESSED: LazyLock<Pattern> = LazyLock::new(|| {
         r"(?i)\b(?:assess\w*|evaluat\w*|measur\w*|visits?|seen|examin\w*|review\w*|record\w*|scored|tested|follow\w*)\b",
     )
 });
+/// A mean with its spread right before a duration: "18.5 ± 6.2 months", "18.5 +/- 6.2
+/// months": the duration is the mean, not the standard deviation.
+static MEAN_SD: LazyLock<Pattern> =
+    LazyLock::new(|| re(r"(?i)(\d+(?:\.\d+)?)\s*(?:±|\+\s*/\s*[-−]|\+[-−])\s*$"));
+/// A time point right before a duration: "at 6 months", "by 12 weeks", "within 3 months".
+static POINT_PREP: LazyLock<Pattern> = LazyLock::new(|| {
+    re(r"(?i)\b(?:at|by|within|after)\s+(?:(?:about|around|approximately|the|first|last)\s+)*$")
+});
+/// A result counted over a group: "20 patients were in remission", "15 (50%)", "8 of 12":
+/// "at 6 months" there is a time point of the group's assessment, not how long it was followed.
+static GROUP_RESULT: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b\d+\s+(?:of\s+(?:the\s+)?\d+\s+)?(?:patients|children|cases|subjects|participants)\b|\b\d+\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)|\b\d+(?:\.\d+)?\s*%\s+of\b|\b\d+\s*/\s*\d+\s+(?:patients|children|cases)\b",
+    )
+});
+
 /// A label in brackets before a duration: "(evolution: 1-9 years)", "(duration: 3 years)".
 static BRACKET_LABEL: LazyLock<Pattern> =
     LazyLock::new(|| re(r"(?i)[(\[]\s*(?P<label>[a-z][\w\s\-]{0,30}?)\s*[:=]\s*$"));
@@ -214,6 +230,16 @@ fn durations(text: &str, mentions_intervention: bool) -> Vec<(f64, f64, usize)> 
         {
             continue;
         }
+        // A time point with a result counted over a group ("at 6 months, 20 patients were in
+        // remission") is when the group was assessed, not how long it was followed ("after 18
+        // months of <drug>, 4 of 6 improved" is still the treatment's length).
+        if POINT_PREP.is_match(before)
+            && GROUP_RESULT.is_match(clause)
+            && !FOLLOW.is_match(clause)
+            && !after.trim_start().to_ascii_lowercase().starts_with("of ")
+        {
+            continue;
+        }
         let tied = FOLLOW.is_match(clause)
             || mentions_intervention
                 && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
@@ -232,6 +258,13 @@ fn durations(text: &str, mentions_intervention: bool) -> Vec<(f64, f64, usize)> 
             .get(2)
             .and_then(|m| word_num(m.as_str()))
             .unwrap_or(low);
+        // "18.5 ± 6.2 months": the mean.
+        if caps.get(2).is_none()
+            && let Some(m) = MEAN_SD.captures(tail(before, 24))
+            && let Some(mean) = m.get(1).and_then(|x| word_num(x.as_str()))
+        {
+            (low, high) = (mean, mean);
+        }
         let mut range_factor = factor;
         // "median 14 months (range 6-30)": the range.
         if caps.get(2).is_none()

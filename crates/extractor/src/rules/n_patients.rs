@@ -105,6 +105,28 @@ static BREAKDOWN: LazyLock<Pattern> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A count of people who were given something: "37 received", "30 were randomised to",
+/// "12 (40%) children were treated with". What they were given follows in the clause.
+static RECEIVED: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)\b({c})\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:{PEOPLE}\s+)?(?:received|had\s+received|underwent|were\s+(?:treated|given|started|randomi[sz]ed|assigned|allocated|switched)|was\s+(?:given|administered))\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
+/// The first part of a list of counts by subtype: "15 patients with <subtype A> and 22 with
+/// <subtype B>" (the parts after it are [`BREAKDOWN`] matches).
+static FIRST_PART: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)\b({c})\s+{PEOPLE}\s+with\s+([^,;()\[\]]{{1,80}}?)(?:\s*[,;)\]]|\s+and\b|\s*$)",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+static LIST_JOIN: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?i)^[\s,]*(?:and\s+)?$").expect("valid regex"));
+
 /// One arm's size in brackets: "(n = 7)", "[N=4]".
 static ARM: LazyLock<Pattern> =
     LazyLock::new(|| Pattern::new(r"(?i)[(\[]\s*n\s*=\s*(\d+)\s*[)\];,]").expect("valid regex"));
@@ -134,6 +156,34 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
             && !m.as_str().to_ascii_lowercase().contains("of them")
             && !m.as_str().to_ascii_lowercase().starts_with("among");
         if r.disease.is_match(rest) || (!anaphoric && r.intervention.is_match(rest)) {
+            out.push((6, n));
+        }
+    }
+    // The part of a larger count that received the intervention: "charts of 102 children were
+    // reviewed; 37 received <drug>", "of the 58 enrolled, 30 were randomised to <drug> and 28
+    // to <other>". Another drug named first in the clause owns the count.
+    for c in RECEIVED.captures_iter(text) {
+        let (Some(m), Some(num)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let Some(n) = numbers::parse_count(num.as_str()).filter(|n| *n > 0) else {
+            continue;
+        };
+        let larger_before = counts_in(&text[..m.start()])
+            .iter()
+            .any(|(_, total)| *total > n);
+        if !larger_before {
+            continue;
+        }
+        let (_, hi) = crate::negation::clause_of(ctx, text, m.start(), m.end());
+        let rest = &text[m.end()..hi.max(m.end())];
+        let Some(ours) = r.intervention.find_all(rest).first().map(|o| o.start) else {
+            continue;
+        };
+        let other_first = crate::negation::other_drug_mentions(ctx, rest)
+            .iter()
+            .any(|o| o.start < ours);
+        if !other_first {
             out.push((6, n));
         }
     }
@@ -176,6 +226,11 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
     {
         out.push((6, n));
     }
+    // Counts by subtypes of the disease with no total: "given to 15 patients with <subtype A>
+    // and 22 with <subtype B>" is 37.
+    if let Some(total) = subtype_sum(r, text) {
+        out.push((if REPORTS.is_match(text) { 4 } else { 2 }, total));
+    }
     let arms: Vec<(usize, u32)> = ARM
         .captures_iter(text)
         .filter_map(|c| Some((c.get(0)?.start(), c[1].parse::<u32>().ok()?)))
@@ -199,6 +254,41 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         }
     }
     out
+}
+
+/// The sum of a list of counts whose every part has the review's disease ("15 patients with
+/// <subtype A>, 22 with <subtype B>"), when no larger count comes before it.
+fn subtype_sum(r: &crate::CompiledReview, text: &str) -> Option<u32> {
+    let c = FIRST_PART.captures(text)?;
+    let (whole, num, part) = (c.get(0)?, c.get(1)?, c.get(2)?);
+    let first = numbers::parse_count(num.as_str()).filter(|n| *n > 0)?;
+    if !r.disease.is_match(part.as_str()) {
+        return None;
+    }
+    if counts_in(&text[..whole.start()])
+        .iter()
+        .any(|(_, total)| *total > first)
+    {
+        return None;
+    }
+    let (mut total, mut parts, mut end) = (first, 1, whole.end());
+    while let Some(b) = BREAKDOWN.captures(&text[end..]) {
+        let (Some(bw), Some(bn), Some(bp)) = (b.get(0), b.get(1), b.get(2)) else {
+            break;
+        };
+        if !LIST_JOIN.is_match(&text[end..end + bw.start()]) {
+            break;
+        }
+        let n = numbers::parse_count(bn.as_str()).filter(|n| *n > 0)?;
+        if !r.disease.is_match(bp.as_str()) {
+            // A part without the disease: a breakdown, not subtypes.
+            return None;
+        }
+        total += n;
+        parts += 1;
+        end += bw.end();
+    }
+    (parts >= 2).then_some(total)
 }
 
 /// `Some(())` when another drug than the intervention is named among the arms (arms compare

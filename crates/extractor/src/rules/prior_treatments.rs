@@ -10,7 +10,8 @@
 //!   "MTX failed", "methotrexate was ineffective", "hydroxychloroquine was added without
 //!   benefit".
 //!
-//! Not counted: background/objective sections, conclusions/discussion (which generalise),
+//! Not counted: a drug's name used for something else ("steroid-sparing agents",
+//! "steroid-naive"), background/objective sections, conclusions/discussion (which generalise),
 //! generic statements ("... improved the outcome for patients with JDM"), drugs named after
 //! the intervention in the same clause ("tacrolimus together with MMF"), and the intervention
 //! itself.
@@ -67,6 +68,11 @@ static LIST_GAP: LazyLock<Pattern> =
 static WITH_INTERVENTION: LazyLock<Pattern> = LazyLock::new(|| {
     re(r"(?i)\b(?:with|plus|and|combined|combination|together|along|added|adding|followed)\b")
 });
+
+/// A drug name used to name something else: "steroid-sparing agents", "steroid-naive",
+/// "steroid-free remission" (the drug was not given).
+static NOT_THE_DRUG_AFTER: LazyLock<Pattern> =
+    LazyLock::new(|| re(r"(?i)^(?:-|\s)?(?:sparing|naive|naïve|free)\b"));
 
 /// Negated prior use: "no previous treatment", "never received".
 static NEG_USE: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)\b(?:no|never|not|without)\b"));
@@ -158,6 +164,9 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
     let iv = intervention_mentions(ctx, text);
     let mut out = Vec::new();
     for d in &drugs {
+        if NOT_THE_DRUG_AFTER.is_match(&text[d.end..]) {
+            continue;
+        }
         let (lo, hi) = scope(text, d.start, d.end);
         let iv_between = |a: usize, b: usize| iv.iter().any(|m| m.start >= a && m.end <= b);
         // Cue before the drug, with no intervention mention in between.
