@@ -386,6 +386,50 @@ fn a_drug_name_that_names_something_else_is_not_a_prior_treatment() {
     }
 }
 
+#[test]
+fn drugs_before_the_intervention_in_cohort_wordings() {
+    for (text, want) in [
+        // Relapse or activity while on a drug: the drug failed.
+        (
+            "Zelumab was given to children who relapsed while on mycophenolate or cyclosporine.",
+            "cyclosporine; mycophenolate",
+        ),
+        (
+            "Eight patients whose disease flared while still taking methotrexate received zelumab.",
+            "methotrexate",
+        ),
+        // Switched from, added to.
+        (
+            "Patients were switched from cyclosporine to zelumab.",
+            "cyclosporine",
+        ),
+        (
+            "Zelumab was added on to methotrexate in ten children.",
+            "methotrexate",
+        ),
+        // "after <drug>" with the intervention as the subject.
+        (
+            "Zelumab was used as rescue therapy after cyclophosphamide and cyclosporine.",
+            "cyclophosphamide; cyclosporine",
+        ),
+        (
+            "ZLM was started after withdrawal of mycophenolate.",
+            "mycophenolate",
+        ),
+        // ... and not when "after" dates something else.
+        (
+            "Cyclosporine was stopped after zelumab in all children.",
+            "",
+        ),
+        (
+            "Zelumab was given, followed after six months by methotrexate.",
+            "",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+}
+
 // Class 7: follow-up.
 
 #[test]

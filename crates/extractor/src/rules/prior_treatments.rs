@@ -5,7 +5,8 @@
 //! - cue before the drug: "refractory to steroids, MTX and IVIG", "despite prednisolone",
 //!   "had not responded to cyclosporin", "previously treated with", "after failure of",
 //!   "had received prednisone ... prior to IVIG", "had been controlled by oral prednisolone",
-//!   "before tacrolimus she received MMF";
+//!   "before tacrolimus she received MMF", "relapsed while on MMF", "switched from CsA",
+//!   "added to tacrolimus", "<intervention> was given after cyclophosphamide";
 //! - cue right after the drug: "corticosteroid dependent children", "steroid-resistant",
 //!   "MTX failed", "methotrexate was ineffective", "hydroxychloroquine was added without
 //!   benefit".
@@ -42,14 +43,14 @@ pub(crate) struct PriorTreatments;
 /// Scope breaks for this rule (a colon does not break: "Previous treatment: MTX, `CsA`").
 static BREAK: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i);|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b|\balthough\b|\bsubsequently\b|\bthen\b|\blater\b|\bcurrently\b",
+        r"(?i);|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b(?:\s+(?:still\s+)?(?:on|receiving|taking|treated\s+with)\b)?|\balthough\b|\bsubsequently\b|\bthen\b|\blater\b|\bcurrently\b",
     )
 });
 
 /// Cues that govern the drugs after them.
 static FORWARD: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:despite|in\s+spite\s+of|refractory\s+to|refractoriness\s+to|resistan(?:t|ce)\s+to|unresponsive\s+to|non-?responsive\s+to|(?:not|poorly|inadequately|insufficiently)\s+(?:fully\s+|adequately\s+)?respond(?:ed|ing)?\s+to|(?:no|poor|inadequate|insufficient|partial|incomplete)\s+response\s+to|failed|failing|failure\s+(?:of|to)|intoleran(?:t|ce)\s+(?:to|of)|dependen(?:t|ce|cy)\s+on|previously|previous|prior|formerly|initially|before|preceding|had\s+(?:also\s+)?(?:been\s+)?(?:received|treated|given|taken|tried|used|controlled|managed|maintained|started|on)|had\s+had|history\s+of)\b",
+        r"(?i)\b(?:despite|in\s+spite\s+of|refractory\s+to|refractoriness\s+to|resistan(?:t|ce)\s+to|unresponsive\s+to|non-?responsive\s+to|(?:not|poorly|inadequately|insufficiently)\s+(?:fully\s+|adequately\s+)?respond(?:ed|ing)?\s+to|(?:no|poor|inadequate|insufficient|partial|incomplete)\s+response\s+to|failed|failing|failure\s+(?:of|to)|intoleran(?:t|ce)\s+(?:to|of)|dependen(?:t|ce|cy)\s+on|previously|previous|prior|formerly|initially|before|preceding|had\s+(?:also\s+)?(?:been\s+)?(?:received|treated|given|taken|tried|used|controlled|managed|maintained|started|on)|had\s+had|history\s+of|(?:relaps\w*|flared?|worsen\w*|progress\w*|active)\s+(?:while|whilst|when)\s+(?:still\s+)?(?:on|receiving|taking|treated\s+with)|(?:switch\w*|chang\w*|convert\w*|transition\w*)\s+from|added\s+(?:on\s+)?to|add-on\s+to|after)\b",
     )
 });
 
@@ -188,6 +189,17 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
             if iv_between(ce, d.start) {
                 return false;
             }
+            // "<drug> was given after cyclophosphamide": "after" dates a drug before the
+            // intervention only when the intervention is the clause's subject before it, and
+            // nothing but the drug's own words stand between ("after 3 months of MMF", "after
+            // withdrawal of CsA"; not "followed after 6 months by MMF").
+            if cue == "after" {
+                static NOT_OBJECT: LazyLock<Pattern> = LazyLock::new(|| {
+                    re(r"(?i)\b(?:by|was|were|is|are|had|has|then|followed|which|who)\b|[;:]")
+                });
+                return iv.iter().any(|m| m.start >= lo && m.end <= c.start() + lo)
+                    && !NOT_OBJECT.is_match(between);
+            }
             let had = cue.starts_with("had") || cue == "previously";
             !(had && NEG_USE.is_match(between))
         });
@@ -266,6 +278,10 @@ fn scope(text: &str, start: usize, end: usize) -> (usize, usize) {
     let mut lo = 0;
     let mut hi = text.len();
     for m in BREAK.find_iter(text) {
+        // "while on <drug>" is a time, not a contrast.
+        if m.as_str().split_whitespace().count() > 1 {
+            continue;
+        }
         if m.end() <= start {
             lo = m.end();
         } else if m.start() >= end {
