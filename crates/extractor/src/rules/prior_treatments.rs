@@ -5,7 +5,7 @@
 //! - cue before the drug: "refractory to steroids, MTX and IVIG", "despite prednisolone",
 //!   "had not responded to cyclosporin", "previously treated with", "after failure of",
 //!   "had received prednisone ... prior to IVIG", "had been controlled by oral prednisolone",
-//!   "before tacrolimus she received MMF", "relapsed while on MMF", "switched from CsA",
+//!   "before tacrolimus she received MMF", "relapsed while on MMF", "switched from cyclosporine",
 //!   "added to tacrolimus", "<intervention> was given after cyclophosphamide";
 //! - cue right after the drug: "corticosteroid dependent children", "steroid-resistant",
 //!   "MTX failed", "methotrexate was ineffective", "hydroxychloroquine was added without
