@@ -430,6 +430,36 @@ fn drugs_before_the_intervention_in_cohort_wordings() {
     }
 }
 
+#[test]
+fn counts_given_as_a_bare_n_and_sexes_with_a_percentage() {
+    for (text, n) in [
+        (
+            "We included all children with dermatomyositis who received zelumab between 2008 and 2016 (n = 63).",
+            "63",
+        ),
+        (
+            "Records of children treated with ZLM (n=33) were reviewed.",
+            "33",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), n, "{text}");
+    }
+    for (text, field, want) in [
+        (
+            "Thirty children with dermatomyositis received zelumab; 18 (60%) were male.",
+            Field::Male,
+            "18",
+        ),
+        (
+            "Of the 30 children treated with zelumab, 12 (40%) were girls.",
+            Field::Female,
+            "12",
+        ),
+    ] {
+        assert_eq!(cell(field, &[text]), want, "{text}");
+    }
+}
+
 // Class 7: follow-up.
 
 #[test]

@@ -127,6 +127,12 @@ static FIRST_PART: LazyLock<Pattern> = LazyLock::new(|| {
 static LIST_JOIN: LazyLock<Pattern> =
     LazyLock::new(|| Pattern::new(r"(?i)^[\s,]*(?:and\s+)?$").expect("valid regex"));
 
+/// A bare "(n = 12)" (see `counts_in`).
+static LONE_N: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?i)[(\[]\s*n\s*=\s*(\d+)\s*[)\]]").expect("valid regex"));
+static PEOPLE_WORD: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(&format!(r"(?i)\b{PEOPLE}\b")).expect("valid regex"));
+
 /// One arm's size in brackets: "(n = 7)", "[N=4]".
 static ARM: LazyLock<Pattern> =
     LazyLock::new(|| Pattern::new(r"(?i)[(\[]\s*n\s*=\s*(\d+)\s*[)\];,]").expect("valid regex"));
@@ -400,6 +406,18 @@ fn counts_in_uncached(text: &str) -> Vec<(i32, u32)> {
             score -= 1;
         }
         out.push((score, n));
+    }
+    // "(n = 63)" alone, after the patients it counts, in a sentence that reports them: "We
+    // included all patients with <disease> who received <drug> (n = 63)".
+    let lone: Vec<_> = LONE_N.captures_iter(text).collect();
+    if let [c] = &lone[..]
+        && let Some(m) = c.get(0)
+        && let Some(n) = c[1].parse::<u32>().ok().filter(|n| *n > 0)
+        && PEOPLE_WORD.is_match(&text[..m.start()])
+        && !N_EQUALS.is_match(text)
+        && !SUBGROUP_BEFORE.is_match(&text[..m.start()])
+    {
+        out.push((if reports { 3 } else { 1 }, n));
     }
     for c in N_EQUALS.captures_iter(text) {
         let Some(n) = c[1].parse::<u32>().ok().filter(|n| *n > 0) else {

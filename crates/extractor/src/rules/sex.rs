@@ -4,8 +4,8 @@
 //! "an 11 yr old boy", "a 14-year-old female", "a man"); failing that, pronouns when the case's
 //! sentences use only one sex ("She was started on ..." and never "he"/"his"). Groups: counts
 //! next to sex nouns ("two girls and one boy", "4 girls", "3 males and 3 females", "four were
-//! girls", "five of them were female", "M/F: 2/4"). The framework reads `sex` only for
-//! single-patient cases and `male`/`female` only for group cases.
+//! girls", "five of them were female", "18 (60%) were male", "M/F: 2/4"). The framework
+//! reads `sex` only for single-patient cases and `male`/`female` only for group cases.
 //!
 //! Example: "Three children (two girls and one boy) ..." gives `male = 1`, `female = 2`.
 //!
@@ -53,7 +53,7 @@ static SHE: LazyLock<Pattern> = LazyLock::new(|| {
 
 static COUNT_SEX: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({c})\s+(?:(?:of\s+(?:them|whom|which|these|the\s+(?:\w+\s+)?(?:patients|children))|patients|children)\s+)?(?:(?:were|was|are)\s+)?(girls|boys|girl|boy|females?|males?)\b",
+        r"(?i)\b({c})\s+(?:[(\[]\s*\d+(?:\.\d+)?\s*%\s*[)\]]\s*)?(?:(?:of\s+(?:them|whom|which|these|the\s+(?:\w+\s+)?(?:patients|children))|patients|children)\s+)?(?:(?:were|was|are)\s+)?(girls|boys|girl|boy|females?|males?)\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")
