@@ -520,6 +520,20 @@ fn dose_wordings() {
         ("Oral zelumab 0.05 mg/kg b.i.d. was added.", "0.1 mg/kg/day"),
         ("Zelumab 2 mg twice per day was given.", "4 mg/day"),
         (
+            "Zelumab was given at 0.8 mg/m2 twice daily.",
+            "1.6 mg/m2/day",
+        ),
+        ("Oral ZLM 1.5 mg/m² b.i.d. was started.", "3 mg/m2/day"),
+        // A cap is not a number of doses ("max 500 mg" is no "x500").
+        (
+            "Zelumab was given at a dose of 375 mg/m2 (max 500 mg).",
+            "375 mg/m2",
+        ),
+        (
+            "Zelumab 750 mg/m2 (maximum 1 g) was infused once.",
+            "750 mg/m2",
+        ),
+        (
             "Zelumab was infused at 375 mg/m2 weekly for four doses.",
             "375 mg/m2 weekly x4",
         ),

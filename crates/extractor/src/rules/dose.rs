@@ -5,7 +5,7 @@
 //!   `mg·kg−1·d−1`, `mg×kg(-1)×d(-1)`, `mg kg-1 day-1` → `0.1 mg/kg/day`;
 //! - per kg twice daily (`mg/kg twice daily`, `bid`, `every 12 hours`) → doubled, per day;
 //! - fixed: `3 mg/day`, `3 mg daily`; `1 mg twice daily` → `2 mg/day`;
-//! - per m²: `3 mg/m2/day`; per kg without a time unit is kept as stated (`0.1 mg/kg`);
+//! - per m²: `3 mg/m2/day`, `0.8 mg/m2 twice daily` → `1.6 mg/m2/day`; per kg without a time unit is kept as stated (`0.1 mg/kg`);
 //! - trough target: `5-10 ng/mL` (used only when no mg dose is stated: the mg dose wins).
 //!
 //! "in two divided doses" does not change a per-day dose. A dose belongs to the intervention
@@ -50,7 +50,7 @@ static DOSE: LazyLock<Pattern> = LazyLock::new(|| {
     let m2 = r"m\s*(?:2|²|\(2\)|\^2)";
     // The number may start with its decimal point (".05 mg/kg"): no word boundary before it.
     re(&format!(
-        r"(?i)(?:\b|[\s(\[~≈]){range}\s*(?:(?P<kgtwice>mg\s*(?:/|per)\s*kg\s*(?:/\s*dose\s*)?{twice})|(?P<kgday>mg\s*(?:(?:/|per)\s*kg\s*(?:{day})|[·×x*.]?\s*kg\s*(?:\(\s*)?(?:−|-|–)\s*1\s*\)?\s*[·×x*.]?\s*(?:d|day)\s*(?:\(\s*)?(?:−|-|–)\s*1\b\)?|\s+kg-1\s*(?:d|day)-1\b))|(?P<m2>mg\s*(?:/|per)\s*{m2}(?:\s*(?:/|per)\s*(?:day|d)\b)?)|(?P<gkg>(?:g|grams?|gm)\s*(?:/|per)\s*kg(?:\s*(?:body\s+weight|bw))?(?P<gkgday>\s*(?:/|per)\s*(?:day|d)\b)?)|(?P<kg>mg\s*(?:/|per)\s*kg\b)|(?P<mgtwice>mg\s+{twice})|(?P<mgday>mg\s*(?:/\s*(?:day|d)\b|\s+(?:daily|a\s+day|per\s+day|once\s+(?:a\s+)?daily|qd)\b))|(?P<ng>ng\s*/\s*m[lL]\b)|(?P<pct>%\s*(?:[\w\-]+\s+){{0,2}}?(?:ointment|cream|gel|lotion|solution))|(?P<mg>mg|g)\b)"
+        r"(?i)(?:\b|[\s(\[~≈]){range}\s*(?:(?P<kgtwice>mg\s*(?:/|per)\s*kg\s*(?:/\s*dose\s*)?{twice})|(?P<kgday>mg\s*(?:(?:/|per)\s*kg\s*(?:{day})|[·×x*.]?\s*kg\s*(?:\(\s*)?(?:−|-|–)\s*1\s*\)?\s*[·×x*.]?\s*(?:d|day)\s*(?:\(\s*)?(?:−|-|–)\s*1\b\)?|\s+kg-1\s*(?:d|day)-1\b))|(?P<m2twice>mg\s*(?:/|per)\s*{m2}\s*(?:/\s*dose\s*)?{twice})|(?P<m2>mg\s*(?:/|per)\s*{m2}(?:\s*(?:/|per)\s*(?:day|d)\b)?)|(?P<gkg>(?:g|grams?|gm)\s*(?:/|per)\s*kg(?:\s*(?:body\s+weight|bw))?(?P<gkgday>\s*(?:/|per)\s*(?:day|d)\b)?)|(?P<kg>mg\s*(?:/|per)\s*kg\b)|(?P<mgtwice>mg\s+{twice})|(?P<mgday>mg\s*(?:/\s*(?:day|d)\b|\s+(?:daily|a\s+day|per\s+day|once\s+(?:a\s+)?daily|qd)\b))|(?P<ng>ng\s*/\s*m[lL]\b)|(?P<pct>%\s*(?:[\w\-]+\s+){{0,2}}?(?:ointment|cream|gel|lotion|solution))|(?P<mg>mg|g)\b)"
     ))
 });
 
@@ -63,9 +63,12 @@ static INTERVAL: LazyLock<Pattern> = LazyLock::new(|| {
         c = crate::numbers::COUNT
     ))
 });
+/// The most doses a schedule's count can say (a weekly dose for a year).
+const MAX_DOSES: u32 = 52;
+
 static COUNT_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)(?:[x×]\s*(?P<x>\d+)\b|\bfor\s+(?:a\s+total\s+of\s+)?(?P<for>{c})\s+(?:consecutive\s+)?(?P<what>doses|infusions|courses|cycles|weeks|months|days)\b|\bon\s+days?\s+(?P<days>\d+(?:\s*(?:,|and|&)\s*\d+)+)|\b(?P<n>{c})\s+(?:doses|infusions)\b)",
+        r"(?i)(?:(?:^|[^A-Za-z])[x×]\s*(?P<x>\d+)\b|\bfor\s+(?:a\s+total\s+of\s+)?(?P<for>{c})\s+(?:consecutive\s+)?(?P<what>doses|infusions|courses|cycles|weeks|months|days)\b|\bon\s+days?\s+(?P<days>\d+(?:\s*(?:,|and|&)\s*\d+)+)|\b(?P<n>{c})\s+(?:doses|infusions)\b)",
         c = crate::numbers::COUNT
     ))
 });
@@ -252,6 +255,8 @@ fn normalise(ctx: &RuleContext<'_>, caps: &Captures<'_>, text: &str) -> Option<(
         (2.0, "mg/kg/day", false)
     } else if caps.name("kgday").is_some() {
         (1.0, "mg/kg/day", false)
+    } else if caps.name("m2twice").is_some() {
+        (2.0, "mg/m2/day", false)
     } else if let Some(m) = caps.name("m2") {
         let l = m.as_str().to_ascii_lowercase();
         let per_day = l.trim_end().ends_with("day") || l.trim_end().ends_with("/d");
@@ -401,7 +406,8 @@ fn schedule(
             c.name("n")
                 .and_then(|m| crate::numbers::parse_count(m.as_str()))
         };
-        if let Some(n) = n {
+        // More than a dose a week for a year is not a count of doses ("x126").
+        if let Some(n) = n.filter(|n| *n <= MAX_DOSES) {
             count = Some(n);
         }
     }
@@ -414,7 +420,8 @@ fn schedule(
             .name("x")
             .or_else(|| c.name("n"))
             .or_else(|| c.name("lead").filter(|_| lead_ok))
-            .and_then(|m| crate::numbers::parse_count(m.as_str()));
+            .and_then(|m| crate::numbers::parse_count(m.as_str()))
+            .filter(|n| *n <= MAX_DOSES);
     }
     (interval, count)
 }
