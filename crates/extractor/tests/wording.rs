@@ -712,7 +712,8 @@ blockers = ["relapse", "relapses", "relapse rate"]
 
 [[outcomes]]
 field = "relapse_outcome"
-terms = ["relapse", "relapses", "relapse rate", "relapse frequency", "number of relapses"]
+terms = ["relapse", "relapses", "relapse rate", "relapse frequency", "number of relapses", "time to first relapse"]
+abilities = ["time to first relapse"]
 blockers = ["B cell", "dose"]
 "#;
     let mut def = ReviewDefinition::from_toml_str(&src, path).unwrap();
@@ -747,5 +748,49 @@ fn a_blocker_of_one_domain_is_the_term_of_another() {
         assert_eq!(st.cell(relapse), want_relapse, "{text}");
         // Still no remission: the relapse words block it.
         assert_eq!(st.cell(remission), "not_reported", "{text}");
+    }
+}
+
+#[test]
+fn remission_reached_and_relapses_stopped_or_delayed() {
+    let r = review_with_relapse_domain();
+    let relapse = Field::parse("relapse_outcome").unwrap();
+    let remission = Field::parse("remission_outcome").unwrap();
+    for (text, field, want) in [
+        (
+            "Six children achieved remission after zelumab.",
+            remission,
+            "resolved",
+        ),
+        (
+            "Zelumab induced a sustained remission in four of ten children.",
+            remission,
+            "resolved",
+        ),
+        (
+            "Zelumab failed to induce remission in any child.",
+            remission,
+            "unchanged",
+        ),
+        (
+            "After zelumab, twenty children had no further relapses.",
+            relapse,
+            "resolved",
+        ),
+        (
+            "No new relapses occurred in the year after zelumab.",
+            relapse,
+            "resolved",
+        ),
+        (
+            "Zelumab prolonged the time to first relapse.",
+            relapse,
+            "improved",
+        ),
+    ] {
+        let d = doc(Source::Abstract, &[("results", text)]);
+        let sr = study_ref(None, Some(&d));
+        let cases = Extractor::new(&r).extract(&sr, std::slice::from_ref(&d));
+        assert_eq!(Study::roll_up(sr, &cases).cell(field), want, "{text}");
     }
 }

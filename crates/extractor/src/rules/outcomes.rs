@@ -2,7 +2,8 @@
 //! `remission_outcome`, ...): the response of each domain to the intervention,
 //! `improved | resolved | unchanged | worsened`.
 //!
-//! An outcome word (improved, resolution, recovery, disappeared, persisted, worsened, ...) is
+//! An outcome word (improved, resolution, recovery, disappeared, persisted, worsened,
+//! "achieved remission", "no further relapses", ...) is
 //! given to the domain terms nearest to it in its clause (the review's `terms`, e.g. skin:
 //! rash, cutaneous, erythema; muscle: strength, weakness, and the names of the domain's
 //! `instruments`). "improvement at both, muscular and cutaneous level" gives both.
@@ -51,7 +52,7 @@ enum Word {
 
 static OUTCOME: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?P<res>resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|benefit\w*)|(?P<unc>unchanged|no\s+response|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion)|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped)|(?P<up>increas\w*|gain\w*|rose)\b",
+        r"(?i)\b(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|benefit\w*)|(?P<unc>unchanged|no\s+response|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion)|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped)|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*)\b",
     )
 });
 /// Sentences that start the intervention (baseline description) unless they also say what
