@@ -502,6 +502,14 @@ fn disease_duration_is_not_follow_up() {
     for text in [
         "Nine children (duration: 1-9 years) received zelumab.",
         "The children had had symptoms for 3 years when zelumab was started.",
+        // The period a study collected its patients over.
+        "We retrospectively reviewed children with dermatomyositis treated with zelumab over a period of 10 years.",
+        "Over 12 years, 52 children with dermatomyositis received zelumab at our centre.",
+        // The duration of something else ("N years of <it>"), of the disease named before.
+        "Zelumab was given after a median of 4 years of steroid dependence.",
+        "Children with dermatomyositis for more than 2 years were given zelumab.",
+        // A time point of a group's result, "within N months of" included.
+        "Steroids were discontinued within 3 months of zelumab in 80% of patients.",
         // A time point at which a group was assessed is not how long it was followed.
         "At 6 months, 20 patients were in remission after zelumab.",
         "By 12 weeks, 15 (50%) children had improved on zelumab.",

@@ -65,7 +65,7 @@ static RESPONSE: LazyLock<Pattern> = LazyLock::new(|| {
 /// Words that make a duration a disease duration, history or age.
 static NOT_FOLLOW: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:disease\s+duration|duration\s+of\s+(?:the\s+)?(?:disease|illness|symptoms|(?-i:[A-Z]{2,4}\b))|(?:disease|illness|symptom)s?\s+(?:for|of)|history|onset|diagnos\w*|ago|earlier|before|prior|previously|since\s+birth|born|had\s+been|lasting|long-standing|mean\s+age|until)\b",
+        r"(?i)\b(?:disease\s+duration|duration\s+of\s+(?:the\s+)?(?:disease|illness|symptoms|(?-i:[A-Z]{2,4}\b))|(?:disease|illness|symptom)s?\s+(?:for|of)|history|onset|diagnos\w*|ago|earlier|before|prior|previously|since\s+birth|born|had\s+been|lasting|long-standing|mean\s+age|until|survival)\b",
     )
 });
 
@@ -96,7 +96,17 @@ static MEAN_SD: LazyLock<Pattern> =
     LazyLock::new(|| re(r"(?i)(\d+(?:\.\d+)?)\s*(?:±|\+\s*/\s*[-−]|\+[-−])\s*$"));
 /// A time point right before a duration: "at 6 months", "by 12 weeks", "within 3 months".
 static POINT_PREP: LazyLock<Pattern> = LazyLock::new(|| {
-    re(r"(?i)\b(?:at|by|within|after)\s+(?:(?:about|around|approximately|the|first|last)\s+)*$")
+    re(r"(?i)\b(at|by|within|after)\s+(?:(?:about|around|approximately|the|first|last)\s+)*$")
+});
+/// The span a study covers: "over a period of", "during", "over", "in the last".
+static STUDY_PERIOD_PREP: LazyLock<Pattern> = LazyLock::new(|| {
+    re(r"(?i)\b(?:over|during|in|within)\s+(?:(?:a|the|last|past|period|of|study)\s+)*$")
+});
+/// Words of a study collecting its patients.
+static STUDY_WORDS: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:retrospective\w*|reviewed|enrolled|recruited|identified|at\s+(?:our|a\s+single|two|three|\w+)\s+(?:cent(?:re|er)s?|institutions?|hospitals?|units?)|single[\s\-]cent(?:re|er)|multicent(?:re|er)|registry|\d+\s+(?:patients|children)\s+(?:received|were\s+treated))\b",
+    )
 });
 /// A result counted over a group: "20 patients were in remission", "15 (50%)", "8 of 12":
 /// "at 6 months" there is a time point of the group's assessment, not how long it was followed.
@@ -140,7 +150,20 @@ impl Rule for FollowUp {
             } else {
                 other_drug_mentions(ctx, s.text)
             };
-            for (low, high, at) in durations(s.text, iv) {
+            let named = Named {
+                intervention: intervention_mentions(ctx, s.text)
+                    .iter()
+                    .map(|m| (m.start, m.end))
+                    .collect(),
+                disease: ctx
+                    .review
+                    .disease
+                    .find_all(s.text)
+                    .iter()
+                    .map(|m| (m.start, m.end))
+                    .collect(),
+            };
+            for (low, high, at) in durations(s.text, iv, &named) {
                 // A duration in the same comma-delimited clause as another drug is that drug's
                 // ("had been controlled for 15 years by prednisolone"); one in a clause of its
                 // own is not ("Over the following 18 months the ulcers healed, allowing
@@ -177,9 +200,16 @@ fn comma_clause(text: &str, at: usize) -> (usize, usize) {
     (lo, hi)
 }
 
+/// Where a sentence names the intervention and the review's disease (byte spans).
+#[derive(Default)]
+struct Named {
+    intervention: Vec<(usize, usize)>,
+    disease: Vec<(usize, usize)>,
+}
+
 /// Follow-up durations of a sentence, in months `(low, high)`, with the byte offset where each
 /// is stated.
-fn durations(text: &str, mentions_intervention: bool) -> Vec<(f64, f64, usize)> {
+fn durations(text: &str, mentions_intervention: bool, named: &Named) -> Vec<(f64, f64, usize)> {
     let mut out = Vec::new();
     let mut visits = Vec::new();
     for c in VISITS.captures_iter(text) {
@@ -233,12 +263,56 @@ fn durations(text: &str, mentions_intervention: bool) -> Vec<(f64, f64, usize)> 
         // A time point with a result counted over a group ("at 6 months, 20 patients were in
         // remission") is when the group was assessed, not how long it was followed ("after 18
         // months of <drug>, 4 of 6 improved" is still the treatment's length).
-        if POINT_PREP.is_match(before)
+        if let Some(p) = POINT_PREP.captures(before)
             && GROUP_RESULT.is_match(clause)
             && !FOLLOW.is_match(clause)
-            && !after.trim_start().to_ascii_lowercase().starts_with("of ")
+            && !(p[1].eq_ignore_ascii_case("after")
+                && after.trim_start().to_ascii_lowercase().starts_with("of "))
         {
             continue;
+        }
+        // The period a study collected its patients over ("over a period of 10 years, 52
+        // children received <drug>", "we reviewed children treated during 12 years").
+        if STUDY_PERIOD_PREP.is_match(before)
+            && STUDY_WORDS.is_match(text)
+            && !FOLLOW.is_match(clause)
+        {
+            continue;
+        }
+        // "N years of <something else>" ("4 years of steroid dependence"): the duration of that,
+        // unless it is the intervention, the treatment or the follow-up.
+        let of_rest = after.trim_start();
+        if of_rest.to_ascii_lowercase().starts_with("of ") {
+            let obj_start = whole.end() + (after.len() - of_rest.len()) + 3;
+            let obj = head(&text[obj_start.min(text.len())..], 30);
+            let ours = named
+                .intervention
+                .iter()
+                .any(|&(s, _)| s >= obj_start && s < obj_start + obj.len());
+            if !ours && !TREATMENT.is_match(obj) && !FOLLOW.is_match(obj) {
+                continue;
+            }
+        }
+        // "children with <disease> for more than 2 years": the disease's duration, unless the
+        // intervention or a follow-up or treatment word comes between.
+        if let Some(&(_, de)) = named
+            .disease
+            .iter()
+            .filter(|&&(_, e)| e <= whole.start() && e >= lo)
+            .max_by_key(|&&(_, e)| e)
+        {
+            let between = &text[de..whole.start()];
+            let iv_between = named
+                .intervention
+                .iter()
+                .any(|&(s, e)| s >= de && e <= whole.start());
+            if !iv_between
+                && !FOLLOW.is_match(between)
+                && !TREATMENT.is_match(between)
+                && !between.contains([',', ';', '('])
+            {
+                continue;
+            }
         }
         let tied = FOLLOW.is_match(clause)
             || mentions_intervention
