@@ -802,3 +802,25 @@ fn remission_reached_and_relapses_stopped_or_delayed() {
         assert_eq!(Study::roll_up(sr, &cases).cell(field), want, "{text}");
     }
 }
+
+#[test]
+fn what_a_drug_is_known_to_do_is_no_adverse_event_of_the_patients() {
+    for text in [
+        "Zelumab is known to cause hypertension and infections.",
+        "Zelumab can cause tremor, which should be monitored.",
+    ] {
+        assert_eq!(
+            cell(Field::AdverseEvents, &[text]),
+            "not_reported",
+            "{text}"
+        );
+    }
+    // The reported patients' own events still count.
+    assert_eq!(
+        cell(
+            Field::AdverseEvents,
+            &["Tremor developed in two children three months after zelumab."]
+        ),
+        "tremor"
+    );
+}
