@@ -824,3 +824,25 @@ fn what_a_drug_is_known_to_do_is_no_adverse_event_of_the_patients() {
         "tremor"
     );
 }
+
+#[test]
+fn a_summary_of_the_evidence_has_no_new_patients() {
+    let s = Screener::new(&review());
+    for (title, text) in [
+        (
+            "Zelumab in juvenile dermatomyositis: current evidence",
+            "Zelumab is increasingly used in juvenile dermatomyositis. We summarize the evidence from trials and cohort studies.",
+        ),
+        (
+            "Biologics for juvenile dermatomyositis",
+            "This article reviews the use of zelumab and other biologics in juvenile dermatomyositis.",
+        ),
+    ] {
+        let d = s.screen(Some(&record(title, text, &["Journal Article"])), &[]);
+        assert_eq!(
+            (d.decision, d.reason.as_str()),
+            (Decision::Exclude, "no_new_patients"),
+            "{text}"
+        );
+    }
+}
