@@ -8,8 +8,8 @@
 #   table-snapshot  `casebook table` with no store: records streamed from snapshot/records.xml
 #   update-first    first `casebook update`: the store is seeded from the snapshot, the search
 #                   finds nothing new, PMC is asked for every record with a PMC id (the fake
-#                   server has none); the PMC requests are bound by NCBI's rate limit (10/s with
-#                   an API key), not by Casebook
+#                   server has none), 100 ids per EFetch request, each id once (the synthetic
+#                   set repeats the sample's PMC ids: 953 records name 19 of them at 10,000)
 #   update-weekly   a later update that finds EXTRA new records: search, fetch, rebuild
 #   table-store     `casebook table` from the store
 #
@@ -64,7 +64,9 @@ for n in "${sizes[@]}"; do
     python3 "$repo/benches/fake_eutils.py" "$work/port" --extra-flag "$work/extra-visible-$n" \
         "$work/synthetic-scale-$n/snapshot/records.xml" "$work/synthetic-scale-$n.extra.xml" &
     server_pid=$!
-    for _ in $(seq 1 600); do [[ -s "$work/port" ]] && break; sleep 0.1; done
+    # The server reads the whole synthetic set first: allow 5 minutes on a loaded machine.
+    for _ in $(seq 1 3000); do [[ -s "$work/port" ]] && break; sleep 0.1; done
+    [[ -s "$work/port" ]] || { echo "fake E-utilities server did not start" >&2; exit 1; }
     export CASEBOOK_EUTILS_URL="http://127.0.0.1:$(cat "$work/port")/"
     export NCBI_API_KEY=synthetic-benchmark-key NCBI_EMAIL=bench@example.org
     measure update-first "$n" "$CASEBOOK_BIN" update "$review" --store "$store" --out "$work/out-store-$n"
