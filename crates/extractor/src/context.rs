@@ -28,6 +28,10 @@ struct CueFile {
     cues: Vec<ContextCue>,
 }
 
+/// The cue group that dates an event before the intervention (shipped in `data/context.toml`):
+/// "before", "prior to", "a history of".
+pub(crate) const TIME_BEFORE: &str = "time_before";
+
 /// One compiled group of cues.
 #[derive(Debug, Clone)]
 pub(crate) struct CueSet {
@@ -290,6 +294,51 @@ impl ContextRules {
         start: usize,
         end: usize,
     ) -> bool {
+        self.scan(category, text, start, end, |_, _, _| true)
+    }
+
+    /// Whether the words at `start..end` tell about the time before the intervention, where
+    /// `iv` are the byte spans of the intervention's mentions: a cue right before a mention
+    /// that does not date ("despite <drug>, the dose could not be reduced", "refractory to
+    /// <drug>") governs nothing, since what follows happened on the intervention; a dating cue
+    /// (group `time_before`: "before <drug>") still does.
+    pub(crate) fn is_historical_on(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        iv: &[(usize, usize)],
+    ) -> bool {
+        self.scan(CueCategory::Historical, text, start, end, |_, ce, group| {
+            let on_intervention = iv.iter().any(|&(s, _)| {
+                s >= ce
+                    && text[ce..s].split_whitespace().all(|w| {
+                        matches!(
+                            w.to_ascii_lowercase().as_str(),
+                            "the"
+                                | "oral"
+                                | "intravenous"
+                                | "iv"
+                                | "treatment"
+                                | "therapy"
+                                | "with"
+                        )
+                    })
+            });
+            group == Some(TIME_BEFORE) || !on_intervention
+        })
+    }
+
+    /// Calls `found` with each cue of `category` governing `start..end` (its span and group)
+    /// until it returns true; returns whether one did.
+    fn scan(
+        &self,
+        category: CueCategory,
+        text: &str,
+        start: usize,
+        end: usize,
+        mut found: impl FnMut(usize, usize, Option<&str>) -> bool,
+    ) -> bool {
         let (lo, hi) = self.clause_of(text, start, end);
         for set in self.sets.iter().filter(|s| s.category == category) {
             let reach = set.max_scope.unwrap_or(usize::MAX);
@@ -306,10 +355,9 @@ impl ContextRules {
                 if category == CueCategory::Negation && self.pseudo_at(text, ms) {
                     continue;
                 }
-                if forward && me <= start && words(&text[ms..start]) <= reach {
-                    return true;
-                }
-                if backward && ms >= end && words(&text[end..ms]) <= reach {
+                let governs = (forward && me <= start && words(&text[ms..start]) <= reach)
+                    || (backward && ms >= end && words(&text[end..ms]) <= reach);
+                if governs && found(ms, me, set.group.as_deref()) {
                     return true;
                 }
             }
@@ -322,7 +370,9 @@ impl ContextRules {
         self.governed(CueCategory::Negation, text, start, end)
     }
 
-    /// Whether the words at `start..end` tell about the time before the intervention.
+    /// Whether the words at `start..end` tell about the time before the intervention (any
+    /// historical cue; rules use [`ContextRules::is_historical_on`]).
+    #[cfg(test)]
     pub(crate) fn is_historical(&self, text: &str, start: usize, end: usize) -> bool {
         self.governed(CueCategory::Historical, text, start, end)
     }

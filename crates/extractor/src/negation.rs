@@ -94,6 +94,19 @@ pub(crate) fn intervention_mentions(ctx: &RuleContext<'_>, text: &str) -> Vec<Ma
     ctx.review.intervention.find_all(text)
 }
 
+/// Byte spans of the intervention's mentions in `text`.
+pub(crate) fn intervention_spans(
+    review: &crate::CompiledReview,
+    text: &str,
+) -> Vec<(usize, usize)> {
+    review
+        .intervention
+        .find_all(text)
+        .iter()
+        .map(|m| (m.start, m.end))
+        .collect()
+}
+
 /// Mentions of other drugs (the prior-treatment lexicon) in `text`, excluding any that overlap
 /// a mention of the intervention.
 pub(crate) fn other_drug_mentions(ctx: &RuleContext<'_>, text: &str) -> Vec<Match> {

@@ -846,3 +846,35 @@ fn a_summary_of_the_evidence_has_no_new_patients() {
         );
     }
 }
+
+#[test]
+fn despite_the_intervention_is_what_happened_on_it() {
+    // The review declares its fields when it is read.
+    let _ = review();
+    let sparing = Field::parse("steroid_sparing").unwrap();
+    for (text, field, want) in [
+        (
+            "Despite zelumab, the prednisone dose could not be reduced.",
+            sparing,
+            "no",
+        ),
+        (
+            "In spite of zelumab the steroids could not be tapered.",
+            sparing,
+            "no",
+        ),
+        // A dating cue still dates: steroids stopped before the intervention are no sparing.
+        (
+            "Before zelumab, prednisolone had been tapered and stopped.",
+            sparing,
+            "not_reported",
+        ),
+    ] {
+        assert_eq!(cell(field, &[text]), want, "{text}");
+    }
+    let skin = Field::parse("skin_outcome").unwrap();
+    assert_eq!(
+        cell(skin, &["Despite zelumab, the rash persisted for months."]),
+        "unchanged"
+    );
+}

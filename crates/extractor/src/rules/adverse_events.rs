@@ -48,9 +48,7 @@ static AE_CUE: LazyLock<Pattern> = LazyLock::new(|| {
     )
 });
 
-/// The context group that dates an event before the intervention ("varicella 2 years before
-/// the drug was started", "a history of"): `group = "time_before"` in `data/context.toml`.
-const TIME_BEFORE: &str = "time_before";
+use crate::context::TIME_BEFORE;
 
 impl Rule for AdverseEvents {
     fn name(&self) -> &'static str {

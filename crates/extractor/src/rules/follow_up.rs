@@ -151,10 +151,7 @@ impl Rule for FollowUp {
                 other_drug_mentions(ctx, s.text)
             };
             let named = Named {
-                intervention: intervention_mentions(ctx, s.text)
-                    .iter()
-                    .map(|m| (m.start, m.end))
-                    .collect(),
+                intervention: crate::negation::intervention_spans(ctx.review, s.text),
                 disease: ctx
                     .review
                     .disease

@@ -245,6 +245,7 @@ fn blocked_domains(review: &CompiledReview, phrase: &str) -> u64 {
 fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
     let ctx = &review.context;
     let n = review.outcomes.len();
+    let iv = crate::negation::intervention_spans(review, text);
     let mut terms: Vec<Term> = Vec::new();
     if let Some(b) = &review.blockers {
         for m in b.find_iter(text) {
@@ -293,7 +294,7 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
             Word::Up
         };
         // The time before the intervention ("despite steroids her rash worsened").
-        if ctx.is_historical(text, o.start(), o.end()) {
+        if ctx.is_historical_on(text, o.start(), o.end(), &iv) {
             continue;
         }
         let (lo, hi) = ctx.clause_of(text, o.start(), o.end());

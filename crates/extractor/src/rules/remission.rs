@@ -20,7 +20,7 @@ use casebook_types::{Field, Span, Value};
 use super::{Hit, Rule, RuleContext};
 use crate::{
     Sentence,
-    negation::{intervention_mentions, is_generic_in, other_drug_mentions, re},
+    negation::{is_generic_in, other_drug_mentions, re},
 };
 
 pub(crate) struct Remission;
@@ -70,11 +70,12 @@ impl Rule for Remission {
             if context.is_background_section(s.section) || is_generic_in(context, s.text) {
                 continue;
             }
-            let no_intervention = intervention_mentions(ctx, s.text).is_empty();
+            let iv = crate::negation::intervention_spans(ctx.review, s.text);
+            let no_intervention = iv.is_empty();
             for m in REMISSION.find_iter(s.text) {
                 let t = s.text;
                 // Remission before the intervention ("had been in remission before").
-                if context.is_historical(t, m.start(), m.end()) {
+                if context.is_historical_on(t, m.start(), m.end(), &iv) {
                     continue;
                 }
                 let (lo, hi) = context.clause_of(t, m.start(), m.end());

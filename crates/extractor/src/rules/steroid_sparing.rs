@@ -81,7 +81,8 @@ impl Rule for SteroidSparing {
             if context.is_background_section(s.section) || is_generic_in(context, s.text) {
                 continue;
             }
-            if let Some(v) = sparing_in(context, spared, s.text) {
+            let iv = crate::negation::intervention_spans(ctx.review, s.text);
+            if let Some(v) = sparing_in(context, spared, s.text, &iv) {
                 votes.push((v, s.span));
             }
         }
@@ -105,7 +106,12 @@ impl Rule for SteroidSparing {
 /// `Some(true)` for a reduction of the spared class stated in `text`, `Some(false)` for a
 /// failed one. A reduction in the scope of a historical cue ("had been tapered before", "was
 /// stopped previously") is the time before the intervention.
-fn sparing_in(context: &ContextRules, spared: &LexiconMatcher, text: &str) -> Option<bool> {
+fn sparing_in(
+    context: &ContextRules,
+    spared: &LexiconMatcher,
+    text: &str,
+    iv: &[(usize, usize)],
+) -> Option<bool> {
     let mut found = None;
     let names = spared.find_all(text);
     for st in &names {
@@ -136,7 +142,7 @@ fn sparing_in(context: &ContextRules, spared: &LexiconMatcher, text: &str) -> Op
             {
                 continue;
             }
-            if context.is_historical(text, ms, me) {
+            if context.is_historical_on(text, ms, me, iv) {
                 continue;
             }
             found = Some(!context.is_negated(text, ms, me));
