@@ -1000,7 +1000,11 @@ fn collect_into(el: ElementRef<'_>, in_article: bool, out: &mut String, depth: u
     }
 }
 
-/// The `<article>`/`<main>` holding most of the text, if it holds at least half of it.
+/// How many `<article>`/`<main>` elements (in document order) are weighed as the root.
+const MAX_ROOT_CANDIDATES: usize = 64;
+
+/// The `<article>`/`<main>` holding most of the text, if it holds at least half of it (of the
+/// first [`MAX_ROOT_CANDIDATES`]).
 fn choose_root(body: ElementRef<'_>) -> (ElementRef<'_>, bool) {
     let total = collect_text(body, false).split_whitespace().count();
     let best = body
@@ -1009,6 +1013,9 @@ fn choose_root(body: ElementRef<'_>) -> (ElementRef<'_>, bool) {
             matches!(e.value().name(), "article" | "main") || e.value().attr("role") == Some("main")
         })
         .filter(|e| !is_dropped(*e, true))
+        // Each candidate's text is read whole: a hostile page nesting thousands of <article>s
+        // would make that quadratic. Real pages have a handful.
+        .take(MAX_ROOT_CANDIDATES)
         .map(|e| (collect_text(e, true).split_whitespace().count(), e))
         .max_by_key(|(n, _)| *n);
     match best {
