@@ -113,6 +113,15 @@ fn counts_of_the_subgroup_that_had_the_disease_or_the_drug() {
             "Zelumab was given to 15 children with juvenile dermatomyositis and 6 with amyopathic dermatomyositis.",
             "21",
         ),
+        // The intervention given to a fraction of a group.
+        (
+            "Zelumab was used in 7/25 (28%) patients with refractory dermatomyositis.",
+            "7",
+        ),
+        (
+            "Zelumab was given to 4 of the 14 children with juvenile dermatomyositis.",
+            "4",
+        ),
         // Another drug named first owns the count: the cohort stands.
         (
             "We reviewed 80 children with dermatomyositis treated with zelumab: 25 received methotrexate before it.",
@@ -454,6 +463,17 @@ fn counts_given_as_a_bare_n_and_sexes_with_a_percentage() {
             "Of the 30 children treated with zelumab, 12 (40%) were girls.",
             Field::Female,
             "12",
+        ),
+        // A ratio without the word "ratio", numbers joined by a colon.
+        (
+            "The study included 12 children with dermatomyositis (female:male 3:1) treated with zelumab.",
+            Field::Female,
+            "9",
+        ),
+        (
+            "Nine children (M:F = 1:2) received zelumab for dermatomyositis.",
+            Field::Male,
+            "3",
         ),
     ] {
         assert_eq!(cell(field, &[text]), want, "{text}");

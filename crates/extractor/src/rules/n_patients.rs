@@ -127,6 +127,16 @@ static FIRST_PART: LazyLock<Pattern> = LazyLock::new(|| {
 static LIST_JOIN: LazyLock<Pattern> =
     LazyLock::new(|| Pattern::new(r"(?i)^[\s,]*(?:and\s+)?$").expect("valid regex"));
 
+/// The intervention given to a fraction of a group: "<drug> was used in 7/25 (28%) patients",
+/// "given to 4 of the 14 children": the numerator.
+static GIVEN_FRACTION: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)\b(?:used|given|administered|prescribed|started|initiated)\s+(?:\w+\s+){{0,3}}?(?:in|to)\s+({c})\s*(?:/|of\s+(?:the\s+)?)(\d+)\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
 /// A bare "(n = 12)" (see `counts_in`).
 static LONE_N: LazyLock<Pattern> =
     LazyLock::new(|| Pattern::new(r"(?i)[(\[]\s*n\s*=\s*(\d+)\s*[)\]]").expect("valid regex"));
@@ -190,6 +200,24 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
             .iter()
             .any(|o| o.start < ours);
         if !other_first {
+            out.push((6, n));
+        }
+    }
+    // "<drug> was used in 7/25 (28%) patients": the intervention named before the verb.
+    for c in GIVEN_FRACTION.captures_iter(text) {
+        let (Some(m), Some(n), Some(of)) = (
+            c.get(0),
+            c.get(1).and_then(|x| numbers::parse_count(x.as_str())),
+            c.get(2).and_then(|x| x.as_str().parse::<u32>().ok()),
+        ) else {
+            continue;
+        };
+        let named_before = r
+            .intervention
+            .find_all(&text[..m.start()])
+            .first()
+            .is_some();
+        if n > 0 && n <= of && named_before {
             out.push((6, n));
         }
     }

@@ -80,9 +80,10 @@ static AND_ONE: LazyLock<Pattern> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// "male:female ratio 1:2", "M/F ratio of 2:1", "female-to-male ratio 3:1".
+/// "male:female ratio 1:2", "M/F ratio of 2:1", "female-to-male ratio 3:1", and without the
+/// word ratio when the numbers are joined by a colon ("female:male 3:1").
 static RATIO: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\b(?P<first>m|males?|boys?|f|females?|girls?)\s*(?::|/|-?\s*to\s*-?)\s*(?:m|males?|boys?|f|females?|girls?)\s+ratio\s*(?:of|was|is|=|:)?\s*(?P<a>\d+(?:\.\d+)?)\s*(?::|/|to)\s*(?P<b>\d+(?:\.\d+)?)")
+    Pattern::new(r"(?i)\b(?P<first>m|males?|boys?|f|females?|girls?)\s*(?::|/|-?\s*to\s*-?)\s*(?:m|males?|boys?|f|females?|girls?)(?:\s+ratio\s*(?:of|was|is|=|:)?\s*(?P<a>\d+(?:\.\d+)?)\s*(?::|/|to)\s*(?P<b>\d+(?:\.\d+)?)|\s*[=,]?\s*(?P<a2>\d+(?:\.\d+)?)\s*:\s*(?P<b2>\d+(?:\.\d+)?)\b)")
         .expect("valid regex")
 });
 
@@ -135,7 +136,11 @@ fn counts_with_total(text: &str, total: u32) -> (Option<u32>, Option<u32>) {
         })
     };
     if let Some(c) = RATIO.captures(text)
-        && let (Ok(a), Ok(b)) = (c["a"].parse::<f64>(), c["b"].parse::<f64>())
+        && let (Some(a), Some(b)) = (
+            c.name("a").or_else(|| c.name("a2")),
+            c.name("b").or_else(|| c.name("b2")),
+        )
+        && let (Ok(a), Ok(b)) = (a.as_str().parse::<f64>(), b.as_str().parse::<f64>())
         && let Some((m, f)) = split(is_female(&c["first"]), a, b)
     {
         return (Some(m), Some(f));
