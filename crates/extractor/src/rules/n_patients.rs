@@ -212,11 +212,7 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         ) else {
             continue;
         };
-        let named_before = r
-            .intervention
-            .find_all(&text[..m.start()])
-            .first()
-            .is_some();
+        let named_before = r.intervention.is_match(&text[..m.start()]);
         if n > 0 && n <= of && named_before {
             out.push((6, n));
         }
