@@ -15,13 +15,12 @@
 //! character (almost every sentence of an English abstract), else with the pattern as
 //! written. What matches, and where, is the same either way.
 //!
-//! A [`Pattern`] also keeps a literal gate: literals one of which every match holds (found by
-//! walking the pattern as the regex crate's own parser reads it: "ratio" in
-//! `\b(?:m|f)\s*:\s*(?:m|f)\s+ratio`, the nouns of `\d+\s+(?:girls|boys)`), searched as one
+//! A [`Pattern`] also keeps a literal gate: the literals every match starts with (the prefix
+//! literals of the pattern as written, from the regex crate's own parser), searched as one
 //! multi-substring automaton. A text holding none of them cannot match, and is answered
-//! without running the regex (most patterns find nothing in most sentences). A pattern with a
-//! match that need hold no known literal (`\d+`, or one that can match the empty string) has
-//! no gate and is always searched.
+//! without running the regex (most patterns find nothing in most sentences). A pattern whose
+//! matches do not all start with a literal (`\d+`-led, or one that can match the empty string)
+//! has no gate and is always searched.
 
 use std::sync::LazyLock;
 
@@ -44,10 +43,15 @@ fn ascii_words(text: &str) -> bool {
 #[derive(Debug, Clone)]
 struct Gate(AhoCorasick);
 
+/// Prefix literals longer than this are cut (a shorter prefix is still a prefix).
+const GATE_LITERAL_LEN: usize = 8;
+/// More literals than this (case variants included, before folding) and there is no gate.
+const GATE_LITERALS: usize = 20_000;
+
 impl Gate {
     /// The gate of `pattern`, or `None` when some match need not start with a literal.
     fn new(pattern: &str, case_insensitive: bool) -> Option<Self> {
-        Self::of(vec![required_literals(pattern, case_insensitive)?])
+        Self::of(vec![prefix_literals(pattern, case_insensitive)?])
     }
 
     /// The gate of several patterns (a text that none can match is shut out), or `None` when
@@ -69,180 +73,30 @@ impl Gate {
     }
 }
 
-/// Literals one of which every match of `pattern` holds, ASCII-lowercased (a text holding a
-/// case variant holds its folded form, searched ASCII case-insensitively); `None` when some
-/// match need hold none (see [`Lits`]).
-fn required_literals(pattern: &str, case_insensitive: bool) -> Option<Vec<Vec<u8>>> {
+/// The literals every match of `pattern` starts with, ASCII-lowercased (a text holding a case
+/// variant holds its folded form, searched ASCII case-insensitively); `None` when a match can
+/// start anywhere (the literal sequence is infinite or holds the empty string).
+fn prefix_literals(pattern: &str, case_insensitive: bool) -> Option<Vec<Vec<u8>>> {
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(case_insensitive)
         .build()
         .parse(pattern)
         .ok()?;
-    Lits::of(&hir).needed()
-}
-
-/// What a piece of a pattern tells of the text it matches, every string ASCII-lowercased:
-/// `exact`, every string it can match (when there are few); `inner`, strings one of which
-/// every match holds. Look-arounds match the empty string here (they only narrow matches), so
-/// both are necessary conditions, never sufficient ones.
-#[derive(Debug, Clone)]
-struct Lits {
-    exact: Option<Vec<Vec<u8>>>,
-    inner: Option<Vec<Vec<u8>>>,
-}
-
-/// Sets larger than this are given up (no literal is known).
-const LITS_MAX: usize = 256;
-/// Character classes larger than this are given up.
-const LITS_CLASS: usize = 16;
-
-impl Lits {
-    const NONE: Self = Self {
-        exact: None,
-        inner: None,
-    };
-
-    fn exact(set: Vec<Vec<u8>>) -> Self {
-        Self {
-            exact: Some(set),
-            inner: None,
-        }
-    }
-
-    fn of(hir: &regex_syntax::hir::Hir) -> Self {
-        use regex_syntax::hir::{Class, HirKind};
-        match hir.kind() {
-            HirKind::Empty | HirKind::Look(_) => Self::exact(vec![Vec::new()]),
-            HirKind::Literal(l) => Self::exact(vec![l.0.to_ascii_lowercase()]),
-            HirKind::Class(Class::Unicode(c)) => {
-                let n: usize = c
-                    .ranges()
-                    .iter()
-                    .map(|r| r.end() as usize - r.start() as usize + 1)
-                    .sum();
-                if n > LITS_CLASS {
-                    return Self::NONE;
-                }
-                let set = c
-                    .iter()
-                    .flat_map(|r| r.start()..=r.end())
-                    .map(|ch| ch.to_string().into_bytes().to_ascii_lowercase())
-                    .collect();
-                Self::exact(norm(set))
-            }
-            HirKind::Class(Class::Bytes(c)) => {
-                let n: usize = c
-                    .ranges()
-                    .iter()
-                    .map(|r| usize::from(r.end()) - usize::from(r.start()) + 1)
-                    .sum();
-                if n > LITS_CLASS {
-                    return Self::NONE;
-                }
-                let set = c
-                    .iter()
-                    .flat_map(|r| r.start()..=r.end())
-                    .map(|b| vec![b.to_ascii_lowercase()])
-                    .collect();
-                Self::exact(norm(set))
-            }
-            HirKind::Capture(c) => Self::of(&c.sub),
-            HirKind::Repetition(r) => {
-                if r.min == 0 {
-                    return Self::NONE;
-                }
-                // At least one copy of the piece: what it needs, the repetition needs.
-                let sub = Self::of(&r.sub);
-                Self {
-                    exact: if r.min == 1 && r.max == Some(1) {
-                        sub.exact.clone()
-                    } else {
-                        None
-                    },
-                    inner: sub.needed(),
-                }
-            }
-            HirKind::Concat(subs) => {
-                let parts: Vec<Self> = subs.iter().map(Self::of).collect();
-                let exact = parts
-                    .iter()
-                    .try_fold(vec![Vec::new()], |acc, p| cross(&acc, p.exact.as_ref()?));
-                // Any part's need is the whole's; so is a run of exact parts, crossed.
-                let mut cands: Vec<Vec<Vec<u8>>> = parts.iter().filter_map(Self::needed).collect();
-                let mut run: Option<Vec<Vec<u8>>> = None;
-                for p in &parts {
-                    match &p.exact {
-                        Some(e) => {
-                            run = Some(match run.take() {
-                                None => e.clone(),
-                                Some(r) => cross(&r, e).unwrap_or_else(|| {
-                                    cands.push(r);
-                                    e.clone()
-                                }),
-                            });
-                        }
-                        None => cands.extend(run.take()),
-                    }
-                }
-                cands.extend(run);
-                Self {
-                    exact,
-                    inner: best(cands),
-                }
-            }
-            HirKind::Alternation(subs) => {
-                let parts: Vec<Self> = subs.iter().map(Self::of).collect();
-                let union = |sets: Option<Vec<Vec<Vec<u8>>>>| {
-                    let all: Vec<Vec<u8>> = sets?.into_iter().flatten().collect();
-                    let all = norm(all);
-                    (all.len() <= LITS_MAX).then_some(all)
-                };
-                Self {
-                    exact: union(parts.iter().map(|p| p.exact.clone()).collect()),
-                    inner: union(parts.iter().map(Self::needed).collect()),
-                }
-            }
-        }
-    }
-
-    /// The better of `exact` and `inner` as a need of every match: `None` when neither is
-    /// one (unknown, or the empty string is among them).
-    fn needed(&self) -> Option<Vec<Vec<u8>>> {
-        best(self.exact.iter().chain(&self.inner).cloned().collect())
-    }
-}
-
-/// Sorted, without repeats.
-fn norm(mut set: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
-    set.sort();
-    set.dedup();
-    set
-}
-
-/// Every `a` followed by every `b`; `None` when too many.
-fn cross(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
-    if a.len().saturating_mul(b.len()) > LITS_MAX {
+    let mut extractor = regex_syntax::hir::literal::Extractor::new();
+    extractor
+        .limit_literal_len(GATE_LITERAL_LEN)
+        .limit_total(GATE_LITERALS);
+    let seq = extractor.extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
         return None;
     }
-    Some(norm(
-        a.iter()
-            .flat_map(|x| b.iter().map(move |y| [x.as_slice(), y.as_slice()].concat()))
+    Some(
+        literals
+            .iter()
+            .map(|l| l.as_bytes().to_ascii_lowercase())
             .collect(),
-    ))
-}
-
-/// The most selective need: the longest shortest literal, then the fewest literals. A set
-/// holding the empty string needs nothing and is no candidate.
-fn best(cands: Vec<Vec<Vec<u8>>>) -> Option<Vec<Vec<u8>>> {
-    cands
-        .into_iter()
-        .filter(|set| set.iter().all(|l| !l.is_empty()))
-        .max_by_key(|set| {
-            (
-                set.iter().map(Vec::len).min().unwrap_or(usize::MAX),
-                std::cmp::Reverse(set.len()),
-            )
-        })
+    )
 }
 
 /// Whether a text passes an optional gate.
@@ -374,7 +228,7 @@ impl PatternSet {
         });
         let gate = patterns
             .iter()
-            .map(|p| required_literals(p.as_ref(), case_insensitive))
+            .map(|p| prefix_literals(p.as_ref(), case_insensitive))
             .collect::<Option<Vec<_>>>()
             .and_then(Gate::of);
         Ok(Self {
@@ -532,24 +386,18 @@ mod tests {
         assert!(Pattern::new(r"\d+").unwrap().gate.is_none());
         assert!(Pattern::new(r"(?i)x?").unwrap().gate.is_none());
         assert!(Pattern::new(r"(?i)\bwe\s+report\b").unwrap().gate.is_some());
-        assert!(Pattern::new(r"\d+\s*%").unwrap().gate.is_some());
-        assert!(Pattern::new(r"\d+\s*%?").unwrap().gate.is_none());
         let pats = [
             r"(?i)\b(?P<a>improv\w*|resolv\w*)\b|(?P<b>\d+)\s*(?:years?|y)\b",
             r"(?i)\bwe\s+(?:report|describe)\b",
             r"\b(?:[Hh]e|[Hh]is)\b",
             r"(?i)kelvin|(?-i:CK)\b",
             r"^\s*(?i:case|patient)\s*(\d{1,2})",
-            r"(?i)\b(?:m|f)\s*:\s*(?:m|f)\s+ratio\s*(\d+)",
-            r"(?i)\b\d+\s*(?:boys?|girls?)(?:\s+and\s+\d+)?",
         ];
         let texts = [
             "We REPORT a case; his rash improved within 3 y.",
             "we  describe",
             "\u{212a}ELVIN and CK",
             "ck and Kelvin",
-            "a M:F RATIO 3 in 12 Boys and 4",
-            "m : f ratio",
             " Case 12 was seen",
             "nothing here",
             "",
