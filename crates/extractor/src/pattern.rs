@@ -14,17 +14,9 @@
 //! ASCII-word twin, and searches a text with the twin when the text holds no non-ASCII word
 //! character (almost every sentence of an English abstract), else with the pattern as
 //! written. What matches, and where, is the same either way.
-//!
-//! A [`Pattern`] also keeps a literal gate: the literals every match starts with (the prefix
-//! literals of the pattern as written, from the regex crate's own parser), searched as one
-//! multi-substring automaton. A text holding none of them cannot match, and is answered
-//! without running the regex (most patterns find nothing in most sentences). A pattern whose
-//! matches do not all start with a literal (`\d+`-led, or one that can match the empty string)
-//! has no gate and is always searched.
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
 use regex::{
     CaptureMatches, Captures, Match, Matches, Regex, RegexBuilder, RegexSet, RegexSetBuilder,
     SetMatches,
@@ -39,71 +31,6 @@ fn ascii_words(text: &str) -> bool {
     text.is_ascii() || !NON_ASCII_WORD.is_match(text)
 }
 
-/// Literals one of which starts every match of a pattern (see the module doc).
-#[derive(Debug, Clone)]
-struct Gate(AhoCorasick);
-
-/// Prefix literals longer than this are cut (a shorter prefix is still a prefix).
-const GATE_LITERAL_LEN: usize = 8;
-/// More literals than this (case variants included, before folding) and there is no gate.
-const GATE_LITERALS: usize = 20_000;
-
-impl Gate {
-    /// The gate of `pattern`, or `None` when some match need not start with a literal.
-    fn new(pattern: &str, case_insensitive: bool) -> Option<Self> {
-        Self::of(vec![prefix_literals(pattern, case_insensitive)?])
-    }
-
-    /// The gate of several patterns (a text that none can match is shut out), or `None` when
-    /// one of them has none.
-    fn of(literals: Vec<Vec<Vec<u8>>>) -> Option<Self> {
-        let mut folded: Vec<Vec<u8>> = literals.into_iter().flatten().collect();
-        folded.sort();
-        folded.dedup();
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(&folded)
-            .ok()
-            .map(Self)
-    }
-
-    /// Whether `text` holds one of the literals (it may then match; else it cannot).
-    fn open(&self, text: &str) -> bool {
-        self.0.is_match(text)
-    }
-}
-
-/// The literals every match of `pattern` starts with, ASCII-lowercased (a text holding a case
-/// variant holds its folded form, searched ASCII case-insensitively); `None` when a match can
-/// start anywhere (the literal sequence is infinite or holds the empty string).
-fn prefix_literals(pattern: &str, case_insensitive: bool) -> Option<Vec<Vec<u8>>> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .case_insensitive(case_insensitive)
-        .build()
-        .parse(pattern)
-        .ok()?;
-    let mut extractor = regex_syntax::hir::literal::Extractor::new();
-    extractor
-        .limit_literal_len(GATE_LITERAL_LEN)
-        .limit_total(GATE_LITERALS);
-    let seq = extractor.extract(&hir);
-    let literals = seq.literals()?;
-    if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
-        return None;
-    }
-    Some(
-        literals
-            .iter()
-            .map(|l| l.as_bytes().to_ascii_lowercase())
-            .collect(),
-    )
-}
-
-/// Whether a text passes an optional gate.
-fn passes(gate: Option<&Gate>, text: &str) -> bool {
-    gate.is_none_or(|g| g.open(text))
-}
-
 /// A regex and its ASCII-word twin (see the module doc). Same methods as [`Regex`] for the
 /// searches the rules use.
 #[derive(Debug, Clone)]
@@ -111,8 +38,6 @@ pub struct Pattern {
     unicode: Regex,
     /// `None` when the pattern has nothing to rewrite or could not be rewritten.
     ascii: Option<Regex>,
-    /// `None` when some match need not start with a literal.
-    gate: Option<Gate>,
 }
 
 impl Pattern {
@@ -133,25 +58,15 @@ impl Pattern {
                 .build()
                 .ok()
         });
-        let gate = Gate::new(pattern, case_insensitive);
-        Ok(Self {
-            unicode,
-            ascii,
-            gate,
-        })
+        Ok(Self { unicode, ascii })
     }
 
-    /// The regex to search `text` with, and the text to search: an empty piece of it when
-    /// the gate shows it cannot match (a gated pattern never matches the empty string).
-    fn pick<'h>(&self, text: &'h str) -> (&Regex, &'h str) {
-        if !passes(self.gate.as_ref(), text) {
-            return (&self.unicode, &text[..0]);
-        }
-        let re = match &self.ascii {
+    /// The regex to search `text` with.
+    fn pick(&self, text: &str) -> &Regex {
+        match &self.ascii {
             Some(a) if ascii_words(text) => a,
             _ => &self.unicode,
-        };
-        (re, text)
+        }
     }
 
     /// The pattern as written.
@@ -160,28 +75,23 @@ impl Pattern {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        let (re, text) = self.pick(text);
-        re.is_match(text)
+        self.pick(text).is_match(text)
     }
 
     pub fn find<'h>(&self, text: &'h str) -> Option<Match<'h>> {
-        let (re, text) = self.pick(text);
-        re.find(text)
+        self.pick(text).find(text)
     }
 
     pub fn find_iter<'r, 'h>(&'r self, text: &'h str) -> Matches<'r, 'h> {
-        let (re, text) = self.pick(text);
-        re.find_iter(text)
+        self.pick(text).find_iter(text)
     }
 
     pub fn captures<'h>(&self, text: &'h str) -> Option<Captures<'h>> {
-        let (re, text) = self.pick(text);
-        re.captures(text)
+        self.pick(text).captures(text)
     }
 
     pub fn captures_iter<'r, 'h>(&'r self, text: &'h str) -> CaptureMatches<'r, 'h> {
-        let (re, text) = self.pick(text);
-        re.captures_iter(text)
+        self.pick(text).captures_iter(text)
     }
 }
 
@@ -190,8 +100,6 @@ impl Pattern {
 pub(crate) struct PatternSet {
     unicode: RegexSet,
     ascii: Option<RegexSet>,
-    /// The union of the patterns' gates; `None` when one has none.
-    gate: Option<Gate>,
 }
 
 impl PatternSet {
@@ -226,39 +134,23 @@ impl PatternSet {
                 .build()
                 .ok()
         });
-        let gate = patterns
-            .iter()
-            .map(|p| prefix_literals(p.as_ref(), case_insensitive))
-            .collect::<Option<Vec<_>>>()
-            .and_then(Gate::of);
-        Ok(Self {
-            unicode,
-            ascii,
-            gate,
-        })
+        Ok(Self { unicode, ascii })
     }
 
-    /// As [`Pattern::pick`]: no pattern of a gated set matches the empty string.
-    fn pick<'h>(&self, text: &'h str) -> (&RegexSet, &'h str) {
-        if !passes(self.gate.as_ref(), text) {
-            return (&self.unicode, &text[..0]);
-        }
-        let set = match &self.ascii {
+    fn pick(&self, text: &str) -> &RegexSet {
+        match &self.ascii {
             Some(a) if ascii_words(text) => a,
             _ => &self.unicode,
-        };
-        (set, text)
+        }
     }
 
     pub(crate) fn is_match(&self, text: &str) -> bool {
-        let (set, text) = self.pick(text);
-        set.is_match(text)
+        self.pick(text).is_match(text)
     }
 
     /// Which patterns match somewhere in `text`.
     pub(crate) fn matches(&self, text: &str) -> SetMatches {
-        let (set, text) = self.pick(text);
-        set.matches(text)
+        self.pick(text).matches(text)
     }
 }
 
@@ -377,55 +269,5 @@ mod tests {
         assert!(!pat.is_match("\u{e9}x"));
         assert!(!ascii_words("\u{e9}x"));
         assert!(ascii_words("\u{2013}x\u{b1}"));
-    }
-
-    /// A gated pattern answers as the regex does, whether the text holds one of its literals
-    /// or not, case variants (and the Kelvin sign `K` under `(?i)`) included.
-    #[test]
-    fn the_gate_only_shuts_out_texts_that_cannot_match() {
-        assert!(Pattern::new(r"\d+").unwrap().gate.is_none());
-        assert!(Pattern::new(r"(?i)x?").unwrap().gate.is_none());
-        assert!(Pattern::new(r"(?i)\bwe\s+report\b").unwrap().gate.is_some());
-        let pats = [
-            r"(?i)\b(?P<a>improv\w*|resolv\w*)\b|(?P<b>\d+)\s*(?:years?|y)\b",
-            r"(?i)\bwe\s+(?:report|describe)\b",
-            r"\b(?:[Hh]e|[Hh]is)\b",
-            r"(?i)kelvin|(?-i:CK)\b",
-            r"^\s*(?i:case|patient)\s*(\d{1,2})",
-        ];
-        let texts = [
-            "We REPORT a case; his rash improved within 3 y.",
-            "we  describe",
-            "\u{212a}ELVIN and CK",
-            "ck and Kelvin",
-            " Case 12 was seen",
-            "nothing here",
-            "",
-        ];
-        for p in pats {
-            let pat = Pattern::new(p).unwrap();
-            let plain = Regex::new(p).unwrap();
-            for t in texts {
-                let a: Vec<(usize, usize)> =
-                    pat.find_iter(t).map(|m| (m.start(), m.end())).collect();
-                let b: Vec<(usize, usize)> =
-                    plain.find_iter(t).map(|m| (m.start(), m.end())).collect();
-                assert_eq!(a, b, "{p} on {t:?}");
-                assert_eq!(pat.is_match(t), plain.is_match(t), "{p} on {t:?}");
-                assert_eq!(
-                    pat.captures(t).map(|c| c.len()),
-                    plain.captures(t).map(|c| c.len())
-                );
-            }
-            let set = PatternSet::new(&[p, r"(?i)\bnothing\b"]).unwrap();
-            let plain = RegexSet::new([p, r"(?i)\bnothing\b"]).unwrap();
-            for t in texts {
-                assert_eq!(
-                    set.matches(t).into_iter().collect::<Vec<_>>(),
-                    plain.matches(t).into_iter().collect::<Vec<_>>(),
-                    "{p} on {t:?}"
-                );
-            }
-        }
     }
 }
