@@ -274,11 +274,14 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
     }
     // (domain) -> (distance key, outcome)
     let mut best: Vec<Option<(usize, Outcome)>> = vec![None; n];
-    let words: Vec<(usize, usize)> = OUTCOME
-        .find_iter(text)
+    // One search gives both the outcome words' spans and their groups.
+    let all: Vec<regex::Captures<'_>> = OUTCOME.captures_iter(text).collect();
+    let words: Vec<(usize, usize)> = all
+        .iter()
+        .filter_map(|c| c.get(0))
         .map(|m| (m.start(), m.end()))
         .collect();
-    for caps in OUTCOME.captures_iter(text) {
+    for caps in all {
         let Some(o) = caps.get(0) else { continue };
         let word = if caps.name("res").is_some() {
             Word::Fixed(Outcome::Resolved)
