@@ -425,6 +425,16 @@ fn drugs_before_the_intervention_in_cohort_wordings() {
             "ZLM was started after withdrawal of mycophenolate.",
             "mycophenolate",
         ),
+        // The object of "before <drug>" is the drug (and a list joined to it), not what
+        // follows it.
+        (
+            "Agents used before zelumab included cyclosporine (n = 10) and methotrexate (n = 25).",
+            "cyclosporine; methotrexate",
+        ),
+        (
+            "Prior to zelumab and IVIG, she had received methotrexate.",
+            "methotrexate",
+        ),
         // ... and not when "after" dates something else.
         (
             "Cyclosporine was stopped after zelumab in all children.",

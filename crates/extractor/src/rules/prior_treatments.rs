@@ -235,8 +235,10 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
     out
 }
 
-/// Where the object of a "before X" phrase starting at `from` ends: at the next comma, else
-/// after the first drug or intervention named.
+/// Where the object of a "before X" phrase starting at `from` ends: after the drugs or
+/// intervention named first and any joined to them as a list ("prior to IVIG and MTX"), and
+/// never past the next comma ("before <drug> included levamisole": levamisole is not the
+/// object).
 fn object_end(
     text: &str,
     from: usize,
@@ -244,15 +246,25 @@ fn object_end(
     iv: &[crate::Match],
     drugs: &[crate::Match],
 ) -> usize {
-    if let Some(p) = text[from..hi].find(',') {
-        return from + p;
-    }
-    iv.iter()
+    let comma = text[from..hi].find(',').map_or(hi, |p| from + p);
+    let mut named: Vec<(usize, usize)> = iv
+        .iter()
         .chain(drugs)
-        .filter(|m| m.start >= from && m.end <= hi)
-        .map(|m| m.end)
-        .min()
-        .unwrap_or(hi)
+        .filter(|m| m.start >= from && m.end <= comma)
+        .map(|m| (m.start, m.end))
+        .collect();
+    named.sort_unstable();
+    let Some(&(_, mut end)) = named.first() else {
+        return comma;
+    };
+    for &(s, e) in &named[1..] {
+        if s >= end && LIST_GAP.is_match(&text[end..s]) {
+            end = e;
+        } else if s >= end {
+            break;
+        }
+    }
+    end
 }
 
 /// The first `n` words of `s`.
