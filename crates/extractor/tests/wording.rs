@@ -908,3 +908,25 @@ fn despite_the_intervention_is_what_happened_on_it() {
         "unchanged"
     );
 }
+
+#[test]
+fn a_denied_worsening_is_unchanged() {
+    // The review declares its fields when it is read.
+    let _ = review();
+    let skin = Field::parse("skin_outcome").unwrap();
+    for text in [
+        "Calcinosis did not progress during zelumab treatment.",
+        "On zelumab the rash did not worsen.",
+    ] {
+        assert_eq!(cell(skin, &[text]), "unchanged", "{text}");
+    }
+    // "progressive" describes the disease, it is no outcome word.
+    let muscle = Field::parse("muscle_outcome").unwrap();
+    assert_eq!(
+        cell(
+            muscle,
+            &["Zelumab was given to a girl with progressive and severe muscle weakness."]
+        ),
+        "not_reported"
+    );
+}

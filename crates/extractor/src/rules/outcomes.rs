@@ -13,7 +13,8 @@
 //! sentences) gives the domain's outcome by the instrument's `higher_is_better`.
 //!
 //! Negation: a negated improvement is `unchanged` ("none of the patients showed recovery of
-//! muscle strength", "the rash did not improve"); negated worsening is ignored.
+//! muscle strength", "the rash did not improve"); negated worsening is `unchanged`
+//! ("calcinosis did not progress"); a negated directional word ("did not decrease") is ignored.
 //!
 //! Choice: a `blockers` phrase (muscle ENZYMES, CK, biopsy, dose) owns a term and is no
 //! domain: an outcome word nearest to a blocker is skipped (a patient can have falling
@@ -52,7 +53,7 @@ enum Word {
 
 static OUTCOME: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|benefit\w*)|(?P<unc>unchanged|no\s+response|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion)|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped)|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*)\b",
+        r"(?i)\b(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|benefit\w*)|(?P<unc>unchanged|no\s+response|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped)|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*)\b",
     )
 });
 /// Sentences that start the intervention (baseline description) unless they also say what
@@ -373,6 +374,8 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
             let outcome = if negated {
                 match outcome {
                     Outcome::Improved | Outcome::Resolved => Outcome::Unchanged,
+                    // "calcinosis did not progress": it stayed as it was.
+                    Outcome::Worsened if matches!(word, Word::Fixed(_)) => Outcome::Unchanged,
                     _ => continue,
                 }
             } else {
