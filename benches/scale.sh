@@ -9,7 +9,7 @@
 #   update-first    first `casebook update`: the store is seeded from the snapshot, the search
 #                   finds nothing new, PMC is asked for every record with a PMC id (the fake
 #                   server has none), 100 ids per EFetch request, each id once (the synthetic
-#                   set repeats the sample's PMC ids: 953 records name 19 of them at 10,000)
+#                   set repeats the sample's PMC ids: 953 records name 17 of them at 10,000)
 #   update-weekly   a later update that finds EXTRA new records: search, fetch, rebuild
 #   table-store     `casebook table` from the store
 #
