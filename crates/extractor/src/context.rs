@@ -370,13 +370,6 @@ impl ContextRules {
         self.governed(CueCategory::Negation, text, start, end)
     }
 
-    /// Whether the words at `start..end` tell about the time before the intervention (any
-    /// historical cue; rules use [`ContextRules::is_historical_on`]).
-    #[cfg(test)]
-    pub(crate) fn is_historical(&self, text: &str, start: usize, end: usize) -> bool {
-        self.governed(CueCategory::Historical, text, start, end)
-    }
-
     /// Whether `text` holds any cue of `category`.
     pub(crate) fn has(&self, category: CueCategory, text: &str) -> bool {
         self.any
@@ -535,8 +528,8 @@ mod tests {
         let c = ContextRules::new(&extra).unwrap();
         let t = "At baseline proteinuria was heavy.";
         let at = t.find("heavy").unwrap();
-        assert!(c.is_historical(t, at, at + 5));
-        assert!(!SHIPPED.is_historical(t, at, at + 5));
+        assert!(c.is_historical_on(t, at, at + 5, &[]));
+        assert!(!SHIPPED.is_historical_on(t, at, at + 5, &[]));
         assert!(c.is_background_section("Case for change"));
     }
 
