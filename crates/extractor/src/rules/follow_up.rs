@@ -30,9 +30,7 @@ use casebook_types::{Field, Value};
 use super::{Hit, Rule, RuleContext};
 use crate::{
     Sentence,
-    negation::{
-        intervention_mentions, is_background_section, is_generic_statement, other_drug_mentions, re,
-    },
+    negation::{is_background_section, is_generic_statement, other_drug_mentions, re},
 };
 
 pub(crate) struct FollowUp;
@@ -144,12 +142,6 @@ impl Rule for FollowUp {
             if is_background_section(ctx, s.section) || is_generic_statement(ctx, s.text) {
                 continue;
             }
-            let iv = !intervention_mentions(ctx, s.text).is_empty();
-            let others = if iv || FOLLOW.is_match(s.text) {
-                Vec::new()
-            } else {
-                other_drug_mentions(ctx, s.text)
-            };
             let named = Named {
                 intervention: crate::negation::intervention_spans(ctx.review, s.text),
                 disease: ctx
@@ -160,7 +152,12 @@ impl Rule for FollowUp {
                     .map(|m| (m.start, m.end))
                     .collect(),
             };
-            for (low, high, at) in durations(s.text, iv, &named) {
+            let others = if !named.intervention.is_empty() || FOLLOW.is_match(s.text) {
+                Vec::new()
+            } else {
+                other_drug_mentions(ctx, s.text)
+            };
+            for (low, high, at) in durations(s.text, &named) {
                 // A duration in the same comma-delimited clause as another drug is that drug's
                 // ("had been controlled for 15 years by prednisolone"); one in a clause of its
                 // own is not ("Over the following 18 months the ulcers healed, allowing
@@ -206,7 +203,8 @@ struct Named {
 
 /// Follow-up durations of a sentence, in months `(low, high)`, with the byte offset where each
 /// is stated.
-fn durations(text: &str, mentions_intervention: bool, named: &Named) -> Vec<(f64, f64, usize)> {
+fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
+    let mentions_intervention = !named.intervention.is_empty();
     let mut out = Vec::new();
     let mut visits = Vec::new();
     for c in VISITS.captures_iter(text) {
