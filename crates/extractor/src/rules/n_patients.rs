@@ -137,9 +137,7 @@ static GIVEN_FRACTION: LazyLock<Pattern> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// A bare "(n = 12)" (see `counts_in`).
-static LONE_N: LazyLock<Pattern> =
-    LazyLock::new(|| Pattern::new(r"(?i)[(\[]\s*n\s*=\s*(\d+)\s*[)\]]").expect("valid regex"));
+/// A people noun anywhere (for a bare "(n = 12)" in `counts_in`).
 static PEOPLE_WORD: LazyLock<Pattern> =
     LazyLock::new(|| Pattern::new(&format!(r"(?i)\b{PEOPLE}\b")).expect("valid regex"));
 
@@ -433,7 +431,11 @@ fn counts_in_uncached(text: &str) -> Vec<(i32, u32)> {
     }
     // "(n = 63)" alone, after the patients it counts, in a sentence that reports them: "We
     // included all patients with <disease> who received <drug> (n = 63)".
-    let lone: Vec<_> = LONE_N.captures_iter(text).collect();
+    // An arm's size closed by its bracket ("(n = 7;" opens a list of arms).
+    let lone: Vec<_> = ARM
+        .captures_iter(text)
+        .filter(|c| c.get(0).is_some_and(|m| m.as_str().ends_with([')', ']'])))
+        .collect();
     if let [c] = &lone[..]
         && let Some(m) = c.get(0)
         && let Some(n) = c[1].parse::<u32>().ok().filter(|n| *n > 0)
