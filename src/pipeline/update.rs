@@ -312,15 +312,10 @@ async fn fetch_pmc(
                 let pmids = &pmids_of[t.index];
                 match t.result {
                     Ok(content) => {
-                        let Some((&last, rest)) = pmids.split_last() else {
-                            continue;
-                        };
-                        for &pmid in rest {
+                        for &pmid in pmids {
                             store_fulltext(store, pmid, content.clone())?;
                             report.pmc += 1;
                         }
-                        store_fulltext(store, last, content)?;
-                        report.pmc += 1;
                     }
                     Err(e) => {
                         for pmid in pmids {
