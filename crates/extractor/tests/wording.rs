@@ -11,17 +11,22 @@ use casebook_types::{
 };
 
 fn review() -> CompiledReview {
+    CompiledReview::new(zelumab_review("")).unwrap()
+}
+
+/// The shipped tacrolimus review with `extra` TOML appended and the intervention renamed.
+fn zelumab_review(extra: &str) -> ReviewDefinition {
     let path = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../pipelines/tacrolimus-jdm.toml"
     ));
-    let src = std::fs::read_to_string(path).unwrap();
+    let src = std::fs::read_to_string(path).unwrap() + extra;
     let mut def = ReviewDefinition::from_toml_str(&src, path).unwrap();
     def.intervention.name = "zelumab".into();
     def.intervention.synonyms = vec!["ZLM".into()];
     def.intervention.topical_terms = vec!["ointment".into(), "topical".into()];
     def.intervention.systemic_terms = vec!["intravenous".into(), "infusion".into()];
-    CompiledReview::new(def).unwrap()
+    def
 }
 
 /// A document of `(section, paragraph)` pairs; an empty section is front matter / no section.
@@ -47,10 +52,14 @@ fn cell(field: Field, paras: &[&str]) -> String {
 }
 
 fn cell_of(field: Field, d: &Document) -> String {
-    let r = review();
+    cells_in(&review(), d).cell(field)
+}
+
+/// The study row of a document extracted with review `r`.
+fn cells_in(r: &CompiledReview, d: &Document) -> Study {
     let sr = study_ref(None, Some(d));
-    let cases = Extractor::new(&r).extract(&sr, std::slice::from_ref(d));
-    Study::roll_up(sr, &cases).cell(field)
+    let cases = Extractor::new(r).extract(&sr, std::slice::from_ref(d));
+    Study::roll_up(sr, &cases)
 }
 
 // Class 1: counts.
@@ -735,14 +744,10 @@ fn a_non_english_paper_is_read_through_its_english_other_abstract() {
 /// The zelumab review with two outcome domains where the first blocks the second's words
 /// ("relapse" is no remission, and is the relapse domain's own word).
 fn review_with_relapse_domain() -> CompiledReview {
-    let path = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../pipelines/tacrolimus-jdm.toml"
-    ));
     // Added after the review's own domains (its columns name those); declared fields come
     // from the review file, so the domains are written in its format.
-    let src = std::fs::read_to_string(path).unwrap()
-        + r#"
+    CompiledReview::new(zelumab_review(
+        r#"
 [[outcomes]]
 field = "remission_outcome"
 terms = ["remission", "proteinuria"]
@@ -753,11 +758,9 @@ field = "relapse_outcome"
 terms = ["relapse", "relapses", "relapse rate", "relapse frequency", "number of relapses", "time to first relapse"]
 abilities = ["time to first relapse"]
 blockers = ["B cell", "dose"]
-"#;
-    let mut def = ReviewDefinition::from_toml_str(&src, path).unwrap();
-    def.intervention.name = "zelumab".into();
-    def.intervention.synonyms = vec![];
-    CompiledReview::new(def).unwrap()
+"#,
+    ))
+    .unwrap()
 }
 
 #[test]
@@ -779,10 +782,7 @@ fn a_blocker_of_one_domain_is_the_term_of_another() {
             "improved",
         ),
     ] {
-        let d = doc(Source::Abstract, &[("results", text)]);
-        let sr = study_ref(None, Some(&d));
-        let cases = Extractor::new(&r).extract(&sr, std::slice::from_ref(&d));
-        let st = Study::roll_up(sr, &cases);
+        let st = cells_in(&r, &doc(Source::Abstract, &[("results", text)]));
         assert_eq!(st.cell(relapse), want_relapse, "{text}");
         // Still no remission: the relapse words block it.
         assert_eq!(st.cell(remission), "not_reported", "{text}");
@@ -826,10 +826,8 @@ fn remission_reached_and_relapses_stopped_or_delayed() {
             "improved",
         ),
     ] {
-        let d = doc(Source::Abstract, &[("results", text)]);
-        let sr = study_ref(None, Some(&d));
-        let cases = Extractor::new(&r).extract(&sr, std::slice::from_ref(&d));
-        assert_eq!(Study::roll_up(sr, &cases).cell(field), want, "{text}");
+        let st = cells_in(&r, &doc(Source::Abstract, &[("results", text)]));
+        assert_eq!(st.cell(field), want, "{text}");
     }
 }
 
