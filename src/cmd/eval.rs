@@ -59,9 +59,46 @@ pub struct HeldOut {
     /// Corpora not read while tuning (measured only).
     #[serde(default)]
     pub held_out: Vec<String>,
+    /// Corpora split in two halves by key ([`in_held_out_half`]): one half read while tuning,
+    /// the other held out. Each half is scored on its own row.
+    #[serde(default)]
+    pub split: Vec<String>,
     /// What the last round of tuning was.
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// Whether a key (a PMID or a full text's file stem) of a split corpus is in its held-out
+/// half: the FNV-1a 64-bit hash of the key's bytes is even. Fixed before any key's content
+/// was read; the halves do not depend on what the corpus says.
+pub fn in_held_out_half(key: &str) -> bool {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h % 2 == 0
+}
+
+/// Which part of a corpus is scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Every annotated key.
+    All,
+    /// The half of a split corpus read while tuning.
+    TunedHalf,
+    /// The half of a split corpus held out.
+    HeldOutHalf,
+}
+
+impl Part {
+    fn keeps(self, key: &str) -> bool {
+        match self {
+            Part::All => true,
+            Part::TunedHalf => !in_held_out_half(key),
+            Part::HeldOutHalf => in_held_out_half(key),
+        }
+    }
 }
 
 impl HeldOut {
@@ -107,88 +144,121 @@ pub fn corpus_dir(
         .then(|| corpora.to_path_buf())
 }
 
-/// Runs screening and extraction over a corpus folder and scores them. Screening is scored on
-/// the records (`screen.csv`) and on the full texts, each on its own (`screen-fulltext.csv`).
-pub fn evaluate(pipeline: &Path, corpus: &Path) -> Result<Evaluation> {
-    let loaded = load_review(pipeline)?;
-    let review = &loaded.review;
-    let screener = Screener::new(review);
-    let extractor = Extractor::new(review);
-    let intervention = review.review.intervention.name.clone();
+/// What the machine decided and extracted over a corpus, before it is scored: screening is
+/// scored on the records (`screen.csv`) and on the full texts, each on its own
+/// (`screen-fulltext.csv`).
+struct Machine {
+    corpus: PathBuf,
+    decisions: Vec<ScreeningDecision>,
+    ft_decisions: Vec<(String, ScreeningDecision)>,
+    rows: Vec<StudyRow>,
+    columns: Vec<String>,
+}
 
-    let xml = corpus.join("records.xml");
-    let bytes = std::fs::read(&xml).with_context(|| format!("reading {}", xml.display()))?;
-    let records = casebook_parser::parse_pubmed_bytes(&bytes, &xml.display().to_string())?;
+impl Machine {
+    fn run(pipeline: &Path, corpus: &Path) -> Result<Machine> {
+        let loaded = load_review(pipeline)?;
+        let review = &loaded.review;
+        let screener = Screener::new(review);
+        let extractor = Extractor::new(review);
+        let intervention = review.review.intervention.name.clone();
 
-    let mut decisions = Vec::new();
-    let mut ft_decisions: Vec<(String, ScreeningDecision)> = Vec::new();
-    let mut rows = Vec::new();
-    for r in &records {
-        // The machine's decision: human decisions are not what is measured.
-        decisions.push(screener.screen(Some(r), &[]));
-        let sr = study_ref(Some(r), None);
-        let cases = extractor.extract(&sr, &[r.to_document()]);
-        rows.push(StudyRow::from_study(
-            &sr.key,
-            &Study::roll_up(sr.clone(), &cases),
-            &intervention,
-        ));
-    }
-    let ft = corpus.join("fulltext");
-    if ft.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&ft)
-            .with_context(|| format!("reading {}", ft.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file())
-            .collect();
-        files.sort();
-        for f in files {
-            let doc = casebook_parser::read_document(&f)?;
-            ft_decisions.push((
-                doc.key.clone(),
-                screener.screen(None, std::slice::from_ref(&doc)),
-            ));
-            let sr = study_ref(None, Some(&doc));
-            let cases = extractor.extract(&sr, std::slice::from_ref(&doc));
+        let xml = corpus.join("records.xml");
+        let bytes = std::fs::read(&xml).with_context(|| format!("reading {}", xml.display()))?;
+        let records = casebook_parser::parse_pubmed_bytes(&bytes, &xml.display().to_string())?;
+
+        let mut decisions = Vec::new();
+        let mut ft_decisions: Vec<(String, ScreeningDecision)> = Vec::new();
+        let mut rows = Vec::new();
+        for r in &records {
+            // The machine's decision: human decisions are not what is measured.
+            decisions.push(screener.screen(Some(r), &[]));
+            let sr = study_ref(Some(r), None);
+            let cases = extractor.extract(&sr, &[r.to_document()]);
             rows.push(StudyRow::from_study(
-                &doc.key,
-                &Study::roll_up(sr, &cases),
+                &sr.key,
+                &Study::roll_up(sr.clone(), &cases),
                 &intervention,
             ));
         }
+        let ft = corpus.join("fulltext");
+        if ft.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&ft)
+                .with_context(|| format!("reading {}", ft.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect();
+            files.sort();
+            for f in files {
+                let doc = casebook_parser::read_document(&f)?;
+                ft_decisions.push((
+                    doc.key.clone(),
+                    screener.screen(None, std::slice::from_ref(&doc)),
+                ));
+                let sr = study_ref(None, Some(&doc));
+                let cases = extractor.extract(&sr, std::slice::from_ref(&doc));
+                rows.push(StudyRow::from_study(
+                    &doc.key,
+                    &Study::roll_up(sr, &cases),
+                    &intervention,
+                ));
+            }
+        }
+
+        let columns: Vec<String> = StudyRow::fields(&review.review)
+            .iter()
+            .map(|f| f.column_name(&intervention))
+            .collect();
+        Ok(Machine {
+            corpus: corpus.to_path_buf(),
+            decisions,
+            ft_decisions,
+            rows,
+            columns,
+        })
     }
 
-    let ann = corpus.join("annotations");
-    let read =
-        |p: &Path| std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()));
-    let screen_csv = ann.join("screen.csv");
-    let mut screening = Evaluation::score_screening(
-        &read(&screen_csv)?,
-        &screen_csv.display().to_string(),
-        &decisions,
-    )?;
-    let ft_csv = ann.join("screen-fulltext.csv");
-    if ft_csv.is_file() {
-        let s = Evaluation::score_screening_keyed(
-            &read(&ft_csv)?,
-            &ft_csv.display().to_string(),
-            "key",
-            &ft_decisions,
+    /// Scores the annotated keys of `part` against the corpus's annotations.
+    fn score(&self, part: Part) -> Result<Evaluation> {
+        let keep = |k: &str| part.keeps(k);
+        let ann = self.corpus.join("annotations");
+        let read = |p: &Path| {
+            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))
+        };
+        let screen_csv = ann.join("screen.csv");
+        let keyed: Vec<(String, ScreeningDecision)> = self
+            .decisions
+            .iter()
+            .map(|d| (d.pmid.to_string(), d.clone()))
+            .collect();
+        let mut screening = Evaluation::score_screening_where(
+            &read(&screen_csv)?,
+            &screen_csv.display().to_string(),
+            "pmid",
+            &keyed,
+            &keep,
         )?;
-        screening.add(&s);
+        let ft_csv = ann.join("screen-fulltext.csv");
+        if ft_csv.is_file() {
+            let s = Evaluation::score_screening_where(
+                &read(&ft_csv)?,
+                &ft_csv.display().to_string(),
+                "key",
+                &self.ft_decisions,
+                &keep,
+            )?;
+            screening.add(&s);
+        }
+        let study_csv = ann.join("study.csv");
+        let fields = Evaluation::score_studies_where(
+            &read(&study_csv)?,
+            &study_csv.display().to_string(),
+            &self.rows,
+            &self.columns,
+            &keep,
+        )?;
+        Ok(Evaluation { screening, fields })
     }
-    let study_csv = ann.join("study.csv");
-    let columns: Vec<String> = StudyRow::fields(&review.review)
-        .iter()
-        .map(|f| f.column_name(&intervention))
-        .collect();
-    let fields = Evaluation::score_studies(
-        &read(&study_csv)?,
-        &study_csv.display().to_string(),
-        &rows,
-        &columns,
-    )?;
-    Ok(Evaluation { screening, fields })
 }
 
 fn pct(a: usize, b: usize) -> String {
@@ -249,8 +319,17 @@ pub fn summary(pipelines: &Path, corpora: &Path) -> Result<String> {
             without.push(name);
             continue;
         };
-        let e = evaluate(p, &dir).with_context(|| format!("evaluating {}", p.display()))?;
-        rows.push(summary_row(&name, held.status(&name), &e));
+        let m = Machine::run(p, &dir).with_context(|| format!("evaluating {}", p.display()))?;
+        if held.split.contains(&name) {
+            rows.push(summary_row(&name, "tuned half", &m.score(Part::TunedHalf)?));
+            rows.push(summary_row(
+                &name,
+                "held-out half",
+                &m.score(Part::HeldOutHalf)?,
+            ));
+        } else {
+            rows.push(summary_row(&name, held.status(&name), &m.score(Part::All)?));
+        }
     }
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
@@ -293,6 +372,13 @@ pub fn summary(pipelines: &Path, corpora: &Path) -> Result<String> {
             held.tuned_on.join(", ")
         },
     );
+    if !held.split.is_empty() {
+        let _ = writeln!(
+            out,
+            "split in a tuned and a held-out half (held out: keys whose FNV-1a hash is even): {}",
+            held.split.join(", ")
+        );
+    }
     if let Some(n) = &held.note {
         let _ = writeln!(out, "last tuning: {n}");
     }
@@ -319,7 +405,23 @@ pub fn run(args: Args) -> Result<()> {
                     )
                 })?
             };
-            evaluate(&pipeline, &corpus)?.to_string()
+            let held = HeldOut::load(&args.corpora)?;
+            let name = load_review(&pipeline)?.review.review.name.clone();
+            let m = Machine::run(&pipeline, &corpus)?;
+            if held.split.contains(&name) {
+                // Only the tuning half's wrong cells are shown; the held-out half's counts.
+                let mut h = m.score(Part::HeldOutHalf)?;
+                h.screening.errors.clear();
+                for f in &mut h.fields {
+                    f.errors.clear();
+                }
+                format!(
+                    "tuned half\n{}\nheld-out half (its wrong cells are not shown)\n{h}",
+                    m.score(Part::TunedHalf)?
+                )
+            } else {
+                m.score(Part::All)?.to_string()
+            }
         }
         None => summary(&args.pipelines, &args.corpora)?,
     };

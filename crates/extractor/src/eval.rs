@@ -117,10 +117,25 @@ impl Evaluation {
         key_column: &str,
         decisions: &[(String, ScreeningDecision)],
     ) -> Result<ScreeningScore, Error> {
+        Self::score_screening_where(gold_csv, name, key_column, decisions, &|_| true)
+    }
+
+    /// [`Self::score_screening_keyed`] over the gold rows whose key `keep` accepts (one half
+    /// of a corpus split into a tuning half and a held-out half).
+    pub fn score_screening_where(
+        gold_csv: &str,
+        name: &str,
+        key_column: &str,
+        decisions: &[(String, ScreeningDecision)],
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<ScreeningScore, Error> {
         let table = Table::parse(gold_csv, name, &[key_column, "decision", "reason"])?;
         let mut score = ScreeningScore::default();
         for row in &table.rows {
             let key = row.get(key_column).map_or("", String::as_str).trim();
+            if !keep(key) {
+                continue;
+            }
             let want = row.get("decision").map_or("", String::as_str).trim();
             let reason = row.get("reason").map_or("", String::as_str).trim();
             let got = decisions.iter().find(|(k, _)| k == key).map(|(_, d)| d);
@@ -162,6 +177,17 @@ impl Evaluation {
         rows: &[StudyRow],
         columns: &[String],
     ) -> Result<Vec<FieldScore>, Error> {
+        Self::score_studies_where(gold_csv, name, rows, columns, &|_| true)
+    }
+
+    /// [`Self::score_studies`] over the gold rows whose key `keep` accepts.
+    pub fn score_studies_where(
+        gold_csv: &str,
+        name: &str,
+        rows: &[StudyRow],
+        columns: &[String],
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<FieldScore>, Error> {
         let table = Table::parse(gold_csv, name, &["key"])?;
         let mut out = Vec::new();
         for col in columns {
@@ -174,6 +200,9 @@ impl Evaluation {
             };
             for g in &table.rows {
                 let key = g.get("key").map_or("", String::as_str);
+                if !keep(key.trim()) {
+                    continue;
+                }
                 let gold = g.get(col).map_or("", String::as_str);
                 let got = rows
                     .iter()

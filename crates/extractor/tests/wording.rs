@@ -10,8 +10,12 @@ use casebook_types::{
     Decision, Document, DocumentBuilder, Field, Pmid, Record, ReviewDefinition, Source, Study,
 };
 
-fn review() -> CompiledReview {
-    CompiledReview::new(zelumab_review("")).unwrap()
+/// The zelumab review, compiled once for all tests (compiling its patterns is most of a
+/// test's time in a debug build).
+fn review() -> &'static CompiledReview {
+    static REVIEW: std::sync::LazyLock<CompiledReview> =
+        std::sync::LazyLock::new(|| CompiledReview::new(zelumab_review("")).unwrap());
+    &REVIEW
 }
 
 /// The shipped tacrolimus review with `extra` TOML appended and the intervention renamed.
@@ -52,7 +56,7 @@ fn cell(field: Field, paras: &[&str]) -> String {
 }
 
 fn cell_of(field: Field, d: &Document) -> String {
-    cells_in(&review(), d).cell(field)
+    cells_in(review(), d).cell(field)
 }
 
 /// The study row of a document extracted with review `r`.
@@ -323,7 +327,7 @@ fn record(title: &str, text: &str, pub_types: &[&str]) -> Record {
 
 #[test]
 fn a_primary_report_that_also_reviews_the_literature_is_primary() {
-    let s = Screener::new(&review());
+    let s = Screener::new(review());
     for (title, text) in [
         (
             "Zelumab for refractory juvenile dermatomyositis: case report and review of the literature",
@@ -341,7 +345,7 @@ fn a_primary_report_that_also_reviews_the_literature_is_primary() {
 
 #[test]
 fn surveys_and_registry_descriptions_have_no_new_patients() {
-    let s = Screener::new(&review());
+    let s = Screener::new(review());
     for (title, text) in [
         (
             "Use of zelumab in juvenile dermatomyositis: a survey of paediatric rheumatologists",
@@ -365,7 +369,7 @@ fn surveys_and_registry_descriptions_have_no_new_patients() {
 
 #[test]
 fn a_narrative_of_earlier_drugs_is_still_a_report_of_the_intervention() {
-    let s = Screener::new(&review());
+    let s = Screener::new(review());
     for text in [
         "A 9-year-old girl with juvenile dermatomyositis was treated with prednisolone, methotrexate and cyclosporine without benefit. Intravenous zelumab was then started and her rash cleared.",
         "An 11-year-old boy had juvenile dermatomyositis refractory to steroids, IVIG and mycophenolate; he was finally given zelumab infusions and regained strength.",
@@ -444,15 +448,96 @@ fn drugs_before_the_intervention_in_cohort_wordings() {
             "Prior to zelumab and IVIG, she had received methotrexate.",
             "methotrexate",
         ),
+        // "after <drug>" with the intervention later in the clause.
+        (
+            "Children who flared after methotrexate were treated with zelumab.",
+            "methotrexate",
+        ),
+        (
+            "Patients who stayed steroid-dependent after cyclosporine received ZLM.",
+            "corticosteroids; cyclosporine",
+        ),
         // ... and not when "after" dates something else.
         (
             "Cyclosporine was stopped after zelumab in all children.",
             "",
         ),
         (
+            "The rash recurred after zelumab and was treated with methotrexate.",
+            "",
+        ),
+        (
             "Zelumab was given, followed after six months by methotrexate.",
             "",
         ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+}
+
+#[test]
+fn drugs_the_patients_were_on_when_the_intervention_started() {
+    for (text, want) in [
+        (
+            "At the time of the first zelumab infusion, all children were receiving prednisolone and methotrexate.",
+            "corticosteroids; methotrexate",
+        ),
+        (
+            "At baseline, 12 patients were taking oral prednisone, 8 mycophenolate and 5 cyclosporine.",
+            "corticosteroids; cyclosporine; mycophenolate",
+        ),
+        (
+            "When ZLM was started, she was still on methotrexate.",
+            "methotrexate",
+        ),
+        // Being on a drug later is not having been on it before.
+        (
+            "At 12 months, five children were still receiving prednisolone.",
+            "",
+        ),
+        (
+            "At the end of the study, ten were receiving mycophenolate after zelumab.",
+            "",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+}
+
+#[test]
+fn a_case_narrative_orders_earlier_drugs_with_then_and_later() {
+    for (paras, want) in [
+        (
+            [
+                "A 9-year-old boy was treated with prednisolone and then methotrexate, but the rash persisted.",
+                "Zelumab was started at 0.1 mg/kg/day.",
+            ],
+            "corticosteroids; methotrexate",
+        ),
+        (
+            [
+                "The girl received IVIG, later cyclosporine.",
+                "She was given ZLM and improved.",
+            ],
+            "cyclosporine; ivig",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &paras), want, "{paras:?}");
+    }
+}
+
+#[test]
+fn the_toxicity_of_a_drug_means_it_was_given() {
+    for (text, want) in [
+        (
+            "Eight patients had experienced methotrexate toxicity before zelumab.",
+            "methotrexate",
+        ),
+        (
+            "Cyclosporine toxicity led to the switch to ZLM.",
+            "cyclosporine",
+        ),
+        ("Zelumab toxicity was not observed.", ""),
     ] {
         assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
     }
@@ -855,7 +940,7 @@ fn what_a_drug_is_known_to_do_is_no_adverse_event_of_the_patients() {
 
 #[test]
 fn a_summary_of_the_evidence_has_no_new_patients() {
-    let s = Screener::new(&review());
+    let s = Screener::new(review());
     for (title, text) in [
         (
             "Zelumab in juvenile dermatomyositis: current evidence",

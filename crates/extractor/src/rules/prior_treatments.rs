@@ -57,7 +57,26 @@ static FORWARD: LazyLock<Pattern> = LazyLock::new(|| {
 /// Cues that govern the drug right before them.
 static BACKWARD: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV|added|tried|given|used|introduced|also)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|unresponsive|without\s+(?:any\s+)?(?:clinical\s+|significant\s+)?(?:benefit|effect|response|improvement|success)|with\s+(?:no|little|minimal|limited)\s+(?:clinical\s+)?(?:benefit|effect|response|improvement|success))\b",
+        r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV|added|tried|given|used|introduced|also)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|toxicit(?:y|ies)|unresponsive|without\s+(?:any\s+)?(?:clinical\s+|significant\s+)?(?:benefit|effect|response|improvement|success)|with\s+(?:no|little|minimal|limited)\s+(?:clinical\s+)?(?:benefit|effect|response|improvement|success))\b",
+    )
+});
+
+/// The moment the intervention started, or the study's baseline.
+static AT_START: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:at|by)\s+(?:the\s+)?(?:time|start|initiation|onset|beginning|commencement)\s+of\b|\bat\s+(?:baseline|inclusion|enrol?ment|(?:study\s+)?entry)\b|\bwhen\s+\S+\s+was\s+(?:started|initiated|commenced|given|begun)\b",
+    )
+});
+
+/// Being on a drug ("were receiving", "on", "were taking", "maintained on").
+static ON_DRUG: LazyLock<Pattern> = LazyLock::new(|| {
+    re(r"(?i)\b(?:receiving|taking|(?:were|was|still|remained|maintained)\s+on|treated\s+with)\b")
+});
+
+/// What may stand between "receiving" and the drug it governs: a few modifiers and a list.
+static LIST_GAP_OR_WORDS: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:[\s,/()%\d.]|\b(?:and|or|oral|daily|low-dose|high-dose|a|an|both|either)\b|\w+(?:,|\s+and|\s+or)\s)*$",
     )
 });
 
@@ -139,7 +158,9 @@ fn narrated_before(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
     other_drug_mentions(ctx, text)
         .into_iter()
         .filter(|d| {
-            let (lo, _) = scope(text, d.start, d.end);
+            // In a narrative before the intervention, "then" and "later" order earlier drugs
+            // ("treated with levamisole and then cyclosporine"): they do not break the scope.
+            let (lo, _) = scope(text, d.start, d.end, true);
             let before = &text[lo..d.start];
             GIVEN.is_match(before)
                 && !crate::negation::is_negated(ctx, text, d.start, d.end)
@@ -168,7 +189,7 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
         if NOT_THE_DRUG_AFTER.is_match(&text[d.end..]) {
             continue;
         }
-        let (lo, hi) = scope(text, d.start, d.end);
+        let (lo, hi) = scope(text, d.start, d.end, false);
         let iv_between = |a: usize, b: usize| iv.iter().any(|m| m.start >= a && m.end <= b);
         // Cue before the drug, with no intervention mention in between.
         let forward = FORWARD.find_iter(&text[lo..d.start]).any(|c| {
@@ -197,12 +218,22 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
                 static NOT_OBJECT: LazyLock<Pattern> = LazyLock::new(|| {
                     re(r"(?i)\b(?:by|was|were|is|are|had|has|then|followed|which|who)\b|[;:]")
                 });
-                return iv.iter().any(|m| m.start >= lo && m.end <= c.start() + lo)
-                    && !NOT_OBJECT.is_match(between);
+                // Also when the intervention comes later in the clause ("children who
+                // relapsed after cyclophosphamide were given <drug>").
+                return iv.iter().any(|m| {
+                    (m.start >= lo && m.end <= c.start() + lo) || (m.start >= d.end && m.end <= hi)
+                }) && !NOT_OBJECT.is_match(between);
             }
             let had = cue.starts_with("had") || cue == "previously";
             !(had && NEG_USE.is_match(between))
         });
+        // Drugs the patients were on when the intervention started ("at the time of <drug>
+        // infusion, all were receiving prednisolone"; "at baseline, 12 were taking MMF").
+        let at_start = AT_START.is_match(text)
+            && ON_DRUG.find_iter(&text[lo..d.start]).any(|c| {
+                let ce = lo + c.end();
+                !iv_between(ce, d.start) && LIST_GAP_OR_WORDS.is_match(&text[ce..d.start])
+            });
         // Cue right after the drug ("corticosteroid dependent", "MTX failed").
         // Skip a coordinated list ("methotrexate, MMF and infliximab had failed").
         let mut tail = d.end;
@@ -228,7 +259,7 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
         }
         // A drug named after the intervention in the same clause is concomitant or later,
         // unless a cue stands between them (handled above).
-        if forward || backward {
+        if forward || backward || at_start {
             out.push(d.canonical.clone());
         }
     }
@@ -285,13 +316,22 @@ fn first_words(s: &str, n: usize) -> &str {
     s
 }
 
-/// The scope around `start..end`: bounded by [`BREAK`] words.
-fn scope(text: &str, start: usize, end: usize) -> (usize, usize) {
+/// The scope around `start..end`: bounded by [`BREAK`] words; in a `narrative` of what came
+/// before the intervention, words that only order events ("then", "later", "subsequently")
+/// do not break it.
+fn scope(text: &str, start: usize, end: usize, narrative: bool) -> (usize, usize) {
     let mut lo = 0;
     let mut hi = text.len();
     for m in BREAK.find_iter(text) {
         // "while on <drug>" is a time, not a contrast.
         if m.as_str().split_whitespace().count() > 1 {
+            continue;
+        }
+        if narrative
+            && ["then", "later", "subsequently"]
+                .iter()
+                .any(|w| m.as_str().eq_ignore_ascii_case(w))
+        {
             continue;
         }
         if m.end() <= start {
