@@ -3,7 +3,9 @@
 //!   literature", "a pilot study and a review of published cases") is primary: the screener
 //!   keeps it even when it is typed "Review" or uses review wording;
 //! - a survey of physicians or a registry description with no patient-level treatment results
-//!   has no new patients.
+//!   has no new patients;
+//! - a sentence of an evidence synthesis (databases searched, studies included, pooled rates)
+//!   counts patients of other papers, so it is no sign of new patients.
 //!
 //! Example: "Refractory juvenile myositis: a case series and review of the literature" is
 //! primary; "A survey of paediatric rheumatologists on biologic use" without a sentence such
@@ -23,6 +25,7 @@ struct Cues {
     primary_with_review: Vec<String>,
     survey: Vec<String>,
     reanalysis: Vec<String>,
+    evidence_synthesis: Vec<String>,
     patient_results: Vec<String>,
     patient_nouns: Vec<String>,
     opinion: Vec<String>,
@@ -34,6 +37,7 @@ struct Compiled {
     primary_with_review: PatternSet,
     survey: PatternSet,
     reanalysis: PatternSet,
+    evidence_synthesis: PatternSet,
     patient_results: PatternSet,
     patient_nouns: PatternSet,
     opinion: PatternSet,
@@ -52,6 +56,7 @@ static CUES: LazyLock<Compiled> = LazyLock::new(|| {
         primary_with_review: set(&c.primary_with_review),
         survey: set(&c.survey),
         reanalysis: set(&c.reanalysis),
+        evidence_synthesis: set(&c.evidence_synthesis),
         patient_results: set(&c.patient_results),
         patient_nouns: set(&c.patient_nouns),
         opinion: set(&c.opinion),
@@ -80,6 +85,12 @@ pub(crate) fn is_survey(text: &str) -> bool {
 /// secondary analysis, a named trial's data analysed again).
 pub(crate) fn is_reanalysis(text: &str) -> bool {
     CUES.reanalysis.is_match(text)
+}
+
+/// Whether a sentence belongs to a synthesis of published studies (databases searched,
+/// studies included, pooled rates): its patients are other papers'.
+pub(crate) fn is_evidence_synthesis(text: &str) -> bool {
+    CUES.evidence_synthesis.is_match(text)
 }
 
 /// Whether a sentence states a treatment result for patients (not a respondent's view).

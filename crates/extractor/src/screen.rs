@@ -5,7 +5,8 @@
 //!    "Retracted:" title) — excluded and flagged when the review says so;
 //! 2. `no_new_patients`: a review/editorial/guideline publication type without a primary one,
 //!    or review wording ("this review", "we review"), unless the text reports patients of its
-//!    own ("We report a 9-year-old girl ...", "case report and review of the literature");
+//!    own ("We report a 9-year-old girl ...", "case report and review of the literature";
+//!    a sentence of an evidence synthesis, "we included 16 studies (221 patients)", is not);
 //!    a survey of physicians or a registry description without patient-level results;
 //! 3. `other_disease`: the review's disease is named nowhere (title, abstract, full text,
 //!    MeSH); a neighbouring disease (the review's `related_diseases`) in adults is
@@ -163,8 +164,13 @@ impl Screener {
         );
         // A primary report that also reviews the literature is primary (`report_kind.rs`).
         let with_review = |s: &Sentence<'_>| report_kind::is_primary_with_review(s.text);
-        let reports_patients =
-            find(m, |s| NEW_PATIENTS.is_match(s.text) || with_review(s)).is_some();
+        // A sentence of an evidence synthesis ("we included 16 studies ... 221 patients")
+        // counts other papers' patients.
+        let reports_patients = find(m, |s| {
+            (NEW_PATIENTS.is_match(s.text) && !report_kind::is_evidence_synthesis(s.text))
+                || with_review(s)
+        })
+        .is_some();
         let own_patients = find(m, |s| OWN_PATIENTS.is_match(s.text) || with_review(s)).is_some();
         if let (Some(pt), None) = (&secondary_pt, &primary_pt)
             && !own_patients
@@ -174,6 +180,7 @@ impl Screener {
         if !reports_patients
             && primary_pt.is_none()
             && let Some(ev) = find_term(m, &r.secondary)
+                .or_else(|| find(m, |s| report_kind::is_evidence_synthesis(s.text)))
         {
             return exclude("no_new_patients", Some(ev));
         }
@@ -287,7 +294,7 @@ fn find(m: &Material<'_>, pred: impl Fn(&Sentence<'_>) -> bool) -> Option<Eviden
     m.sentences
         .iter()
         .find(|(_, s)| pred(s))
-        .map(|(d, s)| d.evidence(s.span))
+        .map(|(d, s)| evidence_of(d, s))
 }
 
 fn find_term(m: &Material<'_>, matcher: &LexiconMatcher) -> Option<Evidence> {
@@ -300,7 +307,7 @@ fn find_term(m: &Material<'_>, matcher: &LexiconMatcher) -> Option<Evidence> {
 fn title_evidence(m: &Material<'_>) -> Option<Evidence> {
     match (m.title_doc, m.title) {
         (Some(d), Some(s)) => Some(d.evidence(s.span)),
-        _ => m.sentences.first().map(|(d, s)| d.evidence(s.span)),
+        _ => m.sentences.first().map(|(d, s)| evidence_of(d, s)),
     }
 }
 
@@ -341,60 +348,61 @@ impl Screener {
     /// Evidence that the paper's patients are inside the review's age band and outside it
     /// (first found of each): age words, presented ages and group (mean / median) ages, the
     /// review's disease named as adult-onset, then MeSH age headings.
+    ///
+    /// Weak evidence counts only when nothing firm says the other side: a background
+    /// section's words (what is known of the disease: "guidelines for childhood disease") and
+    /// age words that only date the disease's onset ("11 of 13 had childhood-onset disease"
+    /// in a paper on adults).
     fn ages(&self, m: &Material<'_>) -> (Option<Evidence>, Option<Evidence>) {
         let r = &self.review;
         let p = self.population();
         let adults_review = p.age == AgeGroup::Adults;
-        let mut child = None;
-        let mut adult = None;
+        // [child, adult] x [firm, weak]
+        let mut found: [[Option<Evidence>; 2]; 2] = Default::default();
         let (lo, hi) = p.band();
-        let place = |years: f64,
-                     child: &mut Option<Evidence>,
-                     adult: &mut Option<Evidence>,
-                     ev: &dyn Fn() -> Evidence| {
-            // Inside or outside the band, seen from the review's side.
+        // Slot 0 is a child, 1 an adult.
+        let by_age = |years: f64| {
             let inside = years >= lo && years < hi;
-            let (inside_slot, outside_slot) = if adults_review {
-                (adult, child)
-            } else {
-                (child, adult)
-            };
-            if inside {
-                inside_slot.get_or_insert_with(ev);
-            } else {
-                outside_slot.get_or_insert_with(ev);
-            }
+            usize::from(inside == adults_review)
         };
         for (d, s) in &m.sentences {
-            if child.is_some() && adult.is_some() {
+            if found[0][0].is_some() && found[1][0].is_some() {
                 break;
             }
-            let ev = || d.evidence(s.span);
-            if child.is_none() && r.pediatric.is_match(s.text) {
-                child = Some(ev());
+            let weak_section =
+                usize::from(crate::cases::is_background(&self.review.context, s.section));
+            let mut put = |side: usize, weak: usize| {
+                found[side][weak].get_or_insert_with(|| evidence_of(d, s));
+            };
+            for (side, matcher) in [(0, &r.pediatric), (1, &r.adult)] {
+                for t in matcher.find_all(s.text) {
+                    let onset = is_onset(&s.text[t.start..t.end], &s.text[t.end..]);
+                    put(side, weak_section.max(usize::from(onset)));
+                }
             }
-            if adult.is_none() && r.adult.is_match(s.text) {
-                adult = Some(ev());
-            }
-            if adult.is_none()
-                && r.disease
-                    .find_all(s.text)
-                    .iter()
-                    .any(|x| ADULT_BEFORE.is_match(&s.text[..x.start]))
+            if r.disease
+                .find_all(s.text)
+                .iter()
+                .any(|x| ADULT_BEFORE.is_match(&s.text[..x.start]))
             {
-                adult = Some(ev());
+                put(1, weak_section);
             }
             for a in rules::ages_in(s.text) {
                 if a.presented {
-                    place(a.years, &mut child, &mut adult, &ev);
+                    put(by_age(a.years), weak_section);
                 }
             }
             for c in GROUP_AGE.captures_iter(s.text) {
                 if let Some(x) = c.get(1).and_then(|x| x.as_str().parse::<f64>().ok()) {
-                    place(x, &mut child, &mut adult, &ev);
+                    put(by_age(x), weak_section);
                 }
             }
         }
+        let [[child_firm, child_weak], [adult_firm, adult_weak]] = found;
+        let mut child = child_firm
+            .clone()
+            .or_else(|| child_weak.filter(|_| adult_firm.is_none()));
+        let mut adult = adult_firm.or_else(|| adult_weak.filter(|_| child_firm.is_none()));
         if child.is_none()
             && let Some(t) = first_listed(&m.mesh, &p.pediatric_mesh)
         {
@@ -458,11 +466,19 @@ impl Screener {
                 return None;
             }
             if topical.is_none() && near(&r.topical) {
-                topical = Some(d.evidence(s.span));
+                topical = Some(evidence_of(d, s));
             }
         }
         topical
     }
+}
+
+/// Whether an age word only dates the disease's onset: "childhood-onset", "juvenile onset",
+/// "adult-onset" (the term itself or the word right after it).
+fn is_onset(term: &str, after: &str) -> bool {
+    static ONSET_AFTER: LazyLock<Pattern> =
+        LazyLock::new(|| Pattern::new(r"(?i)^\s*-?\s*onset\b").expect("valid regex"));
+    term.to_ascii_lowercase().ends_with("onset") || ONSET_AFTER.is_match(after)
 }
 
 /// The first of `have` that is in `list` (case-insensitive).
@@ -516,9 +532,25 @@ fn retracted(record: Option<&Record>, m: &Material<'_>) -> Option<Evidence> {
         }
     }
     match (m.title_doc, m.title) {
-        (Some(d), Some(t)) if RETRACTED_TITLE.is_match(t.text) => Some(d.evidence(t.span)),
+        (Some(d), Some(t)) if RETRACTED_TITLE.is_match(t.text) => Some(evidence_of(d, &t)),
         _ => None,
     }
+}
+
+/// The evidence of a sentence of `d`: its span, or for a full text's title (kept beside the
+/// text, not in it) the title itself with an empty span.
+fn evidence_of(d: &Document, s: &Sentence<'_>) -> Evidence {
+    if s.section == "title" && std::ptr::eq(s.text.as_ptr(), d.title.as_ptr()) {
+        return Evidence {
+            source: d.source,
+            key: d.key.clone(),
+            section: "title".into(),
+            start: 0,
+            end: 0,
+            quote: d.title.clone(),
+        };
+    }
+    d.evidence(s.span)
 }
 
 fn material<'a>(
@@ -532,7 +564,11 @@ fn material<'a>(
     let mut title_doc = None;
     let mut has_body = false;
     for d in docs {
+        // A full text keeps its title beside its text: it is read as the title when the text
+        // has none ("Rituximab in children with ..." decides the population).
+        let mut own_title = false;
         for s in sentences(d) {
+            own_title |= s.section == "title";
             if s.section == "title" {
                 if title.is_none() {
                     title = Some(s);
@@ -540,6 +576,18 @@ fn material<'a>(
                 }
             } else {
                 has_body = true;
+            }
+            sents.push((*d, s));
+        }
+        if !own_title && !d.title.trim().is_empty() {
+            let s = Sentence {
+                span: casebook_types::Span { start: 0, end: 0 },
+                text: d.title.as_str(),
+                section: "title",
+            };
+            if title.is_none() {
+                title = Some(s);
+                title_doc = Some(*d);
             }
             sents.push((*d, s));
         }

@@ -1013,3 +1013,126 @@ fn a_denied_worsening_is_unchanged() {
         "not_reported"
     );
 }
+
+// Class 4 and 6, seen again: syntheses of studies, onset words, a full text's title.
+
+/// A record whose abstract has labelled sections.
+fn sectioned_record(title: &str, sections: &[(&str, &str)]) -> Record {
+    let mut r = Record::new(Pmid::new(4_322).unwrap());
+    r.title = title.into();
+    r.abstract_sections = sections
+        .iter()
+        .map(|(label, text)| casebook_types::AbstractSection {
+            label: Some((*label).to_owned()),
+            text: (*text).to_owned(),
+            ..casebook_types::AbstractSection::default()
+        })
+        .collect();
+    r.abstract_text = sections
+        .iter()
+        .map(|(_, t)| *t)
+        .collect::<Vec<_>>()
+        .join(" ");
+    r
+}
+
+#[test]
+fn a_synthesis_of_published_studies_has_no_new_patients() {
+    let s = Screener::new(review());
+    for (title, sections) in [
+        (
+            "Zelumab for juvenile dermatomyositis: pooled outcomes",
+            [
+                ("METHODS", "PubMed, Embase and Scopus were searched up to 2023. Out of 512 records, we included 11 studies of zelumab in children with dermatomyositis."),
+                ("RESULTS", "The included studies reported a total of 140 children; the pooled response rate was 71%."),
+            ],
+        ),
+        (
+            "Zelumab in juvenile dermatomyositis",
+            [
+                ("METHODS", "We systematically searched MEDLINE and the Cochrane Library for reports of zelumab in children."),
+                ("RESULTS", "Nine studies were included, with 86 patients treated with zelumab; remission was reached in 60%."),
+            ],
+        ),
+    ] {
+        let d = s.screen(Some(&sectioned_record(title, &sections)), &[]);
+        assert_eq!(
+            (d.decision, d.reason.as_str()),
+            (Decision::Exclude, "no_new_patients"),
+            "{title}: {d:?}"
+        );
+    }
+    // A case report that searched the literature for earlier cases still reports its own.
+    let d = s.screen(
+        Some(&sectioned_record(
+            "Zelumab in a girl with juvenile dermatomyositis",
+            &[(
+                "CASE",
+                "We report a 7-year-old girl with juvenile dermatomyositis who improved on zelumab. A PubMed search found 12 earlier cases.",
+            )],
+        )),
+        &[],
+    );
+    assert_eq!(d.decision, Decision::Include, "{d:?}");
+}
+
+#[test]
+fn onset_words_and_background_facts_do_not_make_adults_children() {
+    let s = Screener::new(review());
+    for (title, sections) in [
+        (
+            "Zelumab in adult dermatomyositis",
+            [
+                ("BACKGROUND", "Zelumab is recommended in guidelines for childhood dermatomyositis."),
+                ("RESULTS", "Fourteen adult patients received zelumab; 9 of 14 had juvenile-onset disease and all improved."),
+            ],
+        ),
+        (
+            "Long-term zelumab in adults with dermatomyositis",
+            [
+                ("INTRODUCTION", "Zelumab is widely used in children with dermatomyositis."),
+                ("METHODS", "We reviewed 20 adults treated with zelumab, of whom 6 had childhood-onset dermatomyositis."),
+            ],
+        ),
+    ] {
+        let d = s.screen(Some(&sectioned_record(title, &sections)), &[]);
+        assert_eq!(
+            (d.decision, d.reason.as_str()),
+            (Decision::Exclude, "adult_only"),
+            "{title}: {d:?}"
+        );
+    }
+    // Background words still count when nothing firm says adults.
+    let d = s.screen(
+        Some(&sectioned_record(
+            "Zelumab in dermatomyositis",
+            &[
+                ("BACKGROUND", "Juvenile dermatomyositis is the commonest myositis of childhood."),
+                ("RESULTS", "Twelve patients received zelumab and improved."),
+            ],
+        )),
+        &[],
+    );
+    assert_eq!(d.decision, Decision::Include, "{d:?}");
+}
+
+#[test]
+fn a_full_text_screened_alone_is_read_with_its_title() {
+    let s = Screener::new(review());
+    for title in [
+        "Zelumab in children with refractory dermatomyositis",
+        "Efficacy of zelumab in paediatric dermatomyositis",
+    ] {
+        let mut b = DocumentBuilder::new("synthetic-fulltext", None, Source::LocalFullText);
+        b.set_title(title);
+        b.push_heading(&["Results".to_owned()]);
+        b.push_paragraph(
+            "In the present series, 25 patients with refractory dermatomyositis were treated with zelumab. Most improved.",
+        );
+        let d = s.screen(None, &[b.finish()]);
+        assert_eq!(d.decision, Decision::Include, "{title}: {d:?}");
+        // The title is quoted as it is, with an empty span (it is kept beside the text).
+        let ev = d.evidence.expect("evidence");
+        assert!(ev.quote.contains("zelumab"), "{ev:?}");
+    }
+}
