@@ -459,7 +459,7 @@ fn drugs_before_the_intervention_in_cohort_wordings() {
         ),
         // ... and not when "after" dates something else.
         (
-            "Cyclosporine was stopped after zelumab in all children.",
+            "Methotrexate was started after zelumab in all children.",
             "",
         ),
         (
@@ -499,6 +499,28 @@ fn drugs_the_patients_were_on_when_the_intervention_started() {
             "At the end of the study, ten were receiving mycophenolate after zelumab.",
             "",
         ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+}
+
+#[test]
+fn a_drug_stopped_or_tapered_was_given() {
+    for (text, want) in [
+        (
+            "After zelumab, 17 of 40 children successfully discontinued cyclosporine.",
+            "cyclosporine",
+        ),
+        (
+            "Prednisolone was tapered and methotrexate withdrawn within six months of zelumab.",
+            "corticosteroids; methotrexate",
+        ),
+        (
+            "Six patients were weaned off mycophenolate after ZLM.",
+            "mycophenolate",
+        ),
+        // Stopping the intervention itself names no other drug.
+        ("Zelumab was discontinued in two children.", ""),
     ] {
         assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
     }
@@ -667,6 +689,28 @@ fn dose_wordings() {
         ),
         (
             "Zelumab was infused at 375 mg/m2 weekly for four doses.",
+            "375 mg/m2 weekly x4",
+        ),
+        // The count nearest the dose, not an earlier number.
+        (
+            "One treatment arm received two doses of zelumab (375 mg/m2 intravenously).",
+            "375 mg/m2 x2",
+        ),
+        (
+            "The first group was given three infusions of ZLM (500 mg/m2 each).",
+            "500 mg/m2 x3",
+        ),
+        // A single dose is one dose.
+        (
+            "Children who received a single dose of zelumab (375 mg/m2) were reviewed.",
+            "375 mg/m2 x1",
+        ),
+        (
+            "Zelumab was given as a single 750 mg/m2 infusion.",
+            "750 mg/m2 x1",
+        ),
+        (
+            "Zelumab 375 mg/m2 was given once weekly for 4 weeks.",
             "375 mg/m2 weekly x4",
         ),
         (

@@ -48,6 +48,16 @@ static AE_CUE: LazyLock<Pattern> = LazyLock::new(|| {
     )
 });
 
+/// A severity that restricts a negated adverse-event word to the worst events, right before
+/// it: "no serious adverse events", "without severe or life-threatening side effects", "no
+/// grade 3 toxicity". Such a sentence does not say there were none. ("Significant" is not
+/// one: "without any significant side effects" reads as none.)
+static ONLY_THE_WORST: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:serious|severe|life[\s\-]+threatening|major|grade\s*(?:[3-5]|III|IV|[≥>]=?\s*[3-5])(?:\s*(?:-|to|or|and|/)\s*(?:[3-5]|IV|V))?)(?:\s*(?:,|or|and|/)\s*(?:serious|severe|life[\s\-]+threatening|major|fatal|unexpected))*\s+(?:(?:drug|treatment|infusion)[\s\-]+related\s+)?$",
+    )
+});
+
 use crate::context::TIME_BEFORE;
 
 impl Rule for AdverseEvents {
@@ -79,7 +89,10 @@ impl Rule for AdverseEvents {
                 continue;
             }
             for m in AE_WORD.find_iter(t) {
-                if is_negated(ctx, t, m.start(), m.end()) {
+                // "No life-threatening adverse events": only the worst were absent.
+                if is_negated(ctx, t, m.start(), m.end())
+                    && !ONLY_THE_WORST.is_match(&t[..m.start()])
+                {
                     none_spans.push(s.span);
                 }
             }
@@ -154,6 +167,18 @@ mod tests {
             "The drug was useful without any significant side effects.",
         ] {
             assert_eq!(ae(&[text]).as_deref(), Some("none"), "{text}");
+        }
+    }
+
+    #[test]
+    fn only_the_worst_absent_is_not_none() {
+        for text in [
+            "No life-threatening adverse events occurred.",
+            "There were no serious side effects.",
+            "Tacrolimus caused no severe or life-threatening adverse events.",
+            "No grade 3 or 4 toxicity was seen.",
+        ] {
+            assert_eq!(ae(&[text]), None, "{text}");
         }
     }
 

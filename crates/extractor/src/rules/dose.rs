@@ -315,7 +315,7 @@ fn normalise(ctx: &RuleContext<'_>, caps: &Captures<'_>, text: &str) -> Option<(
             v.push(' ');
             v.push_str(&i);
         }
-        if let Some(n) = count.filter(|n| *n > 1) {
+        if let Some(n) = count {
             v = format!("{v} x{n}");
         }
     }
@@ -411,8 +411,20 @@ fn schedule(
             count = Some(n);
         }
     }
+    // The count nearest the dose: in "one group received two doses of <drug> (375 mg/m2)"
+    // the match starting at "two", not at "One".
+    let mut nearest = None;
+    let mut from = 0;
+    while let Some(c) = COUNT_BEFORE.captures(&before[from..]) {
+        let at = from + c.get(0).map_or(0, |m| m.start());
+        nearest = Some(at);
+        from = at + before[at..].chars().next().map_or(1, char::len_utf8);
+        if from >= before.len() {
+            break;
+        }
+    }
     if count.is_none()
-        && let Some(c) = COUNT_BEFORE.captures(before)
+        && let Some(c) = nearest.and_then(|at| COUNT_BEFORE.captures(&before[at..]))
     {
         let lead_ok =
             c.name("lead").is_some() && after.trim_start().to_ascii_lowercase().starts_with("dose");
@@ -423,8 +435,27 @@ fn schedule(
             .and_then(|m| crate::numbers::parse_count(m.as_str()))
             .filter(|n| *n <= MAX_DOSES);
     }
+    // One dose said in words: "a single dose of", "a single 750 mg/m2 infusion", "given once".
+    if count.is_none() && (SINGLE.is_match(before) || SINGLE_AFTER.is_match(after)) {
+        count = Some(1);
+    }
     (interval, count)
 }
+
+/// A single dose before the amount: "a single dose of", "first single-dose", "one infusion of".
+static SINGLE: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:single|one)[\s\-]+(?:(?:[\w\-]+\s+){0,2}?)(?:doses?|infusions?|administrations?|injections?)\b(?:\s+of)?(?:\s+[\w\-]+){0,2}\s*\(?\s*$|\b(?:a|one)\s+single\s*$",
+    )
+});
+
+/// A single dose after the amount: "750 mg/m2 once", "(375 mg/m2, one dose)", "given as a
+/// single infusion". Not "once weekly".
+static SINGLE_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)^[^.;]{0,25}?(?:\bonce\b\s*(?:[.,;)]|$|only\b)|\b(?:as\s+)?(?:a\s+)?(?:single|one)[\s\-]+(?:doses?|infusions?|administrations?|injections?)\b)",
+    )
+});
 
 fn floor(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());

@@ -9,7 +9,10 @@
 //!   "added to tacrolimus", "<intervention> was given after cyclophosphamide";
 //! - cue right after the drug: "corticosteroid dependent children", "steroid-resistant",
 //!   "MTX failed", "methotrexate was ineffective", "hydroxychloroquine was added without
-//!   benefit".
+//!   benefit", "<drug> toxicity";
+//! - the patients were on the drug: stopped or tapered ("successfully discontinued
+//!   prednisolone", "MMF was withdrawn"), or taken when the intervention started ("at
+//!   baseline, 12 were taking MMF", "when <intervention> was started she was still on MTX").
 //!
 //! Not counted: a drug's name used for something else ("steroid-sparing agents",
 //! "steroid-naive"), background/objective sections, conclusions/discussion (which generalise),
@@ -57,7 +60,14 @@ static FORWARD: LazyLock<Pattern> = LazyLock::new(|| {
 /// Cues that govern the drug right before them.
 static BACKWARD: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV|added|tried|given|used|introduced|also)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|toxicit(?:y|ies)|unresponsive|without\s+(?:any\s+)?(?:clinical\s+|significant\s+)?(?:benefit|effect|response|improvement|success)|with\s+(?:no|little|minimal|limited)\s+(?:clinical\s+)?(?:benefit|effect|response|improvement|success))\b",
+        r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV|added|tried|given|used|introduced|also)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|toxicit(?:y|ies)|unresponsive|(?:successfully\s+|gradually\s+|completely\s+)?(?:discontinued|withdrawn|stopped|tapered|weaned)|without\s+(?:any\s+)?(?:clinical\s+|significant\s+)?(?:benefit|effect|response|improvement|success)|with\s+(?:no|little|minimal|limited)\s+(?:clinical\s+)?(?:benefit|effect|response|improvement|success))\b",
+    )
+});
+
+/// Stopping or tapering a drug, before its name.
+static STOPPED: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:discontinu(?:ed|ing)|discontinuation\s+of|stop(?:ped|ping)|withdr(?:ew|awing)|withdrawal\s+of|taper(?:ed|ing)\s+(?:off\s+)?|wean(?:ed|ing)\s+(?:off|from)|came\s+off|free\s+(?:of|from))\b",
     )
 });
 
@@ -227,6 +237,11 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
             let had = cue.starts_with("had") || cue == "previously";
             !(had && NEG_USE.is_match(between))
         });
+        // Drugs stopped or tapered ("successfully discontinued prednisolone", "weaned off
+        // ciclosporin"): the patients were on them.
+        let stopped = STOPPED
+            .find_iter(&text[lo..d.start])
+            .any(|c| LIST_GAP_OR_WORDS.is_match(&text[lo + c.end()..d.start]));
         // Drugs the patients were on when the intervention started ("at the time of <drug>
         // infusion, all were receiving prednisolone"; "at baseline, 12 were taking MMF").
         let at_start = AT_START.is_match(text)
@@ -259,7 +274,7 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
         }
         // A drug named after the intervention in the same clause is concomitant or later,
         // unless a cue stands between them (handled above).
-        if forward || backward || at_start {
+        if forward || backward || at_start || stopped {
             out.push(d.canonical.clone());
         }
     }
@@ -422,9 +437,11 @@ mod tests {
             prior(&["Tacrolimus was given together with MMF and prednisone."]),
             None
         );
+        // Drugs tapered or stopped after the intervention were given when it started.
         assert_eq!(
-            prior(&["After tacrolimus, prednisolone was tapered and methotrexate stopped."]),
-            None
+            prior(&["After tacrolimus, prednisolone was tapered and methotrexate stopped."])
+                .as_deref(),
+            Some("corticosteroids; methotrexate")
         );
         assert_eq!(
             prior(&[
