@@ -1180,3 +1180,42 @@ fn a_full_text_screened_alone_is_read_with_its_title() {
         assert!(ev.quote.contains("zelumab"), "{ev:?}");
     }
 }
+
+#[test]
+fn a_group_split_between_resolved_and_improved_improved() {
+    // The review declares its fields when it is read.
+    let _ = review();
+    let skin = Field::parse("skin_outcome").unwrap();
+    for text in [
+        "After zelumab, the rash resolved completely in 4 children and improved in 3.",
+        "Skin lesions cleared in 6 (40%) and partially improved in 5 (33%) patients on zelumab.",
+    ] {
+        assert_eq!(cell(skin, &[text]), "improved", "{text}");
+    }
+    // Every patient resolved: resolved.
+    assert_eq!(
+        cell(
+            skin,
+            &["On zelumab the rash resolved completely in all 12 children."]
+        ),
+        "resolved"
+    );
+}
+
+#[test]
+fn how_long_a_state_lasted_is_not_the_follow_up() {
+    for text in [
+        "At last follow-up, 9 children were in remission on zelumab, although B cell counts had recovered for 3 to 17 months.",
+        "Zelumab was stopped at the last visit, whereas CMAS had normalised for 8 months.",
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), "", "{text}");
+    }
+    // A follow-up stated in its own clause still counts.
+    assert_eq!(
+        cell(
+            Field::FollowUpMonths,
+            &["At last follow-up (24 months) on zelumab, 9 patients were in remission, although one relapsed."]
+        ),
+        "24"
+    );
+}

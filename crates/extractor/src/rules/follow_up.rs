@@ -309,11 +309,16 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
                 continue;
             }
         }
+        // The intervention named in this clause (not across "although ...").
+        let in_clause = named
+            .intervention
+            .iter()
+            .any(|&(s, e)| s >= lo && e <= hi);
         let tied = FOLLOW.is_match(clause)
-            || mentions_intervention
+            || in_clause
                 && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
-            || mentions_intervention && TIME_PREP.is_match(before)
-            || TIME_PREP.is_match(before)
+            || in_clause && TIME_PREP.is_match(before)
+            || TIME_PREP.find(before).is_some_and(|p| !starts_with_for(p.as_str()))
                 && (RESPONSE.is_match(near_after) || RESPONSE.is_match(clause));
         if !tied {
             continue;
@@ -356,11 +361,32 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
     out
 }
 
-/// The clause around a span: bounded by `;` and by a sentence-internal `, but`.
+/// The clause around a span: bounded by `;` and by a contrast ("although", "whereas", ", but",
+/// ", while"): in "At last follow-up, 9 were in remission, although B cells had recovered for
+/// 3 to 17 months" the duration is not the follow-up's.
 fn local_clause(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let lo = text[..start].rfind(';').map_or(0, |p| p + 1);
-    let hi = text[end..].find(';').map_or(text.len(), |p| end + p);
+    static CLAUSE_BREAK: LazyLock<Pattern> = LazyLock::new(|| {
+        re(r"(?i);|,\s*(?:but|while)\b|\b(?:although|though|whereas)\b")
+    });
+    let mut lo = 0;
+    let mut hi = text.len();
+    for m in CLAUSE_BREAK.find_iter(text) {
+        if m.end() <= start {
+            lo = m.end();
+        } else if m.start() >= end {
+            hi = m.start();
+            break;
+        }
+    }
     (lo, hi)
+}
+
+/// "for N months" after a response word is how long a state lasted ("B cells had recovered
+/// for 3 to 17 months"), not when the response came ("within 11 months the rash resolved").
+fn starts_with_for(prep: &str) -> bool {
+    prep.split_whitespace()
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("for"))
 }
 
 fn tail(s: &str, n: usize) -> &str {

@@ -275,6 +275,9 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
     }
     // (domain) -> (distance key, outcome)
     let mut best: Vec<Option<(usize, Outcome)>> = vec![None; n];
+    // Whether a domain got an `improved` word anywhere in the sentence (for a mixed group).
+    let mut some_improved = vec![false; n];
+    let mut chained_improved = vec![false; n];
     // One search gives both the outcome words' spans and their groups.
     let all: Vec<regex::Captures<'_>> = OUTCOME.captures_iter(text).collect();
     let words: Vec<(usize, usize)> = all
@@ -357,6 +360,8 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
             // Another outcome word between them owns the term ("ulcers had healed and CMAS
             // had increased").
             if words.iter().any(|&(ws, we)| ws >= a && we <= b) {
+                // "the rash resolved in 4 and improved in 3": a second result for the term.
+                chained_improved[d] |= matches!(word, Word::Fixed(Outcome::Improved));
                 continue;
             }
             let ability = review.outcomes[d]
@@ -381,12 +386,25 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
             } else {
                 outcome
             };
+            some_improved[d] |= outcome == Outcome::Improved;
             // On a tie, a term before its word wins ("CMAS had increased").
             let key = dist * 2 + usize::from(s >= o.end());
             let slot = &mut best[d];
             if slot.is_none_or(|(bd, _)| key < bd) {
                 *slot = Some((key, outcome));
             }
+        }
+    }
+    // A group split between a resolved and an improved part ("4 had complete remission and
+    // 4 partial remission") improved as a whole: the sentence counts at least two groups.
+    // One patient's "partial remission after 2 months, complete after 6" stays resolved.
+    for (d, b) in best.iter_mut().enumerate() {
+        if let Some((_, o)) = b
+            && *o == Outcome::Resolved
+            && (some_improved[d] || chained_improved[d])
+            && group_counts(text) >= 2
+        {
+            *o = Outcome::Improved;
         }
     }
     // A domain instrument changing value in the sentence.
@@ -412,6 +430,21 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
         best[d] = Some((0, o));
     }
     best.into_iter().map(|b| b.map(|(_, o)| o)).collect()
+}
+
+/// How many counts of patients a sentence states: numbers not followed by a unit of time or
+/// measure ("4 had ...", "in 10 (50%)"; not "after 6 months", "375 mg").
+fn group_counts(text: &str) -> usize {
+    static COUNTED: LazyLock<Pattern> = LazyLock::new(|| {
+        re(&format!(
+            r"(?i)\b{c}\b(?:\s*(?P<unit>%|percent|years?|months?|weeks?|days?|hours?|mg|g\b|ml|kg|times))?",
+            c = crate::numbers::COUNT
+        ))
+    });
+    COUNTED
+        .captures_iter(text)
+        .filter(|c| c.name("unit").is_none())
+        .count()
 }
 
 /// "muscle weakness", "skin lesions": whether the word after a term is a symptom noun.
