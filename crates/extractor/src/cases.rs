@@ -217,8 +217,12 @@ pub(crate) fn segment<'d>(review: &CompiledReview, doc: &'d Document) -> Segment
     if let Some(rows) = table {
         return by_table(&kept, rows);
     }
-    if let Some(n) = total.filter(|n| *n > 1) {
-        if let Some(seg) = by_enumeration(&kept, n) {
+    // A group of unstated size (a controlled trial's arm): one group case.
+    let unstated = count
+        .as_ref()
+        .is_some_and(|h| matches!(h.value, casebook_types::Value::Text(_)));
+    if total.is_some_and(|n| n > 1) || unstated {
+        if let Some(seg) = total.and_then(|n| by_enumeration(&kept, n)) {
             return seg;
         }
         return Segmentation {

@@ -1087,15 +1087,27 @@ fn a_synthesis_of_published_studies_has_no_new_patients() {
         (
             "Zelumab for juvenile dermatomyositis: pooled outcomes",
             [
-                ("METHODS", "PubMed, Embase and Scopus were searched up to 2023. Out of 512 records, we included 11 studies of zelumab in children with dermatomyositis."),
-                ("RESULTS", "The included studies reported a total of 140 children; the pooled response rate was 71%."),
+                (
+                    "METHODS",
+                    "PubMed, Embase and Scopus were searched up to 2023. Out of 512 records, we included 11 studies of zelumab in children with dermatomyositis.",
+                ),
+                (
+                    "RESULTS",
+                    "The included studies reported a total of 140 children; the pooled response rate was 71%.",
+                ),
             ],
         ),
         (
             "Zelumab in juvenile dermatomyositis",
             [
-                ("METHODS", "We systematically searched MEDLINE and the Cochrane Library for reports of zelumab in children."),
-                ("RESULTS", "Nine studies were included, with 86 patients treated with zelumab; remission was reached in 60%."),
+                (
+                    "METHODS",
+                    "We systematically searched MEDLINE and the Cochrane Library for reports of zelumab in children.",
+                ),
+                (
+                    "RESULTS",
+                    "Nine studies were included, with 86 patients treated with zelumab; remission was reached in 60%.",
+                ),
             ],
         ),
     ] {
@@ -1127,15 +1139,27 @@ fn onset_words_and_background_facts_do_not_make_adults_children() {
         (
             "Zelumab in adult dermatomyositis",
             [
-                ("BACKGROUND", "Zelumab is recommended in guidelines for childhood dermatomyositis."),
-                ("RESULTS", "Fourteen adult patients received zelumab; 9 of 14 had juvenile-onset disease and all improved."),
+                (
+                    "BACKGROUND",
+                    "Zelumab is recommended in guidelines for childhood dermatomyositis.",
+                ),
+                (
+                    "RESULTS",
+                    "Fourteen adult patients received zelumab; 9 of 14 had juvenile-onset disease and all improved.",
+                ),
             ],
         ),
         (
             "Long-term zelumab in adults with dermatomyositis",
             [
-                ("INTRODUCTION", "Zelumab is widely used in children with dermatomyositis."),
-                ("METHODS", "We reviewed 20 adults treated with zelumab, of whom 6 had childhood-onset dermatomyositis."),
+                (
+                    "INTRODUCTION",
+                    "Zelumab is widely used in children with dermatomyositis.",
+                ),
+                (
+                    "METHODS",
+                    "We reviewed 20 adults treated with zelumab, of whom 6 had childhood-onset dermatomyositis.",
+                ),
             ],
         ),
     ] {
@@ -1151,7 +1175,10 @@ fn onset_words_and_background_facts_do_not_make_adults_children() {
         Some(&sectioned_record(
             "Zelumab in dermatomyositis",
             &[
-                ("BACKGROUND", "Juvenile dermatomyositis is the commonest myositis of childhood."),
+                (
+                    "BACKGROUND",
+                    "Juvenile dermatomyositis is the commonest myositis of childhood.",
+                ),
                 ("RESULTS", "Twelve patients received zelumab and improved."),
             ],
         )),
@@ -1214,8 +1241,41 @@ fn how_long_a_state_lasted_is_not_the_follow_up() {
     assert_eq!(
         cell(
             Field::FollowUpMonths,
-            &["At last follow-up (24 months) on zelumab, 9 patients were in remission, although one relapsed."]
+            &[
+                "At last follow-up (24 months) on zelumab, 9 patients were in remission, although one relapsed."
+            ]
         ),
         "24"
     );
+}
+
+#[test]
+fn a_controlled_trial_counts_the_interventions_arm_not_the_total() {
+    for (text, want) in [
+        // The arm's size after the intervention.
+        (
+            "Sixty children were randomized to zelumab (n = 30) or placebo (n = 30).",
+            "30",
+        ),
+        (
+            "In this placebo-controlled trial, ZLM (n = 14) was compared with placebo (n = 12).",
+            "14",
+        ),
+        // Only the trial's total: the arm's size is not stated.
+        (
+            "We conducted a randomized, controlled trial in 31 children with dermatomyositis; one treatment group received two doses of zelumab.",
+            "",
+        ),
+        (
+            "In this trial, 60 children were assigned to zelumab or placebo.",
+            "",
+        ),
+        // Not controlled: the total is the count.
+        (
+            "In this non-controlled study, 25 children received zelumab.",
+            "25",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
 }

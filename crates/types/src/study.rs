@@ -70,7 +70,12 @@ impl Study {
         }
 
         let n: u32 = cases.iter().map(Case::patients).sum();
-        if !cases.is_empty() {
+        // A case whose count is given as text (a trial arm of unstated size) leaves the
+        // study's count unknown.
+        let n_unknown = cases
+            .iter()
+            .any(|c| matches!(c.get(Field::NPatients), Some(v) if !matches!(v, Value::Count(_))));
+        if !cases.is_empty() && !n_unknown {
             values.insert(Field::NPatients, Value::Count(n));
         }
 
@@ -104,7 +109,7 @@ impl Study {
             c.get(Field::Sex).is_some()
                 || (c.get(Field::Male).is_some() && c.get(Field::Female).is_some())
         });
-        if sexes_known && !cases.is_empty() {
+        if sexes_known && !cases.is_empty() && !n_unknown {
             for (f, other) in [(Field::Male, Field::Female), (Field::Female, Field::Male)] {
                 if let (None, Some(Value::Count(o))) = (values.get(&f), values.get(&other)) {
                     values.insert(f, Value::Count(n.saturating_sub(*o)));
@@ -317,6 +322,22 @@ mod tests {
             c.set(*f, Extracted::new(v.clone(), ev(), "test"));
         }
         c
+    }
+
+    #[test]
+    fn a_count_given_as_text_leaves_the_study_count_unknown() {
+        let arm = case(
+            1,
+            &[(Field::NPatients, Value::Text("arm size not stated".into()))],
+        );
+        let s = Study::roll_up(arm.study.clone(), &[arm]);
+        assert_eq!(s.cell(Field::NPatients), "");
+        // A known count still adds up.
+        let two = case(1, &[(Field::NPatients, Value::Count(2))]);
+        assert_eq!(
+            Study::roll_up(two.study.clone(), &[two]).cell(Field::NPatients),
+            "2"
+        );
     }
 
     #[test]

@@ -310,15 +310,13 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             }
         }
         // The intervention named in this clause (not across "although ...").
-        let in_clause = named
-            .intervention
-            .iter()
-            .any(|&(s, e)| s >= lo && e <= hi);
+        let in_clause = named.intervention.iter().any(|&(s, e)| s >= lo && e <= hi);
         let tied = FOLLOW.is_match(clause)
-            || in_clause
-                && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
+            || in_clause && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
             || in_clause && TIME_PREP.is_match(before)
-            || TIME_PREP.find(before).is_some_and(|p| !starts_with_for(p.as_str()))
+            || TIME_PREP
+                .find(before)
+                .is_some_and(|p| !starts_with_for(p.as_str()))
                 && (RESPONSE.is_match(near_after) || RESPONSE.is_match(clause));
         if !tied {
             continue;
@@ -365,9 +363,8 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
 /// ", while"): in "At last follow-up, 9 were in remission, although B cells had recovered for
 /// 3 to 17 months" the duration is not the follow-up's.
 fn local_clause(text: &str, start: usize, end: usize) -> (usize, usize) {
-    static CLAUSE_BREAK: LazyLock<Pattern> = LazyLock::new(|| {
-        re(r"(?i);|,\s*(?:but|while)\b|\b(?:although|though|whereas)\b")
-    });
+    static CLAUSE_BREAK: LazyLock<Pattern> =
+        LazyLock::new(|| re(r"(?i);|,\s*(?:but|while)\b|\b(?:although|though|whereas)\b"));
     let mut lo = 0;
     let mut hi = text.len();
     for m in CLAUSE_BREAK.find_iter(text) {

@@ -9,6 +9,11 @@
 //!
 //! Example: "The study included 6 patients, (evolution: 0.16-11 years)." gives `6`.
 //!
+//! In a trial against a control arm ("placebo", "a controlled trial", "one group received"),
+//! a sentence stating the trial's total is not the intervention's count: the arm's own count
+//! is ("<drug> (n = 30) or placebo (n = 30)": 30), and without one the case says `arm size not
+//! stated` and the study's count is left empty.
+//!
 //! Known misses: counts only in a table; totals given as "n = 12" alone; counts spelled above
 //! fifty in words; a single patient named only as "the patient" with no article or age.
 
@@ -263,6 +268,25 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         .captures_iter(text)
         .filter_map(|c| Some((c.get(0)?.start(), c[1].parse::<u32>().ok()?)))
         .collect();
+    // Arms against a control ("<drug> (n = 30) or placebo (n = 30)"): the arm right after
+    // the intervention.
+    if arms.len() >= 2 && is_controlled(text) {
+        let ivs = r.intervention.find_all(text);
+        let ours: Vec<u32> = arms
+            .iter()
+            .filter(|(at, n)| {
+                *n > 0
+                    && ivs
+                        .iter()
+                        .any(|m| m.end <= *at && text[m.end..*at].split_whitespace().count() <= 3)
+            })
+            .map(|(_, n)| *n)
+            .collect();
+        if !ours.is_empty() {
+            out.extend(ours.into_iter().map(|n| (6, n)));
+            return out;
+        }
+    }
     if arms.len() >= 2 && other_drugs_between(ctx, text, &arms).is_none() {
         let mut prev = 0;
         let mut total = 0;
@@ -321,6 +345,23 @@ fn subtype_sum(r: &crate::CompiledReview, text: &str) -> Option<u32> {
 
 /// `Some(())` when another drug than the intervention is named among the arms (arms compare
 /// drugs: their sizes are not one study's patients).
+/// The case value when only a controlled trial's total is stated (not a count).
+const ARM_NOT_STATED: &str = "arm size not stated";
+
+/// A trial against a control arm: "placebo", "control group", "a controlled trial", "one
+/// (treatment) group received", "usual care" (not "non-controlled", "uncontrolled").
+fn is_controlled(text: &str) -> bool {
+    static CONTROLLED: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(
+            r"(?i)\b(?P<non>non[\s\-]?)?(?:placebo|control\s+(?:group|arm|patients|children)|controlled\s+(?:clinical\s+)?(?:trial|study)|usual\s+care|standard\s+(?:of\s+care|therapy|treatment)\s+(?:alone|group|arm))\b|\b(?:one|the\s+other|each)\s+(?:treatment\s+|study\s+)?(?:group|arm)\s+(?:received|was\s+given|was\s+treated)\b",
+        )
+        .expect("valid regex")
+    });
+    CONTROLLED
+        .captures_iter(text)
+        .any(|c| c.name("non").is_none())
+}
+
 fn other_drugs_between(ctx: &RuleContext<'_>, text: &str, arms: &[(usize, u32)]) -> Option<()> {
     let last = arms.last().map_or(0, |a| a.0);
     crate::negation::other_drug_mentions(ctx, text)
@@ -340,17 +381,37 @@ impl Rule for NPatients {
 
     fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
         let mut found: Vec<(i32, usize, u32, Span)> = Vec::new();
+        let mut trial_total: Option<Span> = None;
         for (i, s) in sentences.iter().enumerate() {
-            for (score, n) in counts_in(s.text)
-                .into_iter()
-                .chain(review_counts(ctx, s.text))
-            {
+            // In a trial against a control arm, the sentence stating the trial's total ("a
+            // controlled trial in 31 children") does not count the intervention's arm: only
+            // the arm's own count does (`review_counts`).
+            let totals = if is_controlled(s.text) {
+                if !counts_in(s.text).is_empty() {
+                    trial_total.get_or_insert(s.span);
+                }
+                Vec::new()
+            } else {
+                counts_in(s.text)
+            };
+            for (score, n) in totals.into_iter().chain(review_counts(ctx, s.text)) {
                 found.push((score, i, n, s.span));
             }
         }
         // Best score first, then reading order.
         // Best score first; among equals the larger count (subgroups are smaller than the
         // total), then reading order.
+        // Only a controlled trial's total is stated: the arm's size is not (the study's count
+        // stays empty rather than the total or one patient).
+        if found.is_empty()
+            && let Some(span) = trial_total
+        {
+            return vec![Hit {
+                field: Field::NPatients,
+                value: Value::Text(ARM_NOT_STATED.to_owned()),
+                spans: vec![span],
+            }];
+        }
         found
             .sort_by_key(|(score, i, n, _)| (std::cmp::Reverse(*score), std::cmp::Reverse(*n), *i));
         found
