@@ -1279,3 +1279,49 @@ fn a_controlled_trial_counts_the_interventions_arm_not_the_total() {
         assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
     }
 }
+
+#[test]
+fn prior_drugs_in_compounds_brackets_and_replacements() {
+    for (text, want) in [
+        // A suspended hyphen joins two drugs to one cue.
+        (
+            "Zelumab was given to 20 children with steroid- and methotrexate-dependent disease.",
+            "corticosteroids; methotrexate",
+        ),
+        (
+            "Eight cyclosporine- or MMF-resistant patients received ZLM.",
+            "cyclosporine; mycophenolate",
+        ),
+        // A list in brackets after a failure word.
+        (
+            "Patients with multidrug-dependent disease (steroids, cyclosporine, MMF) received zelumab.",
+            "corticosteroids; cyclosporine; mycophenolate",
+        ),
+        (
+            "Children refractory to standard therapy (prednisolone and methotrexate) were given ZLM.",
+            "corticosteroids; methotrexate",
+        ),
+        // Relapsing on a drug; being on it long term.
+        (
+            "Ten children who relapsed on mycophenolate were switched to zelumab.",
+            "mycophenolate",
+        ),
+        (
+            "Twenty children on long-term ciclosporin were given zelumab.",
+            "cyclosporine",
+        ),
+        // Replaced by the intervention.
+        (
+            "Cyclosporine was replaced by zelumab in 11 children.",
+            "cyclosporine",
+        ),
+        (
+            "Zelumab replaced methotrexate in 8 patients.",
+            "methotrexate",
+        ),
+        // ... not a drug that replaced it.
+        ("Mycophenolate replaced zelumab in two children.", ""),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+}

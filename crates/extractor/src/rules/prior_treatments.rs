@@ -53,14 +53,21 @@ static BREAK: LazyLock<Pattern> = LazyLock::new(|| {
 /// Cues that govern the drugs after them.
 static FORWARD: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:despite|in\s+spite\s+of|refractory\s+to|refractoriness\s+to|resistan(?:t|ce)\s+to|unresponsive\s+to|non-?responsive\s+to|(?:not|poorly|inadequately|insufficiently)\s+(?:fully\s+|adequately\s+)?respond(?:ed|ing)?\s+to|(?:no|poor|inadequate|insufficient|partial|incomplete)\s+response\s+to|failed|failing|failure\s+(?:of|to)|intoleran(?:t|ce)\s+(?:to|of)|dependen(?:t|ce|cy)\s+on|previously|previous|prior|formerly|initially|before|preceding|had\s+(?:also\s+)?(?:been\s+)?(?:received|treated|given|taken|tried|used|controlled|managed|maintained|started|on)|had\s+had|history\s+of|(?:relaps\w*|flared?|worsen\w*|progress\w*|active)\s+(?:while|whilst|when)\s+(?:still\s+)?(?:on|receiving|taking|treated\s+with)|(?:switch\w*|chang\w*|convert\w*|transition\w*)\s+from|added\s+(?:on\s+)?to|add-on\s+to|after)\b",
+        r"(?i)\b(?:despite|in\s+spite\s+of|refractory\s+to|refractoriness\s+to|resistan(?:t|ce)\s+to|unresponsive\s+to|non-?responsive\s+to|(?:not|poorly|inadequately|insufficiently)\s+(?:fully\s+|adequately\s+)?respond(?:ed|ing)?\s+to|(?:no|poor|inadequate|insufficient|partial|incomplete)\s+response\s+to|failed|failing|failure\s+(?:of|to)|intoleran(?:t|ce)\s+(?:to|of)|dependen(?:t|ce|cy)\s+on|previously|previous|prior|formerly|initially|before|preceding|had\s+(?:also\s+)?(?:been\s+)?(?:received|treated|given|taken|tried|used|controlled|managed|maintained|started|on)|had\s+had|history\s+of|(?:relaps\w*|flared?|worsen\w*|progress\w*|active)\s+(?:(?:while|whilst|when)\s+(?:still\s+)?)?(?:on|receiving|taking|treated\s+with)|on\s+(?:long[\s\-]term|chronic|maintenance|continuous|prolonged)|replac(?:ed|ing)|(?:switch\w*|chang\w*|convert\w*|transition\w*)\s+from|added\s+(?:on\s+)?to|add-on\s+to|after)\b",
     )
 });
 
 /// Cues that govern the drug right before them.
 static BACKWARD: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV|added|tried|given|used|introduced|also)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|toxicit(?:y|ies)|unresponsive|(?:successfully\s+|gradually\s+|completely\s+)?(?:discontinued|withdrawn|stopped|tapered|weaned)|without\s+(?:any\s+)?(?:clinical\s+|significant\s+)?(?:benefit|effect|response|improvement|success)|with\s+(?:no|little|minimal|limited)\s+(?:clinical\s+)?(?:benefit|effect|response|improvement|success))\b",
+        r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV|added|tried|given|used|introduced|also)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|toxicit(?:y|ies)|unresponsive|(?:successfully\s+|gradually\s+|completely\s+)?(?:discontinued|withdrawn|stopped|tapered|weaned)|(?:was|were|been)\s+replaced|without\s+(?:any\s+)?(?:clinical\s+|significant\s+)?(?:benefit|effect|response|improvement|success)|with\s+(?:no|little|minimal|limited)\s+(?:clinical\s+)?(?:benefit|effect|response|improvement|success))\b",
+    )
+});
+
+/// A failure word, a few words and an open bracket the drug is in.
+static FAILED_LIST: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:dependen(?:t|ce|cy)|resistan(?:t|ce)|refractory|intoleran(?:t|ce)|failure|failed)\b[^();.]{0,40}\([^()]*$",
     )
 });
 
@@ -92,7 +99,7 @@ static LIST_GAP_OR_WORDS: LazyLock<Pattern> = LazyLock::new(|| {
 
 /// What may stand between items of a list of drugs.
 static LIST_GAP: LazyLock<Pattern> =
-    LazyLock::new(|| re(r"(?i)^[\s,/]*(?:(?:and|or|and/or|as\s+well\s+as)\s*)?$"));
+    LazyLock::new(|| re(r"(?i)^[\s,/\-]*(?:(?:and|or|and/or|as\s+well\s+as)\s*)?$"));
 
 /// Words that put a drug alongside or after the intervention.
 static WITH_INTERVENTION: LazyLock<Pattern> = LazyLock::new(|| {
@@ -237,6 +244,9 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
             let had = cue.starts_with("had") || cue == "previously";
             !(had && NEG_USE.is_match(between))
         });
+        // A list in brackets after a failure word: "multidrug-dependent disease (steroids,
+        // CNI, MMF)", "refractory to standard therapy (prednisolone, MTX)".
+        let bracketed = FAILED_LIST.is_match(&text[lo..d.start]);
         // Drugs stopped or tapered ("successfully discontinued prednisolone", "weaned off
         // ciclosporin"): the patients were on them.
         let stopped = STOPPED
@@ -274,7 +284,7 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
         }
         // A drug named after the intervention in the same clause is concomitant or later,
         // unless a cue stands between them (handled above).
-        if forward || backward || at_start || stopped {
+        if forward || backward || at_start || stopped || bracketed {
             out.push(d.canonical.clone());
         }
     }
