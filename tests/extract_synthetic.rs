@@ -5,8 +5,8 @@
 //! their exact sentences (CMAS series across sentences, "apart from", "over the following N
 //! months", "added without benefit"), so passing here shows the rules fit these reports, not
 //! that they generalise. A held-out set is one no rule was changed for after it was written;
-//! held-out numbers come from `casebook eval` on a corpus listed under `held_out` in
-//! `tests/corpus/held-out.toml`.
+//! held-out numbers come from `casebook eval` on a corpus listed under `held_out` (or the
+//! held-out half of one listed under `split`) in `tests/corpus/held-out.toml`.
 
 use std::{collections::BTreeMap, path::Path, process::Command};
 

@@ -431,3 +431,38 @@ pub fn run(args: Args) -> Result<()> {
         r => Ok(r?),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_split_corpus_has_two_fixed_halves() {
+        let held: HeldOut =
+            toml::from_str("tuned_on = [\"a\"]\nheld_out = []\nsplit = [\"b\"]\nnote = \"round\"")
+                .unwrap();
+        assert_eq!(held.split, ["b"]);
+        // The halves depend on the key's bytes only (FNV-1a 64, even = held out).
+        let keys = [
+            "22581994",
+            "ito-pediatrnephrol-rtx-survey",
+            "a",
+            "b",
+            "c",
+            "",
+        ];
+        let fnv = |k: &str| {
+            k.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            })
+        };
+        for k in keys {
+            assert_eq!(in_held_out_half(k), fnv(k) % 2 == 0, "{k}");
+            assert_ne!(Part::TunedHalf.keeps(k), Part::HeldOutHalf.keeps(k), "{k}");
+            assert!(Part::All.keeps(k));
+        }
+        // Fixed values: "a" and "c" are held out, the others are not.
+        let held_out: Vec<&str> = keys.into_iter().filter(|k| in_held_out_half(k)).collect();
+        assert_eq!(held_out, ["a", "c"]);
+    }
+}
