@@ -90,6 +90,12 @@ impl Pattern {
         self.pick(text).captures(text)
     }
 
+    /// The first captures starting at or after byte `start` (context before it still counts
+    /// for `\b` and anchors).
+    pub fn captures_at<'h>(&self, text: &'h str, start: usize) -> Option<Captures<'h>> {
+        self.pick(text).captures_at(text, start)
+    }
+
     pub fn captures_iter<'r, 'h>(&'r self, text: &'h str) -> CaptureMatches<'r, 'h> {
         self.pick(text).captures_iter(text)
     }

@@ -1325,3 +1325,36 @@ fn prior_drugs_in_compounds_brackets_and_replacements() {
         assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
     }
 }
+
+#[test]
+fn a_count_is_not_swallowed_by_an_earlier_number_and_names_its_drug() {
+    for (paras, want) in [
+        // An earlier number ("four years") does not hide the count after it.
+        (
+            vec![
+                "Over the past four years, nine children attending our clinic have been treated with zelumab.",
+                "Of eight children on concurrent prednisolone, the dose could be reduced in six.",
+            ],
+            "9",
+        ),
+        (
+            vec!["During 3 months, twelve patients with dermatomyositis have been given ZLM."],
+            "12",
+        ),
+        // The intervention's own patients, beside controls and the whole cohort.
+        (
+            vec![
+                "Outcomes of the 30 zelumab patients were compared with 48 controls in an inception cohort of 78.",
+            ],
+            "30",
+        ),
+        (
+            vec![
+                "Twelve ZLM-treated children were compared with 20 children given steroids alone.",
+            ],
+            "12",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &paras), want, "{paras:?}");
+    }
+}

@@ -75,7 +75,7 @@ static AGED_PERSON: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 static REPORTS: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\b(?:we\s+(?:report|describe|present|review(?:ed)?|studied|treated|identified|enrolled|included)|(?:was|were)\s+(?:treated|included|enrolled|identified|studied|reviewed|started|given)|included|enrolled|comprised|consisted|study\s+of|series\s+of|report\s+of|cohort\s+of|total\s+of|case\s+series)\b")
+    Pattern::new(r"(?i)\b(?:we\s+(?:report|describe|present|review(?:ed)?|studied|treated|identified|enrolled|included)|(?:was|were|have\s+been|has\s+been|had\s+been)\s+(?:treated|included|enrolled|identified|studied|reviewed|started|given)|included|enrolled|comprised|consisted|study\s+of|series\s+of|report\s+of|cohort\s+of|total\s+of|case\s+series)\b")
         .expect("valid regex")
 });
 
@@ -203,6 +203,16 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
             .iter()
             .any(|o| o.start < ours);
         if !other_first {
+            out.push((6, n));
+        }
+    }
+    // The intervention's own patients named with it: "the 30 <drug> patients", "12
+    // <drug>-treated children" (beside "48 controls").
+    for c in groups(text) {
+        let Some(n) = numbers::parse_count(&c[1]).filter(|n| *n > 0) else {
+            continue;
+        };
+        if r.intervention.is_match(&c[2]) {
             out.push((6, n));
         }
     }
@@ -425,6 +435,29 @@ impl Rule for NPatients {
     }
 }
 
+/// Every [`GROUP`] match whose middle words hold no [`STOP`] word. A match that fails on its
+/// middle is tried again from its count's end, so an earlier number does not swallow the
+/// real count ("over the past four years, nine children ...": "four years, nine children"
+/// fails on "years"; "nine children" is the match).
+fn groups(text: &str) -> Vec<regex::Captures<'_>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(c) = GROUP.captures_at(text, from) {
+        let (Some(m), Some(count)) = (c.get(0), c.get(1)) else {
+            break;
+        };
+        let middle_ok = !c[2]
+            .to_ascii_lowercase()
+            .split(|ch: char| ch.is_whitespace() || ch == ',')
+            .any(|w| STOP.contains(&w));
+        from = if middle_ok { m.end() } else { count.end() };
+        if middle_ok {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Every count of patients in one sentence with its score (higher = more likely the total).
 pub(crate) fn counts_in(text: &str) -> Vec<(i32, u32)> {
     thread_local! {
@@ -445,16 +478,9 @@ fn counts_in_uncached(text: &str) -> Vec<(i32, u32)> {
         covered.push((m.start(), m.end()));
         out.push((if reports { 4 } else { 2 }, a + b));
     }
-    for c in GROUP.captures_iter(text) {
+    for c in groups(text) {
         let m = c.get(0).expect("whole match");
         if covered.iter().any(|(s, e)| m.start() < *e && *s < m.end()) {
-            continue;
-        }
-        let middle = c[2].to_ascii_lowercase();
-        if middle
-            .split(|ch: char| ch.is_whitespace() || ch == ',')
-            .any(|w| STOP.contains(&w))
-        {
             continue;
         }
         let word = &c[1];
