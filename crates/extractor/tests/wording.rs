@@ -1358,3 +1358,37 @@ fn a_count_is_not_swallowed_by_an_earlier_number_and_names_its_drug() {
         assert_eq!(cell(Field::NPatients, &paras), want, "{paras:?}");
     }
 }
+
+#[test]
+fn when_another_drug_was_stopped_is_not_the_follow_up() {
+    for text in [
+        "All patients received at least 5 courses of zelumab, with discontinuation of steroids by an average of 12 months after starting zelumab.",
+        "Prednisolone was weaned off within 6 months of ZLM.",
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), "", "{text}");
+    }
+    // The intervention's own treatment time still counts.
+    assert_eq!(
+        cell(
+            Field::FollowUpMonths,
+            &["Zelumab was discontinued after 18 months."]
+        ),
+        "18"
+    );
+}
+
+#[test]
+fn the_patients_with_data_are_the_count() {
+    for (text, want) in [
+        (
+            "Five of 8 patients with antibodies had lung disease. Four patients had data available for review and received zelumab.",
+            "4",
+        ),
+        (
+            "Of 25 children screened, 18 were evaluable and received ZLM.",
+            "18",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
+}

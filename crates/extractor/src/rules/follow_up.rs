@@ -67,6 +67,11 @@ static NOT_FOLLOW: LazyLock<Pattern> = LazyLock::new(|| {
     )
 });
 
+/// Stopping or tapering a drug.
+static STOPPING: LazyLock<Pattern> = LazyLock::new(|| {
+    re(r"(?i)\b(?:discontinu\w*|withdr[ae]w\w*|stop(?:ped|ping)?|taper\w*|wean\w*|cessation|off)\b")
+});
+
 /// A range right after a median or mean: "median 14 months (range 6-30)", "2.8 years (range
 /// 2.1 - 9.5 years)": the range is the group's follow-up.
 static RANGE_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
@@ -151,6 +156,10 @@ impl Rule for FollowUp {
                     .iter()
                     .map(|m| (m.start, m.end))
                     .collect(),
+                others: other_drug_mentions(ctx, s.text)
+                    .iter()
+                    .map(|m| (m.start, m.end))
+                    .collect(),
             };
             let others = if !named.intervention.is_empty() || FOLLOW.is_match(s.text) {
                 Vec::new()
@@ -199,6 +208,8 @@ fn comma_clause(text: &str, at: usize) -> (usize, usize) {
 struct Named {
     intervention: Vec<(usize, usize)>,
     disease: Vec<(usize, usize)>,
+    /// Other drugs (the review's prior-treatment lexicon).
+    others: Vec<(usize, usize)>,
 }
 
 /// Follow-up durations of a sentence, in months `(low, high)`, with the byte offset where each
@@ -244,6 +255,21 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             || visits
                 .iter()
                 .any(|(s, e)| whole.start() < *e && *s < whole.end())
+        {
+            continue;
+        }
+        // When another drug was stopped ("discontinuation of steroids by an average of 12
+        // months after <drug>", "prednisolone was weaned within 6 months"): that drug's time,
+        // not the follow-up. (The intervention stopped after N months is its treatment time.)
+        let nb_start = whole.start() - near_before.len();
+        let drug_before = |spans: &[(usize, usize)]| {
+            spans
+                .iter()
+                .any(|&(s, e)| s >= nb_start && e <= whole.start())
+        };
+        if STOPPING.is_match(near_before)
+            && drug_before(&named.others)
+            && !drug_before(&named.intervention)
         {
             continue;
         }

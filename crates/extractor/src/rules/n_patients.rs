@@ -75,7 +75,7 @@ static AGED_PERSON: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 static REPORTS: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\b(?:we\s+(?:report|describe|present|review(?:ed)?|studied|treated|identified|enrolled|included)|(?:was|were|have\s+been|has\s+been|had\s+been)\s+(?:treated|included|enrolled|identified|studied|reviewed|started|given)|included|enrolled|comprised|consisted|study\s+of|series\s+of|report\s+of|cohort\s+of|total\s+of|case\s+series)\b")
+    Pattern::new(r"(?i)\b(?:we\s+(?:report|describe|present|review(?:ed)?|studied|treated|identified|enrolled|included)|(?:was|were|have\s+been|has\s+been|had\s+been)\s+(?:treated|included|enrolled|identified|studied|reviewed|started|given|evaluable|analy[sz]ed)|data\s+(?:were\s+)?available|available\s+for\s+(?:review|analysis|evaluation)|included|enrolled|comprised|consisted|study\s+of|series\s+of|report\s+of|cohort\s+of|total\s+of|case\s+series)\b")
         .expect("valid regex")
 });
 
@@ -114,7 +114,7 @@ static BREAKDOWN: LazyLock<Pattern> = LazyLock::new(|| {
 /// "12 (40%) children were treated with". What they were given follows in the clause.
 static RECEIVED: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({c})\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:{PEOPLE}\s+)?(?:received|had\s+received|underwent|were\s+(?:treated|given|started|randomi[sz]ed|assigned|allocated|switched)|was\s+(?:given|administered))\b",
+        r"(?i)\b({c})\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:{PEOPLE}\s+)?(?:received|had\s+received|underwent|were\s+(?:treated|given|started|randomi[sz]ed|assigned|allocated|switched|evaluable|eligible|analy[sz]ed)|was\s+(?:given|administered))\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")
