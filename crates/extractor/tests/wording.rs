@@ -1392,3 +1392,22 @@ fn the_patients_with_data_are_the_count() {
         assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
     }
 }
+
+#[test]
+fn a_term_before_an_ability_noun_is_an_ability() {
+    // The review declares its fields when it is read.
+    let _ = review();
+    let muscle = Field::parse("muscle_outcome").unwrap();
+    for (text, want) in [
+        (
+            "After zelumab, she gained normal muscular strength over a year.",
+            "improved",
+        ),
+        ("On ZLM her muscle strength increased.", "improved"),
+        // A symptom noun after the term is still a symptom.
+        ("After zelumab muscular weakness decreased.", "improved"),
+        ("Muscle weakness increased despite zelumab.", "worsened"),
+    ] {
+        assert_eq!(cell(muscle, &[text]), want, "{text}");
+    }
+}

@@ -364,10 +364,16 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
                 chained_improved[d] |= matches!(word, Word::Fixed(Outcome::Improved));
                 continue;
             }
-            let ability = review.outcomes[d]
-                .abilities
-                .as_ref()
-                .is_some_and(|r| r.is_match(&text[s..e]));
+            // The term, or the head noun right after it ("muscular strength"), names an
+            // ability.
+            let next_word = text[e..]
+                .trim_start()
+                .split(|ch: char| !ch.is_alphanumeric() && ch != '-')
+                .next()
+                .unwrap_or("");
+            let ability = review.outcomes[d].abilities.as_ref().is_some_and(|r| {
+                r.is_match(&text[s..e]) || (!next_word.is_empty() && r.is_match(next_word))
+            });
             let symptom = !ability || followed_by_symptom(text, e);
             let outcome = match word {
                 Word::Fixed(x) => x,
