@@ -1411,3 +1411,27 @@ fn a_term_before_an_ability_noun_is_an_ability() {
         assert_eq!(cell(muscle, &[text]), want, "{text}");
     }
 }
+
+#[test]
+fn end_points_and_indications_are_not_results() {
+    // The review declares its fields when it is read.
+    let _ = review();
+    let muscle = Field::parse("muscle_outcome").unwrap();
+    for text in [
+        "The secondary end points were the time to achieve 20% improvement in muscle strength with zelumab.",
+        "The primary outcome was improvement of muscle strength after ZLM.",
+    ] {
+        assert_eq!(cell(muscle, &[text]), "not_reported", "{text}");
+    }
+    assert_eq!(
+        cell(muscle, &["Muscle strength improved in 10 of 12 patients on zelumab."]),
+        "improved"
+    );
+    // What the intervention was given for is no adverse event of it.
+    for text in [
+        "The main indication for zelumab was severe abdominal pain (1 patient).",
+        "Indications for ZLM were hypertension-related headache and nausea.",
+    ] {
+        assert_eq!(cell(Field::AdverseEvents, &[text]), "not_reported", "{text}");
+    }
+}
