@@ -1424,7 +1424,10 @@ fn end_points_and_indications_are_not_results() {
         assert_eq!(cell(muscle, &[text]), "not_reported", "{text}");
     }
     assert_eq!(
-        cell(muscle, &["Muscle strength improved in 10 of 12 patients on zelumab."]),
+        cell(
+            muscle,
+            &["Muscle strength improved in 10 of 12 patients on zelumab."]
+        ),
         "improved"
     );
     // What the intervention was given for is no adverse event of it.
@@ -1432,6 +1435,10 @@ fn end_points_and_indications_are_not_results() {
         "The main indication for zelumab was severe abdominal pain (1 patient).",
         "Indications for ZLM were hypertension-related headache and nausea.",
     ] {
-        assert_eq!(cell(Field::AdverseEvents, &[text]), "not_reported", "{text}");
+        assert_eq!(
+            cell(Field::AdverseEvents, &[text]),
+            "not_reported",
+            "{text}"
+        );
     }
 }
