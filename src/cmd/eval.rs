@@ -77,7 +77,7 @@ pub fn in_held_out_half(key: &str) -> bool {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    h % 2 == 0
+    h.is_multiple_of(2)
 }
 
 /// Which part of a corpus is scored.

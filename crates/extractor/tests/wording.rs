@@ -265,7 +265,7 @@ fn front_matter_is_not_evidence_for_screening_or_extraction() {
             ("Results", "Strength improved in 8 adults after zelumab."),
         ],
     );
-    let d = Screener::new(&r).screen(None, std::slice::from_ref(&full));
+    let d = Screener::new(r).screen(None, std::slice::from_ref(&full));
     // "Pediatrics" in the affiliation is not a child: the paper is about adults only.
     assert_eq!(
         (d.decision, d.reason.as_str()),
@@ -273,7 +273,7 @@ fn front_matter_is_not_evidence_for_screening_or_extraction() {
         "{d:?}"
     );
     let sr = study_ref(None, Some(&full));
-    let cases = Extractor::new(&r).extract(&sr, std::slice::from_ref(&full));
+    let cases = Extractor::new(r).extract(&sr, std::slice::from_ref(&full));
     for c in &cases {
         for (f, v) in &c.values {
             for e in &v.evidence {
@@ -303,7 +303,7 @@ fn front_matter_is_not_evidence_for_screening_or_extraction() {
             ),
         ],
     );
-    let d = Screener::new(&r).screen(None, std::slice::from_ref(&other));
+    let d = Screener::new(r).screen(None, std::slice::from_ref(&other));
     assert_eq!(
         (d.decision, d.reason.as_str()),
         (Decision::Exclude, "adult_only"),
@@ -859,7 +859,7 @@ fn a_non_english_paper_is_read_through_its_english_other_abstract() {
         let rec = foreign_record("[Dermatomyosite juvénile et zelumab]", main, english);
         let d = rec.to_document();
         assert_eq!(cell_of(Field::NPatients, &d), n, "{english}");
-        let decision = Screener::new(&r).screen(Some(&rec), &[d]);
+        let decision = Screener::new(r).screen(Some(&rec), &[d]);
         assert_eq!(
             decision.decision,
             Decision::Include,
