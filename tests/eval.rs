@@ -249,6 +249,10 @@ fn evidence_problem(
     let lower = quote.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
     let ok = match field {
+        // A controlled trial whose arm is not counted: the evidence states the trial's total.
+        Field::NPatients if value == "arm size not stated" => {
+            quote.chars().any(|c| c.is_ascii_digit()) || has(&["control", "placebo"])
+        }
         Field::NPatients | Field::Male | Field::Female => {
             let n: u64 = value.parse().unwrap_or(0);
             // Sums of arms ("n = 7 ... n = 4"), shares of a total ("5/13", "38%", "ratio 1:2",

@@ -1275,6 +1275,15 @@ fn a_controlled_trial_counts_the_interventions_arm_not_the_total() {
             "In this non-controlled study, 25 children received zelumab.",
             "25",
         ),
+        // A control group counted on its own: the other count is the treated group's.
+        (
+            "We studied an inception cohort of 31 children treated with zelumab and compared them with a control group of 22 patients.",
+            "31",
+        ),
+        (
+            "Twenty children given ZLM were compared with 18 controls.",
+            "20",
+        ),
     ] {
         assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
     }

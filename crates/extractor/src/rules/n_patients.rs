@@ -10,7 +10,8 @@
 //! Example: "The study included 6 patients, (evolution: 0.16-11 years)." gives `6`.
 //!
 //! In a trial against a control arm ("placebo", "a controlled trial", "one group received"),
-//! a sentence stating the trial's total is not the intervention's count: the arm's own count
+//! a sentence stating the trial's total (the control not counted on its own) is not the
+//! intervention's count: the arm's own count
 //! is ("<drug> (n = 30) or placebo (n = 30)": 30), and without one the case says `arm size not
 //! stated` and the study's count is left empty.
 //!
@@ -355,6 +356,19 @@ fn subtype_sum(r: &crate::CompiledReview, text: &str) -> Option<u32> {
 
 /// `Some(())` when another drug than the intervention is named among the arms (arms compare
 /// drugs: their sizes are not one study's patients).
+/// A control group counted on its own ("compared with a control group of 22 patients", "22
+/// controls", "placebo (n = 30)"): the other count of the sentence is the treated group's,
+/// not a total of both.
+fn control_counted(text: &str) -> bool {
+    static COUNTED: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(
+            r"(?i)\b(?:control\s+(?:group|arm|cohort)|controls|placebo(?:\s+(?:group|arm))?)\s*(?:of\s+|\(\s*n\s*=\s*|,\s*)\d+|\b\d+\s+(?:[\w\-]+\s+){0,2}?controls\b",
+        )
+        .expect("valid regex")
+    });
+    COUNTED.is_match(text)
+}
+
 /// The case value when only a controlled trial's total is stated (not a count).
 const ARM_NOT_STATED: &str = "arm size not stated";
 
@@ -396,7 +410,7 @@ impl Rule for NPatients {
             // In a trial against a control arm, the sentence stating the trial's total ("a
             // controlled trial in 31 children") does not count the intervention's arm: only
             // the arm's own count does (`review_counts`).
-            let totals = if is_controlled(s.text) {
+            let totals = if is_controlled(s.text) && !control_counted(s.text) {
                 if !counts_in(s.text).is_empty() {
                     trial_total.get_or_insert(s.span);
                 }
