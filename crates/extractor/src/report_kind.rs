@@ -5,7 +5,9 @@
 //! - a survey of physicians or a registry description with no patient-level treatment results
 //!   has no new patients;
 //! - a sentence of an evidence synthesis (databases searched, studies included, pooled rates)
-//!   counts patients of other papers, so it is no sign of new patients.
+//!   counts patients of other papers, so it is no sign of new patients;
+//! - a trial against a control arm: its total is not the intervention's count (used by
+//!   `n_patients`).
 //!
 //! Example: "Refractory juvenile myositis: a case series and review of the literature" is
 //! primary; "A survey of paediatric rheumatologists on biologic use" without a sentence such
@@ -26,6 +28,9 @@ struct Cues {
     survey: Vec<String>,
     reanalysis: Vec<String>,
     evidence_synthesis: Vec<String>,
+    controlled: Vec<String>,
+    not_controlled: Vec<String>,
+    control_counted: Vec<String>,
     patient_results: Vec<String>,
     patient_nouns: Vec<String>,
     opinion: Vec<String>,
@@ -38,6 +43,9 @@ struct Compiled {
     survey: PatternSet,
     reanalysis: PatternSet,
     evidence_synthesis: PatternSet,
+    controlled: PatternSet,
+    not_controlled: PatternSet,
+    control_counted: PatternSet,
     patient_results: PatternSet,
     patient_nouns: PatternSet,
     opinion: PatternSet,
@@ -57,6 +65,9 @@ static CUES: LazyLock<Compiled> = LazyLock::new(|| {
         survey: set(&c.survey),
         reanalysis: set(&c.reanalysis),
         evidence_synthesis: set(&c.evidence_synthesis),
+        controlled: set(&c.controlled),
+        not_controlled: set(&c.not_controlled),
+        control_counted: set(&c.control_counted),
         patient_results: set(&c.patient_results),
         patient_nouns: set(&c.patient_nouns),
         opinion: set(&c.opinion),
@@ -91,6 +102,17 @@ pub(crate) fn is_reanalysis(text: &str) -> bool {
 /// studies included, pooled rates): its patients are other papers'.
 pub(crate) fn is_evidence_synthesis(text: &str) -> bool {
     CUES.evidence_synthesis.is_match(text)
+}
+
+/// Whether a sentence speaks of a trial against a control arm ("placebo", "a controlled
+/// trial", "one group received"), and not of a non-controlled one.
+pub(crate) fn is_controlled_trial(text: &str) -> bool {
+    CUES.controlled.is_match(text) && !CUES.not_controlled.is_match(text)
+}
+
+/// Whether a sentence counts a control group on its own ("a control group of 22").
+pub(crate) fn control_counted(text: &str) -> bool {
+    CUES.control_counted.is_match(text)
 }
 
 /// Whether a sentence states a treatment result for patients (not a respondent's view).

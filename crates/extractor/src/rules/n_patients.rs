@@ -9,11 +9,11 @@
 //!
 //! Example: "The study included 6 patients, (evolution: 0.16-11 years)." gives `6`.
 //!
-//! In a trial against a control arm ("placebo", "a controlled trial", "one group received"),
-//! a sentence stating the trial's total (the control not counted on its own) is not the
-//! intervention's count: the arm's own count
-//! is ("<drug> (n = 30) or placebo (n = 30)": 30), and without one the case says `arm size not
-//! stated` and the study's count is left empty.
+//! In a trial against a control arm ("placebo", "a controlled trial", "one group received";
+//! cues in `data/report_kind.toml`), a sentence stating the trial's total (the control not
+//! counted on its own) is not the intervention's count: the arm's own count is ("<drug>
+//! (n = 30) or placebo (n = 30)": 30), and without one the case says `arm size not stated`
+//! and the study's count is left empty.
 //!
 //! Known misses: counts only in a table; totals given as "n = 12" alone; counts spelled above
 //! fifty in words; a single patient named only as "the patient" with no article or age.
@@ -281,7 +281,7 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         .collect();
     // Arms against a control ("<drug> (n = 30) or placebo (n = 30)"): the arm right after
     // the intervention.
-    if arms.len() >= 2 && is_controlled(text) {
+    if arms.len() >= 2 && crate::report_kind::is_controlled_trial(text) {
         let ivs = r.intervention.find_all(text);
         let ours: Vec<u32> = arms
             .iter()
@@ -356,35 +356,8 @@ fn subtype_sum(r: &crate::CompiledReview, text: &str) -> Option<u32> {
 
 /// `Some(())` when another drug than the intervention is named among the arms (arms compare
 /// drugs: their sizes are not one study's patients).
-/// A control group counted on its own ("compared with a control group of 22 patients", "22
-/// controls", "placebo (n = 30)"): the other count of the sentence is the treated group's,
-/// not a total of both.
-fn control_counted(text: &str) -> bool {
-    static COUNTED: LazyLock<Pattern> = LazyLock::new(|| {
-        Pattern::new(
-            r"(?i)\b(?:control\s+(?:group|arm|cohort)|controls|placebo(?:\s+(?:group|arm))?)\s*(?:of\s+|\(\s*n\s*=\s*|,\s*)\d+|\b\d+\s+(?:[\w\-]+\s+){0,2}?controls\b",
-        )
-        .expect("valid regex")
-    });
-    COUNTED.is_match(text)
-}
-
 /// The case value when only a controlled trial's total is stated (not a count).
 const ARM_NOT_STATED: &str = "arm size not stated";
-
-/// A trial against a control arm: "placebo", "control group", "a controlled trial", "one
-/// (treatment) group received", "usual care" (not "non-controlled", "uncontrolled").
-fn is_controlled(text: &str) -> bool {
-    static CONTROLLED: LazyLock<Pattern> = LazyLock::new(|| {
-        Pattern::new(
-            r"(?i)\b(?P<non>non[\s\-]?)?(?:placebo|control\s+(?:group|arm|patients|children)|controlled\s+(?:clinical\s+)?(?:trial|study)|usual\s+care|standard\s+(?:of\s+care|therapy|treatment)\s+(?:alone|group|arm))\b|\b(?:one|the\s+other|each)\s+(?:treatment\s+|study\s+)?(?:group|arm)\s+(?:received|was\s+given|was\s+treated)\b",
-        )
-        .expect("valid regex")
-    });
-    CONTROLLED
-        .captures_iter(text)
-        .any(|c| c.name("non").is_none())
-}
 
 fn other_drugs_between(ctx: &RuleContext<'_>, text: &str, arms: &[(usize, u32)]) -> Option<()> {
     let last = arms.last().map_or(0, |a| a.0);
@@ -410,7 +383,9 @@ impl Rule for NPatients {
             // In a trial against a control arm, the sentence stating the trial's total ("a
             // controlled trial in 31 children") does not count the intervention's arm: only
             // the arm's own count does (`review_counts`).
-            let totals = if is_controlled(s.text) && !control_counted(s.text) {
+            let totals = if crate::report_kind::is_controlled_trial(s.text)
+                && !crate::report_kind::control_counted(s.text)
+            {
                 if !counts_in(s.text).is_empty() {
                     trial_total.get_or_insert(s.span);
                 }
