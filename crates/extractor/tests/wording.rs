@@ -700,6 +700,11 @@ fn dose_wordings() {
             "The first group was given three infusions of ZLM (500 mg/m2 each).",
             "500 mg/m2 x3",
         ),
+        // A count of two digits is one count ("12 doses", not "2").
+        (
+            "Children received 12 doses of zelumab (375 mg/m2).",
+            "375 mg/m2 x12",
+        ),
         // A single dose is one dose.
         (
             "Children who received a single dose of zelumab (375 mg/m2) were reviewed.",

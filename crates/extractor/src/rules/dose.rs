@@ -412,19 +412,20 @@ fn schedule(
         }
     }
     // The count nearest the dose: in "one group received two doses of <drug> (375 mg/m2)"
-    // the match starting at "two", not at "One".
+    // the match starting at "two", not at "One". Searched in place, so a word boundary sees
+    // the text before it ("12 doses" has no second match at its "2").
     let mut nearest = None;
     let mut from = 0;
-    while let Some(c) = COUNT_BEFORE.captures(&before[from..]) {
-        let at = from + c.get(0).map_or(0, |m| m.start());
-        nearest = Some(at);
+    while let Some(c) = COUNT_BEFORE.captures_at(before, from) {
+        let at = c.get(0).map_or(before.len(), |m| m.start());
         from = at + before[at..].chars().next().map_or(1, char::len_utf8);
+        nearest = Some(c);
         if from >= before.len() {
             break;
         }
     }
     if count.is_none()
-        && let Some(c) = nearest.and_then(|at| COUNT_BEFORE.captures(&before[at..]))
+        && let Some(c) = nearest
     {
         let lead_ok =
             c.name("lead").is_some() && after.trim_start().to_ascii_lowercase().starts_with("dose");
