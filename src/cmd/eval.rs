@@ -16,7 +16,9 @@ use std::{
 };
 
 use anyhow::{Context, Result};
-use casebook_extractor::{Evaluation, Extractor, Screener, ScreeningScore, StudyRow, study_ref};
+use casebook_extractor::{
+    CompiledReview, Evaluation, Extractor, Screener, ScreeningScore, StudyRow, study_ref,
+};
 use casebook_types::{ScreeningDecision, Study};
 use serde::Deserialize;
 
@@ -149,16 +151,15 @@ pub fn corpus_dir(
 /// (`screen-fulltext.csv`).
 struct Machine {
     corpus: PathBuf,
-    decisions: Vec<ScreeningDecision>,
+    /// Record decisions keyed by PMID (as `screen.csv`), full texts' by file stem.
+    decisions: Vec<(String, ScreeningDecision)>,
     ft_decisions: Vec<(String, ScreeningDecision)>,
     rows: Vec<StudyRow>,
     columns: Vec<String>,
 }
 
 impl Machine {
-    fn run(pipeline: &Path, corpus: &Path) -> Result<Machine> {
-        let loaded = load_review(pipeline)?;
-        let review = &loaded.review;
+    fn run(review: &CompiledReview, corpus: &Path) -> Result<Machine> {
         let screener = Screener::new(review);
         let extractor = Extractor::new(review);
         let intervention = review.review.intervention.name.clone();
@@ -172,7 +173,7 @@ impl Machine {
         let mut rows = Vec::new();
         for r in &records {
             // The machine's decision: human decisions are not what is measured.
-            decisions.push(screener.screen(Some(r), &[]));
+            decisions.push((r.pmid.to_string(), screener.screen(Some(r), &[])));
             let sr = study_ref(Some(r), None);
             let cases = extractor.extract(&sr, &[r.to_document()]);
             rows.push(StudyRow::from_study(
@@ -226,16 +227,11 @@ impl Machine {
             std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))
         };
         let screen_csv = ann.join("screen.csv");
-        let keyed: Vec<(String, ScreeningDecision)> = self
-            .decisions
-            .iter()
-            .map(|d| (d.pmid.to_string(), d.clone()))
-            .collect();
         let mut screening = Evaluation::score_screening_where(
             &read(&screen_csv)?,
             &screen_csv.display().to_string(),
             "pmid",
-            &keyed,
+            &self.decisions,
             &keep,
         )?;
         let ft_csv = ann.join("screen-fulltext.csv");
@@ -319,7 +315,8 @@ pub fn summary(pipelines: &Path, corpora: &Path) -> Result<String> {
             without.push(name);
             continue;
         };
-        let m = Machine::run(p, &dir).with_context(|| format!("evaluating {}", p.display()))?;
+        let m = Machine::run(&loaded.review, &dir)
+            .with_context(|| format!("evaluating {}", p.display()))?;
         if held.split.contains(&name) {
             rows.push(summary_row(&name, "tuned half", &m.score(Part::TunedHalf)?));
             rows.push(summary_row(
@@ -391,24 +388,22 @@ pub fn summary(pipelines: &Path, corpora: &Path) -> Result<String> {
 pub fn run(args: Args) -> Result<()> {
     let text = match args.pipeline.or(args.pipeline_file) {
         Some(pipeline) => {
+            let held = HeldOut::load(&args.corpora)?;
+            let loaded = load_review(&pipeline)?;
+            let name = &loaded.review.review.name;
             let corpus = if let Some(c) = args.corpus {
                 c
             } else {
-                let held = HeldOut::load(&args.corpora)?;
-                let loaded = load_review(&pipeline)?;
-                let name = loaded.review.review.name.clone();
                 let declared = loaded.review.review.eval.corpus.as_deref();
-                corpus_dir(&name, declared, &args.corpora, &held).ok_or_else(|| {
+                corpus_dir(name, declared, &args.corpora, &held).ok_or_else(|| {
                     anyhow::anyhow!(
                         "no corpus for review `{name}` under {} (give --corpus DIR)",
                         args.corpora.display()
                     )
                 })?
             };
-            let held = HeldOut::load(&args.corpora)?;
-            let name = load_review(&pipeline)?.review.review.name.clone();
-            let m = Machine::run(&pipeline, &corpus)?;
-            if held.split.contains(&name) {
+            let m = Machine::run(&loaded.review, &corpus)?;
+            if held.split.contains(name) {
                 // Only the tuning half's wrong cells are shown; the held-out half's counts.
                 let mut h = m.score(Part::HeldOutHalf)?;
                 h.screening.errors.clear();

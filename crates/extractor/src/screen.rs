@@ -306,7 +306,7 @@ fn find_term(m: &Material<'_>, matcher: &LexiconMatcher) -> Option<Evidence> {
 
 fn title_evidence(m: &Material<'_>) -> Option<Evidence> {
     match (m.title_doc, m.title) {
-        (Some(d), Some(s)) => Some(d.evidence(s.span)),
+        (Some(d), Some(s)) => Some(evidence_of(d, &s)),
         _ => m.sentences.first().map(|(d, s)| evidence_of(d, s)),
     }
 }

@@ -161,18 +161,19 @@ impl Rule for FollowUp {
                     .map(|m| (m.start, m.end))
                     .collect(),
             };
-            let others = if !named.intervention.is_empty() || FOLLOW.is_match(s.text) {
-                Vec::new()
-            } else {
-                other_drug_mentions(ctx, s.text)
-            };
+            let others: &[(usize, usize)] =
+                if !named.intervention.is_empty() || FOLLOW.is_match(s.text) {
+                    &[]
+                } else {
+                    &named.others
+                };
             for (low, high, at) in durations(s.text, &named) {
                 // A duration in the same comma-delimited clause as another drug is that drug's
                 // ("had been controlled for 15 years by prednisolone"); one in a clause of its
                 // own is not ("Over the following 18 months the ulcers healed, allowing
                 // prednisolone to be weaned off").
                 let (lo, hi) = comma_clause(s.text, at);
-                if others.iter().any(|o| lo <= o.start && o.end <= hi) {
+                if others.iter().any(|&(os, oe)| lo <= os && oe <= hi) {
                     continue;
                 }
                 if best.is_none_or(|(_, h, _)| high > h) {

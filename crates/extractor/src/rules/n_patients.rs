@@ -354,11 +354,11 @@ fn subtype_sum(r: &crate::CompiledReview, text: &str) -> Option<u32> {
     (parts >= 2).then_some(total)
 }
 
-/// `Some(())` when another drug than the intervention is named among the arms (arms compare
-/// drugs: their sizes are not one study's patients).
 /// The case value when only a controlled trial's total is stated (not a count).
 const ARM_NOT_STATED: &str = "arm size not stated";
 
+/// `Some(())` when another drug than the intervention is named among the arms (arms compare
+/// drugs: their sizes are not one study's patients).
 fn other_drugs_between(ctx: &RuleContext<'_>, text: &str, arms: &[(usize, u32)]) -> Option<()> {
     let last = arms.last().map_or(0, |a| a.0);
     crate::negation::other_drug_mentions(ctx, text)
@@ -383,23 +383,18 @@ impl Rule for NPatients {
             // In a trial against a control arm, the sentence stating the trial's total ("a
             // controlled trial in 31 children") does not count the intervention's arm: only
             // the arm's own count does (`review_counts`).
-            let totals = if crate::report_kind::is_controlled_trial(s.text)
+            let mut totals = counts_in(s.text);
+            if !totals.is_empty()
+                && crate::report_kind::is_controlled_trial(s.text)
                 && !crate::report_kind::control_counted(s.text)
             {
-                if !counts_in(s.text).is_empty() {
-                    trial_total.get_or_insert(s.span);
-                }
-                Vec::new()
-            } else {
-                counts_in(s.text)
-            };
+                trial_total.get_or_insert(s.span);
+                totals.clear();
+            }
             for (score, n) in totals.into_iter().chain(review_counts(ctx, s.text)) {
                 found.push((score, i, n, s.span));
             }
         }
-        // Best score first, then reading order.
-        // Best score first; among equals the larger count (subgroups are smaller than the
-        // total), then reading order.
         // Only a controlled trial's total is stated: the arm's size is not (the study's count
         // stays empty rather than the total or one patient).
         if found.is_empty()
@@ -411,6 +406,8 @@ impl Rule for NPatients {
                 spans: vec![span],
             }];
         }
+        // Best score first; among equals the larger count (subgroups are smaller than the
+        // total), then reading order.
         found
             .sort_by_key(|(score, i, n, _)| (std::cmp::Reverse(*score), std::cmp::Reverse(*n), *i));
         found
