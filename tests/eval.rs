@@ -194,6 +194,34 @@ const WORDS: [&str; 21] = [
 ];
 
 /// Whether `quote` states the whole number `n` (digits or a word).
+/// Whether `tokens` start with `n` in words: "seven", "thirty two", "one hundred and forty".
+fn in_words_at(tokens: &[&str], n: u64) -> bool {
+    let tens = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    let Some(&first) = tokens.first() else {
+        return false;
+    };
+    match n {
+        0..20 => WORDS.get(n as usize) == Some(&first),
+        20..100 => {
+            let u = (n % 10) as usize;
+            first == tens[(n / 10 - 2) as usize] && (u == 0 || tokens.get(1) == Some(&WORDS[u]))
+        }
+        100..1000 => {
+            let (h, r) = (n / 100, n % 100);
+            let head = first == WORDS[h as usize] || (h == 1 && first == "a");
+            let rest = if tokens.get(2) == Some(&"and") {
+                &tokens[3.min(tokens.len())..]
+            } else {
+                &tokens[2.min(tokens.len())..]
+            };
+            head && tokens.get(1) == Some(&"hundred") && (r == 0 || in_words_at(rest, r))
+        }
+        _ => false,
+    }
+}
+
 fn states_number(quote: &str, n: u64) -> bool {
     let lower = quote.to_lowercase();
     let digits = lower
@@ -204,19 +232,7 @@ fn states_number(quote: &str, n: u64) -> bool {
         .split(|c: char| !c.is_alphabetic())
         .filter(|t| !t.is_empty())
         .collect();
-    let tens = [
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
-    let word = usize::try_from(n)
-        .ok()
-        .and_then(|i| WORDS.get(i))
-        .is_some_and(|w| tokens.contains(w))
-        || ((20..100).contains(&n) && {
-            let t = tens[(n / 10 - 2) as usize];
-            let u = (n % 10) as usize;
-            tokens.windows(2).any(|p| p[0] == t && p[1] == WORDS[u])
-                || (u == 0 && tokens.contains(&t))
-        });
+    let word = (0..tokens.len()).any(|i| in_words_at(&tokens[i..], n));
     // A count derived from two stated numbers ("50 patients (35 females)": 15 males).
     let nums: Vec<u64> = lower
         .split(|c: char| !c.is_ascii_digit())

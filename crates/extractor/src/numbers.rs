@@ -2,12 +2,13 @@
 //! (`three`, `Twelve`, `twenty-one`).
 
 /// A regex fragment matching a number written in digits or words (no capture groups):
-/// `6`, `1.5`, `.05`, `0,5`, `three`, `thirty-two`, `ninety nine`, `a dozen`, `a couple of`.
-pub(crate) const NUMBER: &str = r"(?:\d+(?:[.,]\d+)?|\.\d+|(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+dozen|dozen|a\s+couple\s+of|a\s+single|single|both|a\s+pair\s+of))";
+/// `6`, `1.5`, `.05`, `0,5`, `three`, `thirty-two`, `ninety nine`, `one hundred and forty`,
+/// `a dozen`, `a couple of`.
+pub(crate) const NUMBER: &str = r"(?:\d+(?:[.,]\d+)?|\.\d+|(?i:(?:one|two|three|four|five|six|seven|eight|nine|a)\s+hundred(?:\s+(?:and\s+)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+dozen|dozen|a\s+couple\s+of|a\s+single|single|both|a\s+pair\s+of))";
 
 /// A regex fragment matching a count written in digits or words (whole numbers only):
-/// `12`, `seven`, `thirty-two`, `a dozen`, `a couple of`.
-pub(crate) const COUNT: &str = r"(?:\d+|(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+dozen|dozen|a\s+couple\s+of))";
+/// `12`, `seven`, `thirty-two`, `two hundred and five`, `a dozen`, `a couple of`.
+pub(crate) const COUNT: &str = r"(?:\d+|(?i:(?:one|two|three|four|five|six|seven|eight|nine|a)\s+hundred(?:\s+(?:and\s+)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+dozen|dozen|a\s+couple\s+of))";
 
 const UNITS: [&str; 20] = [
     "zero",
@@ -53,6 +54,26 @@ pub(crate) fn parse_number(s: &str) -> Option<f64> {
     }
     if let Some(i) = UNITS.iter().position(|u| *u == t) {
         return Some(i as f64);
+    }
+    // "one hundred and forty", "a hundred", "two hundred five".
+    if let Some((head, rest)) = t.split_once("hundred") {
+        let head = head.trim();
+        let h = if head == "a" {
+            1.0
+        } else {
+            UNITS[1..10]
+                .iter()
+                .position(|u| *u == head)
+                .map(|i| 1.0 + i as f64)?
+        };
+        let rest = rest.trim();
+        let rest = rest.strip_prefix("and").map_or(rest, str::trim_start);
+        let below = if rest.is_empty() {
+            0.0
+        } else {
+            parse_number(rest).filter(|x| *x >= 1.0 && *x < 100.0 && x.fract() == 0.0)?
+        };
+        return Some(100.0 * h + below);
     }
     match t.as_str() {
         "a single" | "single" | "a" | "an" => return Some(1.0),
@@ -102,5 +123,11 @@ mod tests {
         assert_eq!(parse_count("a couple of"), Some(2));
         assert_eq!(parse_number(".05"), Some(0.05));
         assert_eq!(parse_number(".5"), Some(0.5));
+        assert_eq!(parse_count("One hundred and forty"), Some(140));
+        assert_eq!(parse_count("a hundred"), Some(100));
+        assert_eq!(parse_count("two hundred five"), Some(205));
+        assert_eq!(parse_count("three hundred and twenty-one"), Some(321));
+        assert_eq!(parse_count("hundred"), None);
+        assert_eq!(parse_count("one hundred and many"), None);
     }
 }

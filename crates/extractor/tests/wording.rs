@@ -1456,3 +1456,119 @@ fn end_points_and_indications_are_not_results() {
         );
     }
 }
+
+// Round 5: sentences written without reading any corpus, for wordings of cohort papers.
+
+#[test]
+fn a_drug_named_as_a_cause_was_given() {
+    for (text, want) in [
+        (
+            "Cyclosporine caused hypertrichosis in 3, and zelumab was started.",
+            "cyclosporine",
+        ),
+        (
+            "Two children had methotrexate-induced nausea before zelumab.",
+            "methotrexate",
+        ),
+        (
+            "Cyclophosphamide led to leukopenia in one child; she then received ZLM.",
+            "cyclophosphamide",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+}
+
+#[test]
+fn an_event_treated_with_a_drug_or_seen_is_the_interventions() {
+    let given = "Twenty children with dermatomyositis received zelumab.";
+    for (text, want) in [
+        // The drug that treated the event is not its cause.
+        (
+            "One child developed pneumonia requiring intravenous immunoglobulin.",
+            "infection",
+        ),
+        (
+            "Herpes zoster, treated with immunoglobulin, occurred in one girl.",
+            "infection",
+        ),
+        // Seen, noted, recorded: the event happened.
+        ("Hypertension was seen in 2 patients.", "hypertension"),
+        ("Tremor was noted in three children.", "tremor"),
+        // ... not an event that was the circumstance of something else.
+        (
+            "Flares were observed in 4 patients during infections.",
+            "not_reported",
+        ),
+        (
+            "Two relapses triggered by a viral infection were recorded.",
+            "not_reported",
+        ),
+        // ... nor another drug's event.
+        ("Two had methotrexate-related nausea.", "not_reported"),
+    ] {
+        assert_eq!(cell(Field::AdverseEvents, &[given, text]), want, "{text}");
+    }
+}
+
+#[test]
+fn the_part_that_entered_the_study_is_the_count() {
+    for (text, want) in [
+        (
+            "In this multicentre cohort, 87 patients treated with zelumab were identified, of whom 64 met the inclusion criteria.",
+            "64",
+        ),
+        (
+            "Ninety children received zelumab; of these, 71 were included in the analysis.",
+            "71",
+        ),
+        ("Of 87 children treated with ZLM, 64 were eligible.", "64"),
+        (
+            "Of the 40 patients screened, 32 were enrolled and received zelumab.",
+            "32",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
+}
+
+#[test]
+fn the_time_to_the_last_visit_is_the_follow_up() {
+    for (text, want) in [
+        (
+            "Median time from zelumab to last visit was 22 months.",
+            "22",
+        ),
+        (
+            "The final assessment took place a mean of 2.5 years after the first ZLM infusion.",
+            "30",
+        ),
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), want, "{text}");
+    }
+    // The last visit dated from the diagnosis is not.
+    assert_eq!(
+        cell(
+            Field::FollowUpMonths,
+            &["At the last visit, 3 years after diagnosis, she was well on zelumab."]
+        ),
+        ""
+    );
+}
+
+#[test]
+fn counts_in_hundreds_and_ages_as_subjects() {
+    for (text, want) in [
+        ("One hundred and forty patients received zelumab.", "140"),
+        ("A hundred and two children were treated with ZLM.", "102"),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
+    // An age stated for a subgroup is not the follow-up.
+    for text in [
+        "The median age of the 9 children who developed an infection was 6.4 years at the first zelumab infusion.",
+        "Mean age of those who responded to ZLM was 11 years.",
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), "", "{text}");
+    }
+}

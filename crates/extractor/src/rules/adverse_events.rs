@@ -13,8 +13,10 @@
 //! Named events win over a `none` elsewhere ("no serious side effects; mild tremor").
 //!
 //! Not counted: events of previous or other drugs ("had experienced significant side effects"
-//! before, "Use of IVIG was associated with headaches"), background sections, generic
-//! statements, disease features in a sentence without an adverse-event cue.
+//! before, "Use of IVIG was associated with headaches"; a drug given to treat the event,
+//! "hypogammaglobulinaemia requiring immunoglobulin", is not its cause), events named as the
+//! circumstance of something else ("relapses during infections"), background sections,
+//! generic statements, disease features in a sentence without an adverse-event cue.
 //!
 //! Known misses: counts without names ("adverse events occurred in 6 patients"), events in
 //! tables, laboratory values without a word for the event ("creatinine 1.4 mg/dL").
@@ -44,7 +46,7 @@ static AE_WORD: LazyLock<Pattern> = LazyLock::new(|| {
 /// Cues that tie a lexicon event to a treatment in a sentence without a drug name.
 static AE_CUE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:adverse|side[\s\-]+effects?|toxicity|developed|complicated|induced|related|attributed|due\s+to\s+(?:the\s+)?(?:drug|treatment|therapy)|discontinu\w*|withdrawn|stopped|dose\s+(?:was\s+)?reduc\w*|transient|mild|occurred|experienced)\b",
+        r"(?i)\b(?:adverse|side[\s\-]+effects?|toxicity|developed|complicated|induced|related|attributed|due\s+to\s+(?:the\s+)?(?:drug|treatment|therapy)|discontinu\w*|withdrawn|stopped|dose\s+(?:was\s+)?reduc\w*|transient|mild|occurred|experienced|seen|observed|noted|recorded|encountered|documented|detected)\b",
     )
 });
 
@@ -55,6 +57,23 @@ static AE_CUE: LazyLock<Pattern> = LazyLock::new(|| {
 static ONLY_THE_WORST: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:serious|severe|life[\s\-]+threatening|major|grade\s*(?:[3-5]|III|IV|[≥>]=?\s*[3-5])(?:\s*(?:-|to|or|and|/)\s*(?:[3-5]|IV|V))?)(?:\s*(?:,|or|and|/)\s*(?:serious|severe|life[\s\-]+threatening|major|fatal|unexpected))*\s+(?:(?:drug|treatment|infusion)[\s\-]+related\s+)?$",
+    )
+});
+
+/// Words between an event and a drug given to treat it: "hypogammaglobulinaemia requiring
+/// immunoglobulin replacement", "an infection treated with antibiotics". The drug is the
+/// event's treatment, not its cause.
+static TREATED_BY: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)^[^.;]{0,40}?\b(?:requir(?:ed|ing)|need(?:ed|ing)|treated\s+with|managed\s+with|responded\s+to|resolved\s+(?:with|after|on)|(?:which|that)\s+(?:was|were)\s+treated\s+with)\s+(?:\w+\s+){0,2}$",
+    )
+});
+
+/// An event named as the circumstance of something else, right before it: "relapses during
+/// infections", "a flare triggered by an infection". It is not reported as an adverse event.
+static CIRCUMSTANCE: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:during|triggered\s+by|precipitated\s+by|provoked\s+by|in\s+the\s+(?:setting|context)\s+of)\s+(?:(?:a|an|the|intercurrent|concurrent|viral|bacterial|minor|mild|\d+|one|two)\s+)*$",
     )
 });
 
@@ -79,7 +98,14 @@ impl Rule for AdverseEvents {
             }
             let t = s.text;
             let iv = intervention_mentions(ctx, t);
-            let others = other_drug_mentions(ctx, t);
+            let lexicon_events = ctx.review.adverse_events.find_all(t);
+            // Drugs given to treat an event named before them are not its cause.
+            let mut others = other_drug_mentions(ctx, t);
+            others.retain(|o| {
+                !lexicon_events
+                    .iter()
+                    .any(|e| e.end <= o.start && TREATED_BY.is_match(&t[e.end..o.start]))
+            });
             // Another drug named, not the intervention: its events, not ours.
             if iv.is_empty() && !others.is_empty() {
                 continue;
@@ -102,8 +128,8 @@ impl Rule for AdverseEvents {
                 continue;
             }
             let mut found = false;
-            for m in ctx.review.adverse_events.find_all(t) {
-                if is_negated(ctx, t, m.start, m.end) {
+            for m in lexicon_events {
+                if is_negated(ctx, t, m.start, m.end) || CIRCUMSTANCE.is_match(&t[..m.start]) {
                     continue;
                 }
                 // Nearest drug before the event is another drug: "MTX-induced nausea".

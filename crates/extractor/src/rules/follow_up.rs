@@ -4,7 +4,8 @@
 //! A duration (`7 to 9 months`, `18 months`, `2 years`, `6 weeks`, `two years`) counts when the
 //! sentence ties it to follow-up or to the treatment:
 //! - a follow-up word: "followed up for 7 to 9 months", "follow-up period (12 months)",
-//!   "at last follow-up (2 years)", "median follow-up was 35.5 months";
+//!   "at last follow-up (2 years)", "median follow-up was 35.5 months", the last visit ("time
+//!   from <drug> to the last visit was 22 months");
 //! - the intervention or treatment: "completed 12 months of treatment with oral tacrolimus",
 //!   "after 18 months of tacrolimus", "tacrolimus for 6 months";
 //! - a response after a time: "within 11 months the rash resolved", "after 6 weeks CMAS
@@ -43,8 +44,11 @@ static DURATION: LazyLock<Pattern> = LazyLock::new(|| {
     ))
 });
 
-static FOLLOW: LazyLock<Pattern> =
-    LazyLock::new(|| re(r"(?i)\b(?:follow(?:ed)?[\s\-]*(?:up)?|observ(?:ed|ation)|monitored)\b"));
+static FOLLOW: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:follow(?:ed)?[\s\-]*(?:up)?|observ(?:ed|ation)|monitored|(?:last|latest|final|most\s+recent)\s+(?:clinic\s+)?(?:visit|contact|assessment|evaluation|review|examination))\b",
+    )
+});
 static TREATMENT: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:treatment|therapy|treated|course|administration|received|receiving|taking|on\s+(?:this|the)\s+drug)\b",
@@ -131,6 +135,11 @@ static AGE_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
     )
 });
 static AGE_AFTER: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)^[\s\-]*(?:old|of\s+age)\b"));
+/// An age as the subject the duration is stated for, further back: "the median age of the 11
+/// patients who developed an infection was 6.4 years".
+static AGE_SUBJECT: LazyLock<Pattern> = LazyLock::new(|| {
+    re(r"(?i)\b(?:mean|median|average)\s+age\b[^,;()]{0,100}?\b(?:was|were|of|is)\s*$")
+});
 
 impl Rule for FollowUp {
     fn name(&self) -> &'static str {
@@ -252,6 +261,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         if NOT_FOLLOW.is_match(near_before)
             || NOT_FOLLOW.is_match(head(after, 25))
             || AGE_BEFORE.is_match(before)
+            || AGE_SUBJECT.is_match(before)
             || AGE_AFTER.is_match(after)
             || visits
                 .iter()

@@ -95,8 +95,17 @@ static NOT_SINGLE_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
 /// patients received ...", "among them, 5 were treated with ...".
 static OF_WHOM: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({c})\s+(?:of\s+(?:whom|them|these|those)\b|of\s+(?:the|these|our)\s+(?:{c}\s+)?(?:[a-z\-]+\s+)?{PEOPLE}\b)|\bamong\s+(?:them|these|whom)\s*,?\s*({c})\b",
+        r"(?i)\b({c})\s+(?:of\s+(?:whom|them|these|those)\b|of\s+(?:the|these|our)\s+(?:{c}\s+)?(?:[a-z\-]+\s+)?{PEOPLE}\b)|\b(?:among|of)\s+(?:them|these|those|whom)\s*,?\s*({c})\b",
         c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
+/// A subgroup that entered the study: "87 patients were identified, of whom 64 met the
+/// inclusion criteria", "of these, 30 were eligible".
+static INCLUDED: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)^\W*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?:{PEOPLE}\s+)?(?:of\s+(?:them|these|whom)\s+)?(?:(?:were|was)\s+)?(?:(?:met|fulfill?ed|satisfied|meeting|fulfill?ing)\s+(?:all\s+)?(?:the\s+)?(?:study(?:'s)?\s+)?(?:inclusion|eligibility|entry|study)\s+criteria|(?:were|was)\s+(?:included|eligible|enrolled|evaluable)|(?:included|enrolled)\b)",
     ))
     .expect("valid regex")
 });
@@ -115,7 +124,7 @@ static BREAKDOWN: LazyLock<Pattern> = LazyLock::new(|| {
 /// "12 (40%) children were treated with". What they were given follows in the clause.
 static RECEIVED: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({c})\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:{PEOPLE}\s+)?(?:received|had\s+received|underwent|were\s+(?:treated|given|started|randomi[sz]ed|assigned|allocated|switched|evaluable|eligible|analy[sz]ed)|was\s+(?:given|administered))\b",
+        r"(?i)\b({c})\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:{PEOPLE}\s+)?(?:received|had\s+received|underwent|were\s+(?:treated|given|started|randomi[sz]ed|assigned|allocated|switched|evaluable|eligible|analy[sz]ed|included|enrolled)|was\s+(?:given|administered))\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")
@@ -175,7 +184,10 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         let anaphoric = !m.as_str().to_ascii_lowercase().contains("of whom")
             && !m.as_str().to_ascii_lowercase().contains("of them")
             && !m.as_str().to_ascii_lowercase().starts_with("among");
-        if r.disease.is_match(rest) || (!anaphoric && r.intervention.is_match(rest)) {
+        if r.disease.is_match(rest)
+            || (!anaphoric && r.intervention.is_match(rest))
+            || INCLUDED.is_match(rest)
+        {
             out.push((6, n));
         }
     }
@@ -193,6 +205,12 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
             .iter()
             .any(|(_, total)| *total > n);
         if !larger_before {
+            continue;
+        }
+        // "Of 87 children treated with <drug>, 64 were eligible": the part that entered the
+        // study, whatever it received.
+        if INCLUDED.is_match(&text[num.end()..]) {
+            out.push((6, n));
             continue;
         }
         let (_, hi) = crate::negation::clause_of(ctx, text, m.start(), m.end());

@@ -9,7 +9,8 @@
 //!   "added to tacrolimus", "<intervention> was given after cyclophosphamide";
 //! - cue right after the drug: "corticosteroid dependent children", "steroid-resistant",
 //!   "MTX failed", "methotrexate was ineffective", "hydroxychloroquine was added without
-//!   benefit", "<drug> toxicity";
+//!   benefit", "<drug> toxicity", what the drug caused ("ciclosporin-induced nephrotoxicity",
+//!   "cyclosporine caused hypertrichosis");
 //! - the patients were on the drug: stopped or tapered ("successfully discontinued
 //!   prednisolone", "MMF was withdrawn"), or taken when the intervention started ("at
 //!   baseline, 12 were taking MMF", "when <intervention> was started she was still on MTX").
@@ -60,7 +61,7 @@ static FORWARD: LazyLock<Pattern> = LazyLock::new(|| {
 /// Cues that govern the drug right before them.
 static BACKWARD: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV|added|tried|given|used|introduced|also)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|toxicit(?:y|ies)|unresponsive|(?:successfully\s+|gradually\s+|completely\s+)?(?:discontinued|withdrawn|stopped|tapered|weaned)|(?:was|were|been)\s+replaced|without\s+(?:any\s+)?(?:clinical\s+|significant\s+)?(?:benefit|effect|response|improvement|success)|with\s+(?:no|little|minimal|limited)\s+(?:clinical\s+)?(?:benefit|effect|response|improvement|success))\b",
+        r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV|added|tried|given|used|introduced|also)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|toxicit(?:y|ies)|induced|caused|(?:led|leading)\s+to|resulted\s+in|unresponsive|(?:successfully\s+|gradually\s+|completely\s+)?(?:discontinued|withdrawn|stopped|tapered|weaned)|(?:was|were|been)\s+replaced|without\s+(?:any\s+)?(?:clinical\s+|significant\s+)?(?:benefit|effect|response|improvement|success)|with\s+(?:no|little|minimal|limited)\s+(?:clinical\s+)?(?:benefit|effect|response|improvement|success))\b",
     )
 });
 
