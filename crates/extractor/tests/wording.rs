@@ -1572,3 +1572,54 @@ fn counts_in_hundreds_and_ages_as_subjects() {
         assert_eq!(cell(Field::FollowUpMonths, &[text]), "", "{text}");
     }
 }
+
+#[test]
+fn prior_drugs_in_histories_exposures_and_sequences() {
+    for (text, want) in [
+        // A treatment history; an exposure.
+        (
+            "Treatment history included oral cyclophosphamide in 12 and cyclosporine in 15 children before zelumab.",
+            "cyclophosphamide; cyclosporine",
+        ),
+        (
+            "Eighteen children who had been exposed to methotrexate were given ZLM.",
+            "methotrexate",
+        ),
+        // Relapsing after a drug.
+        (
+            "Children were eligible for zelumab if they had relapsed after treatment with azathioprine.",
+            "azathioprine",
+        ),
+        // A drug continued, or given earlier.
+        (
+            "Mycophenolate mofetil was continued in all patients, and zelumab was added.",
+            "mycophenolate",
+        ),
+        (
+            "Cyclophosphamide was given earlier in 7 patients on ZLM.",
+            "cyclophosphamide",
+        ),
+        // The intervention followed the drug, or the drug was followed by it.
+        (
+            "Zelumab followed a course of cyclophosphamide.",
+            "cyclophosphamide",
+        ),
+        (
+            "Methotrexate followed by ZLM induced remission in 6.",
+            "methotrexate",
+        ),
+        // ... not what followed the drug when that is not the intervention.
+        (
+            "After zelumab, MMF followed by azathioprine was used for maintenance.",
+            "",
+        ),
+        // A use denied by its subject.
+        (
+            "No patient had received cyclophosphamide before zelumab.",
+            "",
+        ),
+        ("None of the children had been exposed to methotrexate.", ""),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+}

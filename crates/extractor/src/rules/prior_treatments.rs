@@ -54,14 +54,14 @@ static BREAK: LazyLock<Pattern> = LazyLock::new(|| {
 /// Cues that govern the drugs after them.
 static FORWARD: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:despite|in\s+spite\s+of|refractory\s+to|refractoriness\s+to|resistan(?:t|ce)\s+to|unresponsive\s+to|non-?responsive\s+to|(?:not|poorly|inadequately|insufficiently)\s+(?:fully\s+|adequately\s+)?respond(?:ed|ing)?\s+to|(?:no|poor|inadequate|insufficient|partial|incomplete)\s+response\s+to|failed|failing|failure\s+(?:of|to)|intoleran(?:t|ce)\s+(?:to|of)|dependen(?:t|ce|cy)\s+on|previously|previous|prior|formerly|initially|before|preceding|had\s+(?:also\s+)?(?:been\s+)?(?:received|treated|given|taken|tried|used|controlled|managed|maintained|started|on)|had\s+had|history\s+of|(?:relaps\w*|flared?|worsen\w*|progress\w*|active)\s+(?:(?:while|whilst|when)\s+(?:still\s+)?)?(?:on|receiving|taking|treated\s+with)|on\s+(?:long[\s\-]term|chronic|maintenance|continuous|prolonged)|replac(?:ed|ing)|(?:switch\w*|chang\w*|convert\w*|transition\w*)\s+from|added\s+(?:on\s+)?to|add-on\s+to|after)\b",
+        r"(?i)\b(?:despite|in\s+spite\s+of|refractory\s+to|refractoriness\s+to|resistan(?:t|ce)\s+to|unresponsive\s+to|non-?responsive\s+to|(?:not|poorly|inadequately|insufficiently)\s+(?:fully\s+|adequately\s+)?respond(?:ed|ing)?\s+to|(?:no|poor|inadequate|insufficient|partial|incomplete)\s+response\s+to|failed|failing|failure\s+(?:of|to)|intoleran(?:t|ce)\s+(?:to|of)|dependen(?:t|ce|cy)\s+on|previously|previous|prior|formerly|initially|before|preceding|had\s+(?:also\s+)?(?:been\s+)?(?:received|treated|given|taken|tried|used|controlled|managed|maintained|started|on|exposed\s+to)|had\s+had|history\s+of|(?:treatment|therapeutic|therapy|medication|drug)\s+histor(?:y|ies)|(?:prior|previous)\s+exposure\s+to|(?:relaps\w*|flared?|worsen\w*|progress\w*|active)\s+(?:(?:while|whilst|when)\s+(?:still\s+)?)?(?:on|receiving|taking|treated\s+with)|(?:relaps\w*|flared?)\s+(?:after|following)|on\s+(?:long[\s\-]term|chronic|maintenance|continuous|prolonged)|replac(?:ed|ing)|(?:switch\w*|chang\w*|convert\w*|transition\w*)\s+from|added\s+(?:on\s+)?to|add-on\s+to|after|followed)\b",
     )
 });
 
 /// Cues that govern the drug right before them.
 static BACKWARD: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV|added|tried|given|used|introduced|also)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|toxicit(?:y|ies)|induced|caused|(?:led|leading)\s+to|resulted\s+in|unresponsive|(?:successfully\s+|gradually\s+|completely\s+)?(?:discontinued|withdrawn|stopped|tapered|weaned)|(?:was|were|been)\s+replaced|without\s+(?:any\s+)?(?:clinical\s+|significant\s+)?(?:benefit|effect|response|improvement|success)|with\s+(?:no|little|minimal|limited)\s+(?:clinical\s+)?(?:benefit|effect|response|improvement|success))\b",
+        r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV|added|tried|given|used|introduced|also)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|toxicit(?:y|ies)|induced|caused|(?:led|leading)\s+to|resulted\s+in|unresponsive|(?:successfully\s+|gradually\s+|completely\s+)?(?:discontinued|withdrawn|stopped|tapered|weaned)|(?:was|were|been)\s+replaced|continued|(?:earlier|previously|in\s+the\s+past)\b|without\s+(?:any\s+)?(?:clinical\s+|significant\s+)?(?:benefit|effect|response|improvement|success)|with\s+(?:no|little|minimal|limited)\s+(?:clinical\s+)?(?:benefit|effect|response|improvement|success))\b",
     )
 });
 
@@ -111,6 +111,11 @@ static WITH_INTERVENTION: LazyLock<Pattern> = LazyLock::new(|| {
 /// "steroid-free remission" (the drug was not given).
 static NOT_THE_DRUG_AFTER: LazyLock<Pattern> =
     LazyLock::new(|| re(r"(?i)^(?:-|\s)?(?:sparing|naive|naïve|free)\b"));
+
+/// A negated subject right before a use: "no patient had", "none of the children had".
+static NEG_SUBJECT: LazyLock<Pattern> = LazyLock::new(|| {
+    re(r"(?i)\b(?:no|none|neither|not\s+one)\b(?:\s+(?:of\s+)?(?:the|our|these|them|\w+)){0,3}\s*$")
+});
 
 /// Negated prior use: "no previous treatment", "never received".
 static NEG_USE: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)\b(?:no|never|not|without)\b"));
@@ -232,7 +237,16 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
             // intervention only when the intervention is the clause's subject before it, and
             // nothing but the drug's own words stand between ("after 3 months of MMF", "after
             // withdrawal of CsA"; not "followed after 6 months by MMF").
-            if cue == "after" {
+            // "<drug> followed by X" names what came after the drug, not before it.
+            if cue == "followed"
+                && text[ce..]
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("by ")
+            {
+                return false;
+            }
+            if cue == "after" || cue == "followed" {
                 static NOT_OBJECT: LazyLock<Pattern> = LazyLock::new(|| {
                     re(r"(?i)\b(?:by|was|were|is|are|had|has|then|followed|which|who)\b|[;:]")
                 });
@@ -242,8 +256,9 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
                     (m.start >= lo && m.end <= c.start() + lo) || (m.start >= d.end && m.end <= hi)
                 }) && !NOT_OBJECT.is_match(between);
             }
+            // "No patient had received cyclophosphamide", "none had been exposed to MMF".
             let had = cue.starts_with("had") || cue == "previously";
-            !(had && NEG_USE.is_match(between))
+            !(had && (NEG_USE.is_match(between) || NEG_SUBJECT.is_match(&text[lo..lo + c.start()])))
         });
         // A list in brackets after a failure word: "multidrug-dependent disease (steroids,
         // CNI, MMF)", "refractory to standard therapy (prednisolone, MTX)".
@@ -270,7 +285,8 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
         }
         let backward = BACKWARD
             .find(&text[tail..hi])
-            .is_some_and(|c| !iv_between(d.end, tail + c.end()));
+            .is_some_and(|c| !iv_between(d.end, tail + c.end()))
+            || followed_by_intervention(&text[tail..hi], tail, &iv);
         // The object of "prior to X" / "before X" is the later treatment, whatever else.
         let later = FORWARD.find_iter(&text[lo..d.start]).any(|c| {
             let ce = lo + c.end();
@@ -322,6 +338,19 @@ fn object_end(
         }
     }
     end
+}
+
+/// "<drug> followed by <intervention>": the drug came first. `rest` starts right after the
+/// drug (or its list), at byte `offset` of the sentence.
+fn followed_by_intervention(rest: &str, offset: usize, iv: &[crate::Match]) -> bool {
+    static FOLLOWED_BY: LazyLock<Pattern> = LazyLock::new(|| {
+        re(
+            r"(?i)^[\s,]*(?:(?:was|were|and)\s+)?(?:then\s+)?followed\s+by\s+(?:(?:a|an|the|one|two|\d+|courses?|doses?|infusions?|of|single|weekly|intravenous|oral)\s+)*",
+        )
+    });
+    FOLLOWED_BY
+        .find(rest)
+        .is_some_and(|m| iv.iter().any(|i| i.start == offset + m.end()))
 }
 
 /// The first `n` words of `s`.
