@@ -1623,3 +1623,33 @@ fn prior_drugs_in_histories_exposures_and_sequences() {
         assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
     }
 }
+
+#[test]
+fn sex_as_labels_slashes_and_percent_words() {
+    let given = "Twenty-two children with juvenile dermatomyositis received zelumab.";
+    let group = |s: &str| {
+        (
+            cell(Field::Male, &[given, s]),
+            cell(Field::Female, &[given, s]),
+        )
+    };
+    for (text, m, f) in [
+        // A sex as a label before its count, as baseline tables write it.
+        ("Male sex: 10 (45.5%) of 22.", "10", "12"),
+        ("Female sex, n (%): 12 (54.5).", "10", "12"),
+        ("Boys: 10/22.", "10", "12"),
+        // A bracketed or comma-separated pair of sexes before the counts.
+        ("Gender (M/F): 10/12.", "10", "12"),
+        ("Sex (male/female), 10/12.", "10", "12"),
+        // A share in words.
+        ("Fifty-nine percent of the patients were girls.", "9", "13"),
+        ("Fifty per cent were boys.", "11", "11"),
+    ] {
+        assert_eq!(group(text), (m.to_owned(), f.to_owned()), "{text}");
+    }
+    // The whole group after "of the" is not a count of one sex.
+    assert_eq!(
+        group("Fifty-nine percent of the 22 patients were girls."),
+        ("9".to_owned(), "13".to_owned())
+    );
+}

@@ -12,7 +12,9 @@
 //! Also: a fraction of the total ("38% (5/13) were boys", "5/13 (38%) male": 5 boys, 8 girls),
 //! a singular after a count ("two boys and a girl"), and, when the case's sentences state the
 //! number of patients, ratios ("male:female ratio 1:2" of 9: 3 and 6), bare percentages ("62%
-//! were girls" of 13: 8) and one sex for all ("all were female", "all girls").
+//! were girls" of 13: 8, also in words: "sixty-two percent") and one sex for all ("all were
+//! female", "all girls"). A sex as a label before its count, as baseline tables write it
+//! ("Male sex: 10 (45.5%) of 22", "Female, n (%): 12 (54.5)", "Gender (M/F): 10/12").
 //!
 //! Known misses: sex only in a MeSH heading (tables with a sex column are read by case
 //! segmentation); relatives named with a sex noun in the same sentence as a patient without
@@ -60,7 +62,7 @@ static COUNT_SEX: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 static SLASH_COUNTS: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\b((?:m|male|males|boys)\s*/\s*(?:f|female|females|girls)|(?:f|female|females|girls)\s*/\s*(?:m|male|males|boys))\s*[:=]?\s*(\d{1,4})\s*/\s*(\d{1,4})\b")
+    Pattern::new(r"(?i)\b((?:m|male|males|boys)\s*/\s*(?:f|female|females|girls)|(?:f|female|females|girls)\s*/\s*(?:m|male|males|boys))\s*\)?\s*[:=,]?\s*(\d{1,4})\s*/\s*(\d{1,4})\b")
         .expect("valid regex")
 });
 
@@ -72,6 +74,13 @@ static FRACTION_SEX: LazyLock<Pattern> = LazyLock::new(|| {
         c = numbers::COUNT
     ))
     .expect("valid regex")
+});
+
+/// A sex as a label before its count, as tables of baseline characteristics write it: "Male
+/// sex: 10 (45.5%) of 22", "Female, n (%): 12 (54.5)", "Girls: 7/12".
+static LABEL_SEX: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?P<sex>males?|females?|boys|girls)(?:\s+(?:sex|gender))?\s*(?:,?\s*n\s*\(\s*%\s*\))?\s*:?\s*(?P<a>\d{1,4})\s*(?:(?:/|of|out\s+of)\s*(?P<b>\d{1,4})\b\s*(?:[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]])?|[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]](?:\s*(?:/|of|out\s+of)\s*(?P<b2>\d{1,4})\b)?)")
+        .expect("valid regex")
 });
 
 /// "... and a girl", ", one boy": a singular after another sex count.
@@ -87,9 +96,9 @@ static RATIO: LazyLock<Pattern> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// "62% were girls", "female (62%)", "62% female".
+/// "62% were girls", "female (62%)", "62% female", "sixty-two percent of them were girls".
 static PERCENT_SEX: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)(?:\b(?P<p>\d+(?:\.\d+)?)\s*%\s*(?:of\s+(?:them|the\s+\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>boys|girls|males?|females?)\b|\b(?P<sex2>boys|girls|males?|females?)\s*[(:]\s*(?P<p2>\d+(?:\.\d+)?)\s*%)")
+    Pattern::new(&format!(r"(?i)(?:\b(?P<p>\d+(?:\.\d+)?\s*%|{n}\s*(?:percent|per\s+cent))\s*(?:of\s+(?:them|the\s+(?:\d+\s+)?\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>boys|girls|males?|females?)\b|\b(?P<sex2>boys|girls|males?|females?)\s*[(:]\s*(?P<p2>\d+(?:\.\d+)?)\s*%)", n = numbers::NUMBER))
         .expect("valid regex")
 });
 
@@ -153,9 +162,17 @@ fn counts_with_total(text: &str, total: u32) -> (Option<u32>, Option<u32>) {
         };
     }
     if let Some(c) = PERCENT_SEX.captures(text) {
-        let p = c.name("p").or_else(|| c.name("p2")).map(|m| m.as_str());
+        let p = c.name("p").or_else(|| c.name("p2")).map(|m| {
+            let t = m.as_str().to_ascii_lowercase();
+            let t = t.trim_end_matches('%').trim_end();
+            let t = t.strip_suffix("percent").unwrap_or(t).trim_end();
+            let t = t
+                .strip_suffix("cent")
+                .map_or(t, |x| x.trim_end().trim_end_matches("per"));
+            numbers::parse_number(t)
+        });
         let sex = c.name("sex").or_else(|| c.name("sex2")).map(|m| m.as_str());
-        if let (Some(p), Some(sex)) = (p.and_then(|p| p.parse::<f64>().ok()), sex)
+        if let (Some(Some(p)), Some(sex)) = (p, sex)
             && p <= 100.0
         {
             let k = f64::from(total) * p / 100.0;
@@ -312,6 +329,22 @@ pub(crate) fn counts_in(text: &str) -> (Option<u32>, Option<u32>) {
             };
         }
     }
+    if let Some(c) = LABEL_SEX.captures(text)
+        && let Ok(a) = c["a"].parse::<u32>()
+    {
+        let total = c
+            .name("b")
+            .or_else(|| c.name("b2"))
+            .and_then(|b| b.as_str().parse::<u32>().ok());
+        let other = total.and_then(|t| t.checked_sub(a));
+        if total.is_none() || other.is_some() {
+            return if is_female(&c["sex"]) {
+                (other, Some(a))
+            } else {
+                (Some(a), other)
+            };
+        }
+    }
     for c in COUNT_SEX.captures_iter(text) {
         let Some(n) = numbers::parse_count(&c[1]) else {
             continue;
@@ -319,7 +352,14 @@ pub(crate) fn counts_in(text: &str) -> (Option<u32>, Option<u32>) {
         let m = c.get(0).expect("whole match");
         // "2 mg ... 1 boy" is fine; "aged 9 boys" is not a count; "(n = 3) girls" neither.
         let before = text[..m.start()].trim_end();
-        if before.ends_with("aged") || before.ends_with('=') {
+        // "62 percent of the 21 patients were girls": 21 is the whole group.
+        let lower_before = before.to_ascii_lowercase();
+        if before.ends_with("aged")
+            || before.ends_with('=')
+            || lower_before.ends_with(" of the")
+            || lower_before.ends_with(" of our")
+            || lower_before.ends_with(" of all")
+        {
             continue;
         }
         let noun = c[2].to_ascii_lowercase();
