@@ -1653,3 +1653,43 @@ fn sex_as_labels_slashes_and_percent_words() {
         ("9".to_owned(), "13".to_owned())
     );
 }
+
+#[test]
+fn sparing_in_requirements_and_doses_that_stayed() {
+    let given = "Twelve children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        ("Steroid requirements fell by 60%.", "yes"),
+        (
+            "The prednisolone dose dropped to 5 mg on alternate days.",
+            "yes",
+        ),
+        ("Glucocorticoid doses were unchanged.", "no"),
+        ("The prednisone dosage remained stable throughout.", "no"),
+    ] {
+        assert_eq!(
+            cell(Field::flag("steroid_sparing"), &[given, text]),
+            want,
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_group_cleared_in_part_improved() {
+    let _ = review();
+    let skin = Field::parse("skin_outcome").unwrap();
+    let given = "Twelve children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        (
+            "Skin lesions cleared completely in 5 and partially in 4.",
+            "improved",
+        ),
+        (
+            "The rash resolved in 6 patients and partly in 3.",
+            "improved",
+        ),
+        ("The rash resolved in all patients.", "resolved"),
+    ] {
+        assert_eq!(cell(skin, &[given, text]), want, "{text}");
+    }
+}

@@ -3,8 +3,9 @@
 //! `yes`: a steroid term with a reduction word in the same clause ("corticosteroid treatment
 //! could be tapered", "prednisone doses were weaned off and discontinued", "it was possible to
 //! stop steroids", "steroid-sparing effect"), or a steroid dose going down ("prednisolone
-//! 1 → 0.4 mg/kg/day", "reduced from 40 to 5 mg"). `no`: a negated reduction ("steroids could
-//! not be tapered", "unable to wean prednisone") or a dose going up.
+//! 1 → 0.4 mg/kg/day", "reduced from 40 to 5 mg", "steroid requirements fell by 60%"). `no`: a
+//! negated reduction ("steroids could not be tapered", "unable to wean prednisone"), a dose
+//! going up, or one that stayed ("glucocorticoid doses were unchanged").
 //!
 //! The spared class is the review's `[sparing]` lexicon entry (`corticosteroids` of
 //! `prior_treatments`): its names are the ones matched here, and the field is `[sparing]
@@ -33,11 +34,18 @@ pub(crate) struct SteroidSparing;
 
 static REDUCE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:taper\w*|reduc\w*|decreas\w*|lower\w*|wean\w*|withdr[ae]w\w*|discontinu\w*|stop\w*|ceas\w*|cessation|halved|spared|sparing|off)\b",
+        r"(?i)\b(?:taper\w*|reduc\w*|decreas\w*|lower\w*|wean\w*|withdr[ae]w\w*|discontinu\w*|stop\w*|ceas\w*|cessation|halved|spared|sparing|off|fell|fallen|dropp(?:ed|ing)|declin(?:ed|ing)|diminish(?:ed|ing))\b",
     )
 });
 static INCREASE: LazyLock<Pattern> = LazyLock::new(|| {
     re(r"(?i)\b(?:increas\w*|escalat\w*|raised|higher\s+doses?|re-?started|restarted)\b")
+});
+/// A dose that stayed where it was: "glucocorticoid doses were unchanged", "the prednisone dose
+/// remained stable" (no sparing).
+static UNCHANGED_DOSE: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:doses?|requirements?|needs?|dosage)\b[^.;]{0,30}\b(?:(?:was|were|remained|stayed)\s+(?:unchanged|stable|the\s+same|constant)|did\s+not\s+change|unchanged)\b",
+    )
 });
 /// After a name of the spared class: "-sparing agent" is a property, not an effect seen.
 static SPARING_AGENT: LazyLock<Pattern> = LazyLock::new(|| {
@@ -147,7 +155,7 @@ fn sparing_in(
             }
             found = Some(!context.is_negated(text, ms, me));
         }
-        if found.is_none() && INCREASE.is_match(clause) {
+        if found.is_none() && (INCREASE.is_match(clause) || UNCHANGED_DOSE.is_match(clause)) {
             found = Some(false);
         }
     }
