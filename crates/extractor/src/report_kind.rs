@@ -3,7 +3,8 @@
 //!   literature", "a pilot study and a review of published cases") is primary: the screener
 //!   keeps it even when it is typed "Review" or uses review wording;
 //! - a survey of physicians or a registry description with no patient-level treatment results
-//!   has no new patients;
+//!   has no new patients, nor has a study protocol ("Study protocol: ...", "this trial will
+//!   enrol 100 children") without results;
 //! - a sentence of an evidence synthesis (databases searched, studies included, pooled rates)
 //!   counts patients of other papers, so it is no sign of new patients;
 //! - a trial against a control arm: its total is not the intervention's count (used by
@@ -26,6 +27,8 @@ use serde::Deserialize;
 struct Cues {
     primary_with_review: Vec<String>,
     survey: Vec<String>,
+    protocol: Vec<String>,
+    future: Vec<String>,
     reanalysis: Vec<String>,
     evidence_synthesis: Vec<String>,
     controlled: Vec<String>,
@@ -41,6 +44,8 @@ struct Cues {
 struct Compiled {
     primary_with_review: PatternSet,
     survey: PatternSet,
+    protocol: PatternSet,
+    future: PatternSet,
     reanalysis: PatternSet,
     evidence_synthesis: PatternSet,
     controlled: PatternSet,
@@ -63,6 +68,8 @@ static CUES: LazyLock<Compiled> = LazyLock::new(|| {
     Compiled {
         primary_with_review: set(&c.primary_with_review),
         survey: set(&c.survey),
+        protocol: set(&c.protocol),
+        future: set(&c.future),
         reanalysis: set(&c.reanalysis),
         evidence_synthesis: set(&c.evidence_synthesis),
         controlled: set(&c.controlled),
@@ -125,6 +132,21 @@ pub(crate) fn is_patient_result(text: &str) -> bool {
 /// sentence is a survey cue and none states a patient's treatment result.
 pub(crate) fn survey_without_results<'a>(mut texts: impl Iterator<Item = &'a str> + Clone) -> bool {
     texts.clone().any(is_survey) && !texts.any(is_patient_result)
+}
+
+/// Whether a sentence (or title) names a study protocol or a trial still to be run.
+pub(crate) fn is_protocol(text: &str) -> bool {
+    CUES.protocol.is_match(text)
+}
+
+/// A study protocol without results: `true` when some sentence is a protocol cue and none
+/// states a patient's treatment result in the past ("the primary outcome will be remission" is
+/// a plan, not a result).
+pub(crate) fn protocol_without_results<'a>(
+    mut texts: impl Iterator<Item = &'a str> + Clone,
+) -> bool {
+    texts.clone().any(is_protocol)
+        && !texts.any(|t| is_patient_result(t) && !CUES.future.is_match(t))
 }
 
 #[cfg(test)]

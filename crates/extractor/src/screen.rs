@@ -7,7 +7,8 @@
 //!    or review wording ("this review", "we review"), unless the text reports patients of its
 //!    own ("We report a 9-year-old girl ...", "case report and review of the literature";
 //!    a sentence of an evidence synthesis, "we included 16 studies (221 patients)", is not);
-//!    a survey of physicians or a registry description without patient-level results;
+//!    a survey of physicians or a registry description without patient-level results, a
+//!    study protocol without results;
 //! 3. `other_disease`: the review's disease is named nowhere (title, abstract, full text,
 //!    MeSH); a neighbouring disease (the review's `related_diseases`) in adults is
 //!    `adult_only`, without age evidence it is `unclear`;
@@ -194,6 +195,13 @@ impl Screener {
         // A survey of physicians or a registry description without patient-level results.
         if report_kind::survey_without_results(m.sentences.iter().map(|(_, s)| s.text))
             && let Some(ev) = find(m, |s| report_kind::is_survey(s.text))
+        {
+            return exclude("no_new_patients", Some(ev));
+        }
+
+        // A study protocol without results.
+        if report_kind::protocol_without_results(m.sentences.iter().map(|(_, s)| s.text))
+            && let Some(ev) = find(m, |s| report_kind::is_protocol(s.text))
         {
             return exclude("no_new_patients", Some(ev));
         }

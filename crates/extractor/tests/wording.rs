@@ -1693,3 +1693,35 @@ fn a_group_cleared_in_part_improved() {
         assert_eq!(cell(skin, &[given, text]), want, "{text}");
     }
 }
+
+#[test]
+fn a_study_protocol_without_results_has_no_new_patients() {
+    let s = Screener::new(review());
+    for (title, text) in [
+        (
+            "Study protocol: intravenous zelumab for refractory juvenile dermatomyositis (the ZEL-JDM trial)",
+            "This randomised trial will enrol 60 children with juvenile dermatomyositis. The primary outcome will be the change in muscle strength at 24 weeks.",
+        ),
+        (
+            "Zelumab versus placebo in juvenile dermatomyositis: protocol for a double-blind randomised trial",
+            "Children aged 2 to 16 years with juvenile dermatomyositis will be randomised to intravenous zelumab or placebo. Patients will be followed for 52 weeks.",
+        ),
+    ] {
+        let d = s.screen(Some(&record(title, text, &[])), &[]);
+        assert_eq!(
+            (d.decision, d.reason.as_str()),
+            (Decision::Exclude, "no_new_patients"),
+            "{title}: {d:?}"
+        );
+    }
+    // A trial's results, which follow its protocol, report patients.
+    let d = s.screen(
+        Some(&record(
+            "Intravenous zelumab in juvenile dermatomyositis: a randomised trial",
+            "According to the study protocol, 40 children with juvenile dermatomyositis received intravenous zelumab. Muscle strength improved in 28 patients.",
+            &["Randomized Controlled Trial"],
+        )),
+        &[],
+    );
+    assert_eq!(d.decision, Decision::Include, "{d:?}");
+}
