@@ -67,6 +67,24 @@ impl Extractor {
     /// cases come from the document that describes the most individual patients (full text
     /// on a tie), the others fill what it leaves unstated. Case ids are `<study.key>-n`.
     pub fn extract(&self, study: &StudyRef, docs: &[Document]) -> Vec<Case> {
+        // A document full of non-ASCII letters is read through a folded copy (same offsets);
+        // its evidence is quoted from the original.
+        let originals: Vec<&Document> = docs.iter().collect();
+        let Some(read) = crate::fold::folded_copies(&originals) else {
+            return self.extract_read(study, docs);
+        };
+        let mut cases = self.extract_read(study, &read);
+        for ev in cases
+            .iter_mut()
+            .flat_map(|c| c.values.values_mut())
+            .flat_map(|x| x.evidence.iter_mut())
+        {
+            crate::fold::requote(ev, &originals);
+        }
+        cases
+    }
+
+    fn extract_read(&self, study: &StudyRef, docs: &[Document]) -> Vec<Case> {
         // Per-text results are shared within one study, never across studies.
         crate::memo::new_scope();
         let segs: Vec<(&Document, Segmentation<'_>)> = docs

@@ -29,6 +29,7 @@ mod decisions;
 mod error;
 mod eval;
 mod extract;
+mod fold;
 mod front_matter;
 mod lexicon;
 mod memo;

@@ -113,14 +113,15 @@ impl Screener {
     pub fn screen(&self, record: Option<&Record>, docs: &[Document]) -> ScreeningDecision {
         // Per-text results are shared within one record, never across records.
         crate::memo::new_scope();
-        let own_abstract;
-        let mut all: Vec<&Document> = docs.iter().collect();
-        if let Some(r) = record
-            && !docs.iter().any(|d| d.source == Source::Abstract)
-        {
-            own_abstract = r.to_document();
-            all.insert(0, &own_abstract);
-        }
+        let own_abstract = record
+            .filter(|_| !docs.iter().any(|d| d.source == Source::Abstract))
+            .map(Record::to_document);
+        let originals: Vec<&Document> = own_abstract.iter().chain(docs).collect();
+        // A document full of non-ASCII letters is read through a folded copy (same offsets).
+        let folded = crate::fold::folded_copies(&originals);
+        let all: Vec<&Document> = folded
+            .as_ref()
+            .map_or_else(|| originals.clone(), |f| f.iter().collect());
         let pmid = record
             .map(|r| r.pmid)
             .or_else(|| docs.iter().find_map(|d| d.pmid));
@@ -130,7 +131,13 @@ impl Screener {
         );
         let pmid = pmid.unwrap_or_else(|| Pmid::new(1).expect("1 is a valid PMID"));
         let m = material(pmid, key, record, &all);
-        self.decide(record, &m)
+        let mut decision = self.decide(record, &m);
+        if folded.is_some()
+            && let Some(ev) = &mut decision.evidence
+        {
+            crate::fold::requote(ev, &originals);
+        }
+        decision
     }
 
     fn decide(&self, record: Option<&Record>, m: &Material<'_>) -> ScreeningDecision {

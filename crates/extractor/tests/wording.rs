@@ -1725,3 +1725,35 @@ fn a_study_protocol_without_results_has_no_new_patients() {
     );
     assert_eq!(d.decision, Decision::Include, "{d:?}");
 }
+
+/// A document full of non-ASCII letters is read through a folded copy with the same offsets
+/// (so every rule stays on its fast path); its evidence is still quoted as written.
+#[test]
+fn a_document_full_of_non_ascii_letters_is_quoted_as_written() {
+    let filler = "Die Ärztin über das Mädchen. ".repeat(400);
+    let d = doc(
+        Source::LocalFullText,
+        &[
+            (
+                "Case report",
+                "A 9-year-old girl with juvenile dermatomyositis, née Müller, received zelumab for 14 months.",
+            ),
+            ("Notes", &filler),
+        ],
+    );
+    let sr = study_ref(None, Some(&d));
+    let cases = Extractor::new(review()).extract(&sr, std::slice::from_ref(&d));
+    let study = Study::roll_up(sr, &cases);
+    assert_eq!(study.cell(Field::Female), "1");
+    assert_eq!(study.cell(Field::FollowUpMonths), "14");
+    let mut quotes = 0;
+    for ev in cases
+        .iter()
+        .flat_map(|c| c.values.values())
+        .flat_map(|x| &x.evidence)
+    {
+        assert_eq!(d.text.get(ev.start..ev.end), Some(ev.quote.as_str()));
+        quotes += usize::from(ev.quote.contains("Müller"));
+    }
+    assert!(quotes > 0, "the case sentence is quoted with its umlaut");
+}
