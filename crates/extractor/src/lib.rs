@@ -37,6 +37,7 @@ mod negation;
 mod numbers;
 mod pattern;
 mod report_kind;
+mod rule_cues;
 mod rules;
 mod screen;
 mod tables;

@@ -65,16 +65,12 @@ static RESPONSE: LazyLock<Pattern> = LazyLock::new(|| {
     )
 });
 /// Words that make a duration a disease duration, history or age.
-static NOT_FOLLOW: LazyLock<Pattern> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:disease\s+duration|duration\s+of\s+(?:the\s+)?(?:disease|illness|symptoms|(?-i:[A-Z]{2,4}\b))|(?:disease|illness|symptom)s?\s+(?:for|of)|history|onset|diagnos\w*|ago|earlier|before|prior|previously|since\s+birth|born|had\s+been|lasting|long-standing|mean\s+age|until|survival)\b",
-    )
-});
+static NOT_FOLLOW: LazyLock<Pattern> =
+    LazyLock::new(|| re(&crate::rule_cues::words("follow_up", "not_follow")));
 
 /// Stopping or tapering a drug.
-static STOPPING: LazyLock<Pattern> = LazyLock::new(|| {
-    re(r"(?i)\b(?:discontinu\w*|withdr[ae]w\w*|stop(?:ped|ping)?|taper\w*|wean\w*|cessation|off)\b")
-});
+static STOPPING: LazyLock<Pattern> =
+    LazyLock::new(|| re(&crate::rule_cues::words("follow_up", "stopping")));
 
 /// A range right after a median or mean: "median 14 months (range 6-30)", "2.8 years (range
 /// 2.1 - 9.5 years)": the range is the group's follow-up.

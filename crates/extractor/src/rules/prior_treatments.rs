@@ -52,17 +52,16 @@ static BREAK: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 /// Cues that govern the drugs after them.
-static FORWARD: LazyLock<Pattern> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:despite|in\s+spite\s+of|refractory\s+to|refractoriness\s+to|resistan(?:t|ce)\s+to|unresponsive\s+to|non-?responsive\s+to|(?:not|poorly|inadequately|insufficiently)\s+(?:fully\s+|adequately\s+)?respond(?:ed|ing)?\s+to|(?:no|poor|inadequate|insufficient|partial|incomplete)\s+response\s+to|failed|failing|failure\s+(?:of|to)|intoleran(?:t|ce)\s+(?:to|of)|dependen(?:t|ce|cy)\s+on|previously|previous|prior|formerly|initially|before|preceding|had\s+(?:also\s+)?(?:been\s+)?(?:received|treated|given|taken|tried|used|controlled|managed|maintained|started|on|exposed\s+to)|had\s+had|history\s+of|(?:treatment|therapeutic|therapy|medication|drug)\s+histor(?:y|ies)|(?:prior|previous)\s+exposure\s+to|(?:relaps\w*|flared?|worsen\w*|progress\w*|active)\s+(?:(?:while|whilst|when)\s+(?:still\s+)?)?(?:on|receiving|taking|treated\s+with)|(?:relaps\w*|flared?)\s+(?:after|following)|on\s+(?:long[\s\-]term|chronic|maintenance|continuous|prolonged)|replac(?:ed|ing)|(?:switch\w*|chang\w*|convert\w*|transition\w*)\s+from|added\s+(?:on\s+)?to|add-on\s+to|after|followed)\b",
-    )
-});
+static FORWARD: LazyLock<Pattern> =
+    LazyLock::new(|| re(&crate::rule_cues::words("prior_treatments", "forward")));
 
 /// Cues that govern the drug right before them.
 static BACKWARD: LazyLock<Pattern> = LazyLock::new(|| {
-    re(
-        r"(?i)^[\s\-]*(?:(?:and|or|,|/|therapy|treatment|therapies|treatments|pulses?|was|were|had|have|has|been|alone|oral|IV|added|tried|given|used|introduced|also)[\s,\-]*){0,4}(?:dependen(?:t|ce|cy)|refractory|resistan(?:t|ce)|failure|failed|ineffective|unsuccessful|insufficient|inefficient|intoleran(?:t|ce)|toxicit(?:y|ies)|induced|caused|(?:led|leading)\s+to|resulted\s+in|unresponsive|(?:successfully\s+|gradually\s+|completely\s+)?(?:discontinued|withdrawn|stopped|tapered|weaned)|(?:was|were|been)\s+replaced|continued|(?:earlier|previously|in\s+the\s+past)\b|without\s+(?:any\s+)?(?:clinical\s+|significant\s+)?(?:benefit|effect|response|improvement|success)|with\s+(?:no|little|minimal|limited)\s+(?:clinical\s+)?(?:benefit|effect|response|improvement|success))\b",
-    )
+    re(&format!(
+        r"(?i)^[\s\-]*(?:{}[\s,\-]*){{0,4}}{}\b",
+        crate::rule_cues::alternation("prior_treatments", "backward_gap"),
+        crate::rule_cues::alternation("prior_treatments", "backward")
+    ))
 });
 
 /// A failure word, a few words and an open bracket the drug is in.
@@ -73,11 +72,8 @@ static FAILED_LIST: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 /// Stopping or tapering a drug, before its name.
-static STOPPED: LazyLock<Pattern> = LazyLock::new(|| {
-    re(
-        r"(?i)\b(?:discontinu(?:ed|ing)|discontinuation\s+of|stop(?:ped|ping)|withdr(?:ew|awing)|withdrawal\s+of|taper(?:ed|ing)\s+(?:off\s+)?|wean(?:ed|ing)\s+(?:off|from)|came\s+off|free\s+(?:of|from))\b",
-    )
-});
+static STOPPED: LazyLock<Pattern> =
+    LazyLock::new(|| re(&crate::rule_cues::words("prior_treatments", "stopped")));
 
 /// The moment the intervention started, or the study's baseline.
 static AT_START: LazyLock<Pattern> = LazyLock::new(|| {
@@ -87,9 +83,8 @@ static AT_START: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 /// Being on a drug ("were receiving", "on", "were taking", "maintained on").
-static ON_DRUG: LazyLock<Pattern> = LazyLock::new(|| {
-    re(r"(?i)\b(?:receiving|taking|(?:were|was|still|remained|maintained)\s+on|treated\s+with)\b")
-});
+static ON_DRUG: LazyLock<Pattern> =
+    LazyLock::new(|| re(&crate::rule_cues::words("prior_treatments", "on_drug")));
 
 /// What may stand between "receiving" and the drug it governs: a few modifiers and a list.
 static LIST_GAP_OR_WORDS: LazyLock<Pattern> = LazyLock::new(|| {
