@@ -6,8 +6,9 @@
 //! few such sentences cost nothing; a document made of them does: generated input with 33 KB of
 //! `é` took over a second to extract in a release build.
 //!
-//! A document with at least [`FOLD_AT`] non-ASCII word characters is read through a folded
-//! copy: each such character becomes ASCII word characters of the same byte length (its base
+//! A document with at least [`FOLD_AT`] non-ASCII word characters, or with [`FOLD_BLOCKS_AT`]
+//! bytes of paragraphs that hold one (a 70 KB paragraph with five such letters took 1.3 s), is
+//! read through a folded copy: each such character becomes ASCII word characters of the same byte length (its base
 //! letter when it has one, `é` -> `e_`, else `x`, padded with `_`), so every span and offset
 //! is the same, words stay words and the twin applies everywhere. Evidence is quoted from the
 //! original text afterwards ([`requote`]). What changes: a pattern that names a non-ASCII letter
@@ -22,6 +23,9 @@ use regex::Regex;
 
 /// Non-ASCII word characters a document needs before it is folded.
 pub(crate) const FOLD_AT: usize = 1_000;
+/// Bytes of blocks (paragraphs, cells) holding a non-ASCII word character that make a document
+/// folded: each such block is searched on the slow engines whole, however few the letters.
+pub(crate) const FOLD_BLOCKS_AT: usize = 16_000;
 
 /// A non-ASCII word character (Unicode `\w` outside ASCII).
 static NON_ASCII_WORD: LazyLock<Regex> =
@@ -46,13 +50,27 @@ pub(crate) fn folded_copies(docs: &[&Document]) -> Option<Vec<Document>> {
     )
 }
 
-/// Whether `doc` has at least [`FOLD_AT`] non-ASCII word characters.
+/// Whether `doc` has at least [`FOLD_AT`] non-ASCII word characters, or at least
+/// [`FOLD_BLOCKS_AT`] bytes of blocks that hold one.
 fn needs_folding(doc: &Document) -> bool {
-    !doc.text.is_ascii()
-        && NON_ASCII_WORD
-            .find_iter(&doc.text)
-            .nth(FOLD_AT - 1)
-            .is_some()
+    if doc.text.is_ascii() {
+        return false;
+    }
+    if NON_ASCII_WORD
+        .find_iter(&doc.text)
+        .nth(FOLD_AT - 1)
+        .is_some()
+    {
+        return true;
+    }
+    let slow: usize = doc
+        .blocks
+        .iter()
+        .filter_map(|b| doc.text.get(b.span.start..b.span.end))
+        .filter(|t| !t.is_ascii() && NON_ASCII_WORD.is_match(t))
+        .map(str::len)
+        .sum();
+    slow >= FOLD_BLOCKS_AT
 }
 
 /// A copy of `doc` with its text and title folded.
@@ -153,6 +171,9 @@ mod tests {
         };
         let few = doc("Sjögren syndrome in a café owner.");
         assert!(folded_copies(&[&few]).is_none());
+        // A long paragraph with one such letter is folded too.
+        let long = doc(&format!("{} Ѩ", "1".repeat(FOLD_BLOCKS_AT)));
+        assert!(folded_copies(&[&long]).is_some());
         let many = doc(&"é".repeat(FOLD_AT));
         let f = folded_copies(&[&few, &many]).expect("folded");
         assert_eq!(f[0].text, few.text);
