@@ -3,7 +3,8 @@
 //!   literature", "a pilot study and a review of published cases") is primary: the screener
 //!   keeps it even when it is typed "Review" or uses review wording;
 //! - a survey of physicians or a registry description with no patient-level treatment results
-//!   has no new patients, nor has a study protocol ("Study protocol: ...", "this trial will
+//!   has no new patients, nor has a digest of another paper (its authors in the third person,
+//!   no "we"), nor a study protocol ("Study protocol: ...", "this trial will
 //!   enrol 100 children") without results;
 //! - a sentence of an evidence synthesis (databases searched, studies included, pooled rates)
 //!   counts patients of other papers, so it is no sign of new patients;
@@ -29,6 +30,9 @@ struct Cues {
     survey: Vec<String>,
     protocol: Vec<String>,
     future: Vec<String>,
+    review_title: Vec<String>,
+    third_person_authors: Vec<String>,
+    first_person: Vec<String>,
     reanalysis: Vec<String>,
     evidence_synthesis: Vec<String>,
     controlled: Vec<String>,
@@ -46,6 +50,9 @@ struct Compiled {
     survey: PatternSet,
     protocol: PatternSet,
     future: PatternSet,
+    review_title: PatternSet,
+    third_person_authors: PatternSet,
+    first_person: PatternSet,
     reanalysis: PatternSet,
     evidence_synthesis: PatternSet,
     controlled: PatternSet,
@@ -70,6 +77,9 @@ static CUES: LazyLock<Compiled> = LazyLock::new(|| {
         survey: set(&c.survey),
         protocol: set(&c.protocol),
         future: set(&c.future),
+        review_title: set(&c.review_title),
+        third_person_authors: set(&c.third_person_authors),
+        first_person: set(&c.first_person),
         reanalysis: set(&c.reanalysis),
         evidence_synthesis: set(&c.evidence_synthesis),
         controlled: set(&c.controlled),
@@ -132,6 +142,26 @@ pub(crate) fn is_patient_result(text: &str) -> bool {
 /// sentence is a survey cue and none states a patient's treatment result.
 pub(crate) fn survey_without_results<'a>(mut texts: impl Iterator<Item = &'a str> + Clone) -> bool {
     texts.clone().any(is_survey) && !texts.any(is_patient_result)
+}
+
+/// Whether a title names the paper a review or an overview ("Review of ...", "...: a
+/// narrative review", "An update on ...").
+pub(crate) fn is_review_title(title: &str) -> bool {
+    CUES.review_title.is_match(title)
+}
+
+/// Whether a sentence speaks of a paper's authors in the third person ("The authors consider
+/// ...").
+pub(crate) fn is_third_person_authors(text: &str) -> bool {
+    CUES.third_person_authors.is_match(text)
+}
+
+/// A digest or commentary of another paper: `true` when some sentence speaks of the authors
+/// in the third person and none in the first person.
+pub(crate) fn digest_of_another_paper<'a>(
+    mut texts: impl Iterator<Item = &'a str> + Clone,
+) -> bool {
+    texts.clone().any(is_third_person_authors) && !texts.any(|t| CUES.first_person.is_match(t))
 }
 
 /// Whether a sentence (or title) names a study protocol or a trial still to be run.

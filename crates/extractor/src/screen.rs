@@ -8,7 +8,8 @@
 //!    own ("We report a 9-year-old girl ...", "case report and review of the literature";
 //!    a sentence of an evidence synthesis, "we included 16 studies (221 patients)", is not);
 //!    a survey of physicians or a registry description without patient-level results, a
-//!    study protocol without results;
+//!    digest of another paper (its authors in the third person, never "we"), a study protocol
+//!    without results;
 //! 3. `other_disease`: the review's disease is named nowhere (title, abstract, full text,
 //!    MeSH); a neighbouring disease (the review's `related_diseases`) in adults is
 //!    `adult_only`, without age evidence it is `unclear`;
@@ -189,6 +190,11 @@ impl Screener {
             && primary_pt.is_none()
             && let Some(ev) = find_term(m, &r.secondary)
                 .or_else(|| find(m, |s| report_kind::is_evidence_synthesis(s.text)))
+                .or_else(|| {
+                    m.title
+                        .filter(|t| report_kind::is_review_title(t.text))
+                        .and_then(|_| title_evidence(m))
+                })
         {
             return exclude("no_new_patients", Some(ev));
         }
@@ -202,6 +208,19 @@ impl Screener {
         // A survey of physicians or a registry description without patient-level results.
         if report_kind::survey_without_results(m.sentences.iter().map(|(_, s)| s.text))
             && let Some(ev) = find(m, |s| report_kind::is_survey(s.text))
+        {
+            return exclude("no_new_patients", Some(ev));
+        }
+
+        // A digest or commentary of another paper ("The authors consider ...", no "we").
+        // ("The authors present a case of ... in a 46 year old woman" is their own report.)
+        let texts = m.title.iter().map(|t| t.text);
+        if !own_patients
+            && report_kind::digest_of_another_paper(
+                texts.chain(m.sentences.iter().map(|(_, s)| s.text)),
+            )
+            && let Some(ev) = find(m, |s| report_kind::is_third_person_authors(s.text))
+                .or_else(|| title_evidence(m))
         {
             return exclude("no_new_patients", Some(ev));
         }

@@ -1757,3 +1757,45 @@ fn a_document_full_of_non_ascii_letters_is_quoted_as_written() {
     }
     assert!(quotes > 0, "the case sentence is quoted with its umlaut");
 }
+
+#[test]
+fn review_titles_and_digests_of_other_papers_have_no_new_patients() {
+    let s = Screener::new(review());
+    for (title, text) in [
+        // A title that names the paper a review or an overview.
+        (
+            "Review of biologic agents in childhood myositis",
+            "Juvenile dermatomyositis is treated with corticosteroids. Intravenous zelumab has been used in refractory disease.",
+        ),
+        (
+            "An update on intravenous zelumab in juvenile dermatomyositis",
+            "Zelumab depletes plasma cells. Its place in juvenile dermatomyositis is discussed.",
+        ),
+        // A digest of another paper: its authors in the third person, no "we".
+        (
+            "Zelumab for juvenile dermatomyositis",
+            "Better strength after intravenous zelumab is reported in three children from a children's hospital in Ohio. The authors consider zelumab a useful adjunct in juvenile dermatomyositis.",
+        ),
+        (
+            "Comment: zelumab in childhood dermatomyositis",
+            "Investigators at a tertiary centre gave intravenous zelumab to children with juvenile dermatomyositis. The authors conclude that a controlled trial is needed.",
+        ),
+    ] {
+        let d = s.screen(Some(&record(title, text, &[])), &[]);
+        assert_eq!(
+            (d.decision, d.reason.as_str()),
+            (Decision::Exclude, "no_new_patients"),
+            "{title}: {d:?}"
+        );
+    }
+    // A case report in the third person still reports its own patient.
+    let d = s.screen(
+        Some(&record(
+            "Juvenile dermatomyositis with dysphagia",
+            "The authors present a case of juvenile dermatomyositis in a 9-year-old girl who was treated with intravenous zelumab. Her dysphagia resolved.",
+            &[],
+        )),
+        &[],
+    );
+    assert_eq!(d.decision, Decision::Include, "{d:?}");
+}
