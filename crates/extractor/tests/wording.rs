@@ -1799,3 +1799,21 @@ fn review_titles_and_digests_of_other_papers_have_no_new_patients() {
     );
     assert_eq!(d.decision, Decision::Include, "{d:?}");
 }
+
+#[test]
+fn a_laboratory_recovery_is_not_the_follow_up_but_an_assessment_period_is() {
+    let given = "Thirty children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        ("CD19 counts recovered after a median of 7.5 months.", ""),
+        ("B-cell levels normalised within 9 months.", ""),
+        (
+            "Patients were evaluated every 3 months for 24 months.",
+            "24",
+        ),
+        ("Children were assessed monthly for 18 months.", "18"),
+        // A clinical response after a time still ties the duration.
+        ("Within 11 months the rash resolved.", "11"),
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[given, text]), want, "{text}");
+    }
+}

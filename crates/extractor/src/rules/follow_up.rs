@@ -87,6 +87,13 @@ static VISITS: LazyLock<Pattern> = LazyLock::new(|| {
         r"(?i)\b(?:at|on)\s+(?:(?P<u1>weeks?|months?|days?)\s+)?(?P<list>\d+(?:\.\d+)?(?:\s*,\s*\d+(?:\.\d+)?)*\s*,?\s*(?:and|&)\s*\d+(?:\.\d+)?)(?:\s+(?P<u2>weeks?|months?|days?))?\b",
     )
 });
+/// A laboratory value: the time it took to change is not the follow-up.
+static LAB: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:B[\s\-]?cells?|T[\s\-]?cells?|CD\d+\w*|counts?|levels?|titers?|titres?|concentrations?|depletion|reconstitution|repopulation)\b",
+    )
+});
+
 /// Words that make a list of times visits or assessments.
 static ASSESSED: LazyLock<Pattern> = LazyLock::new(|| {
     re(
@@ -344,13 +351,17 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         }
         // The intervention named in this clause (not across "although ...").
         let in_clause = named.intervention.iter().any(|&(s, e)| s >= lo && e <= hi);
+        let prep = TIME_PREP.find(before);
         let tied = FOLLOW.is_match(clause)
             || in_clause && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
-            || in_clause && TIME_PREP.is_match(before)
-            || TIME_PREP
-                .find(before)
-                .is_some_and(|p| !starts_with_for(p.as_str()))
-                && (RESPONSE.is_match(near_after) || RESPONSE.is_match(clause));
+            || in_clause && prep.is_some()
+            // "evaluated every 3 months for 24 months": how long they were assessed.
+            || prep.is_some_and(|p| starts_with_for(p.as_str())) && ASSESSED.is_match(clause)
+            // A response after a time ("within 11 months the rash resolved"); not a laboratory
+            // value's ("CD19 counts recovered after a median of 7.5 months").
+            || prep.is_some_and(|p| !starts_with_for(p.as_str()))
+                && (RESPONSE.is_match(near_after) || RESPONSE.is_match(clause))
+                && !LAB.is_match(clause);
         if !tied {
             continue;
         }
