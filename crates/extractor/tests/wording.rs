@@ -1817,3 +1817,34 @@ fn a_laboratory_recovery_is_not_the_follow_up_but_an_assessment_period_is() {
         assert_eq!(cell(Field::FollowUpMonths, &[given, text]), want, "{text}");
     }
 }
+
+#[test]
+fn arms_named_by_the_drug_and_exclusions_give_the_count() {
+    for (text, want) in [
+        // An arm named by the intervention in a list.
+        (
+            "Forty-eight children were randomized (24 zelumab, 24 placebo).",
+            "24",
+        ),
+        (
+            "Sixty patients were allocated: 31 to ZLM and 29 to methotrexate.",
+            "31",
+        ),
+        // ... not courses of drugs in a cohort.
+        (
+            "Twenty children received 42 courses (30 zelumab, 12 methotrexate).",
+            "20",
+        ),
+        // Patients excluded from those reviewed.
+        (
+            "Medical records of 40 children treated with zelumab were reviewed; 6 were excluded because of missing data.",
+            "34",
+        ),
+        (
+            "Thirty patients received ZLM, of whom 4 were excluded for incomplete records.",
+            "26",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
+}

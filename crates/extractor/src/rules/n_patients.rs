@@ -110,6 +110,34 @@ static INCLUDED: LazyLock<Pattern> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A count right before an intervention named as a list item ("(24 <drug>, 24 placebo)").
+static ARM_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)(?:^|[(\[,;:]|\band\b|\bor\b|\bvs\.?|\bversus\b)\s*({c})\s+(?:(?:on|to|with|received|receiving|given)\s+)?$",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+/// What follows an intervention that is a list item: a comma, a bracket, "and", "vs".
+static LIST_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)^\s*(?:[,;)\]]|(?:and|or|vs\.?|versus)\b)").expect("valid regex")
+});
+/// Words of a comparison of arms ("randomized", "versus", "groups").
+static COMPARED: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?i)\b(?:randomi[sz]\w*|arms?|groups?|versus|vs\.?|compared|allocated|assigned)\b",
+    )
+    .expect("valid regex")
+});
+/// Patients excluded from a group counted before them ("6 were excluded").
+static EXCLUDED: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)\b({c})\s+(?:(?:of\s+(?:them|these)|{PEOPLE})\s+)?(?:were|was)\s+(?:subsequently\s+|later\s+)?excluded\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
 /// One part of a breakdown without a noun: "(75 with adult polymyositis, 48 with juvenile
 /// DM)", "12 had <disease> and 8 had lupus": the count and the words up to the next list break.
 static BREAKDOWN: LazyLock<Pattern> = LazyLock::new(|| {
@@ -233,6 +261,33 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         };
         if r.intervention.is_match(&c[2]) {
             out.push((6, n));
+        }
+    }
+    // An arm named by the intervention in a list: "randomized (24 <drug>, 24 placebo)",
+    // "48 children: 24 on <drug> and 24 on steroids alone". Not "12 <drug> infusions".
+    let compared = crate::report_kind::is_controlled_trial(text) || COMPARED.is_match(text);
+    for iv in r.intervention.find_all(text) {
+        if !compared || !LIST_AFTER.is_match(&text[iv.end..]) {
+            continue;
+        }
+        if let Some(c) = ARM_BEFORE.captures(&text[..iv.start])
+            && let Some(n) = numbers::parse_count(&c[1]).filter(|n| *n > 0)
+        {
+            out.push((6, n));
+        }
+    }
+    // Patients excluded from a reviewed group: "records of 40 patients were reviewed; 6 were
+    // excluded" is 34.
+    for c in EXCLUDED.captures_iter(text) {
+        let (Some(m), Some(k)) = (c.get(0), numbers::parse_count(&c[1])) else {
+            continue;
+        };
+        let total = counts_in(&text[..m.start()])
+            .into_iter()
+            .max()
+            .map(|(_, t)| t);
+        if let Some(t) = total.filter(|t| *t > k) {
+            out.push((6, t - k));
         }
     }
     // "<drug> was used in 7/25 (28%) patients": the intervention named before the verb.
