@@ -1848,3 +1848,27 @@ fn arms_named_by_the_drug_and_exclusions_give_the_count() {
         assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
     }
 }
+
+#[test]
+fn an_ability_that_got_longer_or_higher_improved() {
+    let _ = review();
+    let muscle = Field::parse("muscle_outcome").unwrap();
+    let given = "Twelve children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        (
+            "Muscle strength was higher than before zelumab.",
+            "improved",
+        ),
+        (
+            "The CMAS score was greater at 6 months than at baseline.",
+            "improved",
+        ),
+        // A symptom that got higher worsened.
+        (
+            "Muscle weakness was greater after zelumab was stopped.",
+            "worsened",
+        ),
+    ] {
+        assert_eq!(cell(muscle, &[given, text]), want, "{text}");
+    }
+}
