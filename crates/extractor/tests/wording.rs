@@ -1872,3 +1872,24 @@ fn an_ability_that_got_longer_or_higher_improved() {
         assert_eq!(cell(muscle, &[given, text]), want, "{text}");
     }
 }
+
+#[test]
+fn when_an_event_came_is_not_the_follow_up() {
+    for (text, want) in [
+        (
+            "Hemolysis developed 4 days after completing intravenous zelumab treatment.",
+            "",
+        ),
+        (
+            "Two weeks after the second ZLM infusion, she presented with herpes zoster.",
+            "",
+        ),
+        // The treatment's length before an event still is.
+        (
+            "After 18 months of zelumab treatment she developed hypertension.",
+            "18",
+        ),
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), want, "{text}");
+    }
+}

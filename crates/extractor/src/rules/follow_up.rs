@@ -87,6 +87,11 @@ static VISITS: LazyLock<Pattern> = LazyLock::new(|| {
         r"(?i)\b(?:at|on)\s+(?:(?P<u1>weeks?|months?|days?)\s+)?(?P<list>\d+(?:\.\d+)?(?:\s*,\s*\d+(?:\.\d+)?)*\s*,?\s*(?:and|&)\s*\d+(?:\.\d+)?)(?:\s+(?P<u2>weeks?|months?|days?))?\b",
     )
 });
+/// Words of an event coming on: the time it came is not the follow-up.
+static EVENT_CAME: LazyLock<Pattern> = LazyLock::new(|| {
+    re(r"(?i)\b(?:developed|occurred|appeared|presented\s+with|onset\s+of|complicated\s+by)\b")
+});
+
 /// A laboratory value: the time it took to change is not the follow-up.
 static LAB: LazyLock<Pattern> = LazyLock::new(|| {
     re(
@@ -172,6 +177,13 @@ impl Rule for FollowUp {
                     .iter()
                     .map(|m| (m.start, m.end))
                     .collect(),
+                events: ctx
+                    .review
+                    .adverse_events
+                    .find_all(s.text)
+                    .iter()
+                    .map(|m| (m.start, m.end))
+                    .collect(),
             };
             let others: &[(usize, usize)] =
                 if !named.intervention.is_empty() || FOLLOW.is_match(s.text) {
@@ -223,6 +235,8 @@ struct Named {
     disease: Vec<(usize, usize)>,
     /// Other drugs (the review's prior-treatment lexicon).
     others: Vec<(usize, usize)>,
+    /// Adverse events (the review's adverse-event lexicon).
+    events: Vec<(usize, usize)>,
 }
 
 /// Follow-up durations of a sentence, in months `(low, high)`, with the byte offset where each
@@ -352,6 +366,13 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         // The intervention named in this clause (not across "although ...").
         let in_clause = named.intervention.iter().any(|&(s, e)| s >= lo && e <= hi);
         let prep = TIME_PREP.find(before);
+        // When an adverse event came ("hemolysis developed 4 days after completing <drug>")
+        // is not how long the patient was followed.
+        // ("After 18 months of <drug> she developed hypertension" still gives 18 months.)
+        let event_time = (named.events.iter().any(|&(s, e)| s >= lo && e <= hi)
+            || EVENT_CAME.is_match(clause))
+            && !after.trim_start().to_ascii_lowercase().starts_with("of ");
+        let in_clause = in_clause && !event_time;
         let tied = FOLLOW.is_match(clause)
             || in_clause && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
             || in_clause && prep.is_some()
