@@ -51,6 +51,17 @@ pub enum Error {
     /// login page, an empty body); `found` says what was there instead.
     #[error("{file}: no article text: {found}")]
     NoArticleText { file: String, found: String },
+    /// An HTML page whose elements nest deeper than any page a browser renders (the tree
+    /// builder's work grows with the square of the depth); `offset` is where the limit was
+    /// passed.
+    #[error(
+        "{file}: byte {offset}: elements nested more than {limit} deep (not a renderable page)"
+    )]
+    HtmlTooDeep {
+        file: String,
+        offset: u64,
+        limit: usize,
+    },
     /// A file that is neither JATS nor HTML.
     #[error("{file}: not a full-text file: {found}")]
     UnknownFormat { file: String, found: String },
