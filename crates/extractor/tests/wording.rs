@@ -313,6 +313,17 @@ fn front_matter_is_not_evidence_for_screening_or_extraction() {
 
 // Class 4: primary reports with a review; surveys and registry descriptions.
 
+/// Asserts that the screener excludes `record` as having no new patients.
+fn assert_no_new_patients(record: &Record) {
+    let d = Screener::new(review()).screen(Some(record), &[]);
+    assert_eq!(
+        (d.decision, d.reason.as_str()),
+        (Decision::Exclude, "no_new_patients"),
+        "{}: {d:?}",
+        record.title
+    );
+}
+
 fn record(title: &str, text: &str, pub_types: &[&str]) -> Record {
     let mut r = Record::new(Pmid::new(4_321).unwrap());
     r.title = title.into();
@@ -345,7 +356,6 @@ fn a_primary_report_that_also_reviews_the_literature_is_primary() {
 
 #[test]
 fn surveys_and_registry_descriptions_have_no_new_patients() {
-    let s = Screener::new(review());
     for (title, text) in [
         (
             "Use of zelumab in juvenile dermatomyositis: a survey of paediatric rheumatologists",
@@ -356,12 +366,7 @@ fn surveys_and_registry_descriptions_have_no_new_patients() {
             "The registry was established in 2015 to follow children with juvenile dermatomyositis given intravenous zelumab or other biologics. We describe its design and data items.",
         ),
     ] {
-        let d = s.screen(Some(&record(title, text, &[])), &[]);
-        assert_eq!(
-            (d.decision, d.reason.as_str()),
-            (Decision::Exclude, "no_new_patients"),
-            "{title}: {d:?}"
-        );
+        assert_no_new_patients(&record(title, text, &[]));
     }
 }
 
@@ -989,7 +994,6 @@ fn what_a_drug_is_known_to_do_is_no_adverse_event_of_the_patients() {
 
 #[test]
 fn a_summary_of_the_evidence_has_no_new_patients() {
-    let s = Screener::new(review());
     for (title, text) in [
         (
             "Zelumab in juvenile dermatomyositis: current evidence",
@@ -1000,12 +1004,7 @@ fn a_summary_of_the_evidence_has_no_new_patients() {
             "This article reviews the use of zelumab and other biologics in juvenile dermatomyositis.",
         ),
     ] {
-        let d = s.screen(Some(&record(title, text, &["Journal Article"])), &[]);
-        assert_eq!(
-            (d.decision, d.reason.as_str()),
-            (Decision::Exclude, "no_new_patients"),
-            "{text}"
-        );
+        assert_no_new_patients(&record(title, text, &["Journal Article"]));
     }
 }
 
@@ -1116,12 +1115,7 @@ fn a_synthesis_of_published_studies_has_no_new_patients() {
             ],
         ),
     ] {
-        let d = s.screen(Some(&sectioned_record(title, &sections)), &[]);
-        assert_eq!(
-            (d.decision, d.reason.as_str()),
-            (Decision::Exclude, "no_new_patients"),
-            "{title}: {d:?}"
-        );
+        assert_no_new_patients(&sectioned_record(title, &sections));
     }
     // A case report that searched the literature for earlier cases still reports its own.
     let d = s.screen(
@@ -1707,12 +1701,7 @@ fn a_study_protocol_without_results_has_no_new_patients() {
             "Children aged 2 to 16 years with juvenile dermatomyositis will be randomised to intravenous zelumab or placebo. Patients will be followed for 52 weeks.",
         ),
     ] {
-        let d = s.screen(Some(&record(title, text, &[])), &[]);
-        assert_eq!(
-            (d.decision, d.reason.as_str()),
-            (Decision::Exclude, "no_new_patients"),
-            "{title}: {d:?}"
-        );
+        assert_no_new_patients(&record(title, text, &[]));
     }
     // A trial's results, which follow its protocol, report patients.
     let d = s.screen(
@@ -1781,12 +1770,7 @@ fn review_titles_and_digests_of_other_papers_have_no_new_patients() {
             "Investigators at a tertiary centre gave intravenous zelumab to children with juvenile dermatomyositis. The authors conclude that a controlled trial is needed.",
         ),
     ] {
-        let d = s.screen(Some(&record(title, text, &[])), &[]);
-        assert_eq!(
-            (d.decision, d.reason.as_str()),
-            (Decision::Exclude, "no_new_patients"),
-            "{title}: {d:?}"
-        );
+        assert_no_new_patients(&record(title, text, &[]));
     }
     // A case report in the third person still reports its own patient.
     let d = s.screen(
