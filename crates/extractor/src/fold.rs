@@ -8,18 +8,17 @@
 //!
 //! A document with at least [`FOLD_AT`] non-ASCII word characters, or with [`FOLD_BLOCKS_AT`]
 //! bytes of paragraphs that hold one (a 70 KB paragraph with five such letters took 1.3 s), is
-//! read through a folded copy: each such character becomes ASCII word characters of the same byte length (its base
-//! letter when it has one, `é` -> `e_`, else `x`, padded with `_`), so every span and offset
-//! is the same, words stay words and the twin applies everywhere. Evidence is quoted from the
+//! read through a folded copy: each such character becomes ASCII word characters of the same
+//! byte length (its base letter when it has one, `é` -> `e_`, else `x`, padded with `_`), so
+//! every span and offset is the same, words stay words and the twin applies everywhere. Evidence is quoted from the
 //! original text afterwards ([`requote`]). What changes: a pattern that names a non-ASCII letter
 //! ("naïve") does not match it in a folded document, and a value copied from the text (a
 //! label) shows the folded letters. An English paper stays far below the threshold (a few
 //! names with diacritics), so its reading is unchanged.
 
-use std::sync::LazyLock;
-
 use casebook_types::{Document, Evidence};
-use regex::Regex;
+
+use crate::pattern::{NON_ASCII_WORD, ascii_words};
 
 /// Non-ASCII word characters a document needs before it is folded.
 pub(crate) const FOLD_AT: usize = 1_000;
@@ -27,25 +26,17 @@ pub(crate) const FOLD_AT: usize = 1_000;
 /// folded: each such block is searched on the slow engines whole, however few the letters.
 pub(crate) const FOLD_BLOCKS_AT: usize = 16_000;
 
-/// A non-ASCII word character (Unicode `\w` outside ASCII).
-static NON_ASCII_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[\w&&[^\x00-\x7F]]").expect("valid regex"));
-
 /// `docs` again, with a folded copy in place of each document that needs one; `None` when
 /// none does.
 pub(crate) fn folded_copies(docs: &[&Document]) -> Option<Vec<Document>> {
-    if docs.iter().all(|d| !needs_folding(d)) {
+    let needs: Vec<bool> = docs.iter().map(|d| needs_folding(d)).collect();
+    if !needs.contains(&true) {
         return None;
     }
     Some(
         docs.iter()
-            .map(|d| {
-                if needs_folding(d) {
-                    folded(d)
-                } else {
-                    (*d).clone()
-                }
-            })
+            .zip(needs)
+            .map(|(d, fold)| if fold { folded(d) } else { (*d).clone() })
             .collect(),
     )
 }
@@ -67,7 +58,7 @@ fn needs_folding(doc: &Document) -> bool {
         .blocks
         .iter()
         .filter_map(|b| doc.text.get(b.span.start..b.span.end))
-        .filter(|t| !t.is_ascii() && NON_ASCII_WORD.is_match(t))
+        .filter(|t| !ascii_words(t))
         .map(str::len)
         .sum();
     slow >= FOLD_BLOCKS_AT

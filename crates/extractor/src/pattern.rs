@@ -23,11 +23,11 @@ use regex::{
 };
 
 /// A non-ASCII word character (a letter, digit or mark outside ASCII).
-static NON_ASCII_WORD: LazyLock<Regex> =
+pub(crate) static NON_ASCII_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\w&&[^\x00-\x7F]]").expect("valid regex"));
 
 /// Whether `\b`, `\w` and `\W` read the same in `text` under ASCII and Unicode rules.
-fn ascii_words(text: &str) -> bool {
+pub(crate) fn ascii_words(text: &str) -> bool {
     text.is_ascii() || !NON_ASCII_WORD.is_match(text)
 }
 
