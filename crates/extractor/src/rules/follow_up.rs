@@ -164,6 +164,10 @@ impl Rule for FollowUp {
             if is_background_section(ctx, s.section) || is_generic_statement(ctx, s.text) {
                 continue;
             }
+            // No duration and no visit list: nothing to read (and no names to look up).
+            if !DURATION.is_match(s.text) && !VISITS.is_match(s.text) {
+                continue;
+            }
             let named = Named {
                 intervention: crate::negation::intervention_spans(ctx.review, s.text),
                 disease: ctx
@@ -273,6 +277,11 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         let near_before = near_before
             .rfind([')', ',', ';'])
             .map_or(near_before, |p| &near_before[p + 1..]);
+        // "N months of ...": what the duration is of follows it.
+        let of_rest = text[whole.end()..].trim_start();
+        let of_follows = of_rest
+            .get(..3)
+            .is_some_and(|w| w.eq_ignore_ascii_case("of "));
         let after = &text[whole.end()..hi];
         let near_after = head(after, 40);
         if NOT_FOLLOW.is_match(near_before)
@@ -315,8 +324,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         if let Some(p) = POINT_PREP.captures(before)
             && GROUP_RESULT.is_match(clause)
             && !FOLLOW.is_match(clause)
-            && !(p[1].eq_ignore_ascii_case("after")
-                && after.trim_start().to_ascii_lowercase().starts_with("of "))
+            && !(p[1].eq_ignore_ascii_case("after") && of_follows)
         {
             continue;
         }
@@ -330,9 +338,8 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         }
         // "N years of <something else>" ("4 years of steroid dependence"): the duration of that,
         // unless it is the intervention, the treatment or the follow-up.
-        let of_rest = after.trim_start();
-        if of_rest.to_ascii_lowercase().starts_with("of ") {
-            let obj_start = whole.end() + (after.len() - of_rest.len()) + 3;
+        if of_follows {
+            let obj_start = text.len() - of_rest.len() + 3;
             let obj = head(&text[obj_start.min(text.len())..], 30);
             let ours = named
                 .intervention
@@ -371,7 +378,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         // ("After 18 months of <drug> she developed hypertension" still gives 18 months.)
         let event_time = (named.events.iter().any(|&(s, e)| s >= lo && e <= hi)
             || EVENT_CAME.is_match(clause))
-            && !after.trim_start().to_ascii_lowercase().starts_with("of ");
+            && !of_follows;
         let in_clause = in_clause && !event_time;
         let tied = FOLLOW.is_match(clause)
             || in_clause && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
