@@ -1,14 +1,26 @@
 //! Numbers as case reports write them: digits (`6`, `1.5`, `0,5`) and English number words
 //! (`three`, `Twelve`, `twenty-one`).
 
+/// Whole counts in words, as a regex fragment (no capture groups): `one hundred and forty`,
+/// `thirty-two`, `seven`, `a dozen`, `a couple of`. Shared by [`NUMBER`] and [`COUNT`].
+macro_rules! count_words {
+    () => {
+        r"(?:one|two|three|four|five|six|seven|eight|nine|a)\s+hundred(?:\s+(?:and\s+)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+dozen|dozen|a\s+couple\s+of"
+    };
+}
+
 /// A regex fragment matching a number written in digits or words (no capture groups):
 /// `6`, `1.5`, `.05`, `0,5`, `three`, `thirty-two`, `ninety nine`, `one hundred and forty`,
 /// `a dozen`, `a couple of`.
-pub(crate) const NUMBER: &str = r"(?:\d+(?:[.,]\d+)?|\.\d+|(?i:(?:one|two|three|four|five|six|seven|eight|nine|a)\s+hundred(?:\s+(?:and\s+)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+dozen|dozen|a\s+couple\s+of|a\s+single|single|both|a\s+pair\s+of))";
+pub(crate) const NUMBER: &str = concat!(
+    r"(?:\d+(?:[.,]\d+)?|\.\d+|(?i:",
+    count_words!(),
+    r"|a\s+single|single|both|a\s+pair\s+of))"
+);
 
 /// A regex fragment matching a count written in digits or words (whole numbers only):
 /// `12`, `seven`, `thirty-two`, `two hundred and five`, `a dozen`, `a couple of`.
-pub(crate) const COUNT: &str = r"(?:\d+|(?i:(?:one|two|three|four|five|six|seven|eight|nine|a)\s+hundred(?:\s+(?:and\s+)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+dozen|dozen|a\s+couple\s+of))";
+pub(crate) const COUNT: &str = concat!(r"(?:\d+|(?i:", count_words!(), "))");
 
 const UNITS: [&str; 20] = [
     "zero",
