@@ -98,7 +98,7 @@ static RATIO: LazyLock<Pattern> = LazyLock::new(|| {
 
 /// "62% were girls", "female (62%)", "62% female", "sixty-two percent of them were girls".
 static PERCENT_SEX: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(&format!(r"(?i)(?:\b(?P<p>\d+(?:\.\d+)?\s*%|{n}\s*(?:percent|per\s+cent))\s*(?:of\s+(?:them|the\s+(?:\d+\s+)?\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>boys|girls|males?|females?)\b|\b(?P<sex2>boys|girls|males?|females?)\s*[(:]\s*(?P<p2>\d+(?:\.\d+)?)\s*%)", n = numbers::NUMBER))
+    Pattern::new(&format!(r"(?i)(?:\b(?:(?P<p>\d+(?:\.\d+)?)\s*%|(?P<pw>{n})\s*(?:percent|per\s+cent))\s*(?:of\s+(?:them|the\s+(?:\d+\s+)?\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>boys|girls|males?|females?)\b|\b(?P<sex2>boys|girls|males?|females?)\s*[(:]\s*(?P<p2>\d+(?:\.\d+)?)\s*%)", n = numbers::NUMBER))
         .expect("valid regex")
 });
 
@@ -162,17 +162,13 @@ fn counts_with_total(text: &str, total: u32) -> (Option<u32>, Option<u32>) {
         };
     }
     if let Some(c) = PERCENT_SEX.captures(text) {
-        let p = c.name("p").or_else(|| c.name("p2")).map(|m| {
-            let t = m.as_str().to_ascii_lowercase();
-            let t = t.trim_end_matches('%').trim_end();
-            let t = t.strip_suffix("percent").unwrap_or(t).trim_end();
-            let t = t
-                .strip_suffix("cent")
-                .map_or(t, |x| x.trim_end().trim_end_matches("per"));
-            numbers::parse_number(t)
-        });
+        let p = c
+            .name("p")
+            .or_else(|| c.name("pw"))
+            .or_else(|| c.name("p2"))
+            .and_then(|m| numbers::parse_number(m.as_str()));
         let sex = c.name("sex").or_else(|| c.name("sex2")).map(|m| m.as_str());
-        if let (Some(Some(p)), Some(sex)) = (p, sex)
+        if let (Some(p), Some(sex)) = (p, sex)
             && p <= 100.0
         {
             let k = f64::from(total) * p / 100.0;
