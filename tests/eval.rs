@@ -193,7 +193,6 @@ const WORDS: [&str; 21] = [
     "twenty",
 ];
 
-/// Whether `quote` states the whole number `n` (digits or a word).
 /// Whether `tokens` start with `n` in words: "seven", "thirty two", "one hundred and forty".
 fn in_words_at(tokens: &[&str], n: u64) -> bool {
     let tens = [
@@ -222,6 +221,7 @@ fn in_words_at(tokens: &[&str], n: u64) -> bool {
     }
 }
 
+/// Whether `quote` states the whole number `n` (digits or a word).
 fn states_number(quote: &str, n: u64) -> bool {
     let lower = quote.to_lowercase();
     let digits = lower
