@@ -265,9 +265,11 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
     }
     // An arm named by the intervention in a list: "randomized (24 <drug>, 24 placebo)",
     // "48 children: 24 on <drug> and 24 on steroids alone". Not "12 <drug> infusions".
-    let compared = crate::report_kind::is_controlled_trial(text) || COMPARED.is_match(text);
-    for iv in r.intervention.find_all(text) {
-        if !compared || !LIST_AFTER.is_match(&text[iv.end..]) {
+    let controlled = crate::report_kind::is_controlled_trial(text);
+    let ivs = r.intervention.find_all(text);
+    let compared = controlled || COMPARED.is_match(text);
+    for iv in ivs.iter().filter(|_| compared) {
+        if !LIST_AFTER.is_match(&text[iv.end..]) {
             continue;
         }
         if let Some(c) = ARM_BEFORE.captures(&text[..iv.start])
@@ -354,8 +356,7 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         .collect();
     // Arms against a control ("<drug> (n = 30) or placebo (n = 30)"): the arm right after
     // the intervention.
-    if arms.len() >= 2 && crate::report_kind::is_controlled_trial(text) {
-        let ivs = r.intervention.find_all(text);
+    if arms.len() >= 2 && controlled {
         let ours: Vec<u32> = arms
             .iter()
             .filter(|(at, n)| {
