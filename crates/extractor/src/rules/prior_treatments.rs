@@ -236,8 +236,8 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
             if cue == "followed"
                 && text[ce..]
                     .trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("by ")
+                    .get(..3)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("by "))
             {
                 return false;
             }
