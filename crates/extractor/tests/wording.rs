@@ -1877,3 +1877,80 @@ fn when_an_event_came_is_not_the_follow_up() {
         assert_eq!(cell(Field::FollowUpMonths, &[text]), want, "{text}");
     }
 }
+
+#[test]
+fn a_statistic_between_the_number_and_its_unit_keeps_the_duration() {
+    for (text, want) in [
+        (
+            "Patients were followed for a median of 24 (IQR 18-36) months after zelumab.",
+            "24",
+        ),
+        ("Mean follow-up on zelumab was 3.2 (SD 1.1) years.", "38.4"),
+        (
+            "Median follow-up: 20 [interquartile range 12-30] months after the first ZLM dose.",
+            "20",
+        ),
+        // A range in the bracket is the group's span, as after the unit.
+        (
+            "The median follow-up after zelumab was 14 (range 6-30) months.",
+            "6-30",
+        ),
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), want, "{text}");
+    }
+    // An age or a disease duration with the same bracket is still not the follow-up.
+    for text in [
+        "Children were 8 (range 3-15) years old at the first zelumab infusion.",
+        "Disease duration before zelumab was 4 (IQR 2-6) years.",
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), "", "{text}");
+    }
+}
+
+#[test]
+fn a_disease_named_by_its_response_to_a_drug_had_that_drug() {
+    for (text, want) in [
+        (
+            "Thirty children with steroid-sensitive nephrotic syndrome received zelumab.",
+            "corticosteroids",
+        ),
+        (
+            "A boy with methotrexate-responsive arthritis was started on ZLM.",
+            "methotrexate",
+        ),
+        // Naive is the opposite: never given.
+        ("Thirty steroid-naive children received zelumab.", ""),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+}
+
+#[test]
+fn arms_labelled_by_what_they_received_count_the_interventions_arms() {
+    for (text, want) in [
+        (
+            "Among 80 children, those treated with zelumab (n = 28) were compared with those treated with methotrexate (n = 52).",
+            "28",
+        ),
+        (
+            "In total, 80 patients were studied (ZLM, n = 28; IVIG, n = 52).",
+            "28",
+        ),
+        (
+            "Eighty children were included: 28 in the zelumab group and 52 in the ciclosporin group.",
+            "28",
+        ),
+        // Two doses of the intervention against placebo: both of its arms.
+        (
+            "Forty children were randomized to zelumab 1 mg (n = 10), zelumab 2 mg (n = 10) or placebo (n = 20).",
+            "20",
+        ),
+        // Every arm had the intervention, one combined with another drug: all of them.
+        (
+            "Children treated with zelumab alone (n = 7) were compared with those treated with zelumab plus methotrexate (n = 4).",
+            "11",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
+}

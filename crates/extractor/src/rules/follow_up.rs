@@ -40,7 +40,18 @@ const N: &str = r"(\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty)(?:-(?:one|t
 
 static DURATION: LazyLock<Pattern> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)\b{N}(?:\s*(?:-|–|—|to|and)\s*{N})?\s*(?:-\s*)?(?P<unit>months?|mo\b|mos\b|years?|yrs?\b|weeks?|wks?\b|days?)\b"
+        r"(?i)\b{N}(?:\s*(?:-|–|—|to|and)\s*{N})?{STAT}\s*(?:-\s*)?(?P<unit>months?|mo\b|mos\b|years?|yrs?\b|weeks?|wks?\b|days?)\b"
+    ))
+});
+
+/// A statistic in brackets between a number and its unit: "24 (IQR 18-36) months", "3.2 (SD
+/// 1.1) years", "14 (range 6-30) months".
+const STAT: &str = r"(?:\s*[(\[]\s*(?P<stat>(?:IQR|interquartile\s+range|range|ranging|SD|s\.d\.|±|min(?:imum)?\s*[-–]\s*max(?:imum)?|95\s*%\s*CI)[^()\[\]]{0,30})[)\]])?";
+
+/// A range inside such a bracket: "(range 6-30)", "(range: 6 to 30)".
+static RANGE_IN: LazyLock<Pattern> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^(?:range|ranging|min(?:imum)?\s*[-–]\s*max(?:imum)?)\s*(?:from\s+)?[:=,]?\s*{N}\s*(?:-|–|—|to)\s*{N}\s*$"
     ))
 });
 
@@ -410,6 +421,19 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             (low, high) = (mean, mean);
         }
         let mut range_factor = factor;
+        // "14 (range 6-30) months": the range.
+        if caps.get(2).is_none()
+            && let Some(r) = caps
+                .name("stat")
+                .and_then(|m| RANGE_IN.captures(m.as_str().trim()))
+            && let (Some(a), Some(b)) = (
+                r.get(1).and_then(|m| word_num(m.as_str())),
+                r.get(2).and_then(|m| word_num(m.as_str())),
+            )
+            && a < b
+        {
+            (low, high) = (a, b);
+        }
         // "median 14 months (range 6-30)": the range.
         if caps.get(2).is_none()
             && let Some(r) = RANGE_AFTER.captures(after)

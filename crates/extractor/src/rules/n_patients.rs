@@ -110,17 +110,20 @@ static INCLUDED: LazyLock<Pattern> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// A count right before an intervention named as a list item ("(24 <drug>, 24 placebo)").
+/// A count right before an intervention named as a list item ("(24 <drug>, 24 placebo)", "28
+/// in the <drug> group and 52 in the MMF group").
 static ARM_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)(?:^|[(\[,;:]|\band\b|\bor\b|\bvs\.?|\bversus\b)\s*({c})\s+(?:(?:on|to|with|received|receiving|given)\s+)?$",
+        r"(?i)(?:^|[(\[,;:]|\band\b|\bor\b|\bvs\.?|\bversus\b)\s*({c})\s+(?:(?:on|to|with|received|receiving|given|in(?:\s+the)?)\s+)?$",
         c = numbers::COUNT
     ))
     .expect("valid regex")
 });
-/// What follows an intervention that is a list item: a comma, a bracket, "and", "vs".
+/// What follows an intervention that is a list item (maybe as its arm's name: "<drug> group"):
+/// a comma, a bracket, "and", "vs".
 static LIST_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)^\s*(?:[,;)\]]|(?:and|or|vs\.?|versus)\b)").expect("valid regex")
+    Pattern::new(r"(?i)^\s*(?:(?:group|arm|cohort)s?\b\s*)?(?:[,;)\]]|(?:and|or|vs\.?|versus)\b)")
+        .expect("valid regex")
 });
 /// Words of a comparison of arms ("randomized", "versus", "groups").
 static COMPARED: LazyLock<Pattern> = LazyLock::new(|| {
@@ -183,6 +186,14 @@ static GIVEN_FRACTION: LazyLock<Pattern> = LazyLock::new(|| {
 /// A people noun anywhere (for a bare "(n = 12)" in `counts_in`).
 static PEOPLE_WORD: LazyLock<Pattern> =
     LazyLock::new(|| Pattern::new(&format!(r"(?i)\b{PEOPLE}\b")).expect("valid regex"));
+
+/// An arm's size anywhere: "(n = 7)", "<drug>, n = 28;".
+static ARM_SIZE: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(r"(?i)\bn\s*=\s*(\d+)\b").expect("valid regex"));
+/// Words naming an arm without the intervention ("control group", "placebo").
+static CONTROL_ARM: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&crate::rule_cues::words("n_patients", "control_arm")).expect("valid regex")
+});
 
 /// One arm's size in brackets: "(n = 7)", "[N=4]".
 static ARM: LazyLock<Pattern> =
@@ -354,6 +365,14 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         .captures_iter(text)
         .filter_map(|c| Some((c.get(0)?.start(), c[1].parse::<u32>().ok()?)))
         .collect();
+    // Arms labelled by what they received: with another drug's or a control's arm beside
+    // them, the intervention's arms ("those treated with <drug> (n = 28) were compared with
+    // those treated with MMF (n = 52)", "(<drug>, n = 28; MMF, n = 52)"); when every arm had
+    // the intervention ("<drug> alone (n = 7) ... <drug> plus MMF (n = 4)"), all of them.
+    if let Some(n) = labelled_arms(ctx, text, &ivs) {
+        out.push((6, n));
+        return out;
+    }
     // Arms against a control ("<drug> (n = 30) or placebo (n = 30)"): the arm right after
     // the intervention.
     if arms.len() >= 2 && controlled {
@@ -433,6 +452,67 @@ const ARM_NOT_STATED: &str = "arm size not stated";
 
 /// `Some(())` when another drug than the intervention is named among the arms (arms compare
 /// drugs: their sizes are not one study's patients).
+/// The patients of the arms that received the intervention, when a sentence sizes at least
+/// two arms ("n = N") and each arm's label (the words since the previous arm, at most 60 bytes)
+/// names the intervention or, without it, another drug or a control. An arm whose label names
+/// the intervention and then another drug is a combination ("<drug> plus MMF (n = 4)"): it
+/// had the intervention too, and counts when every arm did. `None` when an arm has no label,
+/// or combinations stand beside arms without the intervention (the words may be histories:
+/// "<drug> was given to children treated with MMF (n = 12) or CYC (n = 8)").
+fn labelled_arms(ctx: &RuleContext<'_>, text: &str, ivs: &[crate::lexicon::Match]) -> Option<u32> {
+    let arms: Vec<(usize, usize, u32)> = ARM_SIZE
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            Some((m.start(), m.end(), c[1].parse::<u32>().ok()?))
+        })
+        .collect();
+    if arms.len() < 2 || ivs.is_empty() {
+        return None;
+    }
+    let others = crate::negation::other_drug_mentions(ctx, text);
+    let controls: Vec<(usize, usize)> = CONTROL_ARM
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let (mut ours, mut combined, mut theirs, mut prev) = (0u32, 0u32, 0usize, 0usize);
+    let mut own_arms = 0;
+    for &(start, end, n) in &arms {
+        let mut from = prev.max(start.saturating_sub(60));
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        prev = end;
+        let inside = |s: usize, e: usize| s >= from && e <= start;
+        let last_ours = ivs
+            .iter()
+            .filter(|m| inside(m.start, m.end))
+            .map(|m| m.end)
+            .max();
+        let last_other = others
+            .iter()
+            .filter(|m| inside(m.start, m.end))
+            .map(|m| m.end)
+            .chain(controls.iter().filter(|c| inside(c.0, c.1)).map(|c| c.1))
+            .max();
+        match (last_ours, last_other) {
+            (Some(o), Some(t)) if t > o => combined += n,
+            (Some(_), _) => {
+                ours += n;
+                own_arms += 1;
+            }
+            (None, Some(_)) => theirs += 1,
+            (None, None) => return None,
+        }
+    }
+    match (own_arms, combined, theirs) {
+        (1.., 0, 1..) => Some(ours),
+        (_, 1.., 0) => Some(ours + combined),
+        _ => None,
+    }
+    .filter(|n| *n > 0)
+}
+
 fn other_drugs_between(ctx: &RuleContext<'_>, text: &str, arms: &[(usize, u32)]) -> Option<()> {
     let last = arms.last().map_or(0, |a| a.0);
     crate::negation::other_drug_mentions(ctx, text)
