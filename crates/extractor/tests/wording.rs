@@ -1954,3 +1954,67 @@ fn arms_labelled_by_what_they_received_count_the_interventions_arms() {
         assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
     }
 }
+
+#[test]
+fn a_part_of_the_group_resolved_is_the_group_improved_and_no_event_is_resolved() {
+    let r = review_with_relapse_domain();
+    let relapse = Field::parse("relapse_outcome").unwrap();
+    let remission = Field::parse("remission_outcome").unwrap();
+    let skin = Field::parse("skin_outcome").unwrap();
+    for (text, field, want) in [
+        // A part of the group reaching the resolved state.
+        (
+            "After zelumab, ten (33%) of the children achieved complete remission.",
+            remission,
+            "improved",
+        ),
+        (
+            "The rash resolved in 4 of 9 children treated with zelumab.",
+            skin,
+            "improved",
+        ),
+        // The whole group stays resolved.
+        (
+            "All 30 patients entered complete remission after zelumab.",
+            remission,
+            "resolved",
+        ),
+        (
+            "The rash resolved in 9 of 9 children treated with zelumab.",
+            skin,
+            "resolved",
+        ),
+        // The domain's own event negated for the group.
+        ("No patient relapsed after zelumab.", relapse, "resolved"),
+        (
+            "None of the children had a relapse during zelumab treatment.",
+            relapse,
+            "resolved",
+        ),
+        // A bare count of events is no outcome; a negation in another clause does not reach.
+        (
+            "Twelve children relapsed after zelumab.",
+            relapse,
+            "not_reported",
+        ),
+        (
+            "Although zelumab did not extend B cell depletion, twelve children relapsed.",
+            relapse,
+            "not_reported",
+        ),
+        // Fewer events is better; no difference is unchanged.
+        (
+            "Relapses were fewer after zelumab (0.5 vs 2.8 per year).",
+            relapse,
+            "improved",
+        ),
+        (
+            "The relapse frequency did not differ before and after zelumab.",
+            relapse,
+            "unchanged",
+        ),
+    ] {
+        let st = cells_in(&r, &doc(Source::Abstract, &[("results", text)]));
+        assert_eq!(st.cell(field), want, "{text}");
+    }
+}

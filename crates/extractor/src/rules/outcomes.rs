@@ -53,9 +53,13 @@ enum Word {
 
 static OUTCOME: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|partially|partly|benefit\w*)|(?P<unc>unchanged|no\s+response|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped)|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*|longer|higher|greater)\b",
+        r"(?i)\b(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|partially|partly|benefit\w*)|(?P<unc>unchanged|no\s+response|(?:did\s+not|didn't|does\s+not|do\s+not)\s+(?:significantly\s+)?differ|no\s+(?:(?:statistically\s+)?significant\s+)?difference|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped|fewer)|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*|longer|higher|greater)\b",
     )
 });
+/// A negation in the words right before an outcome word, in its clause and not across a comma
+/// ("no patient relapsed"; not "did not extend B cell depletion, relapses were less").
+static NEGATED_HERE: LazyLock<Pattern> =
+    LazyLock::new(|| re(r"(?i)\b(?:no|none|not|never|without|neither|nor|free\s+of)\b[^,;:()]*$"));
 /// Sentences that start the intervention (baseline description) unless they also say what
 /// happened after.
 static START: LazyLock<Pattern> = LazyLock::new(|| {
@@ -304,6 +308,20 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
         if ctx.is_historical_on(text, o.start(), o.end(), &iv) {
             continue;
         }
+        // The domain's own event negated for the group ("no patient relapsed", "none of the
+        // patients had a relapse"): the event never came, the domain resolved. (Not negated,
+        // "12 relapsed" is a count of events with no comparison: no outcome.)
+        if matches!(word, Word::Fixed(Outcome::Worsened))
+            && ctx.is_negated(text, o.start(), o.end())
+            && NEGATED_HERE.is_match(&text[ctx.clause_of(text, o.start(), o.end()).0..o.start()])
+        {
+            for d in own_event_domains(review, o.as_str()) {
+                let slot = &mut best[d];
+                if slot.is_none() {
+                    *slot = Some((0, Outcome::Resolved));
+                }
+            }
+        }
         let (lo, hi) = ctx.clause_of(text, o.start(), o.end());
         let near: Vec<(usize, usize, usize, Owner)> = terms
             .iter()
@@ -413,6 +431,19 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
             *o = Outcome::Improved;
         }
     }
+    // A part of the group reaching the resolved state ("10 of 30 achieved complete
+    // remission", "16 (53%) remained relapse-free") is the group improved.
+    if best
+        .iter()
+        .any(|b| matches!(b, Some((_, Outcome::Resolved))))
+        && states_a_part(text)
+    {
+        for (_, o) in best.iter_mut().flatten() {
+            if *o == Outcome::Resolved {
+                *o = Outcome::Improved;
+            }
+        }
+    }
     // A domain instrument changing value in the sentence.
     for sc in scores_in(review, text) {
         let Some(from) = sc.from else { continue };
@@ -451,6 +482,67 @@ fn group_counts(text: &str) -> usize {
         .captures_iter(text)
         .filter(|c| c.name("unit").is_none())
         .count()
+}
+
+/// The domains whose own term an outcome word is, once its ending is taken off ("relapsed",
+/// "relapse" for a domain with the term "relapse"; "flared" for "flare").
+fn own_event_domains(review: &CompiledReview, word: &str) -> Vec<usize> {
+    let w = word.trim();
+    let mut roots = vec![w.to_owned()];
+    for suffix in ["d", "ed", "s", "es", "ing"] {
+        if let Some(r) = w.strip_suffix(suffix).filter(|r| r.len() >= 3) {
+            roots.push(r.to_owned());
+            if suffix == "ing" {
+                roots.push(format!("{r}e"));
+            }
+        }
+    }
+    review
+        .outcomes
+        .iter()
+        .enumerate()
+        .filter(|(_, dom)| {
+            roots.iter().any(|r| {
+                dom.terms
+                    .find(r)
+                    .is_some_and(|m| m.start() == 0 && m.end() == r.len())
+            })
+        })
+        .map(|(d, _)| d)
+        .collect()
+}
+
+/// Whether a sentence states a part of a group: "in 10 of 30", "10/30 patients", "16 (53%)",
+/// with the part smaller than the whole (a score, "CMAS 50/52", is none).
+fn states_a_part(text: &str) -> bool {
+    static PART: LazyLock<Pattern> = LazyLock::new(|| {
+        re(&format!(
+            r"(?i)(?:\bin\s+|\b)(?P<n>{c})\s*(?:/|of|out\s+of)\s*(?:the\s+|all\s+|these\s+)?(?P<m>\d+)\b(?P<who>\s+(?:\w+\s+)?(?:patients?|children|cases|subjects|participants|adults|girls|boys|had|have|has|achieved|attained|were|was|entered|remained|stayed|showed|reached|experienced)\b)?|\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)",
+            c = crate::numbers::COUNT
+        ))
+    });
+    PART.captures_iter(text).any(|c| {
+        if let Some(p) = c.name("pct") {
+            return p
+                .as_str()
+                .parse::<f64>()
+                .is_ok_and(|p| p > 0.0 && p < 100.0);
+        }
+        // A score ("CMAS 50/52") is no part: the count is "in" one or names who.
+        let whole = c.get(0).map_or("", |m| m.as_str());
+        if c.name("who").is_none()
+            && !whole
+                .get(..3)
+                .is_some_and(|w| w.eq_ignore_ascii_case("in "))
+        {
+            return false;
+        }
+        let n = c
+            .name("n")
+            .and_then(|m| crate::numbers::parse_count(m.as_str()));
+        let m = c.name("m").and_then(|m| m.as_str().parse::<u32>().ok());
+        matches!((n, m), (Some(n), Some(m)) if n < m)
+    })
 }
 
 /// "muscle weakness", "skin lesions": whether the word after a term is a symptom noun.
