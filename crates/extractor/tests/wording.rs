@@ -2018,3 +2018,33 @@ fn a_part_of_the_group_resolved_is_the_group_improved_and_no_event_is_resolved()
         assert_eq!(st.cell(field), want, "{text}");
     }
 }
+
+#[test]
+fn both_sexes_as_labels_and_sex_counts_of_an_event_are_not_the_group() {
+    let group = "Thirty children with juvenile dermatomyositis received zelumab.";
+    for (text, male, female) in [
+        (
+            "Forty-two patients (male 25, female 17) were given zelumab.",
+            "25",
+            "17",
+        ),
+        (
+            "Twenty children (boys 12 and girls 8) received ZLM for refractory rash.",
+            "12",
+            "8",
+        ),
+        // The patients an event happened to, counted by sex.
+        ("Calcinosis progressed in 2 boys and 3 girls.", "", ""),
+        ("Infections were seen in 4 girls.", "", ""),
+        // The intervention given in them names the group.
+        ("Zelumab was given in 12 boys and 18 girls.", "12", "18"),
+    ] {
+        let paras = if male.is_empty() {
+            vec![group, text]
+        } else {
+            vec![text]
+        };
+        assert_eq!(cell(Field::Male, &paras), male, "{text}");
+        assert_eq!(cell(Field::Female, &paras), female, "{text}");
+    }
+}

@@ -14,7 +14,9 @@
 //! number of patients, ratios ("male:female ratio 1:2" of 9: 3 and 6), bare percentages ("62%
 //! were girls" of 13: 8, also in words: "sixty-two percent") and one sex for all ("all were
 //! female", "all girls"). A sex as a label before its count, as baseline tables write it
-//! ("Male sex: 10 (45.5%) of 22", "Female, n (%): 12 (54.5)", "Gender (M/F): 10/12").
+//! ("Male sex: 10 (45.5%) of 22", "Female, n (%): 12 (54.5)", "Gender (M/F): 10/12", "male 25,
+//! female 17"). Not the group: the patients an event happened to ("relapses occurred in 12
+//! boys and 3 girls").
 //!
 //! Known misses: sex only in a MeSH heading (tables with a sex column are read by case
 //! segmentation); relatives named with a sex noun in the same sentence as a patient without
@@ -81,6 +83,22 @@ static FRACTION_SEX: LazyLock<Pattern> = LazyLock::new(|| {
 static LABEL_SEX: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"(?i)\b(?P<sex>males?|females?|boys|girls)(?:\s+(?:sex|gender))?\s*(?:,?\s*n\s*\(\s*%\s*\))?\s*:?\s*(?P<a>\d{1,4})\s*(?:(?:/|of|out\s+of)\s*(?P<b>\d{1,4})\b\s*(?:[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]])?|[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]](?:\s*(?:/|of|out\s+of)\s*(?P<b2>\d{1,4})\b)?)")
         .expect("valid regex")
+});
+
+/// Both sexes as labels before their counts: "(male 25, female 17)", "boys 12 and girls 8".
+static LABEL_PAIR: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?P<s1>males?|females?|boys|girls)\s*[:=]?\s*(?P<a>\d{1,4})\s*(?:,|;|and|/)\s*(?P<s2>males?|females?|boys|girls)\s*[:=]?\s*(?P<b>\d{1,4})\b")
+        .expect("valid regex")
+});
+
+/// A sex count introduced by "in", the patients something happened to ("relapses occurred in
+/// 12 boys", "hypertension was seen in 2 girls").
+static IN_SEX_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)\bin\s+(?:{c})\s+(?:girls|boys|girl|boy|females?|males?)\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
 });
 
 /// "... and a girl", ", one boy": a singular after another sex count.
@@ -196,12 +214,12 @@ impl Rule for SexRule {
         &[Field::Sex, Field::Male, Field::Female]
     }
 
-    fn apply(&self, _ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+    fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
         let mut hits = Vec::new();
         let mut counted = false;
         let total = stated_total(sentences);
         for s in sentences {
-            if !counted {
+            if !counted && !is_event_subgroup(ctx, s.text) {
                 let (mut male, mut female) = counts_in(s.text);
                 if male.is_none()
                     && female.is_none()
@@ -233,6 +251,18 @@ impl Rule for SexRule {
         }
         hits
     }
+}
+
+/// Whether a sentence counts by sex the patients an event or an outcome happened to ("relapses
+/// occurred in 12 boys and 3 girls", "hypertension was seen in 2 boys"), not the group: a sex
+/// count after "in", an adverse event or an outcome domain's term, and no intervention (which
+/// "was given in 12 boys and 3 girls" names the group by).
+fn is_event_subgroup(ctx: &RuleContext<'_>, text: &str) -> bool {
+    let r = ctx.review;
+    IN_SEX_COUNT.is_match(text)
+        && crate::negation::intervention_mentions(ctx, text).is_empty()
+        && (!r.adverse_events.find_all(text).is_empty()
+            || r.outcomes.iter().any(|o| o.terms.is_match(text)))
 }
 
 /// The first singular sex noun naming a patient.
@@ -324,6 +354,16 @@ pub(crate) fn counts_in(text: &str) -> (Option<u32>, Option<u32>) {
                 (Some(a), Some(b - a))
             };
         }
+    }
+    if let Some(c) = LABEL_PAIR.captures(text)
+        && is_female(&c["s1"]) != is_female(&c["s2"])
+        && let (Ok(a), Ok(b)) = (c["a"].parse::<u32>(), c["b"].parse::<u32>())
+    {
+        return if is_female(&c["s1"]) {
+            (Some(b), Some(a))
+        } else {
+            (Some(a), Some(b))
+        };
     }
     if let Some(c) = LABEL_SEX.captures(text)
         && let Ok(a) = c["a"].parse::<u32>()
