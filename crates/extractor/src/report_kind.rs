@@ -5,7 +5,8 @@
 //! - a survey of physicians or a registry description with no patient-level treatment results
 //!   has no new patients, nor has a digest of another paper (its authors in the third person,
 //!   no "we"), nor a study protocol ("Study protocol: ...", "this trial will
-//!   enrol 100 children") without results;
+//!   enrol 100 children") without results, nor a notice about another paper (an erratum, a
+//!   reply), nor a study of animals, cells or a modelled cohort without patient results;
 //! - a sentence of an evidence synthesis (databases searched, studies included, pooled rates)
 //!   counts patients of other papers, so it is no sign of new patients;
 //! - a trial against a control arm: its total is not the intervention's count (used by
@@ -33,6 +34,8 @@ struct Cues {
     review_title: Vec<String>,
     third_person_authors: Vec<String>,
     first_person: Vec<String>,
+    notice_title: Vec<String>,
+    no_patients: Vec<String>,
     reanalysis: Vec<String>,
     evidence_synthesis: Vec<String>,
     controlled: Vec<String>,
@@ -53,6 +56,8 @@ struct Compiled {
     review_title: PatternSet,
     third_person_authors: PatternSet,
     first_person: PatternSet,
+    notice_title: PatternSet,
+    no_patients: PatternSet,
     reanalysis: PatternSet,
     evidence_synthesis: PatternSet,
     controlled: PatternSet,
@@ -80,6 +85,8 @@ static CUES: LazyLock<Compiled> = LazyLock::new(|| {
         review_title: set(&c.review_title),
         third_person_authors: set(&c.third_person_authors),
         first_person: set(&c.first_person),
+        notice_title: set(&c.notice_title),
+        no_patients: set(&c.no_patients),
         reanalysis: set(&c.reanalysis),
         evidence_synthesis: set(&c.evidence_synthesis),
         controlled: set(&c.controlled),
@@ -107,6 +114,18 @@ pub(crate) fn speaks_of_own_patients(section: &str, text: &str) -> bool {
 /// Whether a sentence names a survey or describes a registry.
 pub(crate) fn is_survey(text: &str) -> bool {
     CUES.survey.is_match(text)
+}
+
+/// Whether a title names the paper a notice about another publication (an erratum, a
+/// correction, a reply, a comment).
+pub(crate) fn is_notice_title(title: &str) -> bool {
+    CUES.notice_title.is_match(title)
+}
+
+/// Whether a sentence speaks of animals, cells or a modelled cohort ("in a mouse model",
+/// "cultured podocytes", "a hypothetical cohort").
+pub(crate) fn is_without_patients(text: &str) -> bool {
+    CUES.no_patients.is_match(text)
 }
 
 /// Whether a sentence says the paper analyses again patients reported elsewhere (a post hoc or

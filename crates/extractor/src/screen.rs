@@ -225,6 +225,24 @@ impl Screener {
             return exclude("no_new_patients", Some(ev));
         }
 
+        // A notice about another publication (an erratum, a reply, a comment).
+        if m.title
+            .is_some_and(|t| report_kind::is_notice_title(t.text))
+            && let Some(ev) = title_evidence(m)
+        {
+            return exclude("no_new_patients", Some(ev));
+        }
+
+        // Animals, cells or a modelled cohort, without a sentence of patient results.
+        if !m
+            .sentences
+            .iter()
+            .any(|(_, s)| report_kind::is_patient_result(s.text))
+            && let Some(ev) = find(m, |s| report_kind::is_without_patients(s.text))
+        {
+            return exclude("no_new_patients", Some(ev));
+        }
+
         // A study protocol without results.
         if report_kind::protocol_without_results(m.sentences.iter().map(|(_, s)| s.text))
             && let Some(ev) = find(m, |s| report_kind::is_protocol(s.text))
@@ -249,9 +267,14 @@ impl Screener {
 
         // 4. Intervention: named in the title, outside background sections, or in MeSH
         // ("tacrolimus has also been used" in a background section is not the study's).
+        // A mention denied for the patients ("none received <drug>") does not count.
         let intervention = find(m, |s| {
             r.intervention.is_match(s.text)
                 && !crate::cases::is_background(&self.review.context, s.section)
+                && r.intervention
+                    .find_all(s.text)
+                    .iter()
+                    .any(|x| !r.context.is_negated(s.text, x.start, x.end))
         })
         .or_else(|| mesh_match(m, &r.intervention));
         if intervention.is_none() {

@@ -2048,3 +2048,72 @@ fn both_sexes_as_labels_and_sex_counts_of_an_event_are_not_the_group() {
         assert_eq!(cell(Field::Female, &paras), female, "{text}");
     }
 }
+
+#[test]
+fn notices_animals_cells_and_modelled_cohorts_have_no_new_patients() {
+    let s = Screener::new(review());
+    for (title, text) in [
+        // Notices about another paper.
+        (
+            "Erratum: Zelumab in children with juvenile dermatomyositis",
+            "In the article, the dose in Table 2 was given incorrectly; 12 children received zelumab.",
+        ),
+        (
+            "Reply to: Zelumab for refractory juvenile dermatomyositis",
+            "We thank the correspondents for their interest in our series of 9 children treated with zelumab.",
+        ),
+        // Animals, cells, a modelled cohort.
+        (
+            "Zelumab reduces muscle inflammation in a murine model of myositis",
+            "Mice with experimental myositis were treated with zelumab and their muscle was examined.",
+        ),
+        (
+            "Zelumab protects cultured muscle cells from interferon injury",
+            "Human myoblasts were exposed in vitro to serum of children with juvenile dermatomyositis, with or without zelumab.",
+        ),
+        (
+            "Cost of zelumab for juvenile dermatomyositis",
+            "A Markov model compared zelumab with methotrexate in a hypothetical cohort of 1000 children with juvenile dermatomyositis.",
+        ),
+    ] {
+        assert_no_new_patients(&record(title, text, &[]));
+    }
+    // A clinical paper that also mentions laboratory work stays a report of its patients.
+    let d = s.screen(
+        Some(&record(
+            "Zelumab in juvenile dermatomyositis",
+            "Eight children with juvenile dermatomyositis received zelumab; B cells were also studied in vitro. Muscle strength improved in six patients.",
+            &[],
+        )),
+        &[],
+    );
+    assert_eq!(d.decision, Decision::Include, "{d:?}");
+    // A response to the drug in a title is no reply.
+    let d = s.screen(
+        Some(&record(
+            "Response to zelumab in juvenile dermatomyositis",
+            "Eight children with juvenile dermatomyositis received zelumab. Muscle strength improved in six patients.",
+            &[],
+        )),
+        &[],
+    );
+    assert_eq!(d.decision, Decision::Include, "{d:?}");
+}
+
+#[test]
+fn a_drug_denied_for_every_patient_is_not_the_studys() {
+    let s = Screener::new(review());
+    let d = s.screen(
+        Some(&record(
+            "Muscle biopsy findings in juvenile dermatomyositis",
+            "We studied biopsies of 40 children with juvenile dermatomyositis. None received zelumab before the biopsy.",
+            &[],
+        )),
+        &[],
+    );
+    assert_eq!(
+        (d.decision, d.reason.as_str()),
+        (Decision::Exclude, "other_intervention"),
+        "{d:?}"
+    );
+}
