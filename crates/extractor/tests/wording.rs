@@ -2117,3 +2117,24 @@ fn a_drug_denied_for_every_patient_is_not_the_studys() {
         "{d:?}"
     );
 }
+
+#[test]
+fn a_dosing_schedule_and_a_relapse_time_are_not_the_follow_up() {
+    let given = "Thirty children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        // How long repeated doses were given.
+        ("Zelumab was repeated every 6 months for 2 years.", ""),
+        ("ZLM infusions were given monthly for 12 months.", ""),
+        // When a relapse came.
+        ("Twelve patients relapsed within 6 months of zelumab.", ""),
+        ("Disease flared in 4 children within 3 months of ZLM.", ""),
+        // An assessment schedule is still the follow-up; so is a treatment length.
+        ("Patients were seen every 3 months for 24 months.", "24"),
+        (
+            "After 18 months of zelumab, 20 children were in remission.",
+            "18",
+        ),
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[given, text]), want, "{text}");
+    }
+}

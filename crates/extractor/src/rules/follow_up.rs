@@ -99,8 +99,14 @@ static VISITS: LazyLock<Pattern> = LazyLock::new(|| {
     )
 });
 /// Words of an event coming on: the time it came is not the follow-up.
-static EVENT_CAME: LazyLock<Pattern> = LazyLock::new(|| {
-    re(r"(?i)\b(?:developed|occurred|appeared|presented\s+with|onset\s+of|complicated\s+by)\b")
+static EVENT_CAME: LazyLock<Pattern> =
+    LazyLock::new(|| re(&crate::rule_cues::words("follow_up", "event_came")));
+/// A schedule of repeated doses right before a duration ("every 6 months for").
+static REPEATED: LazyLock<Pattern> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b{}$",
+        crate::rule_cues::alternation("follow_up", "repeated")
+    ))
 });
 
 /// A laboratory value: the time it took to change is not the follow-up.
@@ -296,6 +302,9 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         let after = &text[whole.end()..hi];
         let near_after = head(after, 40);
         if NOT_FOLLOW.is_match(near_before)
+            // A repeated dose's schedule ("every 6 months for 2 years"); an assessment's
+            // ("evaluated every 3 months for 24 months") is the follow-up.
+            || REPEATED.is_match(before) && !ASSESSED.is_match(clause)
             || NOT_FOLLOW.is_match(head(after, 25))
             || AGE_BEFORE.is_match(before)
             || AGE_SUBJECT.is_match(before)
@@ -387,9 +396,15 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         // When an adverse event came ("hemolysis developed 4 days after completing <drug>")
         // is not how long the patient was followed.
         // ("After 18 months of <drug> she developed hypertension" still gives 18 months.)
+        // ("within 6 months of <drug>" is a time from the drug, not a treatment length.)
+        let within = prep.is_some_and(|p| {
+            p.as_str()
+                .get(..6)
+                .is_some_and(|w| w.eq_ignore_ascii_case("within"))
+        });
         let event_time = (named.events.iter().any(|&(s, e)| s >= lo && e <= hi)
             || EVENT_CAME.is_match(clause))
-            && !of_follows;
+            && (!of_follows || within);
         let in_clause = in_clause && !event_time;
         let tied = FOLLOW.is_match(clause)
             || in_clause && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
