@@ -2138,3 +2138,32 @@ fn a_dosing_schedule_and_a_relapse_time_are_not_the_follow_up() {
         assert_eq!(cell(Field::FollowUpMonths, &[given, text]), want, "{text}");
     }
 }
+
+#[test]
+fn a_dose_per_infusion_continues_the_sentence_that_named_the_drug() {
+    let given = "Thirty children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        (
+            "Each infusion was 375 mg/m2, with a maximum of 500 mg.",
+            "375 mg/m2",
+        ),
+        (
+            "Two courses of 2 g/kg were given a month apart.",
+            "2 g/kg x2",
+        ),
+    ] {
+        assert_eq!(cell(Field::Dose, &[given, text]), want, "{text}");
+    }
+    // After a sentence about another drug, an unnamed infusion is not the intervention's.
+    assert_eq!(
+        cell(
+            Field::Dose,
+            &[
+                given,
+                "Methylprednisolone pulses had failed before.",
+                "Each infusion was 30 mg/kg."
+            ]
+        ),
+        ""
+    );
+}

@@ -88,7 +88,7 @@ static WEIGHT_BAND: LazyLock<Pattern> = LazyLock::new(|| {
 
 static DOSE_WORD: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:dose|doses|dosage|dosing|trough|level|levels|concentrations?|started|initiated|given|administered|received)\b",
+        r"(?i)\b(?:dose|doses|dosage|dosing|trough|level|levels|concentrations?|started|initiated|given|administered|received|infusions?|infused|injections?|injected|courses?|cycles?)\b",
     )
 });
 static TROUGH_WORD: LazyLock<Pattern> =
