@@ -2167,3 +2167,33 @@ fn a_dose_per_infusion_continues_the_sentence_that_named_the_drug() {
         ""
     );
 }
+
+#[test]
+fn parts_given_different_regimens_or_with_different_subtypes_sum_to_the_group() {
+    for (text, want) in [
+        (
+            "Nine children received one dose of zelumab and 7 received two doses.",
+            "16",
+        ),
+        (
+            "Zelumab was given as a single course to 9 children and as two courses to 7.",
+            "16",
+        ),
+        (
+            "Eleven had juvenile dermatomyositis and 4 had amyopathic juvenile dermatomyositis; all received zelumab.",
+            "15",
+        ),
+        // Parts of a total stated first stay parts.
+        (
+            "Of 20 children treated with zelumab, 9 received one dose and 7 received two doses.",
+            "20",
+        ),
+        // A part given another drug is no regimen of the intervention.
+        (
+            "Nine children received one dose of zelumab and 7 received two doses of methotrexate.",
+            "9",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
+}

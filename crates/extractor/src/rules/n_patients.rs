@@ -162,10 +162,21 @@ static RECEIVED: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 /// The first part of a list of counts by subtype: "15 patients with <subtype A> and 22 with
+/// <subtype B>", "11 had <subtype A> and 4 had <subtype B>".
+///
 /// <subtype B>" (the parts after it are [`BREAKDOWN`] matches).
 static FIRST_PART: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({c})\s+{PEOPLE}\s+with\s+([^,;()\[\]]{{1,80}}?)(?:\s*[,;)\]]|\s+and\b|\s*$)",
+        r"(?i)\b({c})\s+(?:{PEOPLE}\s+with|(?:{PEOPLE}\s+)?(?:had|having))\s+([^,;()\[\]]{{1,80}}?)(?:\s*[,;)\]]|\s+and\b|\s*$)",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+/// A part of a group given one regimen of the intervention: "9 children received one dose",
+/// "and 7 (received) two courses", "as two doses to 7 children".
+static REGIMEN_PART: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)\b({c})\s+(?:{PEOPLE}\s+)?(?:(?:received|were\s+given|got|had)\s+)?(?:a\s+|an\s+)?(?:single|one|two|three|four|five|six|\d+|repeated|multiple|additional)\s+(?:[\w-]+\s+){{0,2}}?(?:doses?|courses?|infusions?|cycles?|injections?)\b|\b(?:doses?|courses?|infusions?|cycles?|injections?)\s+to\s+({c})\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")
@@ -361,6 +372,11 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
     if let Some(total) = subtype_sum(r, text) {
         out.push((if REPORTS.is_match(text) { 4 } else { 2 }, total));
     }
+    // Parts of a group given different regimens of the intervention, with no total: "nine
+    // children received one dose of <drug> and 7 received two doses" is 16.
+    if let Some(total) = regimen_sum(ctx, text, &ivs) {
+        out.push((6, total));
+    }
     let arms: Vec<(usize, u32)> = ARM
         .captures_iter(text)
         .filter_map(|c| Some((c.get(0)?.start(), c[1].parse::<u32>().ok()?)))
@@ -410,6 +426,33 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         }
     }
     out
+}
+
+/// The sum of the parts of a group given different regimens of the intervention ("9 children
+/// received one dose of <drug> and 7 received two doses"), when the sentence names the
+/// intervention and no other drug, states two parts or more, and no larger count comes before
+/// the first (then they are parts of that total).
+fn regimen_sum(ctx: &RuleContext<'_>, text: &str, ivs: &[crate::lexicon::Match]) -> Option<u32> {
+    if ivs.is_empty() || !crate::negation::other_drug_mentions(ctx, text).is_empty() {
+        return None;
+    }
+    let parts: Vec<(usize, u32)> = REGIMEN_PART
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(1).or_else(|| c.get(2))?;
+            Some((m.start(), numbers::parse_count(m.as_str())?))
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let first = parts.first()?.0;
+    if parts.len() < 2
+        || counts_in(&text[..first])
+            .iter()
+            .any(|(_, total)| *total > parts[0].1)
+    {
+        return None;
+    }
+    Some(parts.iter().map(|(_, n)| n).sum())
 }
 
 /// The sum of a list of counts whose every part has the review's disease ("15 patients with
