@@ -2197,3 +2197,24 @@ fn parts_given_different_regimens_or_with_different_subtypes_sum_to_the_group() 
         assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
     }
 }
+
+#[test]
+fn a_drug_with_its_abbreviation_or_in_brackets_keeps_its_cue() {
+    let given = "Thirty children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        (
+            "All had intravenous immunoglobulin (IVIG)-dependent disease.",
+            "ivig",
+        ),
+        (
+            "Oral immunosuppressants (methotrexate, ciclosporin) were tapered after zelumab.",
+            "cyclosporine; methotrexate",
+        ),
+        (
+            "At the time of zelumab, 20 were on methotrexate and 10 on ciclosporin.",
+            "cyclosporine; methotrexate",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[given, text]), want, "{text}");
+    }
+}

@@ -55,10 +55,11 @@ static BREAK: LazyLock<Pattern> = LazyLock::new(|| {
 static FORWARD: LazyLock<Pattern> =
     LazyLock::new(|| re(&crate::rule_cues::words("prior_treatments", "forward")));
 
-/// Cues that govern the drug right before them.
+/// Cues that govern the drug right before them. The drug may close a bracket ("(CNI, MMF)
+/// were tapered") or carry its abbreviation ("calcineurin inhibitor (CNI)-dependent").
 static BACKWARD: LazyLock<Pattern> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)^[\s\-]*(?:{}[\s,\-]*){{0,4}}{}\b",
+        r"(?i)^\)?[\s\-]*(?:\([^()]{{1,12}}\)[\s\-]*)?(?:{}[\s,\-]*){{0,4}}{}\b",
         crate::rule_cues::alternation("prior_treatments", "backward_gap"),
         crate::rule_cues::alternation("prior_treatments", "backward")
     ))
@@ -86,10 +87,11 @@ static AT_START: LazyLock<Pattern> = LazyLock::new(|| {
 static ON_DRUG: LazyLock<Pattern> =
     LazyLock::new(|| re(&crate::rule_cues::words("prior_treatments", "on_drug")));
 
-/// What may stand between "receiving" and the drug it governs: a few modifiers and a list.
+/// What may stand between "receiving" and the drug it governs: a few modifiers and a list
+/// ("20 were on CNI and 10 on MMF").
 static LIST_GAP_OR_WORDS: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:[\s,/()%\d.]|\b(?:and|or|oral|daily|low-dose|high-dose|a|an|both|either)\b|\w+(?:,|\s+and|\s+or)\s)*$",
+        r"(?i)^(?:[\s,/()%\d.]|\b(?:and|or|oral|daily|low-dose|high-dose|a|an|both|either|on)\b|\w+(?:,|\s+and|\s+or)\s)*$",
     )
 });
 
