@@ -36,6 +36,7 @@ struct Cues {
     first_person: Vec<String>,
     notice_title: Vec<String>,
     no_patients: Vec<String>,
+    overview: Vec<String>,
     reanalysis: Vec<String>,
     evidence_synthesis: Vec<String>,
     controlled: Vec<String>,
@@ -58,6 +59,7 @@ struct Compiled {
     first_person: PatternSet,
     notice_title: PatternSet,
     no_patients: PatternSet,
+    overview: PatternSet,
     reanalysis: PatternSet,
     evidence_synthesis: PatternSet,
     controlled: PatternSet,
@@ -87,6 +89,7 @@ static CUES: LazyLock<Compiled> = LazyLock::new(|| {
         first_person: set(&c.first_person),
         notice_title: set(&c.notice_title),
         no_patients: set(&c.no_patients),
+        overview: set(&c.overview),
         reanalysis: set(&c.reanalysis),
         evidence_synthesis: set(&c.evidence_synthesis),
         controlled: set(&c.controlled),
@@ -126,6 +129,20 @@ pub(crate) fn is_notice_title(title: &str) -> bool {
 /// "cultured podocytes", "a hypothetical cohort").
 pub(crate) fn is_without_patients(text: &str) -> bool {
     CUES.no_patients.is_match(text)
+}
+
+/// An overview of other studies: at least two sentences tell other studies' results in the
+/// third person, and none is in the first person.
+pub(crate) fn overview_of_other_studies<'a>(
+    mut texts: impl Iterator<Item = &'a str> + Clone,
+) -> bool {
+    texts.clone().filter(|t| CUES.overview.is_match(t)).count() >= 2
+        && !texts.any(|t| CUES.first_person.is_match(t))
+}
+
+/// Whether a sentence tells another study's result ("in a double-blind study, ...").
+pub(crate) fn is_overview(text: &str) -> bool {
+    CUES.overview.is_match(text)
 }
 
 /// Whether a sentence says the paper analyses again patients reported elsewhere (a post hoc or

@@ -80,6 +80,12 @@ static NEW_PATIENTS: LazyLock<Pattern> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// A count of patients: "(n = 72)", "48 children".
+static COUNTED: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\(\s*n\s*=\s*\d+|\b\d+\s+(?:[\w-]+\s+)?(?:patients|children|cases|subjects|adults|girls|boys|participants)\b")
+        .expect("valid regex")
+});
+
 static PATIENTS: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"(?i)\b(?:patients?|children|child|girls?|boys?|cases?)\b").expect("valid regex")
 });
@@ -173,10 +179,13 @@ impl Screener {
         );
         // A primary report that also reviews the literature is primary (`report_kind.rs`).
         let with_review = |s: &Sentence<'_>| report_kind::is_primary_with_review(s.text);
-        // A sentence of an evidence synthesis ("we included 16 studies ... 221 patients")
-        // counts other papers' patients.
+        // A sentence of an evidence synthesis ("we included 16 studies ... 221 patients") or
+        // one telling another study's result without counting patients ("in two
+        // retrospective series, the rash improved") is about other papers' patients.
         let reports_patients = find(m, |s| {
-            (NEW_PATIENTS.is_match(s.text) && !report_kind::is_evidence_synthesis(s.text))
+            (NEW_PATIENTS.is_match(s.text)
+                && !report_kind::is_evidence_synthesis(s.text)
+                && (COUNTED.is_match(s.text) || !report_kind::is_overview(s.text)))
                 || with_review(s)
         })
         .is_some();
@@ -221,6 +230,16 @@ impl Screener {
             )
             && let Some(ev) = find(m, |s| report_kind::is_third_person_authors(s.text))
                 .or_else(|| title_evidence(m))
+        {
+            return exclude("no_new_patients", Some(ev));
+        }
+
+        // An overview telling other studies' results, with no patients of its own.
+        if !reports_patients
+            && !own_patients
+            && primary_pt.is_none()
+            && report_kind::overview_of_other_studies(m.sentences.iter().map(|(_, s)| s.text))
+            && let Some(ev) = find(m, |s| report_kind::is_overview(s.text))
         {
             return exclude("no_new_patients", Some(ev));
         }

@@ -2218,3 +2218,40 @@ fn a_drug_with_its_abbreviation_or_in_brackets_keeps_its_cue() {
         assert_eq!(cell(Field::PriorTreatments, &[given, text]), want, "{text}");
     }
 }
+
+#[test]
+fn an_overview_telling_other_studies_results_has_no_new_patients() {
+    let s = Screener::new(review());
+    for (title, text) in [
+        (
+            "Zelumab in inflammatory myopathies",
+            "Zelumab is emerging as a therapy for juvenile dermatomyositis that resists steroids. In a double-blind study, zelumab improved strength in most children. Preliminary results from an open trial suggest a benefit on the rash as well.",
+        ),
+        (
+            "Where zelumab stands in juvenile dermatomyositis",
+            "Several studies have shown that zelumab lowers muscle enzymes in juvenile dermatomyositis. In two retrospective series, the rash improved. Zelumab is reported to be well tolerated.",
+        ),
+    ] {
+        assert_no_new_patients(&record(title, text, &[]));
+    }
+    // A trial told without "we" that counts its patients reports them.
+    let d = s.screen(
+        Some(&record(
+            "Skin improvement in juvenile dermatomyositis after zelumab",
+            "Children with juvenile dermatomyositis (n = 48) were treated with zelumab in a randomized placebo-phase trial. The rash improved after zelumab in a clinical trial.",
+            &[],
+        )),
+        &[],
+    );
+    assert_eq!(d.decision, Decision::Include, "{d:?}");
+    // A case told without "we" that also cites a study is a report of its patient.
+    let d = s.screen(
+        Some(&record(
+            "Zelumab for a girl with juvenile dermatomyositis",
+            "A 9-year-old girl with juvenile dermatomyositis was given zelumab after methotrexate failed. In a recent study, zelumab improved the rash. Her rash resolved within 3 months.",
+            &[],
+        )),
+        &[],
+    );
+    assert_eq!(d.decision, Decision::Include, "{d:?}");
+}
