@@ -2255,3 +2255,27 @@ fn an_overview_telling_other_studies_results_has_no_new_patients() {
     );
     assert_eq!(d.decision, Decision::Include, "{d:?}");
 }
+
+#[test]
+fn a_recommendation_is_no_patients_history() {
+    let given = "Two children with juvenile dermatomyositis received zelumab.";
+    for text in [
+        "Consensus treatment plans recommend steroids and methotrexate as initial therapy.",
+        "Current guidance recommends methotrexate before any biologic.",
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[given, text]), "", "{text}");
+    }
+    // The patient's own history beside it still counts.
+    let text = "As the plan recommends, she had received methotrexate before zelumab.";
+    assert_eq!(
+        cell(
+            Field::PriorTreatments,
+            &[
+                "A 9-year-old girl with juvenile dermatomyositis received zelumab.",
+                text
+            ]
+        ),
+        "methotrexate",
+        "{text}"
+    );
+}
