@@ -2279,3 +2279,19 @@ fn a_recommendation_is_no_patients_history() {
         "{text}"
     );
 }
+
+#[test]
+fn a_worsening_once_treatment_was_stopped_is_not_the_drugs_result() {
+    // The review declares its fields when it is read.
+    let _ = review();
+    let muscle = Field::parse("muscle_outcome").unwrap();
+    let given = "Ten children with juvenile dermatomyositis received zelumab.";
+    for text in [
+        "Two children had a myositis flare after discontinuing all medications.",
+        "Muscle weakness worsened following withdrawal of zelumab in one child.",
+    ] {
+        assert_eq!(cell(muscle, &[given, text]), "not_reported", "{text}");
+    }
+    let text = "Muscle weakness worsened after zelumab was started.";
+    assert_eq!(cell(muscle, &[given, text]), "worsened", "{text}");
+}

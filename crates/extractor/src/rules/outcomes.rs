@@ -60,6 +60,12 @@ static OUTCOME: LazyLock<Pattern> = LazyLock::new(|| {
 /// ("no patient relapsed"; not "did not extend B cell depletion, relapses were less").
 static NEGATED_HERE: LazyLock<Pattern> =
     LazyLock::new(|| re(r"(?i)\b(?:no|none|not|never|without|neither|nor|free\s+of)\b[^,;:()]*$"));
+/// Treatment stopped: "after discontinuing", "following withdrawal of", "on stopping".
+static OFF_DRUG: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:after|following|upon|on|when)\s+(?:the\s+)?(?:discontinu\w*|stopp\w*|withdraw\w*|cessation|taper\w*|wean\w*)\b",
+    )
+});
 /// Sentences that start the intervention (baseline description) unless they also say what
 /// happened after.
 static START: LazyLock<Pattern> = LazyLock::new(|| {
@@ -323,6 +329,11 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
             }
         }
         let (lo, hi) = ctx.clause_of(text, o.start(), o.end());
+        // A worsening once treatment was stopped ("a flare after discontinuing all
+        // medications") is the disease off the drug, not the drug's result.
+        if matches!(word, Word::Fixed(Outcome::Worsened)) && OFF_DRUG.is_match(&text[lo..hi]) {
+            continue;
+        }
         let near: Vec<(usize, usize, usize, Owner)> = terms
             .iter()
             .filter(|(s, e, _)| *s >= lo && *e <= hi)
