@@ -2295,3 +2295,20 @@ fn a_worsening_once_treatment_was_stopped_is_not_the_drugs_result() {
     let text = "Muscle weakness worsened after zelumab was started.";
     assert_eq!(cell(muscle, &[given, text]), "worsened", "{text}");
 }
+
+#[test]
+fn a_drug_that_could_not_be_reduced_was_given_before() {
+    let given = "Seven children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        (
+            "The indications included inability to reduce the dose of steroid.",
+            "corticosteroids",
+        ),
+        (
+            "All were unable to taper methotrexate before ZLM.",
+            "methotrexate",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[given, text]), want, "{text}");
+    }
+}
