@@ -15,11 +15,12 @@
 //! character (almost every sentence of an English abstract), else with the pattern as
 //! written. What matches, and where, is the same either way.
 
-use std::sync::LazyLock;
+use std::{ops::Index, sync::LazyLock};
 
-use regex::{
-    CaptureMatches, Captures, Match, Matches, Regex, RegexBuilder, RegexSet, RegexSetBuilder,
-    SetMatches,
+use regex::Regex;
+use regex_automata::{
+    Input, MatchKind, PatternSet as Which, meta,
+    util::{captures::Captures as Slots, syntax},
 };
 
 /// A non-ASCII word character (a letter, digit or mark outside ASCII).
@@ -31,13 +32,199 @@ pub(crate) fn ascii_words(text: &str) -> bool {
     text.is_ascii() || !NON_ASCII_WORD.is_match(text)
 }
 
+/// Compiles `patterns` with the regex crate's engine exactly as `regex::Regex` (one pattern,
+/// leftmost-first) or `regex::RegexSet` (several, every match) configures it, but without a
+/// literal prefilter (a search for the literals every match starts with, run before the
+/// automaton), which changes no match. The rules' case-insensitive alternations of many words
+/// give prefilters of many short case variants that fire every few bytes, each hit restarting
+/// the automaton: one such search ran ten to twenty times slower than the automaton alone,
+/// and extraction as a whole ran faster with no prefilter at all than with the ones the regex
+/// crate deems fast.
+fn compile(
+    patterns: &[&str],
+    case_insensitive: bool,
+    set: bool,
+) -> Result<meta::Regex, regex::Error> {
+    let syntaxc = syntax::Config::new()
+        .case_insensitive(case_insensitive)
+        .utf8(true);
+    let kind = if set {
+        MatchKind::All
+    } else {
+        MatchKind::LeftmostFirst
+    };
+    let mut metac = meta::Config::new()
+        .nfa_size_limit(Some(10 * (1 << 20)))
+        .hybrid_cache_capacity(2 * (1 << 20))
+        .match_kind(kind)
+        .utf8_empty(true)
+        .auto_prefilter(false);
+    if set {
+        metac = metac.which_captures(regex_automata::nfa::thompson::WhichCaptures::None);
+    }
+    meta::Builder::new()
+        .configure(metac)
+        .syntax(syntaxc)
+        .build_many(patterns)
+        .map_err(|e| {
+            if let Some(limit) = e.size_limit() {
+                regex::Error::CompiledTooBig(limit)
+            } else if let Some(err) = e.syntax_error() {
+                regex::Error::Syntax(err.to_string())
+            } else {
+                regex::Error::Syntax(e.to_string())
+            }
+        })
+}
+
+/// One match: its place in the text searched (same as [`regex::Match`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Match<'h> {
+    haystack: &'h str,
+    start: usize,
+    end: usize,
+}
+
+impl<'h> Match<'h> {
+    fn new(haystack: &'h str, span: regex_automata::Span) -> Self {
+        Self {
+            haystack,
+            start: span.start,
+            end: span.end,
+        }
+    }
+
+    /// Byte offset where the match starts.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    /// Byte offset where the match ends.
+    pub fn end(&self) -> usize {
+        self.end
+    }
+
+    /// `start..end`.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// Whether the match is empty.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// The matched text.
+    pub fn as_str(&self) -> &'h str {
+        &self.haystack[self.start..self.end]
+    }
+}
+
+/// The groups of one match (same as [`regex::Captures`]).
+#[derive(Debug, Clone)]
+pub struct Captures<'h> {
+    haystack: &'h str,
+    slots: Slots,
+}
+
+impl<'h> Captures<'h> {
+    /// Group `i` (0 is the whole match), if it took part in the match.
+    pub fn get(&self, i: usize) -> Option<Match<'h>> {
+        self.slots
+            .get_group(i)
+            .map(|sp| Match::new(self.haystack, sp))
+    }
+
+    /// The group named `name`, if it took part in the match.
+    pub fn name(&self, name: &str) -> Option<Match<'h>> {
+        self.slots
+            .get_group_by_name(name)
+            .map(|sp| Match::new(self.haystack, sp))
+    }
+
+    /// How many groups the pattern has (the whole match included).
+    pub fn len(&self) -> usize {
+        self.slots.group_len()
+    }
+
+    /// Whether the pattern has no group (never: group 0 is the whole match).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every group in order.
+    pub fn iter(&self) -> impl Iterator<Item = Option<Match<'h>>> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+impl Index<usize> for Captures<'_> {
+    type Output = str;
+
+    /// The text of group `i`; panics when the group did not take part (as `regex` does).
+    fn index(&self, i: usize) -> &str {
+        self.get(i)
+            .map_or_else(|| panic!("no group at index '{i}'"), |m| m.as_str())
+    }
+}
+
+impl Index<&str> for Captures<'_> {
+    type Output = str;
+
+    /// The text of group `name`; panics when the group did not take part (as `regex` does).
+    fn index(&self, name: &str) -> &str {
+        self.name(name)
+            .map_or_else(|| panic!("no group named '{name}'"), |m| m.as_str())
+    }
+}
+
+/// Every successive non-overlapping match.
+#[derive(Debug)]
+pub struct Matches<'r, 'h> {
+    haystack: &'h str,
+    it: meta::FindMatches<'r, 'h>,
+}
+
+impl<'h> Iterator for Matches<'_, 'h> {
+    type Item = Match<'h>;
+
+    fn next(&mut self) -> Option<Match<'h>> {
+        self.it.next().map(|m| Match::new(self.haystack, m.span()))
+    }
+}
+
+/// The groups of every successive non-overlapping match.
+#[derive(Debug)]
+pub struct CaptureMatches<'r, 'h> {
+    haystack: &'h str,
+    it: meta::CapturesMatches<'r, 'h>,
+}
+
+impl<'h> Iterator for CaptureMatches<'_, 'h> {
+    type Item = Captures<'h>;
+
+    fn next(&mut self) -> Option<Captures<'h>> {
+        self.it.next().map(|slots| Captures {
+            haystack: self.haystack,
+            slots,
+        })
+    }
+}
+
 /// A regex and its ASCII-word twin (see the module doc). Same methods as [`Regex`] for the
 /// searches the rules use.
 #[derive(Debug, Clone)]
 pub struct Pattern {
-    unicode: Regex,
+    /// The pattern as written.
+    source: String,
+    unicode: meta::Regex,
     /// `None` when the pattern has nothing to rewrite or could not be rewritten.
-    ascii: Option<Regex>,
+    ascii: Option<meta::Regex>,
 }
 
 impl Pattern {
@@ -48,21 +235,20 @@ impl Pattern {
 
     /// Compiles `pattern`, case-insensitive when `case_insensitive`.
     pub fn build(pattern: &str, case_insensitive: bool) -> Result<Self, regex::Error> {
-        let unicode = RegexBuilder::new(pattern)
-            .case_insensitive(case_insensitive)
-            .build()?;
+        let unicode = compile(&[pattern], case_insensitive, false)?;
         // A twin that does not compile (a size limit) leaves the pattern as written alone.
-        let ascii = ascii_twin(pattern).filter(|p| p != pattern).and_then(|p| {
-            RegexBuilder::new(&p)
-                .case_insensitive(case_insensitive)
-                .build()
-                .ok()
-        });
-        Ok(Self { unicode, ascii })
+        let ascii = ascii_twin(pattern)
+            .filter(|p| p != pattern)
+            .and_then(|p| compile(&[&p], case_insensitive, false).ok());
+        Ok(Self {
+            source: pattern.to_owned(),
+            unicode,
+            ascii,
+        })
     }
 
     /// The regex to search `text` with.
-    fn pick(&self, text: &str) -> &Regex {
+    fn pick(&self, text: &str) -> &meta::Regex {
         match &self.ascii {
             Some(a) if ascii_words(text) => a,
             _ => &self.unicode,
@@ -71,41 +257,79 @@ impl Pattern {
 
     /// The pattern as written.
     pub fn as_str(&self) -> &str {
-        self.unicode.as_str()
+        &self.source
     }
 
+    /// Whether the pattern matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        self.pick(text).is_match(text)
+        let input = Input::new(text).earliest(true);
+        self.pick(text).search_half(&input).is_some()
     }
 
+    /// The first match.
     pub fn find<'h>(&self, text: &'h str) -> Option<Match<'h>> {
-        self.pick(text).find(text)
+        self.pick(text)
+            .search(&Input::new(text))
+            .map(|m| Match::new(text, m.span()))
     }
 
+    /// Every successive non-overlapping match.
     pub fn find_iter<'r, 'h>(&'r self, text: &'h str) -> Matches<'r, 'h> {
-        self.pick(text).find_iter(text)
+        Matches {
+            haystack: text,
+            it: self.pick(text).find_iter(text),
+        }
     }
 
+    /// The groups of the first match.
     pub fn captures<'h>(&self, text: &'h str) -> Option<Captures<'h>> {
-        self.pick(text).captures(text)
+        self.captures_at(text, 0)
     }
 
     /// The first captures starting at or after byte `start` (context before it still counts
     /// for `\b` and anchors).
     pub fn captures_at<'h>(&self, text: &'h str, start: usize) -> Option<Captures<'h>> {
-        self.pick(text).captures_at(text, start)
+        let re = self.pick(text);
+        let input = Input::new(text).span(start..text.len());
+        let mut slots = re.create_captures();
+        re.search_captures(&input, &mut slots);
+        slots.is_match().then_some(Captures {
+            haystack: text,
+            slots,
+        })
     }
 
+    /// The groups of every successive non-overlapping match.
     pub fn captures_iter<'r, 'h>(&'r self, text: &'h str) -> CaptureMatches<'r, 'h> {
-        self.pick(text).captures_iter(text)
+        CaptureMatches {
+            haystack: text,
+            it: self.pick(text).captures_iter(text),
+        }
     }
 }
 
-/// A [`RegexSet`] and its ASCII-word twin: whether any of the patterns matches.
+/// Which patterns of a [`PatternSet`] match (same as [`regex::SetMatches`]).
+#[derive(Debug, Clone)]
+pub(crate) struct SetMatches(Which);
+
+impl SetMatches {
+    /// Whether any pattern matched.
+    pub(crate) fn matched_any(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    /// The indices of the patterns that matched, in increasing order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().map(|p| p.as_usize())
+    }
+}
+
+/// A set of patterns (as [`regex::RegexSet`]) and its ASCII-word twin: whether any of the
+/// patterns matches.
 #[derive(Debug, Clone)]
 pub(crate) struct PatternSet {
-    unicode: RegexSet,
-    ascii: Option<RegexSet>,
+    unicode: meta::Regex,
+    ascii: Option<meta::Regex>,
 }
 
 impl PatternSet {
@@ -130,33 +354,34 @@ impl PatternSet {
         patterns: &[S],
         case_insensitive: bool,
     ) -> Result<Self, regex::Error> {
-        let unicode = RegexSetBuilder::new(patterns)
-            .case_insensitive(case_insensitive)
-            .build()?;
-        let twins: Option<Vec<String>> = patterns.iter().map(|p| ascii_twin(p.as_ref())).collect();
+        let pats: Vec<&str> = patterns.iter().map(AsRef::as_ref).collect();
+        let unicode = compile(&pats, case_insensitive, true)?;
+        let twins: Option<Vec<String>> = pats.iter().map(|p| ascii_twin(p)).collect();
         let ascii = twins.and_then(|t| {
-            RegexSetBuilder::new(t)
-                .case_insensitive(case_insensitive)
-                .build()
-                .ok()
+            let t: Vec<&str> = t.iter().map(String::as_str).collect();
+            compile(&t, case_insensitive, true).ok()
         });
         Ok(Self { unicode, ascii })
     }
 
-    fn pick(&self, text: &str) -> &RegexSet {
+    fn pick(&self, text: &str) -> &meta::Regex {
         match &self.ascii {
             Some(a) if ascii_words(text) => a,
             _ => &self.unicode,
         }
     }
 
+    /// Whether any pattern matches somewhere in `text`.
     pub(crate) fn is_match(&self, text: &str) -> bool {
-        self.pick(text).is_match(text)
+        self.pick(text).is_match(Input::new(text))
     }
 
     /// Which patterns match somewhere in `text`.
     pub(crate) fn matches(&self, text: &str) -> SetMatches {
-        self.pick(text).matches(text)
+        let re = self.pick(text);
+        let mut which = Which::new(re.pattern_len());
+        re.which_overlapping_matches(&Input::new(text), &mut which);
+        SetMatches(which)
     }
 }
 

@@ -25,8 +25,8 @@
 
 use std::sync::LazyLock;
 
+use crate::pattern::Captures;
 use casebook_types::{Field, Span, Value};
-use regex::Captures;
 
 use crate::Pattern;
 

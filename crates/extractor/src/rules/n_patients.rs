@@ -622,7 +622,7 @@ impl Rule for NPatients {
 /// middle is tried again from its count's end, so an earlier number does not swallow the
 /// real count ("over the past four years, nine children ...": "four years, nine children"
 /// fails on "years"; "nine children" is the match).
-fn groups(text: &str) -> Vec<regex::Captures<'_>> {
+fn groups(text: &str) -> Vec<crate::pattern::Captures<'_>> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(c) = GROUP.captures_at(text, from) {

@@ -289,7 +289,7 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
     let mut some_improved = vec![false; n];
     let mut chained_improved = vec![false; n];
     // One search gives both the outcome words' spans and their groups.
-    let all: Vec<regex::Captures<'_>> = OUTCOME.captures_iter(text).collect();
+    let all: Vec<crate::pattern::Captures<'_>> = OUTCOME.captures_iter(text).collect();
     let words: Vec<(usize, usize)> = all
         .iter()
         .filter_map(|c| c.get(0))

@@ -115,7 +115,7 @@ fn scores_in_uncached(review: &CompiledReview, text: &str) -> Vec<ScoreChange> {
         if REFERENCE.is_match(head) || (open && REFERENCE.is_match(&text[..whole.start()])) {
             continue;
         }
-        let suffix_of = |c: &regex::Captures<'_>| {
+        let suffix_of = |c: &crate::pattern::Captures<'_>| {
             c.name("den")
                 .map(|d| format!("/{}", d.as_str().trim().trim_start_matches('/').trim()))
                 .or_else(|| c.name("unit").map(|_| " U/L".to_owned()))
