@@ -2312,3 +2312,22 @@ fn a_drug_that_could_not_be_reduced_was_given_before() {
         assert_eq!(cell(Field::PriorTreatments, &[given, text]), want, "{text}");
     }
 }
+
+#[test]
+fn a_group_age_at_the_first_dose_places_the_cohort() {
+    let s = Screener::new(review());
+    for text in [
+        "The records of 18 patients with dermatomyositis treated with zelumab were analysed. Median age at first infusion was 9.5 years.",
+        "The records of 18 patients with dermatomyositis treated with zelumab were analysed. Age at zelumab initiation was 9.5 (range 4-15) years.",
+    ] {
+        let d = s.screen(Some(&record("Zelumab in dermatomyositis", text, &[])), &[]);
+        assert_eq!(d.decision, Decision::Include, "{text}: {d:?}");
+    }
+    let text = "The records of 18 patients with dermatomyositis treated with zelumab were analysed. Their mean age at the start of zelumab was 46 years.";
+    let d = s.screen(Some(&record("Zelumab in dermatomyositis", text, &[])), &[]);
+    assert_eq!(
+        (d.decision, d.reason.as_str()),
+        (Decision::Exclude, "adult_only"),
+        "{text}: {d:?}"
+    );
+}
