@@ -2331,3 +2331,19 @@ fn a_group_age_at_the_first_dose_places_the_cohort() {
         "{text}: {d:?}"
     );
 }
+
+#[test]
+fn a_word_that_is_one_domains_event_speaks_of_that_domain_only() {
+    let r = review_with_relapse_domain();
+    let relapse = Field::parse("relapse_outcome").unwrap();
+    let remission = Field::parse("remission_outcome").unwrap();
+    for text in [
+        "After zelumab, 20 children remained in remission and 10 relapsed.",
+        "Remission lasted in most; two children relapsed after zelumab.",
+    ] {
+        let st = cells_in(&r, &doc(Source::Abstract, &[("results", text)]));
+        assert_ne!(st.cell(remission), "worsened", "{text}");
+        // A bare count of relapses is still no relapse outcome.
+        assert_eq!(st.cell(relapse), "not_reported", "{text}");
+    }
+}

@@ -357,12 +357,22 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
             && !o.as_str().to_ascii_lowercase().starts_with("no longer");
         // The nearest term's side of the word: further terms join only on that side ("both
         // muscular and cutaneous"), not across it ("rash was no longer present and his CMAS").
+        // A word that is one domain's own event ("relapsed" for the relapse domain) speaks of
+        // that domain only: "20 remained in remission and 10 relapsed" is no worse remission.
+        let own_event = if matches!(word, Word::Fixed(Outcome::Worsened)) {
+            own_event_domains(review, o.as_str())
+        } else {
+            Vec::new()
+        };
         let nearest_after = near
             .iter()
             .filter(|(dd, ..)| *dd == min)
             .all(|&(_, s, _, _)| s >= o.end());
         for &(dist, s, e, k) in &near {
             let Owner::Domain(d) = k else { continue };
+            if !own_event.is_empty() && !own_event.contains(&d) {
+                continue;
+            }
             // A blocker of this domain nearest to the word owns it.
             if near.iter().any(|&(dd, _, _, b)| dd == min && b.blocks(d)) {
                 continue;
