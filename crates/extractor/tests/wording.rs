@@ -2347,3 +2347,21 @@ fn a_word_that_is_one_domains_event_speaks_of_that_domain_only() {
         assert_eq!(st.cell(relapse), "not_reported", "{text}");
     }
 }
+
+#[test]
+fn followed_as_came_after_is_no_follow_up() {
+    let given = "Thirty children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        (
+            "B-cell recovery occurred at a median of 6 months, and flares followed in 12.",
+            "",
+        ),
+        ("Rash recurred after 4 months and weakness followed.", ""),
+        // Being followed, or a follow-up, still ties the duration.
+        ("Children were followed for 24 months after zelumab.", "24"),
+        ("They were closely followed over 18 months.", "18"),
+        ("The median follow-up was 30 months.", "30"),
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[given, text]), want, "{text}");
+    }
+}

@@ -57,7 +57,7 @@ static RANGE_IN: LazyLock<Pattern> = LazyLock::new(|| {
 
 static FOLLOW: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:follow(?:ed)?[\s\-]*(?:up)?|observ(?:ed|ation)|monitored|(?:last|latest|final|most\s+recent)\s+(?:clinic\s+)?(?:visit|contact|assessment|evaluation|review|examination))\b",
+        r"(?i)\b(?:follow(?:ed)?[\s\-]*up|(?:were|was|been|being|are|is)\s+(?:\w+\s+)?followed|followed\s+(?:for|over|during|until|through|from|after)|observ(?:ed|ation)|monitored|(?:last|latest|final|most\s+recent)\s+(?:clinic\s+)?(?:visit|contact|assessment|evaluation|review|examination))\b",
     )
 });
 static TREATMENT: LazyLock<Pattern> = LazyLock::new(|| {
