@@ -162,9 +162,8 @@ static RECEIVED: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 /// The first part of a list of counts by subtype: "15 patients with <subtype A> and 22 with
-/// <subtype B>", "11 had <subtype A> and 4 had <subtype B>".
-///
-/// <subtype B>" (the parts after it are [`BREAKDOWN`] matches).
+/// <subtype B>", "11 had <subtype A> and 4 had <subtype B>" (the parts after it are
+/// [`BREAKDOWN`] matches).
 static FIRST_PART: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
         r"(?i)\b({c})\s+(?:{PEOPLE}\s+with|(?:{PEOPLE}\s+)?(?:had|having))\s+([^,;()\[\]]{{1,80}}?)(?:\s*[,;)\]]|\s+and\b|\s*$)",
@@ -493,8 +492,6 @@ fn subtype_sum(r: &crate::CompiledReview, text: &str) -> Option<u32> {
 /// The case value when only a controlled trial's total is stated (not a count).
 const ARM_NOT_STATED: &str = "arm size not stated";
 
-/// `Some(())` when another drug than the intervention is named among the arms (arms compare
-/// drugs: their sizes are not one study's patients).
 /// The patients of the arms that received the intervention, when a sentence sizes at least
 /// two arms ("n = N") and each arm's label (the words since the previous arm, at most 60 bytes)
 /// names the intervention or, without it, another drug or a control. An arm whose label names
@@ -556,6 +553,8 @@ fn labelled_arms(ctx: &RuleContext<'_>, text: &str, ivs: &[crate::lexicon::Match
     .filter(|n| *n > 0)
 }
 
+/// `Some(())` when another drug than the intervention is named among the arms (arms compare
+/// drugs: their sizes are not one study's patients).
 fn other_drugs_between(ctx: &RuleContext<'_>, text: &str, arms: &[(usize, u32)]) -> Option<()> {
     let last = arms.last().map_or(0, |a| a.0);
     crate::negation::other_drug_mentions(ctx, text)
