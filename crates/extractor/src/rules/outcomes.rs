@@ -314,24 +314,30 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
         if ctx.is_historical_on(text, o.start(), o.end(), &iv) {
             continue;
         }
+        let (lo, hi) = ctx.clause_of(text, o.start(), o.end());
+        let word_negated = ctx.is_negated(text, o.start(), o.end());
+        let worsening = matches!(word, Word::Fixed(Outcome::Worsened));
+        // A word that is one domain's own event ("relapsed" for the relapse domain) speaks of
+        // that domain only: "20 remained in remission and 10 relapsed" is no worse remission.
+        let own_event = if worsening {
+            own_event_domains(review, o.as_str())
+        } else {
+            Vec::new()
+        };
         // The domain's own event negated for the group ("no patient relapsed", "none of the
         // patients had a relapse"): the event never came, the domain resolved. (Not negated,
         // "12 relapsed" is a count of events with no comparison: no outcome.)
-        if matches!(word, Word::Fixed(Outcome::Worsened))
-            && ctx.is_negated(text, o.start(), o.end())
-            && NEGATED_HERE.is_match(&text[ctx.clause_of(text, o.start(), o.end()).0..o.start()])
-        {
-            for d in own_event_domains(review, o.as_str()) {
+        if word_negated && NEGATED_HERE.is_match(&text[lo..o.start()]) {
+            for &d in &own_event {
                 let slot = &mut best[d];
                 if slot.is_none() {
                     *slot = Some((0, Outcome::Resolved));
                 }
             }
         }
-        let (lo, hi) = ctx.clause_of(text, o.start(), o.end());
         // A worsening once treatment was stopped ("a flare after discontinuing all
         // medications") is the disease off the drug, not the drug's result.
-        if matches!(word, Word::Fixed(Outcome::Worsened)) && OFF_DRUG.is_match(&text[lo..hi]) {
+        if worsening && OFF_DRUG.is_match(&text[lo..hi]) {
             continue;
         }
         let near: Vec<(usize, usize, usize, Owner)> = terms
@@ -353,17 +359,9 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
         let Some(min) = near.iter().map(|(d, ..)| *d).min() else {
             continue;
         };
-        let negated = ctx.is_negated(text, o.start(), o.end())
-            && !o.as_str().to_ascii_lowercase().starts_with("no longer");
+        let negated = word_negated && !o.as_str().to_ascii_lowercase().starts_with("no longer");
         // The nearest term's side of the word: further terms join only on that side ("both
         // muscular and cutaneous"), not across it ("rash was no longer present and his CMAS").
-        // A word that is one domain's own event ("relapsed" for the relapse domain) speaks of
-        // that domain only: "20 remained in remission and 10 relapsed" is no worse remission.
-        let own_event = if matches!(word, Word::Fixed(Outcome::Worsened)) {
-            own_event_domains(review, o.as_str())
-        } else {
-            Vec::new()
-        };
         let nearest_after = near
             .iter()
             .filter(|(dd, ..)| *dd == min)
