@@ -133,11 +133,8 @@ pub(crate) fn is_without_patients(text: &str) -> bool {
 
 /// An overview of other studies: at least two sentences tell other studies' results in the
 /// third person, and none is in the first person.
-pub(crate) fn overview_of_other_studies<'a>(
-    mut texts: impl Iterator<Item = &'a str> + Clone,
-) -> bool {
-    texts.clone().filter(|t| CUES.overview.is_match(t)).count() >= 2
-        && !texts.any(|t| CUES.first_person.is_match(t))
+pub(crate) fn overview_of_other_studies<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> bool {
+    texts.clone().filter(|t| is_overview(t)).count() >= 2 && !any_first_person(texts)
 }
 
 /// Whether a sentence tells another study's result ("in a double-blind study, ...").
@@ -194,10 +191,13 @@ pub(crate) fn is_third_person_authors(text: &str) -> bool {
 
 /// A digest or commentary of another paper: `true` when some sentence speaks of the authors
 /// in the third person and none in the first person.
-pub(crate) fn digest_of_another_paper<'a>(
-    mut texts: impl Iterator<Item = &'a str> + Clone,
-) -> bool {
-    texts.clone().any(is_third_person_authors) && !texts.any(|t| CUES.first_person.is_match(t))
+pub(crate) fn digest_of_another_paper<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> bool {
+    texts.clone().any(is_third_person_authors) && !any_first_person(texts)
+}
+
+/// Whether any of `texts` speaks in the first person ("we", "our").
+fn any_first_person<'a>(mut texts: impl Iterator<Item = &'a str>) -> bool {
+    texts.any(|t| CUES.first_person.is_match(t))
 }
 
 /// Whether a sentence (or title) names a study protocol or a trial still to be run.

@@ -254,11 +254,11 @@ impl Screener {
         }
 
         // Animals, cells or a modelled cohort, without a sentence of patient results.
-        if !m
-            .sentences
-            .iter()
-            .any(|(_, s)| report_kind::is_patient_result(s.text))
-            && let Some(ev) = find(m, |s| report_kind::is_without_patients(s.text))
+        if let Some(ev) = find(m, |s| report_kind::is_without_patients(s.text))
+            && !m
+                .sentences
+                .iter()
+                .any(|(_, s)| report_kind::is_patient_result(s.text))
         {
             return exclude("no_new_patients", Some(ev));
         }
@@ -289,8 +289,7 @@ impl Screener {
         // ("tacrolimus has also been used" in a background section is not the study's).
         // A mention denied for the patients ("none received <drug>") does not count.
         let intervention = find(m, |s| {
-            r.intervention.is_match(s.text)
-                && !crate::cases::is_background(&self.review.context, s.section)
+            !crate::cases::is_background(&self.review.context, s.section)
                 && r.intervention
                     .find_all(s.text)
                     .iter()
