@@ -216,15 +216,46 @@ impl<'h> Iterator for CaptureMatches<'_, 'h> {
     }
 }
 
+/// The compiled patterns as written and their ASCII-word twins (see the module doc), and the
+/// choice between them for a text: what [`Pattern`] and [`PatternSet`] search with.
+#[derive(Debug, Clone)]
+struct Engines {
+    unicode: meta::Regex,
+    /// `None` when no pattern has anything to rewrite or one could not be rewritten.
+    ascii: Option<meta::Regex>,
+}
+
+impl Engines {
+    /// Compiles `patterns` as written and, when any of them changes, their twins (a twin set
+    /// that does not compile, a size limit, leaves the patterns as written alone).
+    fn compile(patterns: &[&str], case_insensitive: bool, set: bool) -> Result<Self, regex::Error> {
+        let unicode = compile(patterns, case_insensitive, set)?;
+        let twins: Option<Vec<String>> = patterns.iter().map(|p| ascii_twin(p)).collect();
+        let ascii = twins
+            .filter(|t| t.iter().zip(patterns).any(|(t, p)| t != p))
+            .and_then(|t| {
+                let t: Vec<&str> = t.iter().map(String::as_str).collect();
+                compile(&t, case_insensitive, set).ok()
+            });
+        Ok(Self { unicode, ascii })
+    }
+
+    /// The regex to search `text` with.
+    fn pick(&self, text: &str) -> &meta::Regex {
+        match &self.ascii {
+            Some(a) if ascii_words(text) => a,
+            _ => &self.unicode,
+        }
+    }
+}
+
 /// A regex and its ASCII-word twin (see the module doc). Same methods as [`Regex`] for the
 /// searches the rules use.
 #[derive(Debug, Clone)]
 pub struct Pattern {
     /// The pattern as written.
     source: String,
-    unicode: meta::Regex,
-    /// `None` when the pattern has nothing to rewrite or could not be rewritten.
-    ascii: Option<meta::Regex>,
+    engines: Engines,
 }
 
 impl Pattern {
@@ -235,24 +266,15 @@ impl Pattern {
 
     /// Compiles `pattern`, case-insensitive when `case_insensitive`.
     pub fn build(pattern: &str, case_insensitive: bool) -> Result<Self, regex::Error> {
-        let unicode = compile(&[pattern], case_insensitive, false)?;
-        // A twin that does not compile (a size limit) leaves the pattern as written alone.
-        let ascii = ascii_twin(pattern)
-            .filter(|p| p != pattern)
-            .and_then(|p| compile(&[&p], case_insensitive, false).ok());
         Ok(Self {
             source: pattern.to_owned(),
-            unicode,
-            ascii,
+            engines: Engines::compile(&[pattern], case_insensitive, false)?,
         })
     }
 
     /// The regex to search `text` with.
     fn pick(&self, text: &str) -> &meta::Regex {
-        match &self.ascii {
-            Some(a) if ascii_words(text) => a,
-            _ => &self.unicode,
-        }
+        self.engines.pick(text)
     }
 
     /// The pattern as written.
@@ -327,10 +349,7 @@ impl SetMatches {
 /// A set of patterns (as [`regex::RegexSet`]) and its ASCII-word twin: whether any of the
 /// patterns matches.
 #[derive(Debug, Clone)]
-pub(crate) struct PatternSet {
-    unicode: meta::Regex,
-    ascii: Option<meta::Regex>,
-}
+pub(crate) struct PatternSet(Engines);
 
 impl PatternSet {
     pub(crate) fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, regex::Error> {
@@ -355,20 +374,11 @@ impl PatternSet {
         case_insensitive: bool,
     ) -> Result<Self, regex::Error> {
         let pats: Vec<&str> = patterns.iter().map(AsRef::as_ref).collect();
-        let unicode = compile(&pats, case_insensitive, true)?;
-        let twins: Option<Vec<String>> = pats.iter().map(|p| ascii_twin(p)).collect();
-        let ascii = twins.and_then(|t| {
-            let t: Vec<&str> = t.iter().map(String::as_str).collect();
-            compile(&t, case_insensitive, true).ok()
-        });
-        Ok(Self { unicode, ascii })
+        Ok(Self(Engines::compile(&pats, case_insensitive, true)?))
     }
 
     fn pick(&self, text: &str) -> &meta::Regex {
-        match &self.ascii {
-            Some(a) if ascii_words(text) => a,
-            _ => &self.unicode,
-        }
+        self.0.pick(text)
     }
 
     /// Whether any pattern matches somewhere in `text`.
@@ -480,7 +490,7 @@ mod tests {
         for p in pats {
             let pat = Pattern::new(p).unwrap();
             let plain = Regex::new(p).unwrap();
-            assert!(pat.ascii.is_some());
+            assert!(pat.engines.ascii.is_some());
             for t in texts {
                 let a: Vec<Vec<Option<(usize, usize)>>> = pat
                     .captures_iter(t)
