@@ -297,6 +297,19 @@ impl ContextRules {
         self.scan(category, text, start, end, |_, _, _| true)
     }
 
+    /// Whether the words at `start..end` are in the scope of a cue of `category` in the named
+    /// `group` (see `group` in `data/context.toml`).
+    pub(crate) fn governed_by_group(
+        &self,
+        category: CueCategory,
+        group: &str,
+        text: &str,
+        start: usize,
+        end: usize,
+    ) -> bool {
+        self.scan(category, text, start, end, |_, _, g| g == Some(group))
+    }
+
     /// Whether the words at `start..end` tell about the time before the intervention, where
     /// `iv` are the byte spans of the intervention's mentions: a cue right before a mention
     /// that does not date ("despite <drug>, the dose could not be reduced", "refractory to

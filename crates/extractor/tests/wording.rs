@@ -2365,3 +2365,42 @@ fn followed_as_came_after_is_no_follow_up() {
         assert_eq!(cell(Field::FollowUpMonths, &[given, text]), want, "{text}");
     }
 }
+
+#[test]
+fn exclusion_criteria_are_no_prior_treatment() {
+    let given = "Thirty children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        (
+            "Patients who had received cyclophosphamide within 6 months were excluded.",
+            "",
+        ),
+        (
+            "Exclusion criteria were prior treatment with cyclophosphamide or cyclosporine.",
+            "",
+        ),
+        (
+            "Children were excluded if they had received mycophenolate in the previous year.",
+            "",
+        ),
+        // Patients excluded for another reason leave the rest of the sentence alone.
+        (
+            "Two patients were excluded for missing data; the others had received methotrexate before zelumab.",
+            "methotrexate",
+        ),
+        (
+            "Patients previously treated with cyclophosphamide were included.",
+            "cyclophosphamide",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[given, text]), want, "{text}");
+    }
+    // The cue denies events too ("infection was excluded"), not the counts of those who
+    // were left in.
+    assert_eq!(
+        cell(
+            Field::NPatients,
+            &["Thirty-two children were screened and 2 were excluded; thirty received zelumab."]
+        ),
+        "30"
+    );
+}

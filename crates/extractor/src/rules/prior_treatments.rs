@@ -190,6 +190,19 @@ fn narrated_before(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A drug named in the study's exclusion criteria ("patients who had received
+/// cyclophosphamide were excluded", "exclusion criteria were prior MMF"): the cohort's
+/// history does not include it. Cues: the negation group `excluded` in `data/context.toml`.
+fn excluded(ctx: &RuleContext<'_>, text: &str, start: usize, end: usize) -> bool {
+    ctx.review.context.governed_by_group(
+        casebook_types::CueCategory::Negation,
+        "excluded",
+        text,
+        start,
+        end,
+    )
+}
+
 /// Plans and alternatives, not treatments given: "was considered", "could be".
 static PLAN: LazyLock<Pattern> = LazyLock::new(|| {
     re(
@@ -206,7 +219,7 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
     let iv = intervention_mentions(ctx, text);
     let mut out = Vec::new();
     for d in &drugs {
-        if NOT_THE_DRUG_AFTER.is_match(&text[d.end..]) {
+        if NOT_THE_DRUG_AFTER.is_match(&text[d.end..]) || excluded(ctx, text, d.start, d.end) {
             continue;
         }
         let (lo, hi) = scope(text, d.start, d.end, false);
