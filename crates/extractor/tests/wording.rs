@@ -1847,10 +1847,15 @@ fn an_ability_that_got_longer_or_higher_improved() {
             "The CMAS score was greater at 6 months than at baseline.",
             "improved",
         ),
-        // A symptom that got higher worsened.
+        // A symptom that got higher worsened (on the drug: once it was stopped, the change
+        // is not its result, see a_change_once_the_intervention_was_stopped_is_not_its_result).
+        (
+            "Muscle weakness was greater at 6 months than at baseline.",
+            "worsened",
+        ),
         (
             "Muscle weakness was greater after zelumab was stopped.",
-            "worsened",
+            "not_reported",
         ),
     ] {
         assert_eq!(cell(muscle, &[given, text]), want, "{text}");
@@ -2403,4 +2408,64 @@ fn exclusion_criteria_are_no_prior_treatment() {
         ),
         "30"
     );
+}
+
+#[test]
+fn less_frequent_and_rare_are_less() {
+    let r = review_with_relapse_domain();
+    let relapse = Field::parse("relapse_outcome").unwrap();
+    let given = "Thirty children with nephrotic syndrome received zelumab.";
+    for (text, want) in [
+        (
+            "Relapses were less frequent after zelumab than before.",
+            "improved",
+        ),
+        ("After zelumab, relapses became rare.", "improved"),
+        (
+            "Relapses occurred less often in the year after zelumab.",
+            "improved",
+        ),
+        ("On zelumab, relapses became more common.", "worsened"),
+        // "Rare" that is no outcome word: a disease in another clause.
+        (
+            "Nephrotic syndrome is a rare disease in adults; relapses were frequent after zelumab.",
+            "not_reported",
+        ),
+    ] {
+        let st = cells_in(
+            &r,
+            &doc(Source::Abstract, &[("results", given), ("results", text)]),
+        );
+        assert_eq!(st.cell(relapse), want, "{text}");
+    }
+}
+
+#[test]
+fn a_change_once_the_intervention_was_stopped_is_not_its_result() {
+    let r = review_with_relapse_domain();
+    let relapse = Field::parse("relapse_outcome").unwrap();
+    let given = "Thirty children with nephrotic syndrome received zelumab.";
+    for text in [
+        "Relapses became more common after zelumab was stopped.",
+        "Following withdrawal of zelumab, relapses increased again.",
+        "The relapse rate rose once zelumab had been discontinued.",
+    ] {
+        let st = cells_in(
+            &r,
+            &doc(Source::Abstract, &[("results", given), ("results", text)]),
+        );
+        assert_eq!(st.cell(relapse), "not_reported", "{text}");
+    }
+    // While on it, the same words count.
+    let st = cells_in(
+        &r,
+        &doc(
+            Source::Abstract,
+            &[
+                ("results", given),
+                ("results", "The relapse rate rose while on zelumab."),
+            ],
+        ),
+    );
+    assert_eq!(st.cell(relapse), "worsened");
 }

@@ -53,7 +53,7 @@ enum Word {
 
 static OUTCOME: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|partially|partly|benefit\w*)|(?P<unc>unchanged|no\s+response|(?:did\s+not|didn't|does\s+not|do\s+not)\s+(?:significantly\s+)?differ|no\s+(?:(?:statistically\s+)?significant\s+)?difference|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped|fewer)|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*|longer|higher|greater)\b",
+        r"(?i)\b(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|partially|partly|benefit\w*)|(?P<unc>unchanged|no\s+response|(?:did\s+not|didn't|does\s+not|do\s+not)\s+(?:significantly\s+)?differ|no\s+(?:(?:statistically\s+)?significant\s+)?difference|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped|fewer|less\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe)|rarer|(?:became|become|were|was|remained)\s+(?:very\s+)?(?:rare|infrequent|uncommon))|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*|longer|higher|greater|more\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe))\b",
     )
 });
 /// A negation in the words right before an outcome word, in its clause and not across a comma
@@ -66,6 +66,27 @@ static OFF_DRUG: LazyLock<Pattern> = LazyLock::new(|| {
         r"(?i)\b(?:after|following|upon|on|when)\s+(?:the\s+)?(?:discontinu\w*|stopp\w*|withdraw\w*|cessation|taper\w*|wean\w*)\b",
     )
 });
+/// The intervention stopped, right after its name: "<drug> was discontinued".
+static STOPPED_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:was|were|had\s+been|has\s+been|is)\s+(?:discontinued|stopped|withdrawn|ceased|tapered\s+off)\b",
+    )
+});
+/// The intervention stopped, right before its name: "discontinuing", "withdrawal of".
+static STOPPING_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
+    re(r"(?i)\b(?:discontinu\w*|stopp\w*|withdraw\w*|cessation)\s+(?:of\s+)?(?:the\s+)?$")
+});
+
+/// Whether the clause `lo..hi` says the intervention (at `iv`) was stopped: "after <drug>
+/// was stopped", "following discontinuation of <drug>".
+fn intervention_stopped(text: &str, lo: usize, hi: usize, iv: &[(usize, usize)]) -> bool {
+    iv.iter()
+        .filter(|&&(s, e)| s >= lo && e <= hi)
+        .any(|&(s, e)| {
+            STOPPED_AFTER.is_match(&text[e..hi]) || STOPPING_BEFORE.is_match(&text[lo..s])
+        })
+}
+
 /// Sentences that start the intervention (baseline description) unless they also say what
 /// happened after.
 static START: LazyLock<Pattern> = LazyLock::new(|| {
@@ -337,7 +358,12 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
         }
         // A worsening once treatment was stopped ("a flare after discontinuing all
         // medications") is the disease off the drug, not the drug's result.
-        if worsening && OFF_DRUG.is_match(&text[lo..hi]) {
+        // So is a change in either direction once the intervention itself was stopped
+        // ("relapses became more common after <drug> was stopped").
+        if (worsening && OFF_DRUG.is_match(&text[lo..hi]))
+            || (matches!(word, Word::Fixed(Outcome::Worsened) | Word::Up | Word::Down)
+                && intervention_stopped(text, lo, hi, &iv))
+        {
             continue;
         }
         let near: Vec<(usize, usize, usize, Owner)> = terms
