@@ -25,7 +25,10 @@
 //! masked letter as its byte length (2 for `γ`). A text with a letter that case folding ties to
 //! an ASCII one (the Kelvin sign, long s) or with a non-ASCII digit is searched as written.
 
-use std::{ops::Index, sync::LazyLock};
+use std::{
+    ops::Index,
+    sync::{LazyLock, OnceLock},
+};
 
 use regex::Regex;
 use regex_automata::{
@@ -334,7 +337,14 @@ impl<'r> Route<'r> {
 /// choice between them for a text: what [`Pattern`] and [`PatternSet`] search with.
 #[derive(Debug, Clone)]
 struct Engines {
-    unicode: meta::Regex,
+    /// The patterns as written. With a twin beside them they are compiled on first use: few
+    /// texts need them, and compiling every rule's Unicode word classes was about half of the
+    /// start-up time of every run.
+    unicode: OnceLock<meta::Regex>,
+    /// What compiles them.
+    patterns: Vec<String>,
+    case_insensitive: bool,
+    set: bool,
     /// `None` when no pattern has anything to rewrite or one could not be rewritten.
     ascii: Option<meta::Regex>,
     /// Whether the twin may search a masked copy of a text (see the module doc).
@@ -342,10 +352,10 @@ struct Engines {
 }
 
 impl Engines {
-    /// Compiles `patterns` as written and, when any of them changes, their twins (a twin set
-    /// that does not compile, a size limit, leaves the patterns as written alone).
+    /// Compiles the twins of `patterns` when any of them changes (a twin set that does not
+    /// compile, a size limit, leaves the patterns as written alone), and the patterns as
+    /// written now if there is no twin, else only checks that they parse.
     fn compile(patterns: &[&str], case_insensitive: bool, set: bool) -> Result<Self, regex::Error> {
-        let unicode = compile(patterns, case_insensitive, set)?;
         let twins: Option<Vec<String>> = patterns.iter().map(|p| ascii_twin(p)).collect();
         let ascii = twins
             .filter(|t| t.iter().zip(patterns).any(|(t, p)| t != p))
@@ -353,23 +363,50 @@ impl Engines {
                 let t: Vec<&str> = t.iter().map(String::as_str).collect();
                 compile(&t, case_insensitive, set).ok()
             });
-        let maskable = patterns.iter().all(|p| maskable(p));
+        let unicode = OnceLock::new();
+        if ascii.is_some() {
+            for p in patterns {
+                regex_syntax::ParserBuilder::new()
+                    .case_insensitive(case_insensitive)
+                    .build()
+                    .parse(p)
+                    .map_err(|e| regex::Error::Syntax(e.to_string()))?;
+            }
+        } else {
+            let _ = unicode.set(compile(patterns, case_insensitive, set)?);
+        }
         Ok(Self {
             unicode,
+            patterns: patterns.iter().map(|p| (*p).to_owned()).collect(),
+            case_insensitive,
+            set,
+            maskable: patterns.iter().all(|p| maskable(p)),
             ascii,
-            maskable,
+        })
+    }
+
+    /// The patterns as written, compiled on first use. Should they exceed the size limit
+    /// that their twins kept under, the twins stand in for them (a text with a non-ASCII
+    /// letter next to a match may then read differently).
+    fn unicode(&self) -> &meta::Regex {
+        self.unicode.get_or_init(|| {
+            let pats: Vec<&str> = self.patterns.iter().map(String::as_str).collect();
+            compile(&pats, self.case_insensitive, self.set)
+                .ok()
+                .or_else(|| self.ascii.clone())
+                .expect("patterns that parse compile, or have a compiled twin")
         })
     }
 
     /// How to search `text`.
     fn route(&self, text: &str) -> Route<'_> {
         let Some(ascii) = &self.ascii else {
-            return Route::Plain(&self.unicode);
+            return Route::Plain(self.unicode());
         };
         match letters(text) {
             Letters::None => Route::Plain(ascii),
             Letters::Maskable if self.maskable => Route::Masked(ascii),
-            _ => Route::Plain(&self.unicode),
+            _ => Route::Plain(self.unicode()),
         }
     }
 }
@@ -715,5 +752,23 @@ mod tests {
         assert!(matches!(set.0.route(t), Route::Masked(_)));
         assert_eq!(set.matches(t).iter().collect::<Vec<_>>(), vec![0, 1]);
         assert!(!set.is_match("IFN\u{3b3}"));
+    }
+
+    /// The patterns as written are compiled only when a text needs them; a pattern that does
+    /// not parse is still refused at once.
+    #[test]
+    fn patterns_as_written_compile_on_first_use() {
+        let pat = Pattern::new(r"(?i)\bx\w*\b").unwrap();
+        assert!(pat.engines.ascii.is_some() && pat.engines.unicode.get().is_none());
+        assert!(pat.is_match("an x-ray, \u{3b3}"));
+        assert!(pat.engines.unicode.get().is_none());
+        // The Kelvin sign cannot be masked: the pattern as written reads it.
+        assert!(pat.is_match("x\u{212A}"));
+        assert!(pat.engines.unicode.get().is_some());
+        // Nothing to rewrite: compiled at once.
+        let plain = Pattern::new(r"\d+ mg").unwrap();
+        assert!(plain.engines.ascii.is_none() && plain.engines.unicode.get().is_some());
+        assert!(Pattern::new(r"(?i)\b(x\w*\b").is_err());
+        assert!(PatternSet::new(&[r"\bx\b", r"(\by"]).is_err());
     }
 }
