@@ -2469,3 +2469,39 @@ fn a_change_once_the_intervention_was_stopped_is_not_its_result() {
     );
     assert_eq!(st.cell(relapse), "worsened");
 }
+
+#[test]
+fn a_ratio_to_one_splits_a_known_total() {
+    let given = "Thirty children with juvenile dermatomyositis received zelumab.";
+    for (text, male, female) in [
+        ("The male-to-female ratio was 1.5.", "18", "12"),
+        ("The male:female ratio was 2.", "20", "10"),
+        ("The female to male ratio was 4.", "6", "24"),
+        // A ratio that gives no whole count, or a share, tells nothing.
+        ("The male-to-female ratio was 1.4.", "", ""),
+        ("The male-to-female ratio was 60%.", "", ""),
+    ] {
+        assert_eq!(cell(Field::Male, &[given, text]), male, "{text}");
+        assert_eq!(cell(Field::Female, &[given, text]), female, "{text}");
+    }
+}
+
+#[test]
+fn sexes_of_a_subgroup_named_by_an_event_are_not_the_group() {
+    let given = "Thirty children with juvenile dermatomyositis received zelumab.";
+    for text in [
+        "Of the 12 who relapsed, 8 were boys.",
+        "Among those who developed infections, 4 were boys.",
+        "Of the ten children who flared after zelumab, 6 were boys.",
+    ] {
+        assert_eq!(cell(Field::Male, &[given, text]), "", "{text}");
+    }
+    // The group itself, named by the intervention, with an event later in the sentence.
+    assert_eq!(
+        cell(
+            Field::Male,
+            &["Of the 30 children who received zelumab, 18 were boys; 12 relapsed."]
+        ),
+        "18"
+    );
+}

@@ -101,16 +101,32 @@ static IN_SEX_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A subgroup named by what happened to it, before its sex count: "of the 12 who relapsed, 8
+/// were boys", "among those with hypertension, ...".
+static OF_SUBGROUP: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)\b(?:of|among)\s+(?:the|these|those)\s+(?:(?:{c})\s+)?(?:[\w\-]+\s+)?(?:who|that|whom|with)\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
+/// An event coming on ("relapsed", "developed"): `event_came` in `data/rule_cues.toml`.
+static EVENT_CAME: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&crate::rule_cues::words("follow_up", "event_came")).expect("valid regex")
+});
+
 /// "... and a girl", ", one boy": a singular after another sex count.
 static AND_ONE: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"(?i)(?:,|\band|&)\s+(?:a|an|one)\s+(girl|boy|female|male)\b")
         .expect("valid regex")
 });
 
-/// "male:female ratio 1:2", "M/F ratio of 2:1", "female-to-male ratio 3:1", and without the
-/// word ratio when the numbers are joined by a colon ("female:male 3:1").
+/// "male:female ratio 1:2", "M/F ratio of 2:1", "female-to-male ratio 3:1", one number for
+/// its ratio to one ("male-to-female ratio was 1.5": 1.5:1), and without the word ratio when
+/// the numbers are joined by a colon ("female:male 3:1").
 static RATIO: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\b(?P<first>m|males?|boys?|f|females?|girls?)\s*(?::|/|-?\s*to\s*-?)\s*(?:m|males?|boys?|f|females?|girls?)(?:\s+ratio\s*(?:of|was|is|=|:)?\s*(?P<a>\d+(?:\.\d+)?)\s*(?::|/|to)\s*(?P<b>\d+(?:\.\d+)?)|\s*[=,]?\s*(?P<a2>\d+(?:\.\d+)?)\s*:\s*(?P<b2>\d+(?:\.\d+)?)\b)")
+    Pattern::new(r"(?i)\b(?P<first>m|males?|boys?|f|females?|girls?)\s*(?::|/|-?\s*to\s*-?)\s*(?:m|males?|boys?|f|females?|girls?)(?:\s+ratio\s*(?:of|was|is|=|:)?\s*(?P<a>\d+(?:\.\d+)?)(?:\s*(?::|/|to)\s*(?P<b>\d+(?:\.\d+)?))?|\s*[=,]?\s*(?P<a2>\d+(?:\.\d+)?)\s*:\s*(?P<b2>\d+(?:\.\d+)?)\b)")
         .expect("valid regex")
 });
 
@@ -163,11 +179,14 @@ fn counts_with_total(text: &str, total: u32) -> (Option<u32>, Option<u32>) {
         })
     };
     if let Some(c) = RATIO.captures(text)
-        && let (Some(a), Some(b)) = (
-            c.name("a").or_else(|| c.name("a2")),
-            c.name("b").or_else(|| c.name("b2")),
-        )
-        && let (Ok(a), Ok(b)) = (a.as_str().parse::<f64>(), b.as_str().parse::<f64>())
+        && let Some(a) = c.name("a").or_else(|| c.name("a2"))
+        // A share is no ratio: "male-to-female ratio 60%".
+        && !text[a.end()..].trim_start().starts_with('%')
+        && let Ok(a) = a.as_str().parse::<f64>()
+        && let Ok(b) = c
+            .name("b")
+            .or_else(|| c.name("b2"))
+            .map_or(Ok(1.0), |b| b.as_str().parse::<f64>())
         && let Some((m, f)) = split(is_female(&c["first"]), a, b)
     {
         return (Some(m), Some(f));
@@ -257,12 +276,28 @@ impl Rule for SexRule {
 /// occurred in 12 boys and 3 girls", "hypertension was seen in 2 boys"), not the group: a sex
 /// count after "in", an adverse event or an outcome domain's term, and no intervention (which
 /// "was given in 12 boys and 3 girls" names the group by).
+/// So does a sex count after a subgroup named by an event ("of the 12 who relapsed, 8 were
+/// boys"), whatever else the sentence names.
 fn is_event_subgroup(ctx: &RuleContext<'_>, text: &str) -> bool {
     let r = ctx.review;
-    IN_SEX_COUNT.is_match(text)
+    let event = |t: &str| {
+        !r.adverse_events.find_all(t).is_empty()
+            || r.outcomes.iter().any(|o| o.terms.is_match(t))
+            || EVENT_CAME.is_match(t)
+    };
+    if IN_SEX_COUNT.is_match(text)
         && crate::negation::intervention_mentions(ctx, text).is_empty()
-        && (!r.adverse_events.find_all(text).is_empty()
-            || r.outcomes.iter().any(|o| o.terms.is_match(text)))
+        && event(text)
+    {
+        return true;
+    }
+    // The subgroup's own words, up to the end of its clause ("who relapsed", not a later "12
+    // relapsed" of the whole group).
+    OF_SUBGROUP.find_iter(text).any(|m| {
+        let rest = &text[m.end()..];
+        let own = &rest[..rest.find([',', ';', ':']).unwrap_or(rest.len())];
+        event(own)
+    })
 }
 
 /// The first singular sex noun naming a patient.
