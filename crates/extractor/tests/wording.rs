@@ -2505,3 +2505,14 @@ fn sexes_of_a_subgroup_named_by_an_event_are_not_the_group() {
         "18"
     );
 }
+
+#[test]
+fn the_part_that_met_the_criteria_is_the_study() {
+    for text in [
+        "Of 45 referred patients, 30 met the inclusion criteria and received zelumab.",
+        "Of the 58 children screened, 30 fulfilled the eligibility criteria; all received zelumab.",
+        "Zelumab was considered in 52 children, of whom 30 satisfied the entry criteria.",
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), "30", "{text}");
+    }
+}

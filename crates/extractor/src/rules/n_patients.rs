@@ -151,11 +151,12 @@ static BREAKDOWN: LazyLock<Pattern> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// A count of people who were given something: "37 received", "30 were randomised to",
-/// "12 (40%) children were treated with". What they were given follows in the clause.
+/// A count of people who were given something or entered the study: "37 received", "30 were
+/// randomised to", "12 (40%) children were treated with", "30 met the inclusion criteria".
+/// What they were given follows in the clause.
 static RECEIVED: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({c})\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:{PEOPLE}\s+)?(?:received|had\s+received|underwent|were\s+(?:treated|given|started|randomi[sz]ed|assigned|allocated|switched|evaluable|eligible|analy[sz]ed|included|enrolled)|was\s+(?:given|administered))\b",
+        r"(?i)\b({c})\s+(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:{PEOPLE}\s+)?(?:received|had\s+received|underwent|were\s+(?:treated|given|started|randomi[sz]ed|assigned|allocated|switched|evaluable|eligible|analy[sz]ed|included|enrolled)|was\s+(?:given|administered)|(?:met|fulfill?ed|satisfied)\s+(?:all\s+)?(?:the\s+)?(?:study(?:'s)?\s+)?(?:inclusion|eligibility|entry|study)\s+criteria)\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")
