@@ -2516,3 +2516,28 @@ fn the_part_that_met_the_criteria_is_the_study() {
         assert_eq!(cell(Field::NPatients, &[text]), "30", "{text}");
     }
 }
+
+#[test]
+fn a_range_of_dose_counts_is_no_count() {
+    let given = "Thirty children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        (
+            "Patients received one to four infusions of zelumab (375 mg/m2 each).",
+            "375 mg/m2",
+        ),
+        ("Zelumab 375 mg/m2 was given in 1-4 doses.", "375 mg/m2"),
+        ("Zelumab 375 mg/m2 was given in 2 or 3 doses.", "375 mg/m2"),
+        // A count alone still counts.
+        ("Zelumab 375 mg/m2 was given in four doses.", "375 mg/m2 x4"),
+        (
+            "Children received two infusions of zelumab 750 mg/m2.",
+            "750 mg/m2 x2",
+        ),
+        (
+            "Each child received a single infusion of zelumab 750 mg/m2.",
+            "750 mg/m2 x1",
+        ),
+    ] {
+        assert_eq!(cell(Field::Dose, &[given, text]), want, "{text}");
+    }
+}

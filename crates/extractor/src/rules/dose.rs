@@ -404,6 +404,7 @@ fn schedule(
             )
         } else {
             c.name("n")
+                .filter(|m| !ends_a_range(&after[..m.start()]))
                 .and_then(|m| crate::numbers::parse_count(m.as_str()))
         };
         // More than a dose a week for a year is not a count of doses ("x126").
@@ -433,14 +434,41 @@ fn schedule(
             .name("x")
             .or_else(|| c.name("n"))
             .or_else(|| c.name("lead").filter(|_| lead_ok))
+            .filter(|m| !ends_a_range(&before[..m.start()]))
             .and_then(|m| crate::numbers::parse_count(m.as_str()))
             .filter(|n| *n <= MAX_DOSES);
     }
     // One dose said in words: "a single dose of", "a single 750 mg/m2 infusion", "given once".
-    if count.is_none() && (SINGLE.is_match(before) || SINGLE_AFTER.is_match(after)) {
+    if count.is_none()
+        && (SINGLE.is_match(before) || SINGLE_AFTER.is_match(after))
+        && !DOSE_RANGE.is_match(before)
+        && !DOSE_RANGE.is_match(after)
+    {
         count = Some(1);
     }
     (interval, count)
+}
+
+/// The start of a range right before a count: "one to " in "one to four infusions", "1-" in
+/// "1-4 doses". A range of counts is no count of doses.
+static RANGE_START: LazyLock<Pattern> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b(?:{c})\s*(?:-|–|—|to|or)\s*$",
+        c = crate::numbers::COUNT
+    ))
+});
+
+/// A range of dose counts: "one to four infusions", "1-4 doses" (its "one" is no single dose).
+static DOSE_RANGE: LazyLock<Pattern> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b(?:{c})\s*(?:-|–|—|to|or)\s*(?:{c})\s+(?:[\w\-]+\s+){{0,2}}?(?:doses|infusions|courses|cycles)\b",
+        c = crate::numbers::COUNT
+    ))
+});
+
+/// Whether `text` (what stands before a count) ends with the start of a range.
+fn ends_a_range(text: &str) -> bool {
+    RANGE_START.is_match(text)
 }
 
 /// A single dose before the amount: "a single dose of", "first single-dose", "one infusion of".
