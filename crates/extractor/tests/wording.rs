@@ -2541,3 +2541,20 @@ fn a_range_of_dose_counts_is_no_count() {
         assert_eq!(cell(Field::Dose, &[given, text]), want, "{text}");
     }
 }
+
+#[test]
+fn a_window_the_events_came_in_is_the_follow_up() {
+    let given = "Thirty children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        ("Over a median of 2 years after zelumab, 12 flared.", "24"),
+        (
+            "During 18 months of zelumab treatment, five children relapsed.",
+            "18",
+        ),
+        // The time an event came is still no follow-up.
+        ("Twelve flared within 6 months of zelumab.", ""),
+        ("Twelve relapsed over the 6 months after zelumab.", ""),
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[given, text]), want, "{text}");
+    }
+}

@@ -402,9 +402,20 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
                 .get(..6)
                 .is_some_and(|w| w.eq_ignore_ascii_case("within"))
         });
+        // "Over a median of 2 years, 12 relapsed": a window the events came in, named before
+        // them, is how long they were watched.
+        let window = prep.is_some_and(|p| {
+            let w = p.as_str().trim_start().to_ascii_lowercase();
+            w.starts_with("over") || w.starts_with("during")
+        }) && named
+            .events
+            .iter()
+            .all(|&(s, _)| s < lo || s >= whole.end())
+            && !EVENT_CAME.is_match(&text[lo..whole.start()]);
         let event_time = (named.events.iter().any(|&(s, e)| s >= lo && e <= hi)
             || EVENT_CAME.is_match(clause))
-            && (!of_follows || within);
+            && (!of_follows || within)
+            && !window;
         let in_clause = in_clause && !event_time;
         let tied = FOLLOW.is_match(clause)
             || in_clause && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
