@@ -2558,3 +2558,32 @@ fn a_window_the_events_came_in_is_the_follow_up() {
         assert_eq!(cell(Field::FollowUpMonths, &[given, text]), want, "{text}");
     }
 }
+
+#[test]
+fn a_negated_consequence_of_side_effects_is_no_none() {
+    let given = "Thirty children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        (
+            "Zelumab was well tolerated; no patient discontinued treatment because of side effects.",
+            "not_reported",
+        ),
+        ("No dose reduction was needed for toxicity.", "not_reported"),
+        (
+            "None of the children stopped zelumab due to adverse events.",
+            "not_reported",
+        ),
+        (
+            "No adverse events requiring hospitalization occurred.",
+            "not_reported",
+        ),
+        (
+            "There were no side effects leading to withdrawal.",
+            "not_reported",
+        ),
+        // The events themselves denied.
+        ("No adverse events were observed.", "none"),
+        ("Zelumab was given without side effects.", "none"),
+    ] {
+        assert_eq!(cell(Field::AdverseEvents, &[given, text]), want, "{text}");
+    }
+}

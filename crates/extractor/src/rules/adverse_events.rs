@@ -4,7 +4,9 @@
 //! `none` ([`Value::None`]): a negated adverse-event phrase: "No adverse effects were seen",
 //! "Side effects were not observed", "well tolerated without side effects", "no adverse
 //! events", "without any significant side effects", "free of side effects". "Safe" or "well
-//! tolerated" alone is NOT an explicit statement and gives nothing.
+//! tolerated" alone is NOT an explicit statement and gives nothing, and neither is a negated
+//! consequence of side effects ("no patient discontinued because of side effects") or a
+//! negation restricted to the worst events ("no adverse events requiring hospitalisation").
 //!
 //! Events: lexicon terms (nephrotoxicity incl. raised creatinine, hypertension,
 //! hyperglycemia, tremor, headache, infection, gastrointestinal, ...) that are not negated
@@ -47,6 +49,23 @@ static AE_WORD: LazyLock<Pattern> = LazyLock::new(|| {
 static AE_CUE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:adverse|side[\s\-]+effects?|toxicity|developed|complicated|induced|related|attributed|due\s+to\s+(?:the\s+)?(?:drug|treatment|therapy)|discontinu\w*|withdrawn|stopped|dose\s+(?:was\s+)?reduc\w*|transient|mild|occurred|experienced|seen|observed|noted|recorded|encountered|documented|detected)\b",
+    )
+});
+
+/// An adverse-event word named as the cause of something else, right before it: "no patient
+/// discontinued treatment because of side effects", "no dose reduction was needed for
+/// toxicity". The negation denies the consequence, not the events.
+static AS_A_CAUSE: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:because\s+of|due\s+to|owing\s+to|as\s+a\s+result\s+of|for)\s+(?:(?:any|an?|the|their|its|drug|treatment|serious|severe|significant|major)[\s\-]+)*$",
+    )
+});
+
+/// What restricts a negated adverse-event word to the worst events, right after it: "no
+/// adverse events requiring hospitalisation", "no side effects leading to withdrawal".
+static RESTRICTED_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*,?\s*(?:that\s+|which\s+)?(?:requir\w*|necessitat\w*|leading\s+to|led\s+to|resulting\s+in|result\w*\s+in)\b",
     )
 });
 
@@ -118,6 +137,8 @@ impl Rule for AdverseEvents {
                 // "No life-threatening adverse events": only the worst were absent.
                 if is_negated(ctx, t, m.start(), m.end())
                     && !ONLY_THE_WORST.is_match(&t[..m.start()])
+                    && !AS_A_CAUSE.is_match(&t[..m.start()])
+                    && !RESTRICTED_AFTER.is_match(&t[m.end()..])
                 {
                     none_spans.push(s.span);
                 }
