@@ -2587,3 +2587,30 @@ fn a_negated_consequence_of_side_effects_is_no_none() {
         assert_eq!(cell(Field::AdverseEvents, &[given, text]), want, "{text}");
     }
 }
+
+#[test]
+fn a_drugs_own_toxicity_says_it_was_given_unless_feared() {
+    let given = "Thirty children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        (
+            "Zelumab was started because of cyclosporine nephrotoxicity.",
+            "cyclosporine",
+        ),
+        (
+            "Methotrexate side effects had become intolerable.",
+            "methotrexate",
+        ),
+        (
+            "Six were switched to zelumab due to cyclophosphamide-induced toxicity.",
+            "cyclophosphamide",
+        ),
+        // A toxicity to avoid: the drug need not have been given.
+        ("Zelumab was chosen to avoid cyclophosphamide toxicity.", ""),
+        (
+            "The risk of cyclosporine nephrotoxicity led us to zelumab.",
+            "",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[given, text]), want, "{text}");
+    }
+}

@@ -203,6 +203,14 @@ fn excluded(ctx: &RuleContext<'_>, text: &str, start: usize, end: usize) -> bool
     )
 }
 
+/// A toxicity to avoid or feared, before the drug: "to avoid", "the risk of", "concerns about"
+/// (then the drug's toxicity, a backward cue, does not say it was given).
+static TOXICITY_AVOIDED: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:avoid\w*|prevent\w*|minimi[sz]\w*|spar\w*|risks?|potential|concerns?|fears?|without|limit\w*|reduc\w*)\b",
+    )
+});
+
 /// Plans and alternatives, not treatments given: "was considered", "could be".
 static PLAN: LazyLock<Pattern> = LazyLock::new(|| {
     re(
@@ -293,10 +301,12 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
                 tail = next.end;
             }
         }
-        let backward = BACKWARD
-            .find(&text[tail..hi])
-            .is_some_and(|c| !iv_between(d.end, tail + c.end()))
-            || followed_by_intervention(&text[tail..hi], tail, &iv);
+        let backward = BACKWARD.find(&text[tail..hi]).is_some_and(|c| {
+            let cue = c.as_str().to_ascii_lowercase();
+            let feared = (cue.contains("toxic") || cue.contains("effect"))
+                && TOXICITY_AVOIDED.is_match(&text[lo..d.start]);
+            !iv_between(d.end, tail + c.end()) && !feared
+        }) || followed_by_intervention(&text[tail..hi], tail, &iv);
         // The object of "prior to X" / "before X" is the later treatment, whatever else.
         let later = FORWARD.find_iter(&text[lo..d.start]).any(|c| {
             let ce = lo + c.end();
