@@ -61,7 +61,15 @@ fn letters(text: &str) -> Letters {
         return Letters::None;
     }
     let mut out = Letters::None;
-    for c in text.chars().filter(|c| !c.is_ascii()) {
+    // Only the non-ASCII characters are looked at: skip to each one's leading byte.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(p) = bytes[at..].iter().position(|b| *b >= 0xC0) {
+        at += p;
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        at += c.len_utf8();
         if !regex_syntax::is_word_character(c) {
             continue;
         }
