@@ -646,6 +646,20 @@ mod tests {
         assert!(ascii_twin(r"[\W]").is_none());
     }
 
+    /// The spans of every group of every match, as a [`Pattern`] finds them.
+    fn groups(pat: &Pattern, t: &str) -> Vec<Vec<Option<(usize, usize)>>> {
+        pat.captures_iter(t)
+            .map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
+            .collect()
+    }
+
+    /// The same, as the regex crate finds them.
+    fn regex_groups(re: &Regex, t: &str) -> Vec<Vec<Option<(usize, usize)>>> {
+        re.captures_iter(t)
+            .map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
+            .collect()
+    }
+
     /// Both readings give the same matches and groups on texts without non-ASCII letters,
     /// and a text with one is searched as written.
     #[test]
@@ -668,15 +682,7 @@ mod tests {
             let plain = Regex::new(p).unwrap();
             assert!(pat.engines.ascii.is_some());
             for t in texts {
-                let a: Vec<Vec<Option<(usize, usize)>>> = pat
-                    .captures_iter(t)
-                    .map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
-                    .collect();
-                let b: Vec<Vec<Option<(usize, usize)>>> = plain
-                    .captures_iter(t)
-                    .map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
-                    .collect();
-                assert_eq!(a, b, "{p} on {t:?}");
+                assert_eq!(groups(&pat, t), regex_groups(&plain, t), "{p} on {t:?}");
                 assert_eq!(pat.is_match(t), plain.is_match(t));
             }
         }
@@ -709,15 +715,7 @@ mod tests {
             let plain = Regex::new(p).unwrap();
             for t in texts {
                 assert!(matches!(pat.engines.route(t), Route::Masked(_)), "{t}");
-                let a: Vec<Vec<Option<(usize, usize)>>> = pat
-                    .captures_iter(t)
-                    .map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
-                    .collect();
-                let b: Vec<Vec<Option<(usize, usize)>>> = plain
-                    .captures_iter(t)
-                    .map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
-                    .collect();
-                assert_eq!(a, b, "{p} on {t:?}");
+                assert_eq!(groups(&pat, t), regex_groups(&plain, t), "{p} on {t:?}");
                 let a: Vec<&str> = pat.find_iter(t).map(|m| m.as_str()).collect();
                 let b: Vec<&str> = plain.find_iter(t).map(|m| m.as_str()).collect();
                 assert_eq!(a, b, "{p} on {t:?}");
