@@ -2614,3 +2614,27 @@ fn a_drugs_own_toxicity_says_it_was_given_unless_feared() {
         assert_eq!(cell(Field::PriorTreatments, &[given, text]), want, "{text}");
     }
 }
+
+#[test]
+fn bd_is_twice_daily_and_bands_can_be_said_with_if_and_otherwise() {
+    let given = "Twelve children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        ("Zelumab was given at 5mg bd.", "10 mg/day"),
+        ("Zelumab 2.5 mg b.d. was started.", "5 mg/day"),
+        (
+            "Zelumab was dosed by weight: 2.5 mg twice daily if under 20 kg and 5 mg twice daily otherwise.",
+            "5-10 mg/day",
+        ),
+        (
+            "Zelumab 1 mg once daily if under 15 kg and 2 mg once daily for the others.",
+            "1-2 mg/day",
+        ),
+        // One dose with "otherwise" later is no band.
+        (
+            "Zelumab 10 mg daily was given; otherwise treatment was unchanged.",
+            "10 mg/day",
+        ),
+    ] {
+        assert_eq!(cell(Field::Dose, &[given, text]), want, "{text}");
+    }
+}

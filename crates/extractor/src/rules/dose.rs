@@ -45,7 +45,7 @@ const NUM: &str = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|0,\d+|\.\d+)";
 
 static DOSE: LazyLock<Pattern> = LazyLock::new(|| {
     let range = format!(r"{NUM}(?:\s*(?:-|–|—|to|and)\s*{NUM})?");
-    let twice = r"(?:twice\s+(?:a\s+)?dai?ly|twice\s+a\s+day|twice\s+(?:per|each|every)\s+day|two\s+times\s+(?:a|per)\s+day|b\.?\s?i\.?\s?d\.?\b|every\s+12\s*h(?:ours?|rs?)?\b|q\s?12\s?h\b)";
+    let twice = r"(?:twice\s+(?:a\s+)?dai?ly|twice\s+a\s+day|twice\s+(?:per|each|every)\s+day|two\s+times\s+(?:a|per)\s+day|b\.?\s?i\.?\s?d\.?\b|b\.?\s?d\.?\b|every\s+12\s*h(?:ours?|rs?)?\b|q\s?12\s?h\b)";
     let day = r"(?:(?:/|per|a|each)\s*)?(?:day|d)\b|\s*(?:/\s*)?24\s*h\b|\s+(?:daily|a\s+day|per\s+day|every\s+day|once\s+(?:a\s+)?daily|qd)\b";
     let m2 = r"m\s*(?:2|²|\(2\)|\^2)";
     // The number may start with its decimal point (".05 mg/kg"): no word boundary before it.
@@ -79,10 +79,11 @@ static COUNT_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
     ))
 });
 
-/// A weight band after a dose: "for children under 20 kg", "(≥ 30 kg)".
+/// A weight band after a dose: "for children under 20 kg", "(≥ 30 kg)", "if under 20 kg",
+/// and the band of the rest after one named band ("otherwise", "for the others").
 static WEIGHT_BAND: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*(?:\(|,)?\s*(?:(?:for|in)\s+(?:\w+\s+){0,2}?)?(?:weighing\s+)?(?:<|>|≤|≥|<=|>=|under|below|less\s+than|over|above|more\s+than|up\s+to|at\s+least)\s*\d+(?:\.\d+)?\s*kg\b",
+        r"(?i)^\s*(?:\(|,)?\s*(?:(?:(?:for|in|if)\s+(?:\w+\s+){0,2}?)?(?:weighing\s+)?(?:<|>|≤|≥|<=|>=|under|below|less\s+than|over|above|more\s+than|up\s+to|at\s+least)\s*\d+(?:\.\d+)?\s*kg\b|otherwise\b|for\s+(?:all\s+)?(?:the\s+)?(?:others|heavier\s+(?:children|patients)))",
     )
 });
 
