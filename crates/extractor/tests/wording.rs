@@ -2638,3 +2638,36 @@ fn bd_is_twice_daily_and_bands_can_be_said_with_if_and_otherwise() {
         assert_eq!(cell(Field::Dose, &[given, text]), want, "{text}");
     }
 }
+
+#[test]
+fn ages_as_a_person_of_n_and_as_y_o() {
+    for (text, want) in [
+        (
+            "A boy of 7 with juvenile dermatomyositis received zelumab.",
+            "7",
+        ),
+        (
+            "An adolescent of 15 with juvenile dermatomyositis received zelumab.",
+            "15",
+        ),
+        (
+            "A girl of 9 years and 4 months with juvenile dermatomyositis received zelumab.",
+            "9.33",
+        ),
+        (
+            "A 9 y/o boy with juvenile dermatomyositis received zelumab.",
+            "9",
+        ),
+        (
+            "A 10 y.o. girl with juvenile dermatomyositis received zelumab.",
+            "10",
+        ),
+        // A weight is no age.
+        (
+            "A boy of 30 kg with juvenile dermatomyositis received zelumab.",
+            "",
+        ),
+    ] {
+        assert_eq!(cell(Field::AgeYears, &[text]), want, "{text}");
+    }
+}

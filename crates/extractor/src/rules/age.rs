@@ -2,7 +2,7 @@
 //!
 //! Finds "A 9-year-old girl", "an 11 yr old boy", "Patient 1: 11 year old boy",
 //! "a girl aged 7 years", "aged 18 months" (→ 1.5), "age: 12 years", "a boy, 10 years of age",
-//! "nine-year-old". The first such age in the case's sentences wins; `age_context` says
+//! "nine-year-old", "a 9 y/o boy", "a boy of 7". The first such age in the case's sentences wins; `age_context` says
 //! `presentation`, `diagnosis` when the same sentence says the patient was diagnosed then, or
 //! `intervention` when it says the intervention was started then ("At the age of 12 years,
 //! tacrolimus was started").
@@ -28,10 +28,21 @@ pub(crate) struct Age;
 
 const UNIT: &str = r"(years?|yrs?|y|months?|mos?|mo|weeks?|wks?)";
 
-/// "11-year-old", "11 year old", "18-month-old", "nine-year-old", "9 years old".
+/// "11-year-old", "11 year old", "18-month-old", "nine-year-old", "9 years old", "9 y/o",
+/// "9 y.o.".
 static OLD: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({n})(?:\s+and\s+a\s+half)?[\s\-]*{UNIT}\.?[\s\-]*old\b",
+        r"(?i)\b({n})(?:\s+and\s+a\s+half)?[\s\-]*(?:{UNIT}\.?[\s\-]*old\b|y\s*/\s*o\b|y\.\s?o\.)",
+        n = numbers::NUMBER
+    ))
+    .expect("valid regex")
+});
+
+/// "a boy of 7", "a girl of 9 years", "an adolescent of 15 with ...": the person, "of" and
+/// the age, which a unit or the end of the phrase follows (not "a boy of 30 kg").
+static PERSON_OF: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)\b(?:a|an)\s+(?:[\w\-]+\s+)?(?:boy|girl|child|adolescent|teenager|infant|toddler|man|woman)\s+of\s+({n})(?:\s*{UNIT}\b|\s*(?:[,;:.)]|$)|\s+(?:with|who|and|presented|presenting|was|had)\b)",
         n = numbers::NUMBER
     ))
     .expect("valid regex")
@@ -186,6 +197,7 @@ fn ages_in_uncached(text: &str) -> Vec<AgeMention> {
         .map(|c| (c, true))
         .chain(AGED.captures_iter(text).map(|c| (c, false)))
         .chain(OF_AGE.captures_iter(text).map(|c| (c, false)))
+        .chain(PERSON_OF.captures_iter(text).map(|c| (c, false)))
         .chain(AFTER_MARKER.captures_iter(text).map(|c| (c, false)))
         .chain(BESIDE_SEX.captures_iter(text).map(|c| (c, false)));
     for (c, is_old) in candidates {
