@@ -2671,3 +2671,23 @@ fn ages_as_a_person_of_n_and_as_y_o() {
         assert_eq!(cell(Field::AgeYears, &[text]), want, "{text}");
     }
 }
+
+#[test]
+fn steroid_free_is_sparing() {
+    let sparing = Field::flag("steroid_sparing");
+    let _ = review();
+    let given = "Twelve children with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        ("Eight achieved a steroid-free remission.", "yes"),
+        ("Six children remained free of steroids at one year.", "yes"),
+        ("Prednisone-free survival at 12 months was 60%.", "yes"),
+        ("No child achieved a steroid-free remission.", "no"),
+        // Before the intervention: its story, not sparing.
+        (
+            "Before zelumab, none had been steroid-free for more than 3 months.",
+            "not_reported",
+        ),
+    ] {
+        assert_eq!(cell(sparing, &[given, text]), want, "{text}");
+    }
+}

@@ -2,7 +2,7 @@
 //!
 //! `yes`: a steroid term with a reduction word in the same clause ("corticosteroid treatment
 //! could be tapered", "prednisone doses were weaned off and discontinued", "it was possible to
-//! stop steroids", "steroid-sparing effect"), or a steroid dose going down ("prednisolone
+//! stop steroids", "steroid-sparing effect", "steroid-free remission"), or a steroid dose going down ("prednisolone
 //! 1 → 0.4 mg/kg/day", "reduced from 40 to 5 mg", "steroid requirements fell by 60%"). `no`: a
 //! negated reduction ("steroids could not be tapered", "unable to wean prednisone"), a dose
 //! going up, or one that stayed ("glucocorticoid doses were unchanged").
@@ -58,6 +58,12 @@ static FROM_TO: LazyLock<Pattern> = LazyLock::new(|| {
         r"(?i)(?:from\s+)?(\d+(?:\.\d+)?)\s*(?:mg(?:/kg)?(?:/d(?:ay)?)?\s*)?(?:to|→|->|–>)\s*(\d+(?:\.\d+)?)\s*mg",
     )
 });
+/// "-free" right after a steroid name: "steroid-free remission", "prednisolone free".
+static FREE_AFTER: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)^[\s\-]*free\b"));
+/// "free of" / "free from" right before a steroid name.
+static FREE_BEFORE: LazyLock<Pattern> =
+    LazyLock::new(|| re(r"(?i)\bfree\s+(?:of|from)\s+(?:(?:all|any|oral|systemic)\s+)?$"));
+
 impl Rule for SteroidSparing {
     fn name(&self) -> &'static str {
         "steroid_sparing"
@@ -129,6 +135,23 @@ fn sparing_in(
             .iter()
             .any(|n| n.start >= lo && n.end <= hi && SPARING_AGENT.is_match(&text[n.end..hi]))
         {
+            continue;
+        }
+        // "steroid-free remission", "free of steroids": the steroids were stopped.
+        // Negated is the word "free" ("no child achieved a steroid-free remission", "none was
+        // free of steroids"), not the steroid it frees from ("free of" is itself a cue).
+        let free = FREE_AFTER
+            .find(&text[st.end..hi])
+            .map(|m| (st.end + m.start(), st.end + m.end()))
+            .or_else(|| {
+                FREE_BEFORE
+                    .find(&text[lo..st.start])
+                    .map(|m| (lo + m.start(), lo + m.end()))
+            });
+        if let Some((fs, fe)) = free
+            && !context.is_historical_on(text, st.start, st.end, iv)
+        {
+            found = Some(!context.is_negated(text, fs, fe));
             continue;
         }
         if let Some(c) = FROM_TO.captures(&text[st.end..hi]) {
