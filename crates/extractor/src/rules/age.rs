@@ -2,10 +2,10 @@
 //!
 //! Finds "A 9-year-old girl", "an 11 yr old boy", "Patient 1: 11 year old boy",
 //! "a girl aged 7 years", "aged 18 months" (→ 1.5), "age: 12 years", "a boy, 10 years of age",
-//! "nine-year-old", "a 9 y/o boy", "a boy of 7". The first such age in the case's sentences wins; `age_context` says
-//! `presentation`, `diagnosis` when the same sentence says the patient was diagnosed then, or
-//! `intervention` when it says the intervention was started then ("At the age of 12 years,
-//! tacrolimus was started").
+//! "nine-year-old", "a 9 y/o boy", "a boy of 7". The first such age in the case's sentences
+//! wins; `age_context` says `presentation`, `diagnosis` when the same sentence says the
+//! patient was diagnosed then, or `intervention` when it says the intervention was started
+//! then ("At the age of 12 years, tacrolimus was started").
 //! Ages at onset ("age of onset 6.1 years", "diagnosed at the age of 4", "symptoms began at
 //! 5 years of age"), disease durations ("evolution: 0.16-11 years", "a 3-year history"),
 //! relatives' ages ("his 35-year-old mother"), means and medians, ranges and inclusion bounds
