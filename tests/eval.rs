@@ -269,6 +269,19 @@ fn evidence_problem(
         Field::NPatients if value == "arm size not stated" => {
             quote.chars().any(|c| c.is_ascii_digit()) || has(&["control", "placebo"])
         }
+        // Patients named only in the plural: the evidence names them so.
+        Field::NPatients if value == "number not stated" => has(&[
+            "patients",
+            "children",
+            "cases",
+            "girls",
+            "boys",
+            "adolescents",
+            "infants",
+            "subjects",
+            "participants",
+            "individuals",
+        ]),
         Field::NPatients | Field::Male | Field::Female => {
             let n: u64 = value.parse().unwrap_or(0);
             // Sums of arms ("n = 7 ... n = 4"), shares of a total ("5/13", "38%", "ratio 1:2",

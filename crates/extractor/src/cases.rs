@@ -113,6 +113,35 @@ static SEX_NOUN: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"(?i)\b(?:girl|boy|female|male|man|woman)\b").expect("valid regex")
 });
 
+static PEOPLE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?i)\b(?:patients|children|cases|girls|boys|adolescents|infants|subjects|participants|individuals)\b",
+    )
+    .expect("valid regex")
+});
+
+/// One person in the words: "a case", "9-year-old", "she", "his".
+static ONE_PERSON: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:a\s+case|case\s+report|year[\s\-]old|she|he|her|his|him)\b")
+        .expect("valid regex")
+});
+
+/// The count of a group named only in the plural.
+const NOT_STATED: &str = "number not stated";
+
+/// The first sentence naming patients in the plural, when `kept` speaks of them only so: no
+/// singular person noun, sex noun, pronoun or "a case" anywhere.
+fn plural_only(kept: &[Sentence<'_>]) -> Option<Span> {
+    if kept.iter().any(|s| {
+        PERSON.is_match(s.text) || SEX_NOUN.is_match(s.text) || ONE_PERSON.is_match(s.text)
+    }) {
+        return None;
+    }
+    kept.iter()
+        .find(|s| PEOPLE.is_match(s.text))
+        .map(|s| s.span)
+}
+
 /// Whether a section path is background, discussion or other non-patient text.
 /// The one list of background sections lives in the context data (`data/context.toml`).
 pub(crate) fn is_background(context: &ContextRules, section: &str) -> bool {
@@ -225,6 +254,31 @@ pub(crate) fn segment<'d>(review: &CompiledReview, doc: &'d Document) -> Segment
         if let Some(seg) = total.and_then(|n| by_enumeration(&kept, n)) {
             return seg;
         }
+        return Segmentation {
+            cases: vec![Segment {
+                number: 1,
+                label: None,
+                kind: CaseKind::Group,
+                own: kept.clone(),
+                count,
+                pre: Vec::new(),
+            }],
+            shared: Vec::new(),
+            kept,
+        };
+    }
+    // Patients named only in the plural, with no count ("children with <disease> treated with
+    // <drug> were reviewed"): a group of unstated size, not one patient.
+    // Its size stays unknown (the study's count is left empty), with the sentence that names
+    // the patients as its evidence.
+    if count.is_none()
+        && let Some(named) = plural_only(&kept)
+    {
+        let count = Some(Hit {
+            field: casebook_types::Field::NPatients,
+            value: casebook_types::Value::Text(NOT_STATED.to_owned()),
+            spans: vec![named],
+        });
         return Segmentation {
             cases: vec![Segment {
                 number: 1,

@@ -2691,3 +2691,21 @@ fn steroid_free_is_sparing() {
         assert_eq!(cell(sparing, &[given, text]), want, "{text}");
     }
 }
+
+#[test]
+fn patients_named_only_in_the_plural_are_a_group_of_unstated_size() {
+    for text in [
+        "Children with juvenile dermatomyositis treated with zelumab were reviewed. Skin disease improved in most.",
+        "We reviewed the charts of patients with juvenile dermatomyositis who received zelumab.",
+    ] {
+        // Not one patient: the count is unknown.
+        assert_eq!(cell(Field::NPatients, &[text]), "", "{text}");
+    }
+    // One person in the words keeps the single case.
+    for text in [
+        "A girl with juvenile dermatomyositis received zelumab. Children with this disease rarely need it.",
+        "We describe a case of juvenile dermatomyositis treated with zelumab; patients like her are rare.",
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), "1", "{text}");
+    }
+}
