@@ -2496,6 +2496,14 @@ fn sexes_of_a_subgroup_named_by_an_event_are_not_the_group() {
     ] {
         assert_eq!(cell(Field::Male, &[given, text]), "", "{text}");
     }
+    // A subgroup named by its outcome, an arm without the intervention.
+    for text in [
+        "Of the 10 non-responders, 7 were male.",
+        "In the control group of 40 children, 25 were boys.",
+        "The historical cohort (n = 45) included 28 boys.",
+    ] {
+        assert_eq!(cell(Field::Male, &[given, text]), "", "{text}");
+    }
     // The group itself, named by the intervention, with an event later in the sentence.
     assert_eq!(
         cell(

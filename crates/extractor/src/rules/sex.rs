@@ -111,6 +111,22 @@ static OF_SUBGROUP: LazyLock<Pattern> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A subgroup named by its outcome, before a sex count: "of the 10 non-responders", "among
+/// the relapsers".
+static OF_OUTCOME_GROUP: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)\b(?:of|among)\s+(?:the|these|those)\s+(?:(?:{c})\s+)?(?:non-?responders?|responders?|relapsers|non-?relapsers|dropouts|drop-outs)\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
+/// An arm that did not receive the intervention ("the control group", "placebo",
+/// "historical"): `control_arm` in `data/rule_cues.toml`.
+static CONTROL_ARM: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&crate::rule_cues::words("n_patients", "control_arm")).expect("valid regex")
+});
+
 /// An event coming on ("relapsed", "developed"): `event_came` in `data/rule_cues.toml`.
 static EVENT_CAME: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&crate::rule_cues::words("follow_up", "event_came")).expect("valid regex")
@@ -288,6 +304,14 @@ fn is_event_subgroup(ctx: &RuleContext<'_>, text: &str) -> bool {
     if IN_SEX_COUNT.is_match(text)
         && crate::negation::intervention_mentions(ctx, text).is_empty()
         && event(text)
+    {
+        return true;
+    }
+    // A subgroup named by its outcome ("of the 10 non-responders, 7 were male"), or an arm
+    // without the intervention ("in the control group of 40 children, 25 were boys").
+    if OF_OUTCOME_GROUP.is_match(text)
+        || (CONTROL_ARM.is_match(text)
+            && crate::negation::intervention_mentions(ctx, text).is_empty())
     {
         return true;
     }
