@@ -254,53 +254,36 @@ pub(crate) fn segment<'d>(review: &CompiledReview, doc: &'d Document) -> Segment
         if let Some(seg) = total.and_then(|n| by_enumeration(&kept, n)) {
             return seg;
         }
-        return Segmentation {
-            cases: vec![Segment {
-                number: 1,
-                label: None,
-                kind: CaseKind::Group,
-                own: kept.clone(),
-                count,
-                pre: Vec::new(),
-            }],
-            shared: Vec::new(),
-            kept,
-        };
+        return whole(kept, CaseKind::Group, count);
     }
     // Patients named only in the plural, with no count ("children with <disease> treated with
-    // <drug> were reviewed"): a group of unstated size, not one patient.
-    // Its size stays unknown (the study's count is left empty), with the sentence that names
-    // the patients as its evidence.
+    // <drug> were reviewed"): a group of unstated size, not one patient. Its size stays
+    // unknown (the study's count is left empty), with the sentence that names the patients as
+    // its evidence.
     if count.is_none()
         && let Some(named) = plural_only(&kept)
     {
-        let count = Some(Hit {
+        let count = Hit {
             field: casebook_types::Field::NPatients,
             value: casebook_types::Value::Text(NOT_STATED.to_owned()),
             spans: vec![named],
-        });
-        return Segmentation {
-            cases: vec![Segment {
-                number: 1,
-                label: None,
-                kind: CaseKind::Group,
-                own: kept.clone(),
-                count,
-                pre: Vec::new(),
-            }],
-            shared: Vec::new(),
-            kept,
         };
+        return whole(kept, CaseKind::Group, Some(count));
     }
     // One patient: keep the statement that says so ("We report a patient ...").
     let one = count.filter(|h| matches!(h.value, casebook_types::Value::Count(1)));
+    whole(kept, CaseKind::Single, one)
+}
+
+/// All of `kept` as one case of `kind`, with its count.
+fn whole(kept: Vec<Sentence<'_>>, kind: CaseKind, count: Option<Hit>) -> Segmentation<'_> {
     Segmentation {
         cases: vec![Segment {
             number: 1,
             label: None,
-            kind: CaseKind::Single,
+            kind,
             own: kept.clone(),
-            count: one,
+            count,
             pre: Vec::new(),
         }],
         shared: Vec::new(),
