@@ -2501,9 +2501,19 @@ fn sexes_of_a_subgroup_named_by_an_event_are_not_the_group() {
         "Of the 10 non-responders, 7 were male.",
         "In the control group of 40 children, 25 were boys.",
         "The historical cohort (n = 45) included 28 boys.",
+        "Among the 120 children screened, 70 were boys.",
+        "Of 300 referred patients, 160 were male.",
     ] {
         assert_eq!(cell(Field::Male, &[given, text]), "", "{text}");
     }
+    // The enrolled group itself keeps its count.
+    assert_eq!(
+        cell(
+            Field::Male,
+            &["Of the 30 children enrolled, 18 were boys; all received zelumab."]
+        ),
+        "18"
+    );
     // The group itself, named by the intervention, with an event later in the sentence.
     assert_eq!(
         cell(

@@ -121,6 +121,16 @@ static OF_OUTCOME_GROUP: LazyLock<Pattern> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// The pool the study's patients were drawn from, before a sex count: "among the 120 children
+/// screened", "of 300 referred patients".
+static OF_POOL: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)\b(?:of|among)\s+(?:the\s+)?(?:{c})\s+(?:[\w\-]+\s+){{0,2}}?(?:screened|referred|registered|identified|assessed\s+for\s+eligibility)\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
 /// An arm that did not receive the intervention ("the control group", "placebo",
 /// "historical"): `control_arm` in `data/rule_cues.toml`.
 static CONTROL_ARM: LazyLock<Pattern> = LazyLock::new(|| {
@@ -307,9 +317,11 @@ fn is_event_subgroup(ctx: &RuleContext<'_>, text: &str) -> bool {
     {
         return true;
     }
-    // A subgroup named by its outcome ("of the 10 non-responders, 7 were male"), or an arm
-    // without the intervention ("in the control group of 40 children, 25 were boys").
+    // A subgroup named by its outcome ("of the 10 non-responders, 7 were male"), the pool the
+    // patients came from ("among the 120 children screened"), or an arm without the
+    // intervention ("in the control group of 40 children, 25 were boys").
     if OF_OUTCOME_GROUP.is_match(text)
+        || OF_POOL.is_match(text)
         || (CONTROL_ARM.is_match(text)
             && crate::negation::intervention_mentions(ctx, text).is_empty())
     {
