@@ -42,7 +42,12 @@ pub(crate) static NON_ASCII_WORD: LazyLock<Regex> =
 
 /// Whether `\b`, `\w` and `\W` read the same in `text` under ASCII and Unicode rules.
 pub(crate) fn ascii_words(text: &str) -> bool {
-    text.is_ascii() || !NON_ASCII_WORD.is_match(text)
+    letters(text) == Letters::None
+}
+
+/// A non-ASCII word character: what [`NON_ASCII_WORD`] matches, what a masked copy replaces.
+fn is_non_ascii_word(c: char) -> bool {
+    !c.is_ascii() && regex_syntax::is_word_character(c)
 }
 
 /// What non-ASCII word characters a text holds (see the module doc).
@@ -70,7 +75,7 @@ fn letters(text: &str) -> Letters {
             break;
         };
         at += c.len_utf8();
-        if !regex_syntax::is_word_character(c) {
+        if !is_non_ascii_word(c) {
             continue;
         }
         // Simple case folding ties the Kelvin sign to `k` and the long s to `s`.
@@ -88,10 +93,7 @@ fn letters(text: &str) -> Letters {
 /// tells `_` from a letter.
 fn maskable(pattern: &str) -> bool {
     const TELLS_APART: [&str; 8] = ["_", r"\p", r"\P", r"\x", r"\u", r"\U", "[:word:]", "(?-u"];
-    !TELLS_APART.iter().any(|t| pattern.contains(t))
-        && pattern
-            .chars()
-            .all(|c| c.is_ascii() || !regex_syntax::is_word_character(c))
+    !TELLS_APART.iter().any(|t| pattern.contains(t)) && !pattern.chars().any(is_non_ascii_word)
 }
 
 std::thread_local! {
@@ -112,10 +114,10 @@ fn with_masked<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
                 orig.push_str(text);
                 masked.clear();
                 for c in text.chars() {
-                    if c.is_ascii() || !regex_syntax::is_word_character(c) {
-                        masked.push(c);
-                    } else {
+                    if is_non_ascii_word(c) {
                         masked.extend(std::iter::repeat_n('_', c.len_utf8()));
+                    } else {
+                        masked.push(c);
                     }
                 }
             }
@@ -349,7 +351,7 @@ struct Engines {
     /// texts need them, and compiling every rule's Unicode word classes was about half of the
     /// start-up time of every run.
     unicode: OnceLock<meta::Regex>,
-    /// What compiles them.
+    /// The patterns as written (also what [`Pattern::as_str`] returns).
     patterns: Vec<String>,
     case_insensitive: bool,
     set: bool,
@@ -423,8 +425,6 @@ impl Engines {
 /// searches the rules use.
 #[derive(Debug, Clone)]
 pub struct Pattern {
-    /// The pattern as written.
-    source: String,
     engines: Engines,
 }
 
@@ -437,14 +437,13 @@ impl Pattern {
     /// Compiles `pattern`, case-insensitive when `case_insensitive`.
     pub fn build(pattern: &str, case_insensitive: bool) -> Result<Self, regex::Error> {
         Ok(Self {
-            source: pattern.to_owned(),
             engines: Engines::compile(&[pattern], case_insensitive, false)?,
         })
     }
 
     /// The pattern as written.
     pub fn as_str(&self) -> &str {
-        &self.source
+        &self.engines.patterns[0]
     }
 
     /// Whether the pattern matches somewhere in `text`.
