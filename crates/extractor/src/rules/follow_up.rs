@@ -99,7 +99,7 @@ static VISITS: LazyLock<Pattern> = LazyLock::new(|| {
     )
 });
 /// Words of an event coming on: the time it came is not the follow-up.
-static EVENT_CAME: LazyLock<Pattern> =
+pub(super) static EVENT_CAME: LazyLock<Pattern> =
     LazyLock::new(|| re(&crate::rule_cues::words("follow_up", "event_came")));
 /// A schedule of repeated doses right before a duration ("every 6 months for").
 static REPEATED: LazyLock<Pattern> = LazyLock::new(|| {

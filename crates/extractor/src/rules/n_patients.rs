@@ -202,7 +202,7 @@ static PEOPLE_WORD: LazyLock<Pattern> =
 static ARM_SIZE: LazyLock<Pattern> =
     LazyLock::new(|| Pattern::new(r"(?i)\bn\s*=\s*(\d+)\b").expect("valid regex"));
 /// Words naming an arm without the intervention ("control group", "placebo").
-static CONTROL_ARM: LazyLock<Pattern> = LazyLock::new(|| {
+pub(super) static CONTROL_ARM: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&crate::rule_cues::words("n_patients", "control_arm")).expect("valid regex")
 });
 

@@ -131,17 +131,6 @@ static OF_POOL: LazyLock<Pattern> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// An arm that did not receive the intervention ("the control group", "placebo",
-/// "historical"): `control_arm` in `data/rule_cues.toml`.
-static CONTROL_ARM: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(&crate::rule_cues::words("n_patients", "control_arm")).expect("valid regex")
-});
-
-/// An event coming on ("relapsed", "developed"): `event_came` in `data/rule_cues.toml`.
-static EVENT_CAME: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(&crate::rule_cues::words("follow_up", "event_came")).expect("valid regex")
-});
-
 /// "... and a girl", ", one boy": a singular after another sex count.
 static AND_ONE: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"(?i)(?:,|\band|&)\s+(?:a|an|one)\s+(girl|boy|female|male)\b")
@@ -309,7 +298,7 @@ fn is_event_subgroup(ctx: &RuleContext<'_>, text: &str) -> bool {
     let event = |t: &str| {
         !r.adverse_events.find_all(t).is_empty()
             || r.outcomes.iter().any(|o| o.terms.is_match(t))
-            || EVENT_CAME.is_match(t)
+            || super::follow_up::EVENT_CAME.is_match(t)
     };
     if IN_SEX_COUNT.is_match(text)
         && crate::negation::intervention_mentions(ctx, text).is_empty()
@@ -322,7 +311,7 @@ fn is_event_subgroup(ctx: &RuleContext<'_>, text: &str) -> bool {
     // intervention ("in the control group of 40 children, 25 were boys").
     if OF_OUTCOME_GROUP.is_match(text)
         || OF_POOL.is_match(text)
-        || (CONTROL_ARM.is_match(text)
+        || (super::n_patients::CONTROL_ARM.is_match(text)
             && crate::negation::intervention_mentions(ctx, text).is_empty())
     {
         return true;
