@@ -361,7 +361,7 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
         // So is a change in either direction once the intervention itself was stopped
         // ("relapses became more common after <drug> was stopped").
         if (worsening && OFF_DRUG.is_match(&text[lo..hi]))
-            || (matches!(word, Word::Fixed(Outcome::Worsened) | Word::Up | Word::Down)
+            || ((worsening || matches!(word, Word::Up | Word::Down))
                 && intervention_stopped(text, lo, hi, &iv))
         {
             continue;

@@ -2,10 +2,10 @@
 //!
 //! `yes`: a steroid term with a reduction word in the same clause ("corticosteroid treatment
 //! could be tapered", "prednisone doses were weaned off and discontinued", "it was possible to
-//! stop steroids", "steroid-sparing effect", "steroid-free remission"), or a steroid dose going down ("prednisolone
-//! 1 → 0.4 mg/kg/day", "reduced from 40 to 5 mg", "steroid requirements fell by 60%"). `no`: a
-//! negated reduction ("steroids could not be tapered", "unable to wean prednisone"), a dose
-//! going up, or one that stayed ("glucocorticoid doses were unchanged").
+//! stop steroids", "steroid-sparing effect", "steroid-free remission"), or a steroid dose going
+//! down ("prednisolone 1 → 0.4 mg/kg/day", "reduced from 40 to 5 mg", "steroid requirements
+//! fell by 60%"). `no`: a negated reduction ("steroids could not be tapered", "unable to wean
+//! prednisone"), a dose going up, or one that stayed ("glucocorticoid doses were unchanged").
 //!
 //! The spared class is the review's `[sparing]` lexicon entry (`corticosteroids` of
 //! `prior_treatments`): its names are the ones matched here, and the field is `[sparing]
