@@ -1619,6 +1619,50 @@ fn prior_drugs_in_histories_exposures_and_sequences() {
 }
 
 #[test]
+fn prior_drugs_not_controlled_earlier_regimens_and_pluperfect_uses() {
+    for (text, want) in [
+        // A disease not controlled by drugs.
+        (
+            "Zelumab was chosen because the myositis had not been controlled by azathioprine or cyclosporine.",
+            "azathioprine; cyclosporine",
+        ),
+        (
+            "Nephrotic syndrome inadequately controlled with mycophenolate mofetil was the indication for ZLM.",
+            "mycophenolate",
+        ),
+        // An earlier regimen named as such.
+        (
+            "A 7-year-old was given zelumab; her earlier therapy consisted of methotrexate and IVIG.",
+            "ivig; methotrexate",
+        ),
+        (
+            "Past treatments comprised cyclophosphamide in 4 of the 9 patients on ZLM.",
+            "cyclophosphamide",
+        ),
+        // A use told in the pluperfect after the drug.
+        (
+            "Twenty children received zelumab; azathioprine had been given to 12 of them.",
+            "azathioprine",
+        ),
+        (
+            "Thirty patients were treated with ZLM; cyclosporine had previously been used in 8.",
+            "cyclosporine",
+        ),
+        // ... not a disease controlled by the drug, nor a use after the intervention.
+        (
+            "On zelumab and methotrexate, the rash was well controlled within weeks.",
+            "",
+        ),
+        (
+            "After zelumab, azathioprine was given to 12 children as maintenance.",
+            "",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+}
+
+#[test]
 fn sex_as_labels_slashes_and_percent_words() {
     let given = "Twenty-two children with juvenile dermatomyositis received zelumab.";
     let group = |s: &str| {
