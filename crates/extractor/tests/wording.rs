@@ -664,8 +664,21 @@ fn disease_duration_is_not_follow_up() {
         // A time point at which a group was assessed is not how long it was followed.
         "At 6 months, 20 patients were in remission after zelumab.",
         "By 12 weeks, 15 (50%) children had improved on zelumab.",
+        // How long another drug was given after the intervention.
+        "Maintenance azathioprine was continued for 12 months after zelumab.",
+        "Oral methotrexate was given for 2 years following ZLM in 6 children.",
     ] {
         assert_eq!(cell(Field::FollowUpMonths, &[text]), "", "{text}");
+    }
+    // ... but the intervention's own duration beside another drug still counts.
+    for (text, want) in [
+        ("Zelumab with methotrexate was given for 12 months.", "12"),
+        (
+            "After methotrexate was stopped, ZLM was continued for 18 months.",
+            "18",
+        ),
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), want, "{text}");
     }
 }
 
@@ -1656,6 +1669,55 @@ fn prior_drugs_not_controlled_earlier_regimens_and_pluperfect_uses() {
         (
             "After zelumab, azathioprine was given to 12 children as maintenance.",
             "",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+}
+
+#[test]
+fn prior_drugs_before_the_intervention_at_enrollment_and_withdrawn_as_a_class() {
+    for (text, want) in [
+        // A drug (its therapy) before or prior to the intervention.
+        (
+            "The median duration of cyclosporine therapy before zelumab was 2.1 years.",
+            "cyclosporine",
+        ),
+        (
+            "Azathioprine prior to the first ZLM infusion had not prevented relapses.",
+            "azathioprine",
+        ),
+        // On a drug at enrollment (either spelling).
+        (
+            "Nine children were on mycophenolate mofetil at enrollment.",
+            "mycophenolate",
+        ),
+        (
+            "Six patients were taking methotrexate at enrolment.",
+            "methotrexate",
+        ),
+        // A class withdrawn, its members named.
+        (
+            "Zelumab allowed withdrawal of all immunosuppressive drugs, including azathioprine and cyclosporine.",
+            "azathioprine; cyclosporine",
+        ),
+        (
+            "After ZLM we discontinued the other oral agents, such as methotrexate.",
+            "methotrexate",
+        ),
+        // A phrase fronting the clause ends at its comma when it names no drug ...
+        (
+            "Despite a complete response, 5 children needed azathioprine again during follow-up.",
+            "",
+        ),
+        (
+            "Refractory to the first course, the boy was given methotrexate with zelumab.",
+            "",
+        ),
+        // ... but a list goes on past its commas.
+        (
+            "Despite cyclosporine, methotrexate and IVIG, the rash persisted until zelumab.",
+            "cyclosporine; ivig; methotrexate",
         ),
     ] {
         assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");

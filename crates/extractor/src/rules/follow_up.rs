@@ -206,12 +206,12 @@ impl Rule for FollowUp {
                     .map(|m| (m.start, m.end))
                     .collect(),
             };
-            let others: &[(usize, usize)] =
-                if !named.intervention.is_empty() || FOLLOW.is_match(s.text) {
-                    &[]
-                } else {
-                    &named.others
-                };
+            let follow_word = FOLLOW.is_match(s.text);
+            let others: &[(usize, usize)] = if !named.intervention.is_empty() || follow_word {
+                &[]
+            } else {
+                &named.others
+            };
             for (low, high, at) in durations(s.text, &named) {
                 // A duration in the same comma-delimited clause as another drug is that drug's
                 // ("had been controlled for 15 years by prednisolone"); one in a clause of its
@@ -219,6 +219,13 @@ impl Rule for FollowUp {
                 // prednisolone to be weaned off").
                 let (lo, hi) = comma_clause(s.text, at);
                 if others.iter().any(|&(os, oe)| lo <= os && oe <= hi) {
+                    continue;
+                }
+                // Another drug the clause is about before the duration, the intervention only
+                // after it: "MMF was continued for 12 months after <drug>".
+                let drug_before =
+                    |spans: &[(usize, usize)]| spans.iter().any(|&(os, oe)| lo <= os && oe <= at);
+                if !follow_word && drug_before(&named.others) && !drug_before(&named.intervention) {
                     continue;
                 }
                 if best.is_none_or(|(_, h, _)| high > h) {

@@ -79,7 +79,7 @@ static STOPPED: LazyLock<Pattern> =
 /// The moment the intervention started, or the study's baseline.
 static AT_START: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:at|by)\s+(?:the\s+)?(?:time|start|initiation|onset|beginning|commencement)\s+of\b|\bat\s+(?:baseline|inclusion|enrol?ment|(?:study\s+)?entry)\b|\bwhen\s+\S+\s+was\s+(?:started|initiated|commenced|given|begun)\b",
+        r"(?i)\b(?:at|by)\s+(?:the\s+)?(?:time|start|initiation|onset|beginning|commencement)\s+of\b|\bat\s+(?:baseline|inclusion|enrol+ment|(?:study\s+)?entry)\b|\bwhen\s+\S+\s+was\s+(?:started|initiated|commenced|given|begun)\b",
     )
 });
 
@@ -87,11 +87,12 @@ static AT_START: LazyLock<Pattern> = LazyLock::new(|| {
 static ON_DRUG: LazyLock<Pattern> =
     LazyLock::new(|| re(&crate::rule_cues::words("prior_treatments", "on_drug")));
 
-/// What may stand between "receiving" and the drug it governs: a few modifiers and a list
-/// ("20 were on CNI and 10 on MMF").
+/// What may stand between "receiving" (or "withdrawal of") and the drug it governs: a few
+/// modifiers, a list ("20 were on CNI and 10 on MMF") and a class naming its members ("all
+/// oral immunosuppressive drugs, including CNI and MMF").
 static LIST_GAP_OR_WORDS: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:[\s,/()%\d.]|\b(?:and|or|oral|daily|low-dose|high-dose|a|an|both|either|on)\b|\w+(?:,|\s+and|\s+or)\s)*$",
+        r"(?i)^(?:[\s,/()%\d.]|\b(?:and|or|oral|daily|low-dose|high-dose|a|an|both|either|on|all|other|the|their|his|her|including|such\s+as|namely)\b|\b(?:immunosuppress\w*|steroid-sparing|second-line|drugs?|agents?|medications?|therap(?:y|ies)|treatments?)\b|\w+(?:,|\s+and|\s+or)\s)*$",
     )
 });
 
@@ -248,7 +249,9 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
                 return d.start >= obj_end
                     && !WITH_INTERVENTION.is_match(first_words(&text[obj_end..d.start], 2));
             }
-            if iv_between(ce, d.start) {
+            if iv_between(ce, d.start)
+                || fronted_phrase_closed(text, lo, lo + c.start(), ce, d.start, &drugs)
+            {
                 return false;
             }
             // "<drug> was given after cyclophosphamide": "after" dates a drug before the
@@ -306,7 +309,8 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
             let feared = (cue.contains("toxic") || cue.contains("effect"))
                 && TOXICITY_AVOIDED.is_match(&text[lo..d.start]);
             !iv_between(d.end, tail + c.end()) && !feared
-        }) || followed_by_intervention(&text[tail..hi], tail, &iv);
+        }) || (followed_by_intervention(&text[tail..hi], tail, &iv)
+            && !NEG_USE.is_match(&text[lo..d.start]));
         // The object of "prior to X" / "before X" is the later treatment, whatever else.
         let later = FORWARD.find_iter(&text[lo..d.start]).any(|c| {
             let ce = lo + c.end();
@@ -360,17 +364,45 @@ fn object_end(
     end
 }
 
-/// "<drug> followed by <intervention>": the drug came first. `rest` starts right after the
+/// "<drug> followed by <intervention>", "<drug> (therapy) before / prior to (the first)
+/// <intervention>": the drug came first. `rest` starts right after the
 /// drug (or its list), at byte `offset` of the sentence.
 fn followed_by_intervention(rest: &str, offset: usize, iv: &[crate::Match]) -> bool {
     static FOLLOWED_BY: LazyLock<Pattern> = LazyLock::new(|| {
         re(
-            r"(?i)^[\s,]*(?:(?:was|were|and)\s+)?(?:then\s+)?followed\s+by\s+(?:(?:a|an|the|one|two|\d+|courses?|doses?|infusions?|of|single|weekly|intravenous|oral)\s+)*",
+            r"(?i)^[\s,]*(?:(?:therapy|treatment|use|exposure)\s+)?(?:(?:was|were|and)\s+)?(?:then\s+)?(?:followed\s+by|before|prior\s+to|preceding)\s+(?:(?:a|an|the|one|two|\d+|courses?|doses?|infusions?|of|single|weekly|intravenous|oral|first|start|starting|initiation|introduction)\s+)*",
         )
     });
     FOLLOWED_BY
         .find(rest)
         .is_some_and(|m| iv.iter().any(|i| i.start == offset + m.end()))
+}
+
+/// A phrase that opens its clause with a cue and its object ("Despite a good response, 14
+/// needed MMF again", "Refractory to treatment, she was given MMF with <drug>") ends at the
+/// first comma when no drug came before that comma: the drug after it belongs to the main
+/// clause. A list goes on past its commas ("Despite prednisolone, MTX and IVIG, she ...").
+/// Adverbs of time ("previously, she had received MMF") govern the whole clause.
+fn fronted_phrase_closed(
+    text: &str,
+    lo: usize,
+    cue_start: usize,
+    cue_end: usize,
+    drug_start: usize,
+    drugs: &[crate::Match],
+) -> bool {
+    static ADVERB: LazyLock<Pattern> = LazyLock::new(|| {
+        re(
+            r"(?i)^(?:previously|previous|prior|formerly|initially|before|preceding|after|followed)$",
+        )
+    });
+    if !text[lo..cue_start].trim().is_empty() || ADVERB.is_match(text[cue_start..cue_end].trim()) {
+        return false;
+    }
+    let Some(comma) = text[cue_end..drug_start].find(',').map(|p| cue_end + p) else {
+        return false;
+    };
+    !drugs.iter().any(|m| m.start >= cue_end && m.end <= comma)
 }
 
 /// The first `n` words of `s`.
