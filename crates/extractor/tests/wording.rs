@@ -649,6 +649,33 @@ fn follow_up_wordings() {
 }
 
 #[test]
+fn follow_up_as_a_window_after_the_treatment() {
+    for (text, want) in [
+        (
+            "We report 14 children with dermatomyositis given zelumab, whose relapses were counted over a two-year period after infusion.",
+            "24",
+        ),
+        (
+            "Flares were recorded during the 18 months following the first dose.",
+            "18",
+        ),
+        (
+            "The study covered a 6-month period after the last infusion.",
+            "6",
+        ),
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), want, "{text}");
+    }
+    // ... not a laboratory value's time, nor when an event came.
+    for text in [
+        "B-cell counts were measured during the 6 months after the first infusion.",
+        "Two children developed neutropenia in the 3 months following the first dose.",
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), "", "{text}");
+    }
+}
+
+#[test]
 fn disease_duration_is_not_follow_up() {
     for text in [
         "Nine children (duration: 1-9 years) received zelumab.",
@@ -942,6 +969,44 @@ fn a_blocker_of_one_domain_is_the_term_of_another() {
 }
 
 #[test]
+fn relapses_compared_by_their_values_alone() {
+    let r = review_with_relapse_domain();
+    let relapse = Field::parse("relapse_outcome").unwrap();
+    for (text, want) in [
+        // The intervention's arm against a comparator, no outcome word.
+        (
+            "The 12-month relapse rate was 25% with zelumab and 70% with placebo.",
+            "improved",
+        ),
+        (
+            "Relapses occurred in 12% of ZLM-treated children and 40% of controls.",
+            "improved",
+        ),
+        (
+            "The relapse rate was 45% on zelumab and 45% on standard therapy.",
+            "unchanged",
+        ),
+        // After against before; more time to relapse is better.
+        (
+            "Median time to first relapse was 14 months, compared with 4 months before zelumab.",
+            "improved",
+        ),
+        // Values without two named sides say nothing.
+        (
+            "The relapse rate was 25% at 12 months and 40% at 24 months after zelumab.",
+            "not_reported",
+        ),
+        (
+            "Relapses before zelumab numbered 3.1 per year.",
+            "not_reported",
+        ),
+    ] {
+        let st = cells_in(&r, &doc(Source::Abstract, &[("results", text)]));
+        assert_eq!(st.cell(relapse), want, "{text}");
+    }
+}
+
+#[test]
 fn remission_reached_and_relapses_stopped_or_delayed() {
     let r = review_with_relapse_domain();
     let relapse = Field::parse("relapse_outcome").unwrap();
@@ -952,10 +1017,21 @@ fn remission_reached_and_relapses_stopped_or_delayed() {
             remission,
             "resolved",
         ),
+        // A part of the group (in words too) reaching remission: the group improved.
         (
             "Zelumab induced a sustained remission in four of ten children.",
             remission,
-            "resolved",
+            "improved",
+        ),
+        (
+            "Zelumab induced remission in all but two children.",
+            remission,
+            "improved",
+        ),
+        (
+            "All except 3 patients remained relapse-free after zelumab.",
+            relapse,
+            "improved",
         ),
         (
             "Zelumab failed to induce remission in any child.",

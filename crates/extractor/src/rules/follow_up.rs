@@ -116,6 +116,16 @@ static LAB: LazyLock<Pattern> = LazyLock::new(|| {
     )
 });
 
+/// A duration's period after a treatment named by a generic word: "(two-year) period after
+/// infusion", "(12 months) following the first dose".
+static PERIOD_AFTER_TREATMENT: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:-?\s*period\s+)?(?:after|following|post|since)\s+(?:(?:the|a|its|their|his|her|first|initial|single|last|start\s+of|initiation\s+of)\s+)*(?:infusions?|doses?|courses?|treatment|therapy|administration|injections?)\b",
+    )
+});
+/// "period" right after a duration.
+static PERIOD: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)^\s*-?\s*period\b"));
+
 /// Words that make a list of times visits or assessments.
 static ASSESSED: LazyLock<Pattern> = LazyLock::new(|| {
     re(
@@ -377,7 +387,8 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             }
         }
         // "children with <disease> for more than 2 years": the disease's duration, unless the
-        // intervention or a follow-up or treatment word comes between.
+        // intervention or a follow-up or treatment word comes between, or the duration is a
+        // period after the treatment ("... with <disease> over a two-year period after infusion").
         if let Some(&(_, de)) = named
             .disease
             .iter()
@@ -393,6 +404,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
                 && !FOLLOW.is_match(between)
                 && !TREATMENT.is_match(between)
                 && !between.contains([',', ';', '('])
+                && !PERIOD_AFTER_TREATMENT.is_match(after)
             {
                 continue;
             }
@@ -424,7 +436,19 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             && (!of_follows || within)
             && !window;
         let in_clause = in_clause && !event_time;
+        // A window after the treatment ("over a two-year period after infusion", "during the
+        // 12 months following the first dose"): how long the patients were watched.
+        let window_after = PERIOD_AFTER_TREATMENT.is_match(after)
+            && (prep.is_some_and(|p| {
+                let w = p.as_str().trim_start().to_ascii_lowercase();
+                ["over", "during", "for", "in", "throughout"]
+                    .iter()
+                    .any(|x| w.starts_with(x))
+            }) || PERIOD.is_match(after))
+            && !LAB.is_match(clause)
+            && !event_time;
         let tied = FOLLOW.is_match(clause)
+            || window_after
             || in_clause && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
             || in_clause && prep.is_some()
             // "evaluated every 3 months for 24 months": how long they were assessed.

@@ -511,7 +511,108 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
         };
         best[d] = Some((0, o));
     }
+    // A domain's term with two values and no outcome word: the intervention's arm against a
+    // comparator ("the 12-month relapse rate was 25% with <drug> and 70% with placebo"), or
+    // after against before ("relapse-free survival was 14 months, compared with 4 months
+    // before treatment").
+    for (d, b) in best.iter_mut().enumerate() {
+        if b.is_some() {
+            continue;
+        }
+        let Some(&(s, e, _)) = terms
+            .iter()
+            .find(|t| matches!(t.2, Owner::Domain(x) if x == d))
+        else {
+            continue;
+        };
+        let Some((ours, theirs)) = compared_values(text, e, &iv) else {
+            continue;
+        };
+        let ability = review.outcomes[d]
+            .abilities
+            .as_ref()
+            .is_some_and(|r| r.is_match(&text[s..e]));
+        let o = if (ours - theirs).abs() < f64::EPSILON {
+            Outcome::Unchanged
+        } else if (ours > theirs) == ability {
+            Outcome::Improved
+        } else {
+            Outcome::Worsened
+        };
+        *b = Some((0, o));
+    }
     best.into_iter().map(|b| b.map(|(_, o)| o)).collect()
+}
+
+/// The intervention's value and a comparator's, stated after a term (`from`) in the same
+/// clause. Each number is named by the words up to the next one: the intervention or "after"
+/// ("25% with <drug>"), a comparator ("70% with placebo", "4 months before treatment"). A
+/// single unnamed number compared with a named comparator ("14 months, compared with 4 months
+/// before") is the intervention's. `None` unless each side has exactly one number.
+fn compared_values(text: &str, from: usize, iv: &[(usize, usize)]) -> Option<(f64, f64)> {
+    static VALUE: LazyLock<Pattern> = LazyLock::new(|| {
+        re(r"(?i)\b(\d+(?:\.\d+)?)\s*(%|percent\b|months?\b|days?\b|weeks?\b|years?\b)?")
+    });
+    static COMPARATOR: LazyLock<Pattern> = LazyLock::new(|| {
+        re(
+            r"(?i)^\W{0,3}(?:\w+\W+){0,3}?(?:placebo|controls?|standard|usual|conventional|historical|before|prior\s+to|pre-?treatment|baseline)\b",
+        )
+    });
+    static AFTER: LazyLock<Pattern> =
+        LazyLock::new(|| re(r"(?i)^\W{0,3}(?:\w+\W+){0,3}?(?:after|following|post-?treatment)\b"));
+    static COMPARED: LazyLock<Pattern> =
+        LazyLock::new(|| re(r"(?i)\b(?:compared|versus|vs\.?|than|against)\b"));
+    // The clause: up to a semicolon or a full stop that is no decimal point.
+    let end = text[from..]
+        .match_indices(['.', ';'])
+        .find(|&(p, c)| {
+            c == ";"
+                || !text[from + p + 1..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_numeric)
+        })
+        .map_or(text.len(), |(p, _)| from + p);
+    let values: Vec<(usize, usize, f64, String)> = VALUE
+        .captures_iter(&text[from..end])
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            let v = c.get(1)?.as_str().parse::<f64>().ok()?;
+            let unit = c
+                .get(2)
+                .map_or(String::new(), |u| u.as_str().to_ascii_lowercase());
+            Some((from + m.start(), from + m.end(), v, unit))
+        })
+        .collect();
+    let (mut ours, mut theirs, mut unnamed) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, (vs, ve, v, unit)) in values.iter().enumerate() {
+        let next = values.get(i + 1).map_or(end, |n| n.0);
+        let words = &text[*ve..next];
+        // A comparator word first ("4 months before <drug>" is the time before it).
+        let side = if COMPARATOR.is_match(words) {
+            &mut theirs
+        } else if iv
+            .iter()
+            .any(|&(a, b)| a >= *ve && b <= next && a - ve <= 25)
+            || AFTER.is_match(words)
+        {
+            &mut ours
+        } else {
+            &mut unnamed
+        };
+        side.push((*vs, *v, unit.clone()));
+    }
+    if ours.is_empty()
+        && let ([u], [t]) = (unnamed.as_slice(), theirs.as_slice())
+        && u.0 < t.0
+        && COMPARED.is_match(&text[u.0..t.0])
+    {
+        ours.push(u.clone());
+    }
+    let ([(_, a, ua)], [(_, b, ub)]) = (ours.as_slice(), theirs.as_slice()) else {
+        return None;
+    };
+    (ua == ub || ub.is_empty()).then_some((*a, *b))
 }
 
 /// How many counts of patients a sentence states: numbers not followed by a unit of time or
@@ -558,14 +659,24 @@ fn own_event_domains(review: &CompiledReview, word: &str) -> Vec<usize> {
 }
 
 /// Whether a sentence states a part of a group: "in 10 of 30", "10/30 patients", "16 (53%)",
-/// with the part smaller than the whole (a score, "CMAS 50/52", is none).
+/// "all but two", with the part smaller than the whole (a score, "CMAS 50/52", is none).
 fn states_a_part(text: &str) -> bool {
     static PART: LazyLock<Pattern> = LazyLock::new(|| {
         re(&format!(
-            r"(?i)(?:\bin\s+|\b)(?P<n>{c})\s*(?:/|of|out\s+of)\s*(?:the\s+|all\s+|these\s+)?(?P<m>\d+)\b(?P<who>\s+(?:\w+\s+)?(?:patients?|children|cases|subjects|participants|adults|girls|boys|had|have|has|achieved|attained|were|was|entered|remained|stayed|showed|reached|experienced)\b)?|\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)",
+            r"(?i)(?:\bin\s+|\b)(?P<n>{c})\s*(?:/|of|out\s+of)\s*(?:the\s+|all\s+|these\s+)?(?P<m>{c})\b(?P<who>\s+(?:\w+\s+)?(?:patients?|children|cases|subjects|participants|adults|girls|boys|had|have|has|achieved|attained|were|was|entered|remained|stayed|showed|reached|experienced)\b)?|\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)",
             c = crate::numbers::COUNT
         ))
     });
+    // "all but two", "all except 3 (of the) children": every patient less a few.
+    static ALL_BUT: LazyLock<Pattern> = LazyLock::new(|| {
+        re(&format!(
+            r"(?i)\ball\s+(?:but|except(?:\s+for)?|save)\s+(?:{c})\b",
+            c = crate::numbers::COUNT
+        ))
+    });
+    if ALL_BUT.is_match(text) {
+        return true;
+    }
     PART.captures_iter(text).any(|c| {
         if let Some(p) = c.name("pct") {
             return p
@@ -585,7 +696,9 @@ fn states_a_part(text: &str) -> bool {
         let n = c
             .name("n")
             .and_then(|m| crate::numbers::parse_count(m.as_str()));
-        let m = c.name("m").and_then(|m| m.as_str().parse::<u32>().ok());
+        let m = c
+            .name("m")
+            .and_then(|m| crate::numbers::parse_count(m.as_str()));
         matches!((n, m), (Some(n), Some(m)) if n < m)
     })
 }
