@@ -146,6 +146,32 @@ fn counts_of_the_subgroup_that_had_the_disease_or_the_drug() {
 }
 
 #[test]
+fn counts_of_two_age_groups_or_a_subtype_named_by_a_general_word_add_up() {
+    for (text, n) in [
+        // People by age group, like "12 boys and 8 girls".
+        (
+            "We treated 11 adolescents and 6 children with juvenile dermatomyositis with zelumab.",
+            "17",
+        ),
+        (
+            "Zelumab was given to 3 adults and 12 children with dermatomyositis.",
+            "15",
+        ),
+        // A later subtype named by "disease" or "form".
+        (
+            "In all, 9 children with juvenile dermatomyositis and 4 with amyopathic disease received zelumab.",
+            "13",
+        ),
+        (
+            "Zelumab was given to 7 patients with dermatomyositis and 5 with the juvenile form.",
+            "12",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), n, "{text}");
+    }
+}
+
+#[test]
 fn counts_of_a_breakdown_by_disease_and_age() {
     for (text, n) in [
         (

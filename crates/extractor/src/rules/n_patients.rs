@@ -47,9 +47,11 @@ static GROUP: LazyLock<Pattern> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Two counts of people by sex or by age group that together make the group: "12 boys and 8
+/// girls", "14 adults and 9 children".
 static SEXES: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({c})\s+(girls?|boys?|females?|males?)\s*(?:,|and|&)\s*({c})\s+(girls?|boys?|females?|males?)\b",
+        r"(?i)\b({c})\s+(girls?|boys?|females?|males?|adults?|children|child|adolescents?|infants?)\s*(?:,|and|&)\s*({c})\s+(girls?|boys?|females?|males?|adults?|children|child|adolescents?|infants?)\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")
@@ -455,8 +457,18 @@ fn regimen_sum(ctx: &RuleContext<'_>, text: &str, ivs: &[crate::lexicon::Match])
     Some(parts.iter().map(|(_, n)| n).sum())
 }
 
+/// A general word for a disease after a few modifiers: "steroid-dependent disease", "the
+/// juvenile form".
+static SAME_DISEASE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?i)^(?:[\w\-]+\s+){0,3}(?:disease|forms?|types?|variants?|subtypes?|phenotypes?)\b",
+    )
+    .expect("valid regex")
+});
+
 /// The sum of a list of counts whose every part has the review's disease ("15 patients with
-/// <subtype A>, 22 with <subtype B>"), when no larger count comes before it.
+/// <subtype A>, 22 with <subtype B>", "... and 25 with <adjective> disease"), when no larger
+/// count comes before it.
 fn subtype_sum(r: &crate::CompiledReview, text: &str) -> Option<u32> {
     let c = FIRST_PART.captures(text)?;
     let (whole, num, part) = (c.get(0)?, c.get(1)?, c.get(2)?);
@@ -479,7 +491,9 @@ fn subtype_sum(r: &crate::CompiledReview, text: &str) -> Option<u32> {
             break;
         }
         let n = numbers::parse_count(bn.as_str()).filter(|n| *n > 0)?;
-        if !r.disease.is_match(bp.as_str()) {
+        // "... and 25 with steroid-dependent disease": a later part may name the disease by a
+        // general word for it.
+        if !r.disease.is_match(bp.as_str()) && !SAME_DISEASE.is_match(bp.as_str().trim()) {
             // A part without the disease: a breakdown, not subtypes.
             return None;
         }
