@@ -157,6 +157,12 @@ static ALL_SEX: LazyLock<Pattern> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// What every group count by sex needs: a sex word or a sex letter before `/`, `:` or "to"
+/// ("M/F", "F:M", "male-to-female"). A sentence without one is not read for counts.
+static SEX_ANY: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)boy|girl|male|\b[mf]\s*(?:[:/]|-?\s*to\b)").expect("valid regex")
+});
+
 fn is_female(noun: &str) -> bool {
     let n = noun.trim_start().to_ascii_lowercase();
     n.starts_with('f') || n.starts_with("girl")
@@ -253,7 +259,7 @@ impl Rule for SexRule {
         let mut counted = false;
         let total = stated_total(sentences);
         for s in sentences {
-            if !counted && !is_event_subgroup(ctx, s.text) {
+            if !counted && SEX_ANY.is_match(s.text) && !is_event_subgroup(ctx, s.text) {
                 let (mut male, mut female) = counts_in(s.text);
                 if male.is_none()
                     && female.is_none()
