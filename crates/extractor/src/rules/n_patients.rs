@@ -217,6 +217,15 @@ static ARM: LazyLock<Pattern> =
 /// one study ("weekly (n = 7) or fortnightly (n = 4)": 11) — arms named with another drug
 /// are not summed, arms of adults are left out ("adults (n = 70) and children (n = 40)": 40).
 fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
+    // Every count below is a number, in digits or words, or "both": a sentence without one
+    // has none.
+    static ANY_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(&format!(r"(?i)[0-9]|\bboth\b|\b{c}", c = numbers::COUNT))
+            .expect("valid regex")
+    });
+    if !ANY_COUNT.is_match(text) {
+        return Vec::new();
+    }
     let r = ctx.review;
     let mut out = Vec::new();
     for c in OF_WHOM.captures_iter(text) {
