@@ -294,7 +294,7 @@ impl ContextRules {
         start: usize,
         end: usize,
     ) -> bool {
-        self.scan(category, text, start, end, |_, _, _| true)
+        self.scan(category, None, text, start, end, |_, _, _| true)
     }
 
     /// Whether the words at `start..end` are in the scope of a cue of `category` in the named
@@ -307,7 +307,7 @@ impl ContextRules {
         start: usize,
         end: usize,
     ) -> bool {
-        self.scan(category, text, start, end, |_, _, g| g == Some(group))
+        self.scan(category, Some(group), text, start, end, |_, _, _| true)
     }
 
     /// Whether the words at `start..end` tell about the time before the intervention, where
@@ -322,38 +322,50 @@ impl ContextRules {
         end: usize,
         iv: &[(usize, usize)],
     ) -> bool {
-        self.scan(CueCategory::Historical, text, start, end, |_, ce, group| {
-            let on_intervention = iv.iter().any(|&(s, _)| {
-                s >= ce
-                    && text[ce..s].split_whitespace().all(|w| {
-                        matches!(
-                            w.to_ascii_lowercase().as_str(),
-                            "the"
-                                | "oral"
-                                | "intravenous"
-                                | "iv"
-                                | "treatment"
-                                | "therapy"
-                                | "with"
-                        )
-                    })
-            });
-            group == Some(TIME_BEFORE) || !on_intervention
-        })
+        self.scan(
+            CueCategory::Historical,
+            None,
+            text,
+            start,
+            end,
+            |_, ce, group| {
+                let on_intervention = iv.iter().any(|&(s, _)| {
+                    s >= ce
+                        && text[ce..s].split_whitespace().all(|w| {
+                            matches!(
+                                w.to_ascii_lowercase().as_str(),
+                                "the"
+                                    | "oral"
+                                    | "intravenous"
+                                    | "iv"
+                                    | "treatment"
+                                    | "therapy"
+                                    | "with"
+                            )
+                        })
+                });
+                group == Some(TIME_BEFORE) || !on_intervention
+            },
+        )
     }
 
-    /// Calls `found` with each cue of `category` governing `start..end` (its span and group)
-    /// until it returns true; returns whether one did.
+    /// Calls `found` with each cue of `category` (of `group` only, when named) governing
+    /// `start..end` (its span and group) until it returns true; returns whether one did.
     fn scan(
         &self,
         category: CueCategory,
+        group: Option<&str>,
         text: &str,
         start: usize,
         end: usize,
         mut found: impl FnMut(usize, usize, Option<&str>) -> bool,
     ) -> bool {
         let (lo, hi) = self.clause_of(text, start, end);
-        for set in self.sets.iter().filter(|s| s.category == category) {
+        for set in self
+            .sets
+            .iter()
+            .filter(|s| s.category == category && (group.is_none() || s.group.as_deref() == group))
+        {
             let reach = set.max_scope.unwrap_or(usize::MAX);
             let forward = matches!(
                 set.direction,

@@ -309,8 +309,16 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
     // Whether a domain got an `improved` word anywhere in the sentence (for a mixed group).
     let mut some_improved = vec![false; n];
     let mut chained_improved = vec![false; n];
-    // One search gives both the outcome words' spans and their groups.
-    let all: Vec<crate::pattern::Captures<'_>> = OUTCOME.captures_iter(text).collect();
+    // One search gives both the outcome words' spans and their groups. Without a domain's
+    // term an outcome word can only speak of its own event negated ("no patient relapsed"):
+    // a sentence with neither a term nor a negation cue has no outcome words to read.
+    let has_term = terms.iter().any(|t| matches!(t.2, Owner::Domain(_)));
+    let all: Vec<crate::pattern::Captures<'_>> =
+        if has_term || ctx.has(casebook_types::CueCategory::Negation, text) {
+            OUTCOME.captures_iter(text).collect()
+        } else {
+            Vec::new()
+        };
     let words: Vec<(usize, usize)> = all
         .iter()
         .filter_map(|c| c.get(0))
