@@ -216,13 +216,14 @@ static ARM: LazyLock<Pattern> =
 /// intervention ("40 children, 6 of whom had <disease>": 6, above the total), and arms of
 /// one study ("weekly (n = 7) or fortnightly (n = 4)": 11) — arms named with another drug
 /// are not summed, arms of adults are left out ("adults (n = 70) and children (n = 40)": 40).
+/// A number in digits or words, or "both": what every count but "a patient" needs.
+static ANY_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(r"(?i)[0-9]|\bboth\b|\b{c}", c = numbers::COUNT)).expect("valid regex")
+});
+
 fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
     // Every count below is a number, in digits or words, or "both": a sentence without one
     // has none.
-    static ANY_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
-        Pattern::new(&format!(r"(?i)[0-9]|\bboth\b|\b{c}", c = numbers::COUNT))
-            .expect("valid regex")
-    });
     if !ANY_COUNT.is_match(text) {
         return Vec::new();
     }
@@ -672,9 +673,9 @@ pub(crate) fn counts_in(text: &str) -> Vec<(i32, u32)> {
     COUNTS_IN_MEMO.with(|m| m.get_or(0, text, || counts_in_uncached(text)))
 }
 
-fn counts_in_uncached(text: &str) -> Vec<(i32, u32)> {
-    let reports = REPORTS.is_match(text);
-    let mut out = Vec::new();
+/// The counts of [`counts_in`] that are numbers, in digits or words, or "both" (all but a
+/// single "a patient").
+fn numbered_counts(text: &str, reports: bool, out: &mut Vec<(i32, u32)>) {
     let mut covered: Vec<(usize, usize)> = Vec::new();
     for c in SEXES.captures_iter(text) {
         let (Some(a), Some(b)) = (numbers::parse_count(&c[1]), numbers::parse_count(&c[3])) else {
@@ -752,6 +753,14 @@ fn counts_in_uncached(text: &str) -> Vec<(i32, u32)> {
             1
         };
         out.push((score, n));
+    }
+}
+
+fn counts_in_uncached(text: &str) -> Vec<(i32, u32)> {
+    let reports = REPORTS.is_match(text);
+    let mut out = Vec::new();
+    if ANY_COUNT.is_match(text) {
+        numbered_counts(text, reports, &mut out);
     }
     for c in SINGLE.captures_iter(text) {
         let m = c.get(0).expect("whole match");
