@@ -191,6 +191,18 @@ pub(crate) fn ages_in(text: &str) -> Vec<AgeMention> {
 }
 
 fn ages_in_uncached(text: &str) -> Vec<AgeMention> {
+    // What every age pattern below needs: a number before a unit of age, "age", or a person
+    // "of" a number ("a boy of 7"). A text with none of them states no age.
+    static MAY_STATE_AGE: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(&format!(
+            r"(?i){n}(?:\s+and\s+a\s+half)?[\s\-]*{UNIT}\b|age|(?:boy|girl|child|adolescent|teenager|infant|toddler|man|woman)\s+of\b",
+            n = numbers::NUMBER
+        ))
+        .expect("valid regex")
+    });
+    if !MAY_STATE_AGE.is_match(text) {
+        return Vec::new();
+    }
     let mut out: Vec<AgeMention> = Vec::new();
     let candidates = OLD
         .captures_iter(text)
