@@ -2893,6 +2893,15 @@ fn ages_as_a_person_of_n_and_as_y_o() {
             "A boy of 30 kg with juvenile dermatomyositis received zelumab.",
             "",
         ),
+        // A half year, hyphenated or not.
+        (
+            "We describe a two-and-a-half-year-old boy with juvenile dermatomyositis given zelumab.",
+            "2.5",
+        ),
+        (
+            "A six and a half year old girl with juvenile dermatomyositis received zelumab.",
+            "6.5",
+        ),
     ] {
         assert_eq!(cell(Field::AgeYears, &[text]), want, "{text}");
     }

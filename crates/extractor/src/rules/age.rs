@@ -32,7 +32,7 @@ const UNIT: &str = r"(years?|yrs?|y|months?|mos?|mo|weeks?|wks?)";
 /// "9 y.o.".
 static OLD: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({n})(?:\s+and\s+a\s+half)?[\s\-]*(?:{UNIT}\.?[\s\-]*old\b|y\s*/\s*o\b|y\.\s?o\.)",
+        r"(?i)\b({n})(?:[\s\-]+and[\s\-]+a[\s\-]+half)?[\s\-]*(?:{UNIT}\.?[\s\-]*old\b|y\s*/\s*o\b|y\.\s?o\.)",
         n = numbers::NUMBER
     ))
     .expect("valid regex")
@@ -195,7 +195,7 @@ fn ages_in_uncached(text: &str) -> Vec<AgeMention> {
     // "of" a number ("a boy of 7"). A text with none of them states no age.
     static MAY_STATE_AGE: LazyLock<Pattern> = LazyLock::new(|| {
         Pattern::new(&format!(
-            r"(?i){n}(?:\s+and\s+a\s+half)?[\s\-]*{UNIT}\b|age|(?:boy|girl|child|adolescent|teenager|infant|toddler|man|woman)\s+of\b",
+            r"(?i){n}(?:[\s\-]+and[\s\-]+a[\s\-]+half)?[\s\-]*{UNIT}\b|age|(?:boy|girl|child|adolescent|teenager|infant|toddler|man|woman)\s+of\b",
             n = numbers::NUMBER
         ))
         .expect("valid regex")
@@ -229,7 +229,12 @@ fn ages_in_uncached(text: &str) -> Vec<AgeMention> {
         let Some(x) = numbers::parse_number(num.as_str()) else {
             continue;
         };
-        let half = if m.as_str().to_ascii_lowercase().contains("and a half") {
+        let half = if m
+            .as_str()
+            .to_ascii_lowercase()
+            .replace('-', " ")
+            .contains("and a half")
+        {
             0.5
         } else {
             0.0
