@@ -226,6 +226,7 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
         return Vec::new();
     }
     let iv = intervention_mentions(ctx, text);
+    let at_start_text = AT_START.is_match(text);
     let mut out = Vec::new();
     for d in &drugs {
         if NOT_THE_DRUG_AFTER.is_match(&text[d.end..]) || excluded(ctx, text, d.start, d.end) {
@@ -233,8 +234,10 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
         }
         let (lo, hi) = scope(text, d.start, d.end, false);
         let iv_between = |a: usize, b: usize| iv.iter().any(|m| m.start >= a && m.end <= b);
+        // The cues before the drug (read twice below).
+        let cues: Vec<crate::pattern::Match<'_>> = FORWARD.find_iter(&text[lo..d.start]).collect();
         // Cue before the drug, with no intervention mention in between.
-        let forward = FORWARD.find_iter(&text[lo..d.start]).any(|c| {
+        let forward = cues.iter().any(|c| {
             let ce = lo + c.end();
             let cue = c.as_str().to_ascii_lowercase();
             let between = &text[ce..d.start];
@@ -291,7 +294,7 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
             .any(|c| LIST_GAP_OR_WORDS.is_match(&text[lo + c.end()..d.start]));
         // Drugs the patients were on when the intervention started ("at the time of <drug>
         // infusion, all were receiving prednisolone"; "at baseline, 12 were taking MMF").
-        let at_start = AT_START.is_match(text)
+        let at_start = at_start_text
             && ON_DRUG.find_iter(&text[lo..d.start]).any(|c| {
                 let ce = lo + c.end();
                 !iv_between(ce, d.start) && LIST_GAP_OR_WORDS.is_match(&text[ce..d.start])
@@ -312,7 +315,7 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
         }) || (followed_by_intervention(&text[tail..hi], tail, &iv)
             && !NEG_USE.is_match(&text[lo..d.start]));
         // The object of "prior to X" / "before X" is the later treatment, whatever else.
-        let later = FORWARD.find_iter(&text[lo..d.start]).any(|c| {
+        let later = cues.iter().any(|c| {
             let ce = lo + c.end();
             let cue = c.as_str().to_ascii_lowercase();
             let before_phrase = cue == "before"
