@@ -550,11 +550,6 @@ impl Pattern {
 pub(crate) struct SetMatches(Which);
 
 impl SetMatches {
-    /// Whether any pattern matched.
-    pub(crate) fn matched_any(&self) -> bool {
-        !self.0.is_empty()
-    }
-
     /// The indices of the patterns that matched, in increasing order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.0.iter().map(|p| p.as_usize())
