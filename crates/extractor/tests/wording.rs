@@ -717,6 +717,9 @@ fn disease_duration_is_not_follow_up() {
         // A time point at which a group was assessed is not how long it was followed.
         "At 6 months, 20 patients were in remission after zelumab.",
         "By 12 weeks, 15 (50%) children had improved on zelumab.",
+        // ... also when the group is a bare count after "in".
+        "Within 3 months after zelumab, the rash cleared in 20.",
+        "At 6 months, muscle strength had improved in 9 of them.",
         // How long another drug was given after the intervention.
         "Maintenance azathioprine was continued for 12 months after zelumab.",
         "Oral methotrexate was given for 2 years following ZLM in 6 children.",

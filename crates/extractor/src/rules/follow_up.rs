@@ -150,11 +150,12 @@ static STUDY_WORDS: LazyLock<Pattern> = LazyLock::new(|| {
         r"(?i)\b(?:retrospective\w*|reviewed|enrolled|recruited|identified|at\s+(?:our|a\s+single|two|three|\w+)\s+(?:cent(?:re|er)s?|institutions?|hospitals?|units?)|single[\s\-]cent(?:re|er)|multicent(?:re|er)|registry|\d+\s+(?:patients|children)\s+(?:received|were\s+treated))\b",
     )
 });
-/// A result counted over a group: "20 patients were in remission", "15 (50%)", "8 of 12":
+/// A result counted over a group: "20 patients were in remission", "15 (50%)", "8 of 12",
+/// "disappeared in 20.":
 /// "at 6 months" there is a time point of the group's assessment, not how long it was followed.
 static GROUP_RESULT: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b\d+\s+(?:of\s+(?:the\s+)?\d+\s+)?(?:patients|children|cases|subjects|participants)\b|\b\d+\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)|\b\d+(?:\.\d+)?\s*%\s+of\b|\b\d+\s*/\s*\d+\s+(?:patients|children|cases)\b",
+        r"(?i)\b\d+\s+(?:of\s+(?:the\s+)?\d+\s+)?(?:patients|children|cases|subjects|participants)\b|\b\d+\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)|\b\d+(?:\.\d+)?\s*%\s+of\b|\b\d+\s*/\s*\d+\s+(?:patients|children|cases)\b|\bin\s+\d+\s*(?:$|[.,;)]|of\b)",
     )
 });
 
