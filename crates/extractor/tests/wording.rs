@@ -2682,6 +2682,27 @@ fn a_change_once_the_intervention_was_stopped_is_not_its_result() {
 }
 
 #[test]
+fn patients_who_left_counted_by_sex_are_not_the_group() {
+    let given = "Thirty children with juvenile dermatomyositis received zelumab.";
+    for text in [
+        "Two boys and one girl discontinued the study.",
+        "Three girls were lost to follow-up after the first infusion.",
+        "A boy and 2 girls withdrew because of infusion reactions.",
+    ] {
+        assert_eq!(cell(Field::Male, &[given, text]), "", "{text}");
+        assert_eq!(cell(Field::Female, &[given, text]), "", "{text}");
+    }
+    // ... but the group's own split still counts.
+    assert_eq!(
+        cell(
+            Field::Male,
+            &[given, "Eighteen boys and 12 girls completed the study."]
+        ),
+        "18"
+    );
+}
+
+#[test]
 fn a_ratio_to_one_splits_a_known_total() {
     let given = "Thirty children with juvenile dermatomyositis received zelumab.";
     for (text, male, female) in [

@@ -131,6 +131,16 @@ static OF_POOL: LazyLock<Pattern> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// Patients counted by sex as they left the study: "two boys and a girl withdrew", "3 girls
+/// were lost to follow-up", "one boy discontinued treatment".
+static LEFT_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)\b(?:{c}|a|an)\s+(?:girls?|boys?|females?|males?)(?:\s*(?:,|and|&)\s*(?:{c}|a|an)\s+(?:girls?|boys?|females?|males?))?\s+(?:(?:also|later|subsequently|had\s+to|were|was|then)\s+)*(?:discontinued|withdrew|withdrawn|dropped\s+out|lost\s+to\s+follow|excluded|died|left\s+the\s+study)\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
 /// "... and a girl", ", one boy": a singular after another sex count.
 static AND_ONE: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"(?i)(?:,|\band|&)\s+(?:a|an|one)\s+(girl|boy|female|male)\b")
@@ -313,9 +323,11 @@ fn is_event_subgroup(ctx: &RuleContext<'_>, text: &str) -> bool {
         return true;
     }
     // A subgroup named by its outcome ("of the 10 non-responders, 7 were male"), the pool the
-    // patients came from ("among the 120 children screened"), or an arm without the
-    // intervention ("in the control group of 40 children, 25 were boys").
-    if OF_OUTCOME_GROUP.is_match(text)
+    // patients came from ("among the 120 children screened"), an arm without the
+    // intervention ("in the control group of 40 children, 25 were boys"), or the patients
+    // who left ("two boys and a girl withdrew").
+    if LEFT_COUNT.is_match(text)
+        || OF_OUTCOME_GROUP.is_match(text)
         || OF_POOL.is_match(text)
         || (super::n_patients::CONTROL_ARM.is_match(text)
             && crate::negation::intervention_mentions(ctx, text).is_empty())
