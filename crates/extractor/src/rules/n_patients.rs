@@ -347,7 +347,13 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
     let adults = r.review.population.age == casebook_types::AgeGroup::Adults;
     let mut ours = Vec::new();
     let mut others = 0;
-    for c in BREAKDOWN.captures_iter(text) {
+    // Only a part with the disease counts: a sentence that never names it has none.
+    let names_disease = r.disease.is_match(text);
+    for c in names_disease
+        .then(|| BREAKDOWN.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let (Some(whole), Some(num), Some(part)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
@@ -480,6 +486,10 @@ static SAME_DISEASE: LazyLock<Pattern> = LazyLock::new(|| {
 /// <subtype A>, 22 with <subtype B>", "... and 25 with <adjective> disease"), when no larger
 /// count comes before it.
 fn subtype_sum(r: &crate::CompiledReview, text: &str) -> Option<u32> {
+    // The first part names the disease: a sentence that never does has no subtypes.
+    if !r.disease.is_match(text) {
+        return None;
+    }
     let c = FIRST_PART.captures(text)?;
     let (whole, num, part) = (c.get(0)?, c.get(1)?, c.get(2)?);
     let first = numbers::parse_count(num.as_str()).filter(|n| *n > 0)?;
