@@ -12,12 +12,16 @@
 //!   rose", "at 12 months she was in remission".
 //!
 //! - "for at least 6 months", "over 24 weeks", "median 14 months (range 6-30)" (the range),
-//!   scheduled visits "at weeks 0, 4, 12 and 24" (the last).
+//!   scheduled visits "at weeks 0, 4, 12 and 24" (the last);
+//! - a window after the treatment: "over a two-year period after infusion", "during the 12
+//!   months following the first dose".
 //!
 //! Not counted: disease duration or history ("disease duration 3 years", "symptoms for 2
 //! years", "diagnosed 2 years earlier", "for around 15 years by oral prednisolone"), a duration
-//! in brackets under another label ("(duration: 0.2-11 years)"), ages, and durations of other
-//! drugs (a sentence naming another drug and not the intervention).
+//! in brackets under another label ("(duration: 0.2-11 years)"), ages, durations of other
+//! drugs (a sentence naming another drug and not the intervention; "MMF was continued for 12
+//! months after <drug>"), and time points of a group's result ("at 6 months, 20 were in
+//! remission", "cleared in 9 of them").
 //! Years ×12, weeks ÷4.345 and days ÷30.44 (one decimal). With several durations the longest
 //! is kept.
 //!

@@ -10,7 +10,11 @@
 //! Directional words follow the term: "weakness decreased" is improved (a symptom: less is
 //! better), "strength decreased" worsened (an `abilities` term: more is better). A domain
 //! instrument's value changing ("CMAS 22/52 -> 52/52", in one sentence or across the case's
-//! sentences) gives the domain's outcome by the instrument's `higher_is_better`.
+//! sentences) gives the domain's outcome by the instrument's `higher_is_better`. A domain's
+//! term with two values and no outcome word compares the intervention's arm (or the time
+//! after it) with a comparator: "relapse rate 25% with <drug> and 70% with placebo" is
+//! improved (the term's `abilities` say whether more is better). A part of the group reaching
+//! the resolved state ("in 4 of 10", "all but two") is improved.
 //!
 //! Negation: a negated improvement is `unchanged` ("none of the patients showed recovery of
 //! muscle strength", "the rash did not improve"); negated worsening is `unchanged`

@@ -6,14 +6,20 @@
 //!   "had not responded to cyclosporin", "previously treated with", "after failure of",
 //!   "had received prednisone ... prior to IVIG", "had been controlled by oral prednisolone",
 //!   "before tacrolimus she received MMF", "relapsed while on MMF", "switched from cyclosporine",
-//!   "added to tacrolimus", "<intervention> was given after cyclophosphamide";
+//!   "added to tacrolimus", "<intervention> was given after cyclophosphamide", "had not been
+//!   controlled by", "earlier therapy consisted of";
 //! - cue right after the drug: "corticosteroid dependent children", "steroid-resistant",
 //!   "MTX failed", "methotrexate was ineffective", "hydroxychloroquine was added without
 //!   benefit", "<drug> toxicity", what the drug caused ("ciclosporin-induced nephrotoxicity",
-//!   "cyclosporine caused hypertrichosis");
+//!   "cyclosporine caused hypertrichosis"), "had previously been given", "<drug> (therapy)
+//!   before the first <intervention>";
 //! - the patients were on the drug: stopped or tapered ("successfully discontinued
-//!   prednisolone", "MMF was withdrawn"), or taken when the intervention started ("at
+//!   prednisolone", "MMF was withdrawn", "withdrawal of all immunosuppressive drugs,
+//!   including CNI and MMF"), or taken when the intervention started ("at
 //!   baseline, 12 were taking MMF", "when <intervention> was started she was still on MTX").
+//!
+//! A phrase fronting its clause ("Despite a good response, 14 needed MMF again") governs only
+//! up to its comma unless it names drugs itself ("Despite MTX, IVIG and ciclosporin, ...").
 //!
 //! Not counted: a drug's name used for something else ("steroid-sparing agents",
 //! "steroid-naive"), background/objective sections, conclusions/discussion (which generalise),

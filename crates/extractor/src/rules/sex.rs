@@ -16,7 +16,7 @@
 //! female", "all girls"). A sex as a label before its count, as baseline tables write it
 //! ("Male sex: 10 (45.5%) of 22", "Female, n (%): 12 (54.5)", "Gender (M/F): 10/12", "male 25,
 //! female 17"). Not the group: the patients an event happened to ("relapses occurred in 12
-//! boys and 3 girls").
+//! boys and 3 girls") or who left the study ("two boys and a girl withdrew").
 //!
 //! Known misses: sex only in a MeSH heading (tables with a sex column are read by case
 //! segmentation); relatives named with a sex noun in the same sentence as a patient without
