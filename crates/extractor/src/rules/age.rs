@@ -27,12 +27,14 @@ use crate::{Sentence, numbers};
 pub(crate) struct Age;
 
 const UNIT: &str = r"(years?|yrs?|y|months?|mos?|mo|weeks?|wks?)";
+/// "and a half" after an age's number, spaced or hyphenated ("five-and-a-half-year-old").
+const HALF: &str = r"(?:[\s\-]+and[\s\-]+a[\s\-]+half)";
 
 /// "11-year-old", "11 year old", "18-month-old", "nine-year-old", "9 years old", "9 y/o",
 /// "9 y.o.".
 static OLD: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({n})(?:[\s\-]+and[\s\-]+a[\s\-]+half)?[\s\-]*(?:{UNIT}\.?[\s\-]*old\b|y\s*/\s*o\b|y\.\s?o\.)",
+        r"(?i)\b({n}){HALF}?[\s\-]*(?:{UNIT}\.?[\s\-]*old\b|y\s*/\s*o\b|y\.\s?o\.)",
         n = numbers::NUMBER
     ))
     .expect("valid regex")
@@ -195,7 +197,7 @@ fn ages_in_uncached(text: &str) -> Vec<AgeMention> {
     // "of" a number ("a boy of 7"). A text with none of them states no age.
     static MAY_STATE_AGE: LazyLock<Pattern> = LazyLock::new(|| {
         Pattern::new(&format!(
-            r"(?i){n}(?:[\s\-]+and[\s\-]+a[\s\-]+half)?[\s\-]*{UNIT}\b|age|(?:boy|girl|child|adolescent|teenager|infant|toddler|man|woman)\s+of\b",
+            r"(?i){n}{HALF}?[\s\-]*{UNIT}\b|age|(?:boy|girl|child|adolescent|teenager|infant|toddler|man|woman)\s+of\b",
             n = numbers::NUMBER
         ))
         .expect("valid regex")

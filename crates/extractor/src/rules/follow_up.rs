@@ -417,24 +417,23 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         // The intervention named in this clause (not across "although ...").
         let in_clause = named.intervention.iter().any(|&(s, e)| s >= lo && e <= hi);
         let prep = TIME_PREP.find(before);
+        // The preposition's word ("within", "over", "for", ...), lower case.
+        let prep_word = prep
+            .and_then(|p| p.as_str().split_whitespace().next())
+            .map(str::to_ascii_lowercase);
+        let prep_is = |words: &[&str]| prep_word.as_deref().is_some_and(|w| words.contains(&w));
         // When an adverse event came ("hemolysis developed 4 days after completing <drug>")
         // is not how long the patient was followed.
         // ("After 18 months of <drug> she developed hypertension" still gives 18 months.)
         // ("within 6 months of <drug>" is a time from the drug, not a treatment length.)
-        let within = prep.is_some_and(|p| {
-            p.as_str()
-                .get(..6)
-                .is_some_and(|w| w.eq_ignore_ascii_case("within"))
-        });
+        let within = prep_is(&["within"]);
         // "Over a median of 2 years, 12 relapsed": a window the events came in, named before
         // them, is how long they were watched.
-        let window = prep.is_some_and(|p| {
-            let w = p.as_str().trim_start().to_ascii_lowercase();
-            w.starts_with("over") || w.starts_with("during")
-        }) && named
-            .events
-            .iter()
-            .all(|&(s, _)| s < lo || s >= whole.end())
+        let window = prep_is(&["over", "during"])
+            && named
+                .events
+                .iter()
+                .all(|&(s, _)| s < lo || s >= whole.end())
             && !EVENT_CAME.is_match(&text[lo..whole.start()]);
         let event_time = (named.events.iter().any(|&(s, e)| s >= lo && e <= hi)
             || EVENT_CAME.is_match(clause))
@@ -444,12 +443,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         // A window after the treatment ("over a two-year period after infusion", "during the
         // 12 months following the first dose"): how long the patients were watched.
         let window_after = PERIOD_AFTER_TREATMENT.is_match(after)
-            && (prep.is_some_and(|p| {
-                let w = p.as_str().trim_start().to_ascii_lowercase();
-                ["over", "during", "for", "in", "throughout"]
-                    .iter()
-                    .any(|x| w.starts_with(x))
-            }) || PERIOD.is_match(after))
+            && (prep_is(&["over", "during", "for", "in"]) || PERIOD.is_match(after))
             && !LAB.is_match(clause)
             && !event_time;
         let tied = FOLLOW.is_match(clause)
@@ -457,10 +451,10 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             || in_clause && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
             || in_clause && prep.is_some()
             // "evaluated every 3 months for 24 months": how long they were assessed.
-            || prep.is_some_and(|p| starts_with_for(p.as_str())) && ASSESSED.is_match(clause)
+            || prep_is(&["for"]) && ASSESSED.is_match(clause)
             // A response after a time ("within 11 months the rash resolved"); not a laboratory
             // value's ("CD19 counts recovered after a median of 7.5 months").
-            || prep.is_some_and(|p| !starts_with_for(p.as_str()))
+            || prep.is_some() && !prep_is(&["for"])
                 && (RESPONSE.is_match(near_after) || RESPONSE.is_match(clause))
                 && !LAB.is_match(clause);
         if !tied {
@@ -538,12 +532,6 @@ fn local_clause(text: &str, start: usize, end: usize) -> (usize, usize) {
 
 /// "for N months" after a response word is how long a state lasted ("B cells had recovered
 /// for 3 to 17 months"), not when the response came ("within 11 months the rash resolved").
-fn starts_with_for(prep: &str) -> bool {
-    prep.split_whitespace()
-        .next()
-        .is_some_and(|w| w.eq_ignore_ascii_case("for"))
-}
-
 fn tail(s: &str, n: usize) -> &str {
     let mut i = s.len().saturating_sub(n);
     while !s.is_char_boundary(i) {

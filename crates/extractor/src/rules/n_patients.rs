@@ -212,15 +212,15 @@ pub(super) static CONTROL_ARM: LazyLock<Pattern> = LazyLock::new(|| {
 static ARM: LazyLock<Pattern> =
     LazyLock::new(|| Pattern::new(r"(?i)[(\[]\s*n\s*=\s*(\d+)\s*[)\];,]").expect("valid regex"));
 
-/// Counts that need the review: a subgroup that has the review's disease or received its
-/// intervention ("40 children, 6 of whom had <disease>": 6, above the total), and arms of
-/// one study ("weekly (n = 7) or fortnightly (n = 4)": 11) — arms named with another drug
-/// are not summed, arms of adults are left out ("adults (n = 70) and children (n = 40)": 40).
 /// A number in digits or words, or "both": what every count but "a patient" needs.
 static ANY_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(r"(?i)[0-9]|\bboth\b|\b{c}", c = numbers::COUNT)).expect("valid regex")
 });
 
+/// Counts that need the review: a subgroup that has the review's disease or received its
+/// intervention ("40 children, 6 of whom had <disease>": 6, above the total), and arms of
+/// one study ("weekly (n = 7) or fortnightly (n = 4)": 11) — arms named with another drug
+/// are not summed, arms of adults are left out ("adults (n = 70) and children (n = 40)": 40).
 fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
     // Every count below is a number, in digits or words, or "both": a sentence without one
     // has none.
@@ -347,7 +347,8 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
     let adults = r.review.population.age == casebook_types::AgeGroup::Adults;
     let mut ours = Vec::new();
     let mut others = 0;
-    // Only a part with the disease counts: a sentence that never names it has none.
+    // Only parts with the disease count here and in the subtypes below: a sentence that never
+    // names it has none.
     let names_disease = r.disease.is_match(text);
     for c in names_disease
         .then(|| BREAKDOWN.captures_iter(text))
@@ -387,7 +388,7 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
     }
     // Counts by subtypes of the disease with no total: "given to 15 patients with <subtype A>
     // and 22 with <subtype B>" is 37.
-    if let Some(total) = subtype_sum(r, text) {
+    if names_disease && let Some(total) = subtype_sum(r, text) {
         out.push((if REPORTS.is_match(text) { 4 } else { 2 }, total));
     }
     // Parts of a group given different regimens of the intervention, with no total: "nine
@@ -484,12 +485,9 @@ static SAME_DISEASE: LazyLock<Pattern> = LazyLock::new(|| {
 
 /// The sum of a list of counts whose every part has the review's disease ("15 patients with
 /// <subtype A>, 22 with <subtype B>", "... and 25 with <adjective> disease"), when no larger
-/// count comes before it.
+/// count comes before it. (The first part names the disease: the caller looks only in a
+/// sentence that does.)
 fn subtype_sum(r: &crate::CompiledReview, text: &str) -> Option<u32> {
-    // The first part names the disease: a sentence that never does has no subtypes.
-    if !r.disease.is_match(text) {
-        return None;
-    }
     let c = FIRST_PART.captures(text)?;
     let (whole, num, part) = (c.get(0)?, c.get(1)?, c.get(2)?);
     let first = numbers::parse_count(num.as_str()).filter(|n| *n > 0)?;
