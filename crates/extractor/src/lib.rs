@@ -31,6 +31,7 @@ mod eval;
 mod extract;
 mod fold;
 mod front_matter;
+mod gate;
 mod lexicon;
 mod memo;
 mod negation;

@@ -85,6 +85,7 @@ thread_local! {
 /// Starts a new scope on this thread: every memo forgets what it holds.
 pub(crate) fn new_scope() {
     SCOPE.with(|s| s.set(s.get().wrapping_add(1)));
+    crate::gate::new_scope();
 }
 
 /// One function's memo: owner id -> text -> result.

@@ -24,6 +24,9 @@
 //! One difference remains: a bounded repeat of single characters (`[^,;]{1,80}`) counts a
 //! masked letter as its byte length (2 for `γ`). A text with a letter that case folding ties to
 //! an ASCII one (the Kelvin sign, long s) or with a non-ASCII digit is searched as written.
+//!
+//! Before either reading runs, a [`Gate`] rules out texts that lack every word the pattern's
+//! matches need (see `gate.rs`): most sentences are never read by most patterns.
 
 use std::{
     ops::Index,
@@ -31,6 +34,8 @@ use std::{
 };
 
 use regex::Regex;
+
+use crate::gate::Gate;
 use regex_automata::{
     Input, MatchKind, PatternSet as Which, meta,
     util::{captures::Captures as Slots, syntax},
@@ -398,6 +403,8 @@ struct Engines {
     ascii: Option<meta::Regex>,
     /// Whether the twin may search a masked copy of a text (see the module doc).
     maskable: bool,
+    /// The words every match needs: a text without them is not searched.
+    gate: Gate,
 }
 
 impl Engines {
@@ -413,15 +420,18 @@ impl Engines {
                 compile(&t, case_insensitive, set).ok()
             });
         let unicode = OnceLock::new();
-        if ascii.is_some() {
-            for p in patterns {
+        // Parsed here, for the gate, and to refuse a pattern that does not parse at once.
+        let hirs = patterns
+            .iter()
+            .map(|p| {
                 regex_syntax::ParserBuilder::new()
                     .case_insensitive(case_insensitive)
                     .build()
                     .parse(p)
-                    .map_err(|e| regex::Error::Syntax(e.to_string()))?;
-            }
-        } else {
+                    .map_err(|e| regex::Error::Syntax(e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if ascii.is_none() {
             let _ = unicode.set(compile(patterns, case_insensitive, set)?);
         }
         Ok(Self {
@@ -431,6 +441,7 @@ impl Engines {
             set,
             maskable: patterns.iter().all(|p| maskable(p)),
             ascii,
+            gate: Gate::of(&hirs),
         })
     }
 
@@ -445,6 +456,21 @@ impl Engines {
                 .or_else(|| self.ascii.clone())
                 .expect("patterns that parse compile, or have a compiled twin")
         })
+    }
+
+    /// Whether `text` may hold a match (see [`Gate`]). Debug builds (the tests) also search
+    /// every text the gate rules out, and panic should it match.
+    fn admits(&self, text: &str) -> bool {
+        let admitted = self.gate.admits(text);
+        debug_assert!(
+            admitted
+                || !self
+                    .route(text)
+                    .run(text, |re, hay| re.is_match(Input::new(hay))),
+            "the gate ruled out a text that {:?} matches: {text:?}",
+            self.patterns
+        );
+        admitted
     }
 
     /// How to search `text`.
@@ -487,6 +513,9 @@ impl Pattern {
 
     /// Whether the pattern matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
+        if !self.engines.admits(text) {
+            return false;
+        }
         self.engines.route(text).run(text, |re, hay| {
             re.search_half(&Input::new(hay).earliest(true)).is_some()
         })
@@ -494,6 +523,9 @@ impl Pattern {
 
     /// The first match.
     pub fn find<'h>(&self, text: &'h str) -> Option<Match<'h>> {
+        if !self.engines.admits(text) {
+            return None;
+        }
         self.engines
             .route(text)
             .run(text, |re, hay| re.search(&Input::new(hay)))
@@ -502,6 +534,12 @@ impl Pattern {
 
     /// Every successive non-overlapping match.
     pub fn find_iter<'r, 'h>(&'r self, text: &'h str) -> Matches<'r, 'h> {
+        if !self.engines.admits(text) {
+            return Matches {
+                haystack: text,
+                it: Found::Eager(Vec::new().into_iter()),
+            };
+        }
         let it = match self.engines.route(text) {
             Route::Plain(re) => Found::Lazy(re.find_iter(text)),
             masked @ Route::Masked(_) => Found::Eager(masked.run(text, |re, hay| {
@@ -522,6 +560,9 @@ impl Pattern {
     /// The first captures starting at or after byte `start` (context before it still counts
     /// for `\b` and anchors).
     pub fn captures_at<'h>(&self, text: &'h str, start: usize) -> Option<Captures<'h>> {
+        if !self.engines.admits(text) {
+            return None;
+        }
         let slots = self.engines.route(text).run(text, |re, hay| {
             let mut slots = re.create_captures();
             re.search_captures(&Input::new(hay).span(start..hay.len()), &mut slots);
@@ -535,6 +576,12 @@ impl Pattern {
 
     /// The groups of every successive non-overlapping match.
     pub fn captures_iter<'r, 'h>(&'r self, text: &'h str) -> CaptureMatches<'r, 'h> {
+        if !self.engines.admits(text) {
+            return CaptureMatches {
+                haystack: text,
+                it: Found::Eager(Vec::new().into_iter()),
+            };
+        }
         let it = match self.engines.route(text) {
             Route::Plain(re) => Found::Lazy(re.captures_iter(text)),
             masked @ Route::Masked(_) => Found::Eager(masked.run(text, |re, hay| {
@@ -589,6 +636,9 @@ impl PatternSet {
 
     /// Whether any pattern matches somewhere in `text`.
     pub(crate) fn is_match(&self, text: &str) -> bool {
+        if !self.0.admits(text) {
+            return false;
+        }
         self.0
             .route(text)
             .run(text, |re, hay| re.is_match(Input::new(hay)))
@@ -596,6 +646,9 @@ impl PatternSet {
 
     /// Which patterns match somewhere in `text`.
     pub(crate) fn matches(&self, text: &str) -> SetMatches {
+        if !self.0.admits(text) {
+            return SetMatches(Which::new(self.0.patterns.len()));
+        }
         SetMatches(self.0.route(text).run(text, |re, hay| {
             let mut which = Which::new(re.pattern_len());
             re.which_overlapping_matches(&Input::new(hay), &mut which);
