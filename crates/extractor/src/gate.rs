@@ -126,13 +126,16 @@ impl Trigrams {
 pub(crate) struct Gate(Option<Box<Words>>);
 
 /// A gate's words, each as the table bits of its sequences: one, its key, in `keys`; the
-/// others in `rest`, next to the key in `by_key` (sorted by key). A text's table is matched
-/// against all the keys at once, and only the words whose key is in the table are looked at.
+/// others in `rest`, at the range `list` gives next to the key (sorted by key). A text's
+/// table is matched against all the keys at once, and only the words whose key is in the
+/// table are looked at. Everything lies in three flat arrays: a check reads little memory.
 #[derive(Debug, Clone)]
 struct Words {
     /// The 64-bit blocks of the table that hold keys, and which bits of each.
     keys: Vec<(usize, u64)>,
-    by_key: Vec<(u16, Vec<u16>)>,
+    /// Each word's key and the range of its other bits in `rest`.
+    list: Vec<(u16, u32, u32)>,
+    rest: Vec<u16>,
     /// With few words, each is looked up in turn: less work than matching all the keys.
     few: bool,
 }
@@ -142,50 +145,68 @@ const FEW: usize = 8;
 
 impl Words {
     fn new(words: &[Vec<u8>]) -> Self {
-        let mut by_key: Vec<(u16, Vec<u16>)> = words
+        let mut bits: Vec<(u16, Vec<u16>)> = words
             .iter()
-            .map(|w| {
+            .filter_map(|w| {
                 let mut bits = grams(w);
                 bits.sort_unstable();
                 bits.dedup();
-                let key = bits.remove(0);
-                (key, bits)
+                let key = *bits.first()?;
+                Some((key, bits.split_off(1)))
             })
             .collect();
-        by_key.sort();
-        by_key.dedup();
+        bits.sort();
+        bits.dedup();
         let mut keys: Vec<(usize, u64)> = Vec::new();
-        for (key, _) in &by_key {
-            let (block, b) = (usize::from(*key) / 64, key % 64);
+        let mut rest = Vec::new();
+        let mut out = Vec::with_capacity(bits.len());
+        for (key, others) in bits {
+            let (block, b) = (usize::from(key) / 64, key % 64);
             match keys.last_mut() {
                 Some((last, mask)) if *last == block => *mask |= 1 << b,
                 _ => keys.push((block, 1 << b)),
             }
+            let from = u32::try_from(rest.len()).unwrap_or(u32::MAX);
+            rest.extend(others);
+            out.push((key, from, u32::try_from(rest.len()).unwrap_or(u32::MAX)));
         }
-        let few = by_key.len() <= FEW;
-        Self { keys, by_key, few }
+        let few = out.len() <= FEW;
+        Self {
+            keys,
+            list: out,
+            rest,
+            few,
+        }
+    }
+
+    /// Whether `table` holds every sequence of the word `(key, from, to)`.
+    fn word_in(&self, table: &Trigrams, (key, from, to): (u16, u32, u32)) -> bool {
+        table.has(key)
+            && self.rest[from as usize..to as usize]
+                .iter()
+                .all(|b| table.has(*b))
     }
 
     /// Whether `table` holds every sequence of one of the words.
     fn any_in(&self, table: &Trigrams) -> bool {
         if self.few {
-            return self
-                .by_key
-                .iter()
-                .any(|(k, rest)| table.has(*k) && rest.iter().all(|b| table.has(*b)));
+            return self.list.iter().any(|w| self.word_in(table, *w));
         }
+        // Keys come up in increasing order, as the words are sorted: one pass over both.
+        let mut at = 0;
         for (block, mask) in &self.keys {
             let mut both = table.0[*block] & mask;
             while both != 0 {
                 let key = u16::try_from(block * 64).unwrap_or(0) + both.trailing_zeros() as u16;
                 both &= both - 1;
-                let from = self.by_key.partition_point(|(k, _)| *k < key);
-                if self.by_key[from..]
-                    .iter()
-                    .take_while(|(k, _)| *k == key)
-                    .any(|(_, rest)| rest.iter().all(|b| table.has(*b)))
-                {
-                    return true;
+                while self.list.get(at).is_some_and(|w| w.0 < key) {
+                    at += 1;
+                }
+                while let Some(w) = self.list.get(at).filter(|w| w.0 == key) {
+                    if self.word_in(table, *w) {
+                        return true;
+                    }
+                    at += 1;
                 }
             }
         }
