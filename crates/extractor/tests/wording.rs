@@ -1830,6 +1830,57 @@ fn prior_drugs_before_the_intervention_at_enrollment_and_withdrawn_as_a_class() 
 }
 
 #[test]
+fn prior_drugs_after_an_adverbial_before_on_a_drug_at_the_time_and_counted_in_a_list() {
+    for (text, want) in [
+        // "before" as an adverb (a verb follows it): the drugs after it came first, they are
+        // not the object of a "before X" phrase.
+        (
+            "Zelumab was given to eleven children. The drugs tried before were methotrexate, azathioprine and cyclosporine.",
+            "azathioprine; cyclosporine; methotrexate",
+        ),
+        (
+            "Zelumab was given to eleven children. The agents used before had been IVIG and mycophenolate.",
+            "ivig; mycophenolate",
+        ),
+        // ... while "before X" still names the later treatment.
+        (
+            "Methotrexate was stopped before cyclosporine was started, and zelumab followed.",
+            "methotrexate",
+        ),
+        // On a drug at the time of the intervention, "at the time" or "at that time".
+        (
+            "Seven children, on treatment with azathioprine and methotrexate at the time, received zelumab.",
+            "azathioprine; methotrexate",
+        ),
+        (
+            "Children on cyclosporine at the time of the first ZLM infusion kept it for three months.",
+            "cyclosporine",
+        ),
+        (
+            "Zelumab was started in nine patients; at that time four were on mycophenolate.",
+            "mycophenolate",
+        ),
+        // "on" with no such moment is not read ("zelumab on top of methotrexate" is a
+        // combination, handled elsewhere).
+        (
+            "The effect of zelumab on cyclosporine levels was measured in 8 patients.",
+            "",
+        ),
+        // Items of a list with their counts, then the cue after the list.
+        (
+            "Zelumab was given to ten children. Concomitant drugs (azathioprine in 6, methotrexate in 4) were tapered and stopped.",
+            "azathioprine; methotrexate",
+        ),
+        (
+            "Zelumab was given to ten children. Cyclosporine (n = 5) and mycophenolate (n = 3) had failed.",
+            "cyclosporine; mycophenolate",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+}
+
+#[test]
 fn sex_as_labels_slashes_and_percent_words() {
     let given = "Twenty-two children with juvenile dermatomyositis received zelumab.";
     let group = |s: &str| {

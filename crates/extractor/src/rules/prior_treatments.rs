@@ -7,7 +7,8 @@
 //!   "had received prednisone ... prior to IVIG", "had been controlled by oral prednisolone",
 //!   "before tacrolimus she received MMF", "relapsed while on MMF", "switched from cyclosporine",
 //!   "added to tacrolimus", "<intervention> was given after cyclophosphamide", "had not been
-//!   controlled by", "earlier therapy consisted of";
+//!   controlled by", "earlier therapy consisted of", "before" as an adverb ("the drugs tried
+//!   before were MTX and MMF": not the object of a "before X" phrase);
 //! - cue right after the drug: "corticosteroid dependent children", "steroid-resistant",
 //!   "MTX failed", "methotrexate was ineffective", "hydroxychloroquine was added without
 //!   benefit", "<drug> toxicity", what the drug caused ("ciclosporin-induced nephrotoxicity",
@@ -16,7 +17,9 @@
 //! - the patients were on the drug: stopped or tapered ("successfully discontinued
 //!   prednisolone", "MMF was withdrawn", "withdrawal of all immunosuppressive drugs,
 //!   including CNI and MMF"), or taken when the intervention started ("at
-//!   baseline, 12 were taking MMF", "when <intervention> was started she was still on MTX").
+//!   baseline, 12 were taking MMF", "when <intervention> was started she was still on MTX",
+//!   "children on ciclosporin at the time of <intervention>"). List items may carry their counts
+//!   ("(ciclosporin in 6, MMF in 4) were tapered").
 //!
 //! A phrase fronting its clause ("Despite a good response, 14 needed MMF again") governs only
 //! up to its comma unless it names drugs itself ("Despite MTX, IVIG and ciclosporin, ...").
@@ -85,7 +88,22 @@ static STOPPED: LazyLock<Pattern> =
 /// The moment the intervention started, or the study's baseline.
 static AT_START: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:at|by)\s+(?:the\s+)?(?:time|start|initiation|onset|beginning|commencement)\s+of\b|\bat\s+(?:baseline|inclusion|enrol+ment|(?:study\s+)?entry)\b|\bwhen\s+\S+\s+was\s+(?:started|initiated|commenced|given|begun)\b",
+        r"(?i)\b(?:at|by)\s+(?:the\s+)?(?:time|start|initiation|onset|beginning|commencement)\s+of\b|\bat\s+(?:baseline|inclusion|enrol+ment|(?:study\s+)?entry)\b|\bat\s+(?:the|that)\s+time\b|\bwhen\s+\S+\s+was\s+(?:started|initiated|commenced|given|begun)\b",
+    )
+});
+
+/// A verb right after "before": the word is an adverb ("the drugs tried before were MTX and
+/// MMF", "given before had been ciclosporin"), with no object of its own.
+static ADVERBIAL: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:were|was|is|are|had|have|has|been|being|included?|includes|comprised|consisted)\b",
+    )
+});
+
+/// A count after a drug in a list: "tacrolimus in 6, MMF in 4", "levamisole (n = 8)".
+static ITEM_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:\s+in\s+(?:\d+|all)(?:\s+(?:patients|children|cases))?|\s*\(\s*(?:n\s*=\s*)?\d+(?:\.\d+)?\s*%?[^()]{0,12}\))",
     )
 });
 
@@ -247,9 +265,10 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
             let ce = lo + c.end();
             let cue = c.as_str().to_ascii_lowercase();
             let between = &text[ce..d.start];
-            let before_phrase = cue == "before"
+            let before_phrase = (cue == "before"
                 || cue == "preceding"
-                || (cue == "prior" && text[ce..].trim_start().starts_with("to "));
+                || (cue == "prior" && text[ce..].trim_start().starts_with("to ")))
+                && !ADVERBIAL.is_match(&text[ce..]);
             if before_phrase {
                 // "prior to IVIG" names the LATER treatment: the phrase's object is not
                 // prior; drugs after it are ("before tacrolimus, she had received MMF"),
@@ -307,10 +326,12 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
             });
         // Cue right after the drug ("corticosteroid dependent", "MTX failed").
         // Skip a coordinated list ("methotrexate, MMF and infliximab had failed").
-        let mut tail = d.end;
+        // Items may carry their counts ("tacrolimus in 6, MMF in 4) were tapered").
+        let counted = |at: usize| at + ITEM_COUNT.find(&text[at..hi]).map_or(0, |m| m.end());
+        let mut tail = counted(d.end);
         for next in drugs.iter().filter(|m| m.start >= d.end && m.end <= hi) {
             if next.start >= tail && LIST_GAP.is_match(&text[tail..next.start]) {
-                tail = next.end;
+                tail = counted(next.end);
             }
         }
         let backward = BACKWARD.find(&text[tail..hi]).is_some_and(|c| {
@@ -324,9 +345,10 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
         let later = cues.iter().any(|c| {
             let ce = lo + c.end();
             let cue = c.as_str().to_ascii_lowercase();
-            let before_phrase = cue == "before"
+            let before_phrase = (cue == "before"
                 || cue == "preceding"
-                || (cue == "prior" && text[ce..].trim_start().starts_with("to "));
+                || (cue == "prior" && text[ce..].trim_start().starts_with("to ")))
+                && !ADVERBIAL.is_match(&text[ce..]);
             before_phrase && d.start < object_end(text, ce, hi, &iv, &drugs)
         });
         if later {
