@@ -3019,3 +3019,34 @@ fn patients_named_only_in_the_plural_are_a_group_of_unstated_size() {
         assert_eq!(cell(Field::NPatients, &[text]), "1", "{text}");
     }
 }
+
+#[test]
+fn counts_given_the_intervention_out_of_a_group_and_arms_after_the_whole_group() {
+    for (text, want) in [
+        // The intervention named first, as what part of the group was given.
+        (
+            "We screened 140 children with juvenile dermatomyositis; zelumab was given to 18 of them.",
+            "18",
+        ),
+        (
+            "Records of 95 children with JDM were reviewed, and ZLM was used in 7 of them.",
+            "7",
+        ),
+        // ... not a part named by something else.
+        (
+            "We reviewed 60 children with juvenile dermatomyositis treated with zelumab; 9 of them had calcinosis.",
+            "60",
+        ),
+        // The whole group's size before its arms, which add up to it.
+        (
+            "Children with JDM (n = 24) were randomised to zelumab (n = 12) or methotrexate (n = 12).",
+            "12",
+        ),
+        (
+            "Forty patients with JDM [N = 40] were allocated to ZLM (n = 22) or cyclosporine (n = 18).",
+            "22",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
+}

@@ -13,7 +13,8 @@
 //! cues in `data/report_kind.toml`), a sentence stating the trial's total (the control not
 //! counted on its own) is not the intervention's count: the arm's own count is ("<drug>
 //! (n = 30) or placebo (n = 30)": 30), and without one the case says `arm size not stated`
-//! and the study's count is left empty.
+//! and the study's count is left empty. A whole group's size before arms that add up to it
+//! ("children (n = 30) were randomised to <drug> (n = 15) or MMF (n = 15)") is not an arm.
 //!
 //! Known misses: counts only in a table; totals given as "n = 12" alone; counts spelled above
 //! fifty in words; a single patient named only as "the patient" with no article or age.
@@ -208,6 +209,14 @@ pub(super) static CONTROL_ARM: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&crate::rule_cues::words("n_patients", "control_arm")).expect("valid regex")
 });
 
+/// A treatment given to the count that follows: "<drug> was given to", "administered in".
+static GIVEN_TO: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
+        r"(?i)\b(?:given|administered|used|prescribed|started|initiated)\s+(?:to|in)\s+(?:only\s+|just\s+)?$",
+    )
+    .expect("valid regex")
+});
+
 /// One arm's size in brackets: "(n = 7)", "[N=4]".
 static ARM: LazyLock<Pattern> =
     LazyLock::new(|| Pattern::new(r"(?i)[(\[]\s*n\s*=\s*(\d+)\s*[)\];,]").expect("valid regex"));
@@ -218,7 +227,8 @@ static ANY_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 /// Counts that need the review: a subgroup that has the review's disease or received its
-/// intervention ("40 children, 6 of whom had <disease>": 6, above the total), and arms of
+/// intervention ("40 children, 6 of whom had <disease>": 6, above the total; "<drug> was
+/// given to 64 of them"), and arms of
 /// one study ("weekly (n = 7) or fortnightly (n = 4)": 11) — arms named with another drug
 /// are not summed, arms of adults are left out ("adults (n = 70) and children (n = 40)": 40).
 fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
@@ -246,8 +256,14 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         let anaphoric = !m.as_str().to_ascii_lowercase().contains("of whom")
             && !m.as_str().to_ascii_lowercase().contains("of them")
             && !m.as_str().to_ascii_lowercase().starts_with("among");
+        // "<drug> was given to 64 of them": the intervention named before, as what they got.
+        let (lo, _) = crate::negation::clause_of(ctx, text, m.start(), m.end());
+        let given_before = !anaphoric
+            && GIVEN_TO.is_match(&text[lo..m.start()])
+            && r.intervention.is_match(&text[lo..m.start()]);
         if r.disease.is_match(rest)
             || (!anaphoric && r.intervention.is_match(rest))
+            || given_before
             || INCLUDED.is_match(rest)
         {
             out.push((6, n));
@@ -540,6 +556,16 @@ fn labelled_arms(ctx: &RuleContext<'_>, text: &str, ivs: &[crate::lexicon::Match
             Some((m.start(), m.end(), c[1].parse::<u32>().ok()?))
         })
         .collect();
+    // The whole group's size before its arms ("children (n = 30) were randomised to <drug>
+    // (n = 15) or MMF (n = 15)"): not an arm.
+    let arms = match &arms[..] {
+        [(_, _, total), rest @ ..]
+            if rest.len() >= 2 && rest.iter().map(|a| a.2).sum::<u32>() == *total =>
+        {
+            rest.to_vec()
+        }
+        _ => arms,
+    };
     if arms.len() < 2 || ivs.is_empty() {
         return None;
     }
