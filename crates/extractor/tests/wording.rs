@@ -3050,3 +3050,29 @@ fn counts_given_the_intervention_out_of_a_group_and_arms_after_the_whole_group()
         assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
     }
 }
+
+#[test]
+fn events_found_or_reported_in_patients_and_not_at_baseline() {
+    for (text, want) in [
+        // "found in" / "reported in" patients, as "observed in".
+        (
+            "Eleven children received zelumab. Hypertension was found in three of them.",
+            "hypertension",
+        ),
+        (
+            "Eleven children received zelumab. Abdominal pain was reported in two patients.",
+            "gastrointestinal",
+        ),
+        // The state at baseline or at diagnosis is not the treatment's event.
+        (
+            "Eleven children received zelumab. Hypertension was found at baseline in two patients.",
+            "not_reported",
+        ),
+        (
+            "Eleven children received zelumab. Abdominal pain was noted at diagnosis in four children.",
+            "not_reported",
+        ),
+    ] {
+        assert_eq!(cell(Field::AdverseEvents, &[text]), want, "{text}");
+    }
+}

@@ -11,13 +11,15 @@
 //! Events: lexicon terms (nephrotoxicity incl. raised creatinine, hypertension,
 //! hyperglycemia, tremor, headache, infection, gastrointestinal, ...) that are not negated
 //! and are tied to the intervention: the sentence names the intervention, or names no other
-//! drug and speaks of side effects / toxicity / development ("developed", "complicated by").
+//! drug and speaks of side effects / toxicity / development ("developed", "complicated by",
+//! "found in two patients", "reported in three").
 //! Named events win over a `none` elsewhere ("no serious side effects; mild tremor").
 //!
 //! Not counted: events of previous or other drugs ("had experienced significant side effects"
 //! before, "Use of IVIG was associated with headaches"; a drug given to treat the event,
 //! "hypogammaglobulinaemia requiring immunoglobulin", is not its cause), events named as the
-//! circumstance of something else ("relapses during infections"), background sections,
+//! circumstance of something else ("relapses during infections"), the state at baseline or
+//! at diagnosis ("hypertension was found at baseline in two"), background sections,
 //! generic statements, disease features in a sentence without an adverse-event cue.
 //!
 //! Known misses: counts without names ("adverse events occurred in 6 patients"), events in
@@ -46,9 +48,17 @@ static AE_WORD: LazyLock<Pattern> = LazyLock::new(|| {
     )
 });
 /// Cues that tie a lexicon event to a treatment in a sentence without a drug name.
+/// The state before the intervention: "hypogammaglobulinemia was found at baseline in two",
+/// "hypertension at diagnosis" (not an event of the treatment).
+static AT_BASELINE: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:at|before)\s+(?:the\s+)?(?:baseline|diagnosis|presentation|inclusion|enrol+ment|study\s+entry)\b",
+    )
+});
+
 static AE_CUE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:adverse|side[\s\-]+effects?|toxicity|developed|complicated|induced|related|attributed|due\s+to\s+(?:the\s+)?(?:drug|treatment|therapy)|discontinu\w*|withdrawn|stopped|dose\s+(?:was\s+)?reduc\w*|transient|mild|occurred|experienced|seen|observed|noted|recorded|encountered|documented|detected)\b",
+        r"(?i)\b(?:adverse|side[\s\-]+effects?|toxicity|developed|complicated|induced|related|attributed|due\s+to\s+(?:the\s+)?(?:drug|treatment|therapy)|discontinu\w*|withdrawn|stopped|dose\s+(?:was\s+)?reduc\w*|transient|mild|occurred|experienced|seen|observed|noted|recorded|encountered|documented|detected|found|reported)\b",
     )
 });
 
@@ -144,7 +154,8 @@ impl Rule for AdverseEvents {
                 }
             }
             let tied = (!iv.is_empty() || AE_CUE.is_match(t))
-                && !ctx.review.context.has_group(TIME_BEFORE, t);
+                && !ctx.review.context.has_group(TIME_BEFORE, t)
+                && !AT_BASELINE.is_match(t);
             if !tied {
                 continue;
             }
