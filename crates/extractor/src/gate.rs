@@ -27,9 +27,7 @@
 //! longer than [`MAX_TABLED`] bytes fill too much of the table to rule anything out and are
 //! always searched.
 
-use std::cell::RefCell;
-
-use std::sync::LazyLock;
+use std::{cell::RefCell, sync::LazyLock};
 
 use regex_syntax::hir::{Class, ClassUnicode, Hir, HirKind};
 
@@ -81,7 +79,7 @@ fn grams(w: &[u8]) -> Vec<u16> {
 }
 
 impl Trigrams {
-    /// The table of `text`'s bytes, pairs and triples; `None` for a text case-insensitive
+    /// The table of `text`'s bytes and three-byte sequences; `None` for a text case-insensitive
     /// matching or `\d` reads apart from its ASCII bytes (the Kelvin sign, the long s, a
     /// non-ASCII digit).
     fn of(text: &str) -> Option<Self> {
@@ -91,9 +89,6 @@ impl Trigrams {
                 .chars()
                 .any(|c| !c.is_ascii() && (c.is_numeric() || matches!(c, '\u{212A}' | '\u{17F}')))
         {
-            if std::env::var("ZZNONE").is_ok() {
-                eprintln!("NONE {text:?}");
-            }
             return None;
         }
         let mut t = Self([0; BITS / 64]);
@@ -227,7 +222,9 @@ impl Gate {
             };
             words.extend(required);
         }
-        if words.is_empty() {
+        // Every word is one byte or three and more (`best`); one the table cannot hold
+        // would be left out of the list, which would then rule out texts holding it.
+        if words.is_empty() || words.iter().any(|w| grams(w).is_empty()) {
             return Self(None);
         }
         words.sort();
