@@ -139,17 +139,19 @@ struct Words {
 const FEW: usize = 8;
 
 impl Words {
-    fn new(words: &[Vec<u8>]) -> Self {
+    /// The words' table bits; `None` when a word has none (two bytes: the table cannot tell
+    /// whether a text holds it).
+    fn new(words: &[Vec<u8>]) -> Option<Self> {
         let mut bits: Vec<(u16, Vec<u16>)> = words
             .iter()
-            .filter_map(|w| {
+            .map(|w| {
                 let mut bits = grams(w);
                 bits.sort_unstable();
                 bits.dedup();
                 let key = *bits.first()?;
                 Some((key, bits.split_off(1)))
             })
-            .collect();
+            .collect::<Option<_>>()?;
         bits.sort();
         bits.dedup();
         let mut keys: Vec<(usize, u64)> = Vec::new();
@@ -166,12 +168,12 @@ impl Words {
             out.push((key, from, u32::try_from(rest.len()).unwrap_or(u32::MAX)));
         }
         let few = out.len() <= FEW;
-        Self {
+        Some(Self {
             keys,
             list: out,
             rest,
             few,
-        }
+        })
     }
 
     /// Whether `table` holds every sequence of the word `(key, from, to)`.
@@ -222,14 +224,14 @@ impl Gate {
             };
             words.extend(required);
         }
-        // Every word is one byte or three and more (`best`); one the table cannot hold
-        // would be left out of the list, which would then rule out texts holding it.
-        if words.is_empty() || words.iter().any(|w| grams(w).is_empty()) {
+        if words.is_empty() {
             return Self(None);
         }
         words.sort();
         words.dedup();
-        Self(Some(Box::new(Words::new(&words))))
+        // Every word is one byte or three and more (`best`); should one be two, the gate
+        // stays open rather than leave the word out and rule out texts holding it.
+        Self(Words::new(&words).map(Box::new))
     }
 
     /// Whether `text` may hold a match: always, without a word list; else when the text

@@ -34,12 +34,12 @@ use std::{
 };
 
 use regex::Regex;
-
-use crate::gate::Gate;
 use regex_automata::{
     Input, MatchKind, PatternSet as Which, meta,
     util::{captures::Captures as Slots, syntax},
 };
+
+use crate::gate::Gate;
 
 /// A non-ASCII word character (a letter, digit or mark outside ASCII).
 pub(crate) static NON_ASCII_WORD: LazyLock<Regex> =

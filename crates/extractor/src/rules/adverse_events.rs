@@ -47,7 +47,6 @@ static AE_WORD: LazyLock<Pattern> = LazyLock::new(|| {
         r"(?i)\b(?:adverse\s+(?:effects?|events?|reactions?|drug\s+reactions?)|side[\s\-]+effects?|toxicit(?:y|ies)|complications?\s+of\s+(?:the\s+)?(?:treatment|therapy)|(?:drug|treatment)[\s\-]+related\s+(?:events?|toxicity))\b",
     )
 });
-/// Cues that tie a lexicon event to a treatment in a sentence without a drug name.
 /// The state before the intervention: "hypogammaglobulinemia was found at baseline in two",
 /// "hypertension at diagnosis" (not an event of the treatment).
 static AT_BASELINE: LazyLock<Pattern> = LazyLock::new(|| {
@@ -56,6 +55,7 @@ static AT_BASELINE: LazyLock<Pattern> = LazyLock::new(|| {
     )
 });
 
+/// Cues that tie a lexicon event to a treatment in a sentence without a drug name.
 static AE_CUE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:adverse|side[\s\-]+effects?|toxicity|developed|complicated|induced|related|attributed|due\s+to\s+(?:the\s+)?(?:drug|treatment|therapy)|discontinu\w*|withdrawn|stopped|dose\s+(?:was\s+)?reduc\w*|transient|mild|occurred|experienced|seen|observed|noted|recorded|encountered|documented|detected|found|reported)\b",

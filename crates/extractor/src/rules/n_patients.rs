@@ -249,21 +249,18 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
             continue;
         };
         let m = c.get(0).expect("whole match");
-        let (_, hi) = crate::negation::clause_of(ctx, text, m.start(), m.end());
+        let (lo, hi) = crate::negation::clause_of(ctx, text, m.start(), m.end());
         let rest = &text[m.end()..hi.max(m.end())];
         // "9 of these 12 patients had the drug alone" looks back at a treated group: only a
         // subgroup with the disease counts there; "of whom" / "of them" may name the drug.
-        let anaphoric = !m.as_str().to_ascii_lowercase().contains("of whom")
-            && !m.as_str().to_ascii_lowercase().contains("of them")
-            && !m.as_str().to_ascii_lowercase().starts_with("among");
+        let lower = m.as_str().to_ascii_lowercase();
+        let anaphoric =
+            !lower.contains("of whom") && !lower.contains("of them") && !lower.starts_with("among");
         // "<drug> was given to 64 of them": the intervention named before, as what they got.
-        let (lo, _) = crate::negation::clause_of(ctx, text, m.start(), m.end());
-        let given_before = !anaphoric
-            && GIVEN_TO.is_match(&text[lo..m.start()])
-            && r.intervention.is_match(&text[lo..m.start()]);
+        let before = &text[lo.min(m.start())..m.start()];
         if r.disease.is_match(rest)
             || (!anaphoric && r.intervention.is_match(rest))
-            || given_before
+            || (!anaphoric && GIVEN_TO.is_match(before) && r.intervention.is_match(before))
             || INCLUDED.is_match(rest)
         {
             out.push((6, n));

@@ -265,10 +265,7 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
             let ce = lo + c.end();
             let cue = c.as_str().to_ascii_lowercase();
             let between = &text[ce..d.start];
-            let before_phrase = (cue == "before"
-                || cue == "preceding"
-                || (cue == "prior" && text[ce..].trim_start().starts_with("to ")))
-                && !ADVERBIAL.is_match(&text[ce..]);
+            let before_phrase = names_later(&cue, &text[ce..]);
             if before_phrase {
                 // "prior to IVIG" names the LATER treatment: the phrase's object is not
                 // prior; drugs after it are ("before tacrolimus, she had received MMF"),
@@ -345,10 +342,7 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
         let later = cues.iter().any(|c| {
             let ce = lo + c.end();
             let cue = c.as_str().to_ascii_lowercase();
-            let before_phrase = (cue == "before"
-                || cue == "preceding"
-                || (cue == "prior" && text[ce..].trim_start().starts_with("to ")))
-                && !ADVERBIAL.is_match(&text[ce..]);
+            let before_phrase = names_later(&cue, &text[ce..]);
             before_phrase && d.start < object_end(text, ce, hi, &iv, &drugs)
         });
         if later {
@@ -361,6 +355,16 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether `cue` ("before", "preceding", "prior" + "to"), followed by `after`, opens a phrase
+/// whose object is the later treatment ("before tacrolimus", "prior to IVIG"); not when a
+/// verb follows it ("the drugs tried before were ...": an adverb).
+fn names_later(cue: &str, after: &str) -> bool {
+    (cue == "before"
+        || cue == "preceding"
+        || (cue == "prior" && after.trim_start().starts_with("to ")))
+        && !ADVERBIAL.is_match(after)
 }
 
 /// Where the object of a "before X" phrase starting at `from` ends: after the drugs or
