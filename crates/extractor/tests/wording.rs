@@ -2407,6 +2407,44 @@ fn a_dosing_schedule_and_a_relapse_time_are_not_the_follow_up() {
 }
 
 #[test]
+fn the_interval_between_doses_is_not_the_follow_up() {
+    for (text, want) in [
+        // Before the duration: "every", "each", "at intervals of".
+        ("Thirty children received zelumab every 6 months.", ""),
+        ("ZLM was given to 12 patients at intervals of 3 months.", ""),
+        // After it: "apart", "intervals".
+        (
+            "Twelve children received two doses of zelumab two weeks apart.",
+            "",
+        ),
+        (
+            "Zelumab was infused at 6-month intervals in 20 children.",
+            "",
+        ),
+        // When a dose was repeated.
+        (
+            "Ten patients received a second course of zelumab 9 months later.",
+            "",
+        ),
+        (
+            "Zelumab was given to 15 children; re-treatment after 12 months was allowed.",
+            "",
+        ),
+        // A follow-up stated with the schedule still counts.
+        (
+            "Twenty children received zelumab every 6 months and were followed for 30 months.",
+            "30",
+        ),
+        (
+            "After a second infusion of ZLM, patients were followed up for 18 months.",
+            "18",
+        ),
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), want, "{text}");
+    }
+}
+
+#[test]
 fn a_dose_per_infusion_continues_the_sentence_that_named_the_drug() {
     let given = "Thirty children with juvenile dermatomyositis received zelumab.";
     for (text, want) in [

@@ -16,7 +16,8 @@
 //! - a window after the treatment: "over a two-year period after infusion", "during the 12
 //!   months following the first dose".
 //!
-//! Not counted: disease duration or history ("disease duration 3 years", "symptoms for 2
+//! Not counted: the interval between doses ("every 6 months", "two doses two weeks apart",
+//! "at 6-month intervals", "a second course 12 months later"); disease duration or history ("disease duration 3 years", "symptoms for 2
 //! years", "diagnosed 2 years earlier", "for around 15 years by oral prednisolone"), a duration
 //! in brackets under another label ("(duration: 0.2-11 years)"), ages, durations of other
 //! drugs (a sentence naming another drug and not the intervention; "MMF was continued for 12
@@ -112,6 +113,24 @@ static REPEATED: LazyLock<Pattern> = LazyLock::new(|| {
         crate::rule_cues::alternation("follow_up", "repeated")
     ))
 });
+
+/// The interval between doses, before the duration ("every 6 months") or after it ("two
+/// weeks apart", "6-month intervals").
+static INTERVAL_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)\b{}\s*$",
+        crate::rule_cues::alternation("follow_up", "interval_before")
+    ))
+});
+static INTERVAL_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^[\s\-]*{}\b",
+        crate::rule_cues::alternation("follow_up", "interval_after")
+    ))
+});
+/// A repeated dose ("a second course 6 months later"): when it was given, not the follow-up.
+static REPEAT_DOSE: LazyLock<Pattern> =
+    LazyLock::new(|| re(&crate::rule_cues::words("follow_up", "repeat_dose")));
 
 /// A laboratory value: the time it took to change is not the follow-up.
 static LAB: LazyLock<Pattern> = LazyLock::new(|| {
@@ -327,6 +346,11 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             // A repeated dose's schedule ("every 6 months for 2 years"); an assessment's
             // ("evaluated every 3 months for 24 months") is the follow-up.
             || REPEATED.is_match(before) && !ASSESSED.is_match(clause)
+            // The interval between doses ("every 6 months", "two weeks apart") or when a dose
+            // was repeated ("a second course 6 months later").
+            || INTERVAL_BEFORE.is_match(tail(before, 30))
+            || INTERVAL_AFTER.is_match(head(after, 20))
+            || REPEAT_DOSE.is_match(near_before) && !FOLLOW.is_match(clause)
             || NOT_FOLLOW.is_match(head(after, 25))
             || AGE_BEFORE.is_match(before)
             || AGE_SUBJECT.is_match(before)
