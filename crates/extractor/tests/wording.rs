@@ -997,6 +997,121 @@ fn a_blocker_of_one_domain_is_the_term_of_another() {
     }
 }
 
+/// A group of twenty treated children (the size a count in another sentence is compared with).
+const GROUP: &str = "Twenty children with steroid-dependent disease received zelumab.";
+
+/// The relapse-domain review, where the relapse domain also names the states of staying in
+/// remission (and the remission domain gives them up as blockers).
+fn review_with_remission_states() -> CompiledReview {
+    CompiledReview::new(zelumab_review(
+        r#"
+[[outcomes]]
+field = "remission_outcome"
+terms = ["remission", "proteinuria"]
+blockers = ["relapse", "relapses", "remained in remission", "maintained remission", "remission was maintained"]
+
+[[outcomes]]
+field = "relapse_outcome"
+terms = ["relapse", "relapses", "relapse rate", "remained in remission", "maintained remission", "remission was maintained"]
+abilities = ["remained in remission", "maintained remission", "remission was maintained"]
+blockers = ["B cell", "dose"]
+"#,
+    ))
+    .unwrap()
+}
+
+#[test]
+fn staying_in_remission_is_read_by_the_domain_that_names_it() {
+    let named = review_with_remission_states();
+    let relapse = Field::parse("relapse_outcome").unwrap();
+    let remission = Field::parse("remission_outcome").unwrap();
+    for (text, want) in [
+        (
+            "All children remained in remission after zelumab.",
+            "resolved",
+        ),
+        (
+            "After ZLM, both patients remained in remission.",
+            "resolved",
+        ),
+        (
+            "Remission was maintained in 15 of 20 children after zelumab.",
+            "improved",
+        ),
+        (
+            "Zelumab maintained remission in nine of twelve patients.",
+            "improved",
+        ),
+        // A count of patients as the subject is a part of the group.
+        (
+            "Eleven children remained in remission after zelumab.",
+            "improved",
+        ),
+    ] {
+        let st = cells_in(
+            &named,
+            &doc(Source::Abstract, &[("results", GROUP), ("results", text)]),
+        );
+        assert_eq!(st.cell(relapse), want, "{text}");
+        assert_eq!(st.cell(remission), "not_reported", "{text}");
+    }
+    // A review that does not name the states reads them as its remission domain's.
+    let plain = review_with_relapse_domain();
+    for (text, want) in [
+        (
+            "All children remained in remission after zelumab.",
+            "resolved",
+        ),
+        ("Eleven children stayed in remission after ZLM.", "improved"),
+    ] {
+        let st = cells_in(
+            &plain,
+            &doc(Source::Abstract, &[("results", GROUP), ("results", text)]),
+        );
+        assert_eq!(st.cell(remission), want, "{text}");
+    }
+    // A study's question is not its answer.
+    for text in [
+        "This trial tested whether zelumab is noninferior to steroids in maintaining remission.",
+        "We aimed to determine whether ZLM maintains remission in children with the disease.",
+    ] {
+        let st = cells_in(&named, &doc(Source::Abstract, &[("results", text)]));
+        assert_eq!(st.cell(relapse), "not_reported", "{text}");
+        assert_eq!(st.cell(remission), "not_reported", "{text}");
+    }
+}
+
+#[test]
+fn a_count_of_patients_as_the_subject_is_part_of_the_group() {
+    let r = review_with_relapse_domain();
+    let remission = Field::parse("remission_outcome").unwrap();
+    for (text, want) in [
+        (
+            "Only 3 patients achieved complete remission after zelumab.",
+            "improved",
+        ),
+        ("Seven children entered remission on ZLM.", "improved"),
+        // "All" and "both" are the whole group.
+        (
+            "All 20 patients achieved complete remission after zelumab.",
+            "resolved",
+        ),
+        // The count is the whole group.
+        (
+            "Twenty children achieved complete remission on ZLM.",
+            "resolved",
+        ),
+    ] {
+        let st = cells_in(
+            &r,
+            &doc(Source::Abstract, &[("results", GROUP), ("results", text)]),
+        );
+        assert_eq!(st.cell(remission), want, "{text}");
+    }
+    // Without the group's size, a count is the group ("Six children achieved remission after
+    // zelumab" is resolved: see remission_reached_and_relapses_stopped_or_delayed).
+}
+
 #[test]
 fn relapses_compared_by_their_values_alone() {
     let r = review_with_relapse_domain();

@@ -14,7 +14,11 @@
 //! term with two values and no outcome word compares the intervention's arm (or the time
 //! after it) with a comparator: "relapse rate 25% with <drug> and 70% with placebo" is
 //! improved (the term's `abilities` say whether more is better). A part of the group reaching
-//! the resolved state ("in 4 of 10", "all but two") is improved.
+//! the resolved state ("in 4 of 10", "all but two", "Eleven children remained in remission" in
+//! a group of 20) is improved. Staying in remission ("remained in remission", "remission was
+//! maintained") is a resolved state of the domain whose term spells it out whole (a review
+//! names it among its relapse domain's terms and its remission domain's blockers), else of
+//! the domain of "remission".
 //!
 //! Negation: a negated improvement is `unchanged` ("none of the patients showed recovery of
 //! muscle strength", "the rash did not improve"); negated worsening is `unchanged`
@@ -57,7 +61,7 @@ enum Word {
 
 static OUTCOME: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|partially|partly|benefit\w*)|(?P<unc>unchanged|no\s+response|(?:did\s+not|didn't|does\s+not|do\s+not)\s+(?:significantly\s+)?differ|no\s+(?:(?:statistically\s+)?significant\s+)?difference|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped|fewer|less\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe)|rarer|(?:became|become|were|was|remained)\s+(?:very\s+)?(?:rare|infrequent|uncommon))|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*|longer|higher|greater|more\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe))\b",
+        r"(?i)\b(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b|(?:remain(?:ed|ing|s)?|stay(?:ed|ing|s)?|kept|continued)\s+in\s+(?:(?:complete|full|clinical|stable|steroid-free|drug-free)\s+)?remission|maintain(?:ed|ing|s)?\s+(?:(?:the|their|a|complete|clinical)\s+)?remissions?|maintenance\s+of\s+remission|remissions?\s+(?:was|were|had\s+been)\s+maintained)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|partially|partly|benefit\w*)|(?P<unc>unchanged|no\s+response|(?:did\s+not|didn't|does\s+not|do\s+not)\s+(?:significantly\s+)?differ|no\s+(?:(?:statistically\s+)?significant\s+)?difference|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped|fewer|less\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe)|rarer|(?:became|become|were|was|remained)\s+(?:very\s+)?(?:rare|infrequent|uncommon))|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*|longer|higher|greater|more\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe))\b",
     )
 });
 /// A negation in the words right before an outcome word, in its clause and not across a comma
@@ -126,6 +130,8 @@ impl Rule for Outcomes {
             .iter()
             .position(|s| !intervention_mentions(ctx, s.text).is_empty())
             .unwrap_or(0);
+        // The group's size, looked up once and only when a sentence counts its subject.
+        let mut total: Option<Option<u32>> = None;
         for s in &sentences[start..] {
             if review.context.is_background_section(s.section)
                 || is_generic(review, s.text)
@@ -135,9 +141,17 @@ impl Rule for Outcomes {
                 continue;
             }
             for (d, o) in outcomes_in(review, s.text).into_iter().enumerate() {
-                if let Some(o) = o {
-                    votes[d].push((o, s.span));
+                let Some(mut o) = o else { continue };
+                // "Eleven children remained in remission" of a group of 20: a part of it.
+                if o == Outcome::Resolved
+                    && let Some(k) = subject_count(s.text)
+                {
+                    let size = *total.get_or_insert_with(|| group_size(ctx, sentences));
+                    if size.is_some_and(|size| k < size) {
+                        o = Outcome::Improved;
+                    }
                 }
+                votes[d].push((o, s.span));
             }
         }
         let mut out = Vec::new();
@@ -151,6 +165,14 @@ impl Rule for Outcomes {
             }
         }
         out
+    }
+}
+
+/// How many patients `sentences` say the case stands for.
+fn group_size(ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Option<u32> {
+    match super::patient_count(ctx, sentences)?.value {
+        Value::Count(n) => Some(n),
+        _ => None,
     }
 }
 
@@ -378,14 +400,23 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
         {
             continue;
         }
+        // A state of several words ("remained in remission", "maintained remission") that a
+        // term or a blocker spells out whole is that phrase's: the review says which domain
+        // it speaks of.
+        let state = matches!(word, Word::Fixed(Outcome::Resolved)) && o.as_str().contains(' ');
         let near: Vec<(usize, usize, usize, Owner)> = terms
             .iter()
             .filter(|(s, e, _)| *s >= lo && *e <= hi)
             // The word is part of a term ("relapses" as an outcome word inside the term
             // "relapses"): that term needs another word.
-            .filter(|(s, e, _)| !(o.start() >= *s && o.end() <= *e))
+            .filter(|(s, e, _)| {
+                !(o.start() >= *s && o.end() <= *e) || (state && (*s, *e) == (o.start(), o.end()))
+            })
             .map(|&(s, e, d)| {
-                let dist = if e <= o.start() {
+                // A term inside the word, or the word spelt out whole, is nearest of all.
+                let dist = if s < o.end() && e > o.start() {
+                    0
+                } else if e <= o.start() {
                     word_distance(text, e, o.start())
                 } else {
                     word_distance(text, o.end(), s)
@@ -668,6 +699,30 @@ fn own_event_domains(review: &CompiledReview, word: &str) -> Vec<usize> {
         })
         .map(|(d, _)| d)
         .collect()
+}
+
+/// A count of patients as a sentence's subject ("Eleven children remained in remission",
+/// "only 3 patients"), when the sentence does not say all or both: compared with the group's
+/// size, a smaller count is a part of the group.
+fn subject_count(text: &str) -> Option<u32> {
+    static SUBJECT_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
+        re(&format!(
+            r"(?i)(?:^|[.;:,]\s*|\bonly\s+)(?P<n>{c})\s+(?:\w+\s+)?(?:patients|children|cases|subjects|participants|girls|boys)\b",
+            c = crate::numbers::COUNT
+        ))
+    });
+    static ALL: LazyLock<Pattern> =
+        LazyLock::new(|| re(r"(?i)\b(?:all|both|every|each|none|neither)\b"));
+    if ALL.is_match(text) {
+        return None;
+    }
+    SUBJECT_COUNT
+        .captures_iter(text)
+        .filter_map(|c| {
+            c.name("n")
+                .and_then(|m| crate::numbers::parse_count(m.as_str()))
+        })
+        .find(|n| *n >= 2)
 }
 
 /// Whether a sentence states a part of a group: "in 10 of 30", "10/30 patients", "16 (53%)",
