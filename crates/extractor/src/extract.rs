@@ -226,11 +226,25 @@ fn put(case: &mut Case, doc: &Document, rule: &str, hit: &Hit) {
     );
 }
 
-/// A group of N with one sex count stated: the other is N minus it.
+/// A group of N with one sex count stated: the other is N minus it. Sex counts larger than the group ("Of 120 children, 70 were boys; 20 received <drug>")
+/// count a larger cohort: they are dropped, as are two that add up to more than the group.
 fn complete_sex_counts(case: &mut Case) {
     let Some(Value::Count(n)) = case.get(Field::NPatients).cloned() else {
         return;
     };
+    let count = |case: &Case, f: Field| match case.get(f) {
+        Some(Value::Count(k)) => Some(*k),
+        _ => None,
+    };
+    let (male, female) = (count(case, Field::Male), count(case, Field::Female));
+    if male.is_some_and(|m| m > n)
+        || female.is_some_and(|f| f > n)
+        || male.zip(female).is_some_and(|(m, f)| m + f > n)
+    {
+        case.values.remove(&Field::Male);
+        case.values.remove(&Field::Female);
+        return;
+    }
     for (have, missing) in [(Field::Male, Field::Female), (Field::Female, Field::Male)] {
         if case.values.contains_key(&missing) {
             continue;

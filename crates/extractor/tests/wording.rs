@@ -2923,6 +2923,24 @@ fn a_ratio_to_one_splits_a_known_total() {
 }
 
 #[test]
+fn sex_counts_larger_than_the_treated_group_count_a_larger_cohort() {
+    for paras in [
+        &[
+            "Of 120 children with juvenile dermatomyositis, 70 were boys; 20 of them received zelumab.",
+        ][..],
+        &["We studied 60 children with juvenile dermatomyositis (38 boys); 20 received ZLM."],
+    ] {
+        assert_eq!(cell(Field::NPatients, paras), "20");
+        assert_eq!(cell(Field::Male, paras), "", "{paras:?}");
+        assert_eq!(cell(Field::Female, paras), "", "{paras:?}");
+    }
+    // Counts within the group stay.
+    let paras = &["Twenty children with juvenile dermatomyositis (13 boys) received zelumab."];
+    assert_eq!(cell(Field::Male, paras), "13");
+    assert_eq!(cell(Field::Female, paras), "7");
+}
+
+#[test]
 fn sexes_of_a_subgroup_named_by_an_event_are_not_the_group() {
     let given = "Thirty children with juvenile dermatomyositis received zelumab.";
     for text in [
