@@ -21,7 +21,8 @@
 //!    evidence of patients outside the band and none inside is `adult_only` for a children's
 //!    review, `pediatric_only` for an adults' review (`age = "any"` skips this check).
 //!    Evidence: the review's age words (`pediatric_terms`, `adult_terms`), ages a patient is
-//!    presented at, a group's mean or median age ("mean age 45 years"), the review's disease
+//!    presented at, a group's mean or median age ("mean age 45 years"), age ranges and bounds
+//!    ("aged 2-18 years", "younger than 16 years"), the review's disease
 //!    named adult-onset ("adult dermatomyositis"), and MeSH age headings (`pediatric_mesh`,
 //!    `adult_mesh`, shipped defaults); no evidence either way is `unclear`;
 //! 7. otherwise `include`, or `unclear` when all there is to read is a title.
@@ -52,6 +53,43 @@ static GROUP_AGE: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"(?i)(?:\b(?:mean|median|average)\s+(?:\w+\s+){0,2}?|^\W*(?:the\s+|their\s+)?)age\b(?:\s+(?:at|of|on|when)\s+(?:[\w-]+\s+){0,4}?[\w-]+)?(?:\s*\([^)]{0,20}\))?\s*(?:was|were|of|:|=|,|is)?\s*(\d{1,3}(?:\.\d+)?)\s*(?:years?|yrs?|y\b|±|\+/-|\(|;|,|\.|$)")
         .expect("valid regex")
 });
+
+/// An age range or bound that a study's patients were in: "aged 2-18 years", "aged 2 to 18
+/// years", "between 2 and 18 years of age", "age range 3-18 years", "younger than 18 years",
+/// "patients under 16 years of age", "older than 18 years". Groups `lo`/`hi` are a range,
+/// `below` an upper bound, `above` a lower one. A range or bound needs an age word before it
+/// or "of age" / "old" after it ("between 1 and 5 years of follow-up" is none).
+static AGE_RANGE: LazyLock<Pattern> = LazyLock::new(|| {
+    const Y: &str = r"\s*(?:years?|yrs?|y\b)";
+    const OLD: &str = r"\s*(?:of\s+age|old)";
+    const NUM: &str = r"\d{1,3}(?:\.\d+)?";
+    Pattern::new(&format!(
+        r"(?i)\b(?:aged?|ages|age\s+(?:range|group|between|from)|age\s+ranged?)\s*(?:of|was|were|from|between|:)?\s*(?:from|between)?\s*\(?\s*(?P<lo>{NUM})\s*(?:-|–|—|to|and)\s*(?P<hi>{NUM}){Y}|\b(?:between|from)\s+(?P<lo2>{NUM})\s*(?:-|–|—|to|and)\s*(?P<hi2>{NUM}){Y}{OLD}|\b(?:(?:younger|less)\s+than|aged?\s*(?:<|≤|<=|under|below))\s*(?P<below>{NUM}){Y}|\b(?:under|below)\s+(?P<below2>{NUM}){Y}{OLD}|\b(?:(?:older|more)\s+than|aged?\s*(?:>|≥|>=|over|above))\s*(?P<above>{NUM}){Y}|\b(?:over|above)\s+(?P<above2>{NUM}){Y}{OLD}"
+    ))
+    .expect("valid regex")
+});
+
+/// The ages `(low, high)` of the age ranges and bounds of `text` (see [`AGE_RANGE`]).
+fn age_ranges(text: &str) -> Vec<(f64, f64)> {
+    let num = |c: &crate::pattern::Captures<'_>, names: [&str; 2]| {
+        names
+            .iter()
+            .find_map(|n| c.name(n))
+            .and_then(|m| m.as_str().parse::<f64>().ok())
+    };
+    AGE_RANGE
+        .captures_iter(text)
+        .filter_map(|c| {
+            if let (Some(lo), Some(hi)) = (num(&c, ["lo", "lo2"]), num(&c, ["hi", "hi2"])) {
+                return (lo <= hi).then_some((lo, hi));
+            }
+            if let Some(b) = num(&c, ["below", "below2"]) {
+                return Some((0.0, b));
+            }
+            num(&c, ["above", "above2"]).map(|b| (b, f64::INFINITY))
+        })
+        .collect()
+}
 
 /// A number of patients: "73 patients", "Seventy-three consecutive patients", "a series of 42
 /// cases", "12 subjects".
@@ -471,6 +509,17 @@ impl Screener {
             for c in GROUP_AGE.captures_iter(s.text) {
                 if let Some(x) = c.get(1).and_then(|x| x.as_str().parse::<f64>().ok()) {
                     put(by_age(x), weak_section);
+                }
+            }
+            // A range that reaches into the band places patients inside it; one that reaches
+            // past it, outside ("aged 2-18 years" in a children's review is inside: its upper
+            // bound is the band's own).
+            for (a, b) in age_ranges(s.text) {
+                if a < hi && b >= lo {
+                    put(usize::from(adults_review), weak_section);
+                }
+                if b > hi || a < lo {
+                    put(usize::from(!adults_review), weak_section);
                 }
             }
         }

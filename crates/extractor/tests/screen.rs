@@ -416,6 +416,58 @@ fn a_cohort_that_never_names_a_child_is_of_adults() {
 }
 
 #[test]
+fn age_ranges_and_bounds_place_the_patients() {
+    // SYNTHETIC abstracts. A range or bound inside the band (its upper end the band's own) is
+    // a children's study, even when no children's word is used and the cohort is large.
+    let t = "Tacrolimus in dermatomyositis";
+    let pts = &["Journal Article", "Clinical Study"][..];
+    for (pmid, abstract_text) in [
+        (
+            831,
+            "Patients aged 2 to 18 years with dermatomyositis were given tacrolimus. Forty-two patients were included.",
+        ),
+        (
+            832,
+            "We reviewed 35 patients between 3 and 16 years of age with dermatomyositis who received tacrolimus.",
+        ),
+        (
+            833,
+            "Patients younger than 18 years with dermatomyositis (n = 30) were treated with tacrolimus.",
+        ),
+        (
+            834,
+            "Thirty patients (age range 4-17 years) with dermatomyositis received tacrolimus.",
+        ),
+    ] {
+        let got = screen(&record(pmid, t, abstract_text, pts, &[]));
+        assert!(got.starts_with("include"), "{pmid}: {got}");
+    }
+    // A range or bound past the band is of adults.
+    for (pmid, abstract_text) in [
+        (
+            835,
+            "Patients aged 18 to 65 years with dermatomyositis were given tacrolimus.",
+        ),
+        (
+            836,
+            "Nine patients older than 18 years with dermatomyositis received tacrolimus.",
+        ),
+    ] {
+        let got = screen(&record(pmid, t, abstract_text, pts, &[]));
+        assert!(got.starts_with("exclude adult_only"), "{pmid}: {got}");
+    }
+    // Years that are no age say nothing ("between 1 and 5 years" of follow-up).
+    let got = screen(&record(
+        837,
+        t,
+        "Nine patients with dermatomyositis received tacrolimus and were followed for between 1 and 5 years.",
+        pts,
+        &[],
+    ));
+    assert!(got.starts_with("unclear population_unclear"), "{got}");
+}
+
+#[test]
 fn reanalyses_and_overviews_have_no_new_patients() {
     let t = "Tacrolimus in juvenile dermatomyositis";
     // A named trial's patients analysed again (typed as a trial), in two wordings.
