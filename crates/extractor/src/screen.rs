@@ -325,13 +325,14 @@ impl Screener {
 
         // 4. Intervention: named in the title, outside background sections, or in MeSH
         // ("tacrolimus has also been used" in a background section is not the study's).
-        // A mention denied for the patients ("none received <drug>") does not count.
+        // A mention denied for the patients ("none received <drug>") does not count, nor one
+        // as what failed before ("<drug>-resistant", "resistant to <drug>").
         let intervention = find(m, |s| {
             !crate::cases::is_background(&self.review.context, s.section)
-                && r.intervention
-                    .find_all(s.text)
-                    .iter()
-                    .any(|x| !r.context.is_negated(s.text, x.start, x.end))
+                && r.intervention.find_all(s.text).iter().any(|x| {
+                    !r.context.is_negated(s.text, x.start, x.end)
+                        && !failed_before(s.text, x.start, x.end)
+                })
         })
         .or_else(|| mesh_match(m, &r.intervention));
         if intervention.is_none() {
@@ -401,6 +402,27 @@ impl Screener {
         .or(intervention);
         decision(Decision::Include, "include", evidence)
     }
+}
+
+/// Whether the mention at `start..end` names the intervention as what failed before another
+/// drug: "<drug>-resistant", "<drug> failure", "resistant to (prior) <drug>" (cues in
+/// `data/rule_cues.toml`, `[screening]`).
+fn failed_before(text: &str, start: usize, end: usize) -> bool {
+    static BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(&format!(
+            r"(?i)\b{}\s+(?:(?:the|prior|previous|initial|first|treatment\s+with|therapy\s+with)\s+)*$",
+            crate::rule_cues::alternation("screening", "failed_before")
+        ))
+        .expect("valid regex")
+    });
+    static AFTER: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(&format!(
+            r"(?i)^(?:[\s\-]+(?:therapy|treatment))?[\s\-]+{}\b",
+            crate::rule_cues::alternation("screening", "failed_after")
+        ))
+        .expect("valid regex")
+    });
+    AFTER.is_match(&text[end..]) || BEFORE.is_match(&text[..start])
 }
 
 /// The first sentence (title first) satisfying `pred`, as evidence.

@@ -468,6 +468,39 @@ fn age_ranges_and_bounds_place_the_patients() {
 }
 
 #[test]
+fn the_intervention_named_only_as_what_failed_is_another_intervention() {
+    // SYNTHETIC abstracts: the review's drug failed before another drug that the paper gives.
+    let pts = &["Journal Article", "Case Reports"][..];
+    for (pmid, title, abstract_text) in [
+        (
+            841,
+            "Abatacept in tacrolimus-resistant juvenile dermatomyositis",
+            "Two children with juvenile dermatomyositis resistant to tacrolimus received abatacept.",
+        ),
+        (
+            842,
+            "Rituximab after tacrolimus failure in juvenile dermatomyositis",
+            "We report a 9-year-old girl with juvenile dermatomyositis in whom tacrolimus failed; rituximab was given.",
+        ),
+    ] {
+        let got = screen(&record(pmid, title, abstract_text, pts, &[]));
+        assert!(
+            got.starts_with("exclude other_intervention"),
+            "{pmid}: {got}"
+        );
+    }
+    // The drug given again after it failed once is still the paper's.
+    let got = screen(&record(
+        843,
+        "Tacrolimus in juvenile dermatomyositis resistant to methotrexate",
+        "A 9-year-old girl with juvenile dermatomyositis resistant to methotrexate received tacrolimus.",
+        pts,
+        &[],
+    ));
+    assert!(got.starts_with("include"), "{got}");
+}
+
+#[test]
 fn reanalyses_and_overviews_have_no_new_patients() {
     let t = "Tacrolimus in juvenile dermatomyositis";
     // A named trial's patients analysed again (typed as a trial), in two wordings.
