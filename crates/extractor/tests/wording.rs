@@ -2787,6 +2787,40 @@ fn followed_as_came_after_is_no_follow_up() {
 }
 
 #[test]
+fn prior_drugs_on_at_the_intervention_start_and_stopped_in_a_relative_clause() {
+    for (text, want) in [
+        // On a drug at the intervention's start named by a noun ("at ZLM initiation").
+        (
+            "Twenty children received zelumab. At ZLM initiation, 12 were taking methotrexate and 8 cyclosporine.",
+            "cyclosporine; methotrexate",
+        ),
+        (
+            "Twenty children received zelumab. At treatment initiation, 10 children were receiving azathioprine.",
+            "azathioprine",
+        ),
+        // Stopped or tapered in a relative clause after the drug.
+        (
+            "Twenty children received zelumab. They were maintained on prednisolone and mycophenolate, which were tapered after ZLM.",
+            "corticosteroids; mycophenolate",
+        ),
+        (
+            "Twenty children received zelumab. Methotrexate, which was stopped after zelumab, had been used for 2 years.",
+            "methotrexate",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+    // A start that is not the patients' drugs says nothing.
+    assert_eq!(
+        cell(
+            Field::PriorTreatments,
+            &["Twenty children received zelumab. At treatment initiation, the rash was severe."]
+        ),
+        ""
+    );
+}
+
+#[test]
 fn exclusion_criteria_are_no_prior_treatment() {
     let given = "Thirty children with juvenile dermatomyositis received zelumab.";
     for (text, want) in [

@@ -18,8 +18,9 @@
 //!   prednisolone", "MMF was withdrawn", "withdrawal of all immunosuppressive drugs,
 //!   including CNI and MMF"), or taken when the intervention started ("at
 //!   baseline, 12 were taking MMF", "when <intervention> was started she was still on MTX",
-//!   "children on ciclosporin at the time of <intervention>"). List items may carry their counts
-//!   ("(ciclosporin in 6, MMF in 4) were tapered").
+//!   "children on ciclosporin at the time of <intervention>", "at <intervention> initiation, 12
+//!   were taking MMF"; "MMF, which was tapered after <intervention>"). List items may carry
+//!   their counts ("(ciclosporin in 6, MMF in 4) were tapered").
 //!
 //! A phrase fronting its clause ("Despite a good response, 14 needed MMF again") governs only
 //! up to its comma unless it names drugs itself ("Despite MTX, IVIG and ciclosporin, ...").
@@ -88,7 +89,7 @@ static STOPPED: LazyLock<Pattern> =
 /// The moment the intervention started, or the study's baseline.
 static AT_START: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:at|by)\s+(?:the\s+)?(?:time|start|initiation|onset|beginning|commencement)\s+of\b|\bat\s+(?:baseline|inclusion|enrol+ment|(?:study\s+)?entry)\b|\bat\s+(?:the|that)\s+time\b|\bwhen\s+\S+\s+was\s+(?:started|initiated|commenced|given|begun)\b",
+        r"(?i)\b(?:at|by)\s+(?:the\s+)?(?:time|start|initiation|onset|beginning|commencement)\s+of\b|\bat\s+(?:baseline|inclusion|enrol+ment|(?:study\s+)?entry)\b|\bat\s+(?:the|that)\s+time\b|\bwhen\s+\S+\s+was\s+(?:started|initiated|commenced|given|begun)\b|\b(?:at|by)\s+(?:the\s+)?(?:[\w\-]+\s+){1,2}(?:initiation|start|commencement|introduction)\b",
     )
 });
 
