@@ -2522,6 +2522,52 @@ fn a_dosing_schedule_and_a_relapse_time_are_not_the_follow_up() {
 }
 
 #[test]
+fn when_a_group_responded_is_not_the_follow_up() {
+    let given = "Twenty children with juvenile dermatomyositis received zelumab.";
+    for text in [
+        "All patients achieved remission within 4 weeks.",
+        "Responders improved within 2 months of the first dose.",
+        "Most children entered remission within 8 weeks.",
+        "After 6 months, all patients were in remission.",
+        "Patients achieved remission after a median of 10 days.",
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[given, text]), "", "{text}");
+    }
+    // One patient's response after a time is how long she was treated to reach it.
+    assert_eq!(
+        cell(
+            Field::FollowUpMonths,
+            &[
+                "A 9-year-old girl with juvenile dermatomyositis received zelumab.",
+                "Within 11 months the rash resolved.",
+            ]
+        ),
+        "11"
+    );
+    // A group's mean time on treatment fronting its result, and its follow-up, still count.
+    assert_eq!(
+        cell(
+            Field::FollowUpMonths,
+            &[
+                given,
+                "After a median of 18 months, 12 of 20 patients were in remission."
+            ]
+        ),
+        "18"
+    );
+    assert_eq!(
+        cell(
+            Field::FollowUpMonths,
+            &[
+                given,
+                "All patients were followed for 24 months after zelumab."
+            ]
+        ),
+        "24"
+    );
+}
+
+#[test]
 fn the_interval_between_doses_is_not_the_follow_up() {
     for (text, want) in [
         // Before the duration: "every", "each", "at intervals of".

@@ -22,7 +22,7 @@
 //! in brackets under another label ("(duration: 0.2-11 years)"), ages, durations of other
 //! drugs (a sentence naming another drug and not the intervention; "MMF was continued for 12
 //! months after <drug>"), and time points of a group's result ("at 6 months, 20 were in
-//! remission", "cleared in 9 of them").
+//! remission", "cleared in 9 of them", "all patients achieved remission within 4 weeks").
 //! Years ×12, weeks ÷4.345 and days ÷30.44 (one decimal). With several durations the longest
 //! is kept.
 //!
@@ -179,6 +179,14 @@ static STUDY_WORDS: LazyLock<Pattern> = LazyLock::new(|| {
 static GROUP_RESULT: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b\d+\s+(?:of\s+(?:the\s+)?\d+\s+)?(?:patients|children|cases|subjects|participants)\b|\b\d+\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)|\b\d+(?:\.\d+)?\s*%\s+of\b|\b\d+\s*/\s*\d+\s+(?:patients|children|cases)\b|\bin\s+\d+\s*(?:$|[.,;)]|of\b)",
+    )
+});
+
+/// Words that make a clause's subject a group of patients: "all patients", "most children",
+/// "responders".
+static GROUP_SUBJECT: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:all|most|both|many|several|majority)\b|\b(?:patients|children|cases|subjects|participants|(?:non-?)?responders|boys|girls|adults)\b",
     )
 });
 
@@ -446,6 +454,16 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             .and_then(|p| p.as_str().split_whitespace().next())
             .map(str::to_ascii_lowercase);
         let prep_is = |words: &[&str]| prep_word.as_deref().is_some_and(|w| words.contains(&w));
+        // "After a mean of 14 months, ...": a statistic over the group's times on treatment,
+        // fronting its clause ("achieved remission after a median of 3 days" is the time the
+        // response took).
+        let averaged = prep.is_some_and(|p| {
+            let words = p.as_str().to_ascii_lowercase();
+            before[..p.start()].trim().is_empty()
+                && ["mean", "median", "average"]
+                    .iter()
+                    .any(|w| words.contains(w))
+        });
         // When an adverse event came ("hemolysis developed 4 days after completing <drug>")
         // is not how long the patient was followed.
         // ("After 18 months of <drug> she developed hypertension" still gives 18 months.)
@@ -480,7 +498,11 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             // value's ("CD19 counts recovered after a median of 7.5 months").
             || prep.is_some() && !prep_is(&["for"])
                 && (RESPONSE.is_match(near_after) || RESPONSE.is_match(clause))
-                && !LAB.is_match(clause);
+                && !LAB.is_match(clause)
+                // A group's ("all patients achieved remission within 4 weeks", "responders
+                // ..."): when it responded, not how long it was followed. ("After a mean of 14
+                // months, 6 of 9 improved" is the group's mean time on treatment.)
+                && (!GROUP_SUBJECT.is_match(clause) || averaged);
         if !tied {
             continue;
         }
