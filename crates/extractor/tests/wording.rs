@@ -2522,6 +2522,49 @@ fn a_dosing_schedule_and_a_relapse_time_are_not_the_follow_up() {
 }
 
 #[test]
+fn counts_by_arm_subtypes_with_their_nouns_and_a_bare_count_given_the_drug() {
+    for (text, want) in [
+        // A trial's arm named by what it received.
+        (
+            "In this randomized trial, 30 children received zelumab and 30 received placebo.",
+            "30",
+        ),
+        (
+            "In this randomised controlled trial, 24 children were assigned to ZLM and 24 to continued methotrexate.",
+            "24",
+        ),
+        // Subtypes, each with its noun, add up.
+        (
+            "Twelve patients with dermatomyositis and 26 patients with juvenile dermatomyositis were treated with zelumab.",
+            "38",
+        ),
+        (
+            "Eight children with dermatomyositis and 5 children with juvenile dermatomyositis received ZLM.",
+            "13",
+        ),
+        // A bare count the drug was given to, after a larger cohort.
+        (
+            "The records of all children with juvenile dermatomyositis (n = 386) were reviewed; zelumab had been given to 35.",
+            "35",
+        ),
+        (
+            "Of 210 children with juvenile dermatomyositis seen, ZLM was administered to 41 children between 2010 and 2019.",
+            "41",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
+    // Both arms together are not the intervention's count.
+    assert_eq!(
+        cell(
+            Field::NPatients,
+            &["In this trial, 60 children were assigned to zelumab or placebo."]
+        ),
+        ""
+    );
+}
+
+#[test]
 fn when_a_group_responded_is_not_the_follow_up() {
     let given = "Twenty children with juvenile dermatomyositis received zelumab.";
     for text in [

@@ -148,7 +148,7 @@ static EXCLUDED: LazyLock<Pattern> = LazyLock::new(|| {
 /// DM)", "12 had <disease> and 8 had lupus": the count and the words up to the next list break.
 static BREAKDOWN: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({c})\s+(?:with|had|having)\s+([^,;()\[\]]{{1,80}}?)(?:\s*[,;)\]]|\s+and\b|\s*$)",
+        r"(?i)\b({c})\s+(?:{PEOPLE}\s+)?(?:with|had|having)\s+([^,;()\[\]]{{1,80}}?)(?:\s*[,;)\]]|\s+and\b|\s*$)",
         c = numbers::COUNT
     ))
     .expect("valid regex")
@@ -217,6 +217,16 @@ static GIVEN_TO: LazyLock<Pattern> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// A count the intervention was given to, with or without its noun: "<drug> had been given
+/// to 35", "administered to 12 children" (not "to 4 of the 14", "in 7/25").
+static GIVEN_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)\b(?:given|administered|used|prescribed)\s+(?:to|in)\s+(?:only\s+|just\s+)?({c})(?:\s+{PEOPLE})?\s*(?:$|[.;,)]|\s+(?:and|who|because|for|between|during|after|at)\b)",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
 /// One arm's size in brackets: "(n = 7)", "[N=4]".
 static ARM: LazyLock<Pattern> =
     LazyLock::new(|| Pattern::new(r"(?i)[(\[]\s*n\s*=\s*(\d+)\s*[)\];,]").expect("valid regex"));
@@ -266,6 +276,27 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
             out.push((6, n));
         }
     }
+    // "<drug> had been given to 35": the count the intervention went to, named in the clause
+    // before it.
+    for c in GIVEN_COUNT.captures_iter(text) {
+        let (Some(m), Some(num)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let Some(n) = numbers::parse_count(num.as_str()).filter(|n| *n > 0) else {
+            continue;
+        };
+        // "given in 12 boys and 18 girls": the group is both.
+        if SEXES
+            .find(&text[num.start()..])
+            .is_some_and(|x| x.start() == 0)
+        {
+            continue;
+        }
+        let (lo, _) = crate::negation::clause_of(ctx, text, m.start(), m.end());
+        if r.intervention.is_match(&text[lo.min(m.start())..m.start()]) {
+            out.push((6, n));
+        }
+    }
     // The part of a larger count that received the intervention: "charts of 102 children were
     // reviewed; 37 received <drug>", "of the 58 enrolled, 30 were randomised to <drug> and 28
     // to <other>". Another drug named first in the clause owns the count.
@@ -279,6 +310,26 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         let larger_before = counts_in(&text[..m.start()])
             .iter()
             .any(|(_, total)| *total > n);
+        // An arm of a trial named by what it received: "30 children received <drug> and 30
+        // received placebo" (the intervention right after the verb).
+        let arm = !larger_before
+            && crate::report_kind::is_controlled_trial(text)
+            && !ARM_SIZE.is_match(text)
+            && r.intervention
+                .find_all(&text[m.end()..])
+                .first()
+                .is_some_and(|o| {
+                    let between = &text[m.end()..m.end() + o.start];
+                    // Not both arms: "60 children were assigned to <drug> or placebo".
+                    let next = text[m.end() + o.end..].trim_start().to_ascii_lowercase();
+                    between.split_whitespace().count() <= 2
+                        && !between.contains(|ch: char| ch.is_ascii_digit() || ch == '(')
+                        && !["or ", "versus", "vs"].iter().any(|w| next.starts_with(w))
+                });
+        if arm {
+            out.push((6, n));
+            continue;
+        }
         if !larger_before {
             continue;
         }
