@@ -1082,6 +1082,57 @@ fn staying_in_remission_is_read_by_the_domain_that_names_it() {
 }
 
 #[test]
+fn remission_rates_parts_in_percent_and_an_ineffective_drug() {
+    let r = review_with_relapse_domain();
+    let remission = Field::parse("remission_outcome").unwrap();
+    for (text, want) in [
+        // A cohort's remission or response rate is the group improved.
+        ("The remission rate after zelumab was 45%.", "improved"),
+        ("With ZLM, the remission rate was 9/20.", "improved"),
+        // A part stated as a percentage after "in".
+        (
+            "Zelumab induced complete remission in 30% and partial remission in 20%.",
+            "improved",
+        ),
+        (
+            "ZLM led to complete remission in 40% of the children.",
+            "improved",
+        ),
+        // Ineffective: no change.
+        (
+            "Zelumab was ineffective against the proteinuria.",
+            "unchanged",
+        ),
+        ("ZLM was not effective in inducing remission.", "unchanged"),
+    ] {
+        let st = cells_in(
+            &r,
+            &doc(Source::Abstract, &[("results", GROUP), ("results", text)]),
+        );
+        assert_eq!(st.cell(remission), want, "{text}");
+    }
+}
+
+#[test]
+fn outcome_words_are_whole_words() {
+    // "again" holds "gain", "arose" holds "rose", "unstable" holds "stable": none is an
+    // outcome word.
+    let skin = Field::outcome("skin_outcome");
+    for text in [
+        "Zelumab was given again for the rash.",
+        "The rash arose on her hands before zelumab.",
+        "Her rash was unstable when zelumab was started.",
+    ] {
+        assert_eq!(cell(skin, &[text]), "not_reported", "{text}");
+    }
+    // The whole words still are.
+    assert_eq!(
+        cell(skin, &["After zelumab the rash was stable."]),
+        "unchanged"
+    );
+}
+
+#[test]
 fn a_count_of_patients_as_the_subject_is_part_of_the_group() {
     let r = review_with_relapse_domain();
     let remission = Field::parse("remission_outcome").unwrap();

@@ -61,7 +61,7 @@ enum Word {
 
 static OUTCOME: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b|(?:remain(?:ed|ing|s)?|stay(?:ed|ing|s)?|kept|continued)\s+in\s+(?:(?:complete|full|clinical|stable|steroid-free|drug-free)\s+)?remission|maintain(?:ed|ing|s)?\s+(?:(?:the|their|a|complete|clinical)\s+)?remissions?|maintenance\s+of\s+remission|remissions?\s+(?:was|were|had\s+been)\s+maintained)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|partially|partly|benefit\w*)|(?P<unc>unchanged|no\s+response|(?:did\s+not|didn't|does\s+not|do\s+not)\s+(?:significantly\s+)?differ|no\s+(?:(?:statistically\s+)?significant\s+)?difference|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped|fewer|less\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe)|rarer|(?:became|become|were|was|remained)\s+(?:very\s+)?(?:rare|infrequent|uncommon))|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*|longer|higher|greater|more\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe))\b",
+        r"(?i)\b(?:(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b|(?:remain(?:ed|ing|s)?|stay(?:ed|ing|s)?|kept|continued)\s+in\s+(?:(?:complete|full|clinical|stable|steroid-free|drug-free)\s+)?remission|maintain(?:ed|ing|s)?\s+(?:(?:the|their|a|complete|clinical)\s+)?remissions?|maintenance\s+of\s+remission|remissions?\s+(?:was|were|had\s+been)\s+maintained)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|partially|partly|benefit\w*|(?:(?:complete|partial|overall|total)\s+)?(?:remission|response)\s+rates?\s+(?:[\w\-]+\s+){0,3}?(?:was|were|of|:|=)?\s*(?:\d+(?:\.\d+)?\s*%|\d+\s*/\s*\d+))|(?P<unc>unchanged|no\s+response|ineffective|not\s+effective|(?:did\s+not|didn't|does\s+not|do\s+not)\s+(?:significantly\s+)?differ|no\s+(?:(?:statistically\s+)?significant\s+)?difference|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped|fewer|less\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe)|rarer|(?:became|become|were|was|remained)\s+(?:very\s+)?(?:rare|infrequent|uncommon))|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*|longer|higher|greater|more\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe))\b)",
     )
 });
 /// A negation in the words right before an outcome word, in its clause and not across a comma
@@ -730,7 +730,7 @@ fn subject_count(text: &str) -> Option<u32> {
 fn states_a_part(text: &str) -> bool {
     static PART: LazyLock<Pattern> = LazyLock::new(|| {
         re(&format!(
-            r"(?i)(?:\bin\s+|\b)(?P<n>{c})\s*(?:/|of|out\s+of)\s*(?:the\s+|all\s+|these\s+)?(?P<m>{c})\b(?P<who>\s+(?:\w+\s+)?(?:patients?|children|cases|subjects|participants|adults|girls|boys|had|have|has|achieved|attained|were|was|entered|remained|stayed|showed|reached|experienced)\b)?|\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)",
+            r"(?i)(?:\bin\s+|\b)(?P<n>{c})\s*(?:/|of|out\s+of)\s*(?:the\s+|all\s+|these\s+)?(?P<m>{c})\b(?P<who>\s+(?:\w+\s+)?(?:patients?|children|cases|subjects|participants|adults|girls|boys|had|have|has|achieved|attained|were|was|entered|remained|stayed|showed|reached|experienced)\b)?|\(\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)|\bin\s+(?P<pct2>\d+(?:\.\d+)?)\s*%",
             c = crate::numbers::COUNT
         ))
     });
@@ -745,7 +745,7 @@ fn states_a_part(text: &str) -> bool {
         return true;
     }
     PART.captures_iter(text).any(|c| {
-        if let Some(p) = c.name("pct") {
+        if let Some(p) = c.name("pct").or_else(|| c.name("pct2")) {
             return p
                 .as_str()
                 .parse::<f64>()
