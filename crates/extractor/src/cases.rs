@@ -72,6 +72,9 @@ impl Segmentation<'_> {
     }
 }
 
+/// The section a background sentence presenting the report's own patients is read under.
+const OWN_CASE_SECTION: &str = "case presentation";
+
 static REPORTS: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"(?i)\bwe\s+(?:report|describe|present)\b|\bthis\s+(?:report|paper|article)\s+(?:describes|presents|reports)\b")
         .expect("valid regex")
@@ -159,10 +162,17 @@ pub(crate) fn patient_sentences<'d>(
     sentences(doc)
         .into_iter()
         .filter(|s| !(front_matter && s.section.is_empty()))
-        .filter(|s| {
-            !is_background(context, s.section)
-                || REPORTS.is_match(s.text)
-                || crate::report_kind::speaks_of_own_patients(s.section, s.text)
+        .filter_map(|mut s| {
+            if !is_background(context, s.section) {
+                return Some(s);
+            }
+            // "Background: ... We present the case of a 2-year-old girl who showed resistance
+            // to ...": the report presenting its own patients, read as its case.
+            if REPORTS.is_match(s.text) {
+                s.section = OWN_CASE_SECTION;
+                return Some(s);
+            }
+            crate::report_kind::speaks_of_own_patients(s.section, s.text).then_some(s)
         })
         .collect()
 }

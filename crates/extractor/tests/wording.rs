@@ -2616,6 +2616,47 @@ fn counts_by_arm_subtypes_with_their_nouns_and_a_bare_count_given_the_drug() {
 }
 
 #[test]
+fn a_background_sentence_presenting_the_reports_own_case_is_read() {
+    for (background, want) in [
+        (
+            "Interstitial lung disease is a severe complication. We present the case of a 2-year-old girl who showed resistance to treatment with methylprednisolone, cyclosporine and IVIG.",
+            "corticosteroids; cyclosporine; ivig",
+        ),
+        (
+            "Calcinosis is hard to treat. We describe a boy with juvenile dermatomyositis refractory to methotrexate and hydroxychloroquine.",
+            "hydroxychloroquine; methotrexate",
+        ),
+    ] {
+        let d = doc(
+            Source::Abstract,
+            &[
+                ("background", background),
+                (
+                    "case presentation",
+                    "Zelumab was started and the rash resolved.",
+                ),
+            ],
+        );
+        assert_eq!(cell_of(Field::PriorTreatments, &d), want, "{background}");
+    }
+    // A background sentence about patients in general stays unread.
+    let d = doc(
+        Source::Abstract,
+        &[
+            (
+                "background",
+                "Children with juvenile dermatomyositis refractory to methotrexate often receive IVIG.",
+            ),
+            (
+                "case presentation",
+                "A girl received zelumab and the rash resolved.",
+            ),
+        ],
+    );
+    assert_eq!(cell_of(Field::PriorTreatments, &d), "");
+}
+
+#[test]
 fn when_a_group_responded_is_not_the_follow_up() {
     let given = "Twenty children with juvenile dermatomyositis received zelumab.";
     for text in [
