@@ -226,8 +226,9 @@ fn put(case: &mut Case, doc: &Document, rule: &str, hit: &Hit) {
     );
 }
 
-/// A group of N with one sex count stated: the other is N minus it. Sex counts larger than the group ("Of 120 children, 70 were boys; 20 received <drug>")
-/// count a larger cohort: they are dropped, as are two that add up to more than the group.
+/// A group of N with one sex count stated: the other is N minus it. Sex counts larger than
+/// the group ("Of 120 children, 70 were boys; 20 received <drug>") count a larger cohort:
+/// they are dropped, as are two that add up to more than the group.
 fn complete_sex_counts(case: &mut Case) {
     let Some(Value::Count(n)) = case.get(Field::NPatients).cloned() else {
         return;

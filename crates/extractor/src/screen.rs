@@ -14,7 +14,8 @@
 //!    MeSH); a neighbouring disease (the review's `related_diseases`) in adults is
 //!    `adult_only`, without age evidence it is `unclear`;
 //! 4. `other_intervention`: the intervention (name, synonyms, brand names) is named nowhere
-//!    but in background sections;
+//!    but in background sections, or only as what failed before another drug ("ofatumumab in
+//!    <intervention>-resistant disease");
 //! 5. `topical_only`: every mention of the intervention is topical (ointment, cream, topical)
 //!    and none is systemic (oral, intravenous, mg/kg, trough ...);
 //! 6. outside the review's age band (`population.age`, `min_age_years`, `max_age_years`):

@@ -16,13 +16,14 @@
 //! - a window after the treatment: "over a two-year period after infusion", "during the 12
 //!   months following the first dose".
 //!
-//! Not counted: the interval between doses ("every 6 months", "two doses two weeks apart",
-//! "at 6-month intervals", "a second course 12 months later"); disease duration or history ("disease duration 3 years", "symptoms for 2
-//! years", "diagnosed 2 years earlier", "for around 15 years by oral prednisolone"), a duration
-//! in brackets under another label ("(duration: 0.2-11 years)"), ages, durations of other
-//! drugs (a sentence naming another drug and not the intervention; "MMF was continued for 12
-//! months after <drug>"), and time points of a group's result ("at 6 months, 20 were in
-//! remission", "cleared in 9 of them", "all patients achieved remission within 4 weeks").
+//! Not counted: the interval between doses ("every 6 months", "two doses two weeks apart", "at
+//! 6-month intervals", "a second course 12 months later"); disease duration or history
+//! ("disease duration 3 years", "symptoms for 2 years", "diagnosed 2 years earlier", "for
+//! around 15 years by oral prednisolone"), a duration in brackets under another label
+//! ("(duration: 0.2-11 years)"), ages, durations of other drugs (a sentence naming another drug
+//! and not the intervention; "MMF was continued for 12 months after <drug>"), and time points
+//! of a group's result ("at 6 months, 20 were in remission", "cleared in 9 of them", "all
+//! patients achieved remission within 4 weeks").
 //! Years ×12, weeks ÷4.345 and days ÷30.44 (one decimal). With several durations the longest
 //! is kept.
 //!
