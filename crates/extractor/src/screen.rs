@@ -11,7 +11,8 @@
 //!    digest of another paper (its authors in the third person, never "we"), a study protocol
 //!    without results;
 //! 3. `other_disease`: the review's disease is named nowhere (title, abstract, full text,
-//!    MeSH); a neighbouring disease (the review's `related_diseases`) in adults is
+//!    MeSH), or only as a secondary form ("secondary <disease>", "<disease> secondary to /
+//!    due to lupus"); a neighbouring disease (the review's `related_diseases`) in adults is
 //!    `adult_only`, without age evidence it is `unclear`;
 //! 4. `other_intervention`: the intervention (name, synonyms, brand names) is named nowhere
 //!    but in background sections, or only as what failed before another drug ("ofatumumab in
@@ -324,6 +325,12 @@ impl Screener {
             return exclude("other_disease", title_evidence(m));
         }
 
+        // A secondary form: every mention of the disease says another disease caused it
+        // ("nephrotic syndrome secondary to lupus", "due to membranous nephropathy").
+        if let Some(ev) = self.secondary_only(m) {
+            return exclude("other_disease", Some(ev));
+        }
+
         // 4. Intervention: named in the title, outside background sections, or in MeSH
         // ("tacrolimus has also been used" in a background section is not the study's).
         // A mention denied for the patients ("none received <drug>") does not count, nor one
@@ -451,6 +458,48 @@ fn title_evidence(m: &Material<'_>) -> Option<Evidence> {
 impl Screener {
     fn population(&self) -> &casebook_types::Population {
         &self.review.review.population
+    }
+
+    /// The first sentence naming the review's disease, when every sentence outside the
+    /// background that names it names it only as caused by something else that is not the
+    /// review's disease ("nephrotic syndrome secondary to lupus nephritis"; not "nephrotic
+    /// syndrome due to minimal change disease", a form of the review's own).
+    fn secondary_only(&self, m: &Material<'_>) -> Option<Evidence> {
+        static CAUSED: LazyLock<Pattern> = LazyLock::new(|| {
+            Pattern::new(&format!(
+                r"(?i)^\s*(?:\([^()]{{0,30}}\)\s*)?,?\s*{}\s+",
+                crate::rule_cues::alternation("screening", "caused_by")
+            ))
+            .expect("valid regex")
+        });
+        let r = &self.review;
+        let mut first = None;
+        for (d, s) in &m.sentences {
+            if crate::cases::is_background(&r.context, s.section) {
+                continue;
+            }
+            for x in r.disease.find_all(s.text) {
+                // "secondary nephrotic syndrome": a secondary form, its cause unnamed.
+                if s.text[..x.start]
+                    .trim_end()
+                    .to_ascii_lowercase()
+                    .ends_with("secondary")
+                {
+                    first.get_or_insert_with(|| evidence_of(d, s));
+                    continue;
+                }
+                let after = &s.text[x.end..];
+                // A plain mention: the disease itself.
+                let c = CAUSED.find(after)?;
+                // What caused it: the next few words.
+                let cause: String = after[c.end()..].chars().take(60).collect();
+                if r.disease.is_match(&cause) {
+                    return None;
+                }
+                first.get_or_insert_with(|| evidence_of(d, s));
+            }
+        }
+        first
     }
 
     /// Whether the review takes every age (`population.age = "any"`).

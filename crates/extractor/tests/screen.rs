@@ -501,6 +501,43 @@ fn the_intervention_named_only_as_what_failed_is_another_intervention() {
 }
 
 #[test]
+fn a_secondary_form_of_the_disease_is_another_disease() {
+    // SYNTHETIC abstracts: the review's disease named only as caused by another one.
+    let pts = &["Journal Article", "Case Reports"][..];
+    for (pmid, title, abstract_text) in [
+        (
+            851,
+            "Tacrolimus in dermatomyositis secondary to a malignancy in a child",
+            "A 12-year-old girl with dermatomyositis secondary to a germ-cell tumour received tacrolimus.",
+        ),
+        (
+            852,
+            "Tacrolimus in a child with secondary dermatomyositis",
+            "A 10-year-old boy with dermatomyositis due to drug exposure was given tacrolimus.",
+        ),
+    ] {
+        let got = screen(&record(pmid, title, abstract_text, pts, &[]));
+        assert!(got.starts_with("exclude other_disease"), "{pmid}: {got}");
+    }
+    // A cause that is a form of the review's own disease keeps it; so does one plain mention.
+    for (pmid, title, abstract_text) in [
+        (
+            853,
+            "Tacrolimus in dermatomyositis due to juvenile dermatomyositis relapse",
+            "A 9-year-old girl with dermatomyositis due to juvenile dermatomyositis relapse received tacrolimus.",
+        ),
+        (
+            854,
+            "Tacrolimus in juvenile dermatomyositis",
+            "A 9-year-old girl with juvenile dermatomyositis received tacrolimus. Her calcinosis due to chronic disease improved.",
+        ),
+    ] {
+        let got = screen(&record(pmid, title, abstract_text, pts, &[]));
+        assert!(got.starts_with("include"), "{pmid}: {got}");
+    }
+}
+
+#[test]
 fn reanalyses_and_overviews_have_no_new_patients() {
     let t = "Tacrolimus in juvenile dermatomyositis";
     // A named trial's patients analysed again (typed as a trial), in two wordings.
