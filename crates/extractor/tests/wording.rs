@@ -1164,6 +1164,38 @@ fn a_count_of_patients_as_the_subject_is_part_of_the_group() {
 }
 
 #[test]
+fn relapses_prevented_similar_or_not_prevented_better() {
+    let r = review_with_relapse_domain();
+    let relapse = Field::parse("relapse_outcome").unwrap();
+    for (text, want) in [
+        // Prevented: fewer relapses.
+        ("Zelumab was effective in preventing relapses.", "improved"),
+        ("ZLM prevented relapses in most children.", "improved"),
+        // Similar between arms: no benefit over the comparator.
+        (
+            "The relapse rate was similar in both groups (zelumab and placebo).",
+            "unchanged",
+        ),
+        (
+            "Relapse rates were comparable with zelumab and with placebo.",
+            "unchanged",
+        ),
+        // A negated comparison is not "no relapses".
+        (
+            "Zelumab was not superior to placebo in preventing relapses.",
+            "unchanged",
+        ),
+        (
+            "ZLM was not better than methotrexate at reducing relapses.",
+            "unchanged",
+        ),
+    ] {
+        let st = cells_in(&r, &doc(Source::Abstract, &[("results", text)]));
+        assert_eq!(st.cell(relapse), want, "{text}");
+    }
+}
+
+#[test]
 fn relapses_compared_by_their_values_alone() {
     let r = review_with_relapse_domain();
     let relapse = Field::parse("relapse_outcome").unwrap();

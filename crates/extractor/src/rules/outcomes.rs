@@ -20,6 +20,9 @@
 //! names it among its relapse domain's terms and its remission domain's blockers), else of
 //! the domain of "remission".
 //!
+//! "Prevented relapses" is improved; values "similar" or "comparable" between arms are
+//! unchanged.
+//!
 //! Negation: a negated improvement is `unchanged` ("none of the patients showed recovery of
 //! muscle strength", "the rash did not improve"); negated worsening is `unchanged`
 //! ("calcinosis did not progress"); a negated directional word ("did not decrease") is ignored.
@@ -61,13 +64,20 @@ enum Word {
 
 static OUTCOME: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b|(?:remain(?:ed|ing|s)?|stay(?:ed|ing|s)?|kept|continued)\s+in\s+(?:(?:complete|full|clinical|stable|steroid-free|drug-free)\s+)?remission|maintain(?:ed|ing|s)?\s+(?:(?:the|their|a|complete|clinical)\s+)?remissions?|maintenance\s+of\s+remission|remissions?\s+(?:was|were|had\s+been)\s+maintained)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|partially|partly|benefit\w*|(?:(?:complete|partial|overall|total)\s+)?(?:remission|response)\s+rates?\s+(?:[\w\-]+\s+){0,3}?(?:was|were|of|:|=)?\s*(?:\d+(?:\.\d+)?\s*%|\d+\s*/\s*\d+))|(?P<unc>unchanged|no\s+response|ineffective|not\s+effective|(?:did\s+not|didn't|does\s+not|do\s+not)\s+(?:significantly\s+)?differ|no\s+(?:(?:statistically\s+)?significant\s+)?difference|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped|fewer|less\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe)|rarer|(?:became|become|were|was|remained)\s+(?:very\s+)?(?:rare|infrequent|uncommon))|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*|longer|higher|greater|more\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe))\b)",
+        r"(?i)\b(?:(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b|(?:remain(?:ed|ing|s)?|stay(?:ed|ing|s)?|kept|continued)\s+in\s+(?:(?:complete|full|clinical|stable|steroid-free|drug-free)\s+)?remission|maintain(?:ed|ing|s)?\s+(?:(?:the|their|a|complete|clinical)\s+)?remissions?|maintenance\s+of\s+remission|remissions?\s+(?:was|were|had\s+been)\s+maintained)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|partially|partly|benefit\w*|prevent(?:ed|ing|s|ion\s+of)?\b|(?:(?:complete|partial|overall|total)\s+)?(?:remission|response)\s+rates?\s+(?:[\w\-]+\s+){0,3}?(?:was|were|of|:|=)?\s*(?:\d+(?:\.\d+)?\s*%|\d+\s*/\s*\d+))|(?P<unc>unchanged|no\s+response|ineffective|not\s+effective|similar\s+(?:in|between|across|among|for|with)\b|comparable|(?:did\s+not|didn't|does\s+not|do\s+not)\s+(?:significantly\s+)?differ|no\s+(?:(?:statistically\s+)?significant\s+)?difference|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped|fewer|less\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe)|rarer|(?:became|become|were|was|remained)\s+(?:very\s+)?(?:rare|infrequent|uncommon))|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*|longer|higher|greater|more\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe))\b)",
     )
 });
 /// A negation in the words right before an outcome word, in its clause and not across a comma
 /// ("no patient relapsed"; not "did not extend B cell depletion, relapses were less").
 static NEGATED_HERE: LazyLock<Pattern> =
     LazyLock::new(|| re(r"(?i)\b(?:no|none|not|never|without|neither|nor|free\s+of)\b[^,;:()]*$"));
+/// Words between a negation and an event that the negation governs instead: "not superior
+/// to placebo in preventing relapses".
+static NOT_THE_EVENT: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:superior|inferior|better|worse|prevent\w*|differ\w*|effective|efficacious|reduc\w*)\b",
+    )
+});
 /// Treatment stopped: "after discontinuing", "following withdrawal of", "on stopping".
 static OFF_DRUG: LazyLock<Pattern> = LazyLock::new(|| {
     re(
@@ -382,7 +392,13 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
         // The domain's own event negated for the group ("no patient relapsed", "none of the
         // patients had a relapse"): the event never came, the domain resolved. (Not negated,
         // "12 relapsed" is a count of events with no comparison: no outcome.)
-        if word_negated && NEGATED_HERE.is_match(&text[lo..o.start()]) {
+        // ("Not superior to placebo in preventing relapses" negates the comparison, not the
+        // relapses.)
+        if word_negated
+            && NEGATED_HERE
+                .find(&text[lo..o.start()])
+                .is_some_and(|n| !NOT_THE_EVENT.is_match(n.as_str()))
+        {
             for &d in &own_event {
                 let slot = &mut best[d];
                 if slot.is_none() {
