@@ -3034,6 +3034,27 @@ fn prior_drugs_on_at_the_intervention_start_and_stopped_in_a_relative_clause() {
 }
 
 #[test]
+fn an_ineffective_steroid_sparing_drug_is_prior_but_a_feared_toxicity_is_not() {
+    for (text, want) in [
+        (
+            "Twenty children received zelumab. Steroid-sparing therapy with cyclosporine had been ineffective.",
+            "cyclosporine",
+        ),
+        (
+            "Twenty children received zelumab. Steroid-sparing agents such as methotrexate and MMF had been ineffective.",
+            "methotrexate; mycophenolate",
+        ),
+        // A toxicity feared, not met: the drug was not given.
+        (
+            "Twenty children received zelumab to avoid cyclosporine toxicity.",
+            "",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+}
+
+#[test]
 fn exclusion_criteria_are_no_prior_treatment() {
     let given = "Thirty children with juvenile dermatomyositis received zelumab.";
     for (text, want) in [

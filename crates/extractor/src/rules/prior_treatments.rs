@@ -334,7 +334,8 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
         }
         let backward = BACKWARD.find(&text[tail..hi]).is_some_and(|c| {
             let cue = c.as_str().to_ascii_lowercase();
-            let feared = (cue.contains("toxic") || cue.contains("effect"))
+            // (A toxicity or a side or adverse effect: "ineffective" is none.)
+            let feared = (cue.contains("toxic") || cue.contains("side") || cue.contains("adverse"))
                 && TOXICITY_AVOIDED.is_match(&text[lo..d.start]);
             !iv_between(d.end, tail + c.end()) && !feared
         }) || (followed_by_intervention(&text[tail..hi], tail, &iv)
