@@ -538,6 +538,32 @@ fn a_secondary_form_of_the_disease_is_another_disease() {
 }
 
 #[test]
+fn a_survey_opened_by_the_fields_history_has_no_new_patients() {
+    // SYNTHETIC abstracts: a survey of physicians whose first sentence tells how patients
+    // have fared over the decades (no result of the survey's own).
+    let pts = &["Journal Article"][..];
+    for (pmid, abstract_text) in [
+        (
+            861,
+            "The prognosis of children with juvenile dermatomyositis has improved since the 1970s with corticosteroids. We developed a survey of tacrolimus use; it was completed online by 80 paediatric rheumatologists.",
+        ),
+        (
+            862,
+            "Over the past decades outcomes of children with juvenile dermatomyositis improved. Respondents to our questionnaire reported how often they chose tacrolimus; the survey was completed by 64 members.",
+        ),
+    ] {
+        let got = screen(&record(
+            pmid,
+            "Tacrolimus in juvenile dermatomyositis: a survey of practice",
+            abstract_text,
+            pts,
+            &[],
+        ));
+        assert!(got.starts_with("exclude no_new_patients"), "{pmid}: {got}");
+    }
+}
+
+#[test]
 fn reanalyses_and_overviews_have_no_new_patients() {
     let t = "Tacrolimus in juvenile dermatomyositis";
     // A named trial's patients analysed again (typed as a trial), in two wordings.
