@@ -1287,6 +1287,30 @@ fn remission_reached_and_relapses_stopped_or_delayed() {
 }
 
 #[test]
+fn a_reaction_to_the_intervention_is_its_event_after_another_drug_named_first() {
+    for (text, want) in [
+        (
+            "We report a child with juvenile dermatomyositis refractory to methotrexate who developed hypertension after zelumab.",
+            "hypertension",
+        ),
+        (
+            "A girl with disease resistant to hydroxychloroquine and methotrexate had nausea during the first ZLM infusion.",
+            "gastrointestinal",
+        ),
+    ] {
+        assert_eq!(cell(Field::AdverseEvents, &[text]), want, "{text}");
+    }
+    // The other drug's own event stays its own.
+    assert_eq!(
+        cell(
+            Field::AdverseEvents,
+            &["She had methotrexate-induced nausea; zelumab was then started."]
+        ),
+        "not_reported"
+    );
+}
+
+#[test]
 fn what_a_drug_is_known_to_do_is_no_adverse_event_of_the_patients() {
     for text in [
         "Zelumab is known to cause hypertension and infections.",

@@ -41,6 +41,14 @@ use crate::{
 
 pub(crate) struct AdverseEvents;
 
+/// What stands between an event and the intervention it was a reaction to: "reactions to",
+/// "anaphylaxis with the first", "rash after".
+static REACTION_TO: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:to|with|after|following|during)\s+(?:(?:the|a|an|its|first|initial|second|an?\s+infusion\s+of|infusions?\s+of|intravenous|iv)\s+)*$",
+    )
+});
+
 /// Words for adverse events in general.
 static AE_WORD: LazyLock<Pattern> = LazyLock::new(|| {
     re(
@@ -171,8 +179,14 @@ impl Rule for AdverseEvents {
                     .map(|o| o.end)
                     .max();
                 let prev_iv = iv.iter().filter(|o| o.end <= m.start).map(|o| o.end).max();
+                // The event named as a reaction to the intervention right after it ("systemic
+                // reactions to intravenous immunoglobulin"), whatever drug came before.
+                let to_iv = iv
+                    .iter()
+                    .any(|o| o.start >= m.end && REACTION_TO.is_match(&t[m.end..o.start]));
                 if let (Some(o), pi) = (prev_other, prev_iv)
                     && pi.is_none_or(|p| o > p)
+                    && !to_iv
                 {
                     continue;
                 }
