@@ -2797,6 +2797,41 @@ fn the_interval_between_doses_is_not_the_follow_up() {
 }
 
 #[test]
+fn doses_per_week_per_square_metre_and_on_occasions() {
+    for (text, want) in [
+        // A dose per week for a number of weeks.
+        (
+            "Thirty children received zelumab 375 mg/m2/week for 2 weeks.",
+            "375 mg/m2 weekly x2",
+        ),
+        (
+            "Twelve patients received ZLM 375 mg/m2 per week for four weeks.",
+            "375 mg/m2 weekly x4",
+        ),
+        // Per square metre or body surface area written out.
+        (
+            "Thirty children received zelumab 375 mg per square metre once.",
+            "375 mg/m2 x1",
+        ),
+        (
+            "Zelumab was given at 375 mg/body surface area once weekly for four weeks.",
+            "375 mg/m2 weekly x4",
+        ),
+        // Doses counted as occasions.
+        (
+            "Thirty children received zelumab 375 mg/m2 on two occasions.",
+            "375 mg/m2 x2",
+        ),
+        (
+            "ZLM 750 mg/m2 was infused on 2 occasions, two weeks apart.",
+            "750 mg/m2 x2",
+        ),
+    ] {
+        assert_eq!(cell(Field::Dose, &[text]), want, "{text}");
+    }
+}
+
+#[test]
 fn a_dose_per_infusion_continues_the_sentence_that_named_the_drug() {
     let given = "Thirty children with juvenile dermatomyositis received zelumab.";
     for (text, want) in [

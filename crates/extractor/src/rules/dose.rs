@@ -5,7 +5,11 @@
 //!   `mg·kg−1·d−1`, `mg×kg(-1)×d(-1)`, `mg kg-1 day-1` → `0.1 mg/kg/day`;
 //! - per kg twice daily (`mg/kg twice daily`, `bid`, `every 12 hours`) → doubled, per day;
 //! - fixed: `3 mg/day`, `3 mg daily`; `1 mg twice daily` → `2 mg/day`;
-//! - per m²: `3 mg/m2/day`, `0.8 mg/m2 twice daily` → `1.6 mg/m2/day`; per kg without a time unit is kept as stated (`0.1 mg/kg`);
+//! - per m²: `3 mg/m2/day`, `0.8 mg/m2 twice daily` → `1.6 mg/m2/day`, also written `mg per
+//!   square metre`, `mg/BSA`, `mg/body surface area`; per kg without a time unit is kept as
+//!   stated (`0.1 mg/kg`);
+//! - schedules after the dose: `375 mg/m2 weekly for 4 weeks`, `375 mg/m2/week for 2 weeks` →
+//!   `375 mg/m2 weekly x4`, `x2`; counts as `x 2`, `two doses`, `on two occasions`;
 //! - trough target: `5-10 ng/mL` (used only when no mg dose is stated: the mg dose wins).
 //!
 //! "in two divided doses" does not change a per-day dose. A dose belongs to the intervention
@@ -47,7 +51,7 @@ static DOSE: LazyLock<Pattern> = LazyLock::new(|| {
     let range = format!(r"{NUM}(?:\s*(?:-|–|—|to|and)\s*{NUM})?");
     let twice = r"(?:twice\s+(?:a\s+)?dai?ly|twice\s+a\s+day|twice\s+(?:per|each|every)\s+day|two\s+times\s+(?:a|per)\s+day|b\.?\s?i\.?\s?d\.?\b|b\.?\s?d\.?\b|every\s+12\s*h(?:ours?|rs?)?\b|q\s?12\s?h\b)";
     let day = r"(?:(?:/|per|a|each)\s*)?(?:day|d)\b|\s*(?:/\s*)?24\s*h\b|\s+(?:daily|a\s+day|per\s+day|every\s+day|once\s+(?:a\s+)?daily|qd)\b";
-    let m2 = r"m\s*(?:2|²|\(2\)|\^2)";
+    let m2 = r"(?:m\s*(?:2|²|\(2\)|\^2)|square\s+met(?:re|er)s?|sq\.?\s*m\b|(?:body\s+)?surface\s+area|BSA\b)";
     // The number may start with its decimal point (".05 mg/kg"): no word boundary before it.
     re(&format!(
         r"(?i)(?:\b|[\s(\[~≈]){range}\s*(?:(?P<kgtwice>mg\s*(?:/|per)\s*kg\s*(?:/\s*dose\s*)?{twice})|(?P<kgday>mg\s*(?:(?:/|per)\s*kg\s*(?:{day})|[·×x*.]?\s*kg\s*(?:\(\s*)?(?:−|-|–)\s*1\s*\)?\s*[·×x*.]?\s*(?:d|day)\s*(?:\(\s*)?(?:−|-|–)\s*1\b\)?|\s+kg-1\s*(?:d|day)-1\b))|(?P<m2twice>mg\s*(?:/|per)\s*{m2}\s*(?:/\s*dose\s*)?{twice})|(?P<m2>mg\s*(?:/|per)\s*{m2}(?:\s*(?:/|per)\s*(?:day|d)\b)?)|(?P<gkg>(?:g|grams?|gm)\s*(?:/|per)\s*kg(?:\s*(?:body\s+weight|bw))?(?P<gkgday>\s*(?:/|per)\s*(?:day|d)\b)?)|(?P<kg>mg\s*(?:/|per)\s*kg\b)|(?P<mgtwice>mg\s+{twice})|(?P<mgday>mg\s*(?:/\s*(?:day|d)\b|\s+(?:daily|a\s+day|per\s+day|once\s+(?:a\s+)?daily|qd)\b))|(?P<ng>ng\s*/\s*m[lL]\b)|(?P<pct>%\s*(?:[\w\-]+\s+){{0,2}}?(?:ointment|cream|gel|lotion|solution))|(?P<mg>mg|g)\b)"
@@ -59,7 +63,7 @@ static DOSE: LazyLock<Pattern> = LazyLock::new(|| {
 /// 14", "for 5 days").
 static INTERVAL: LazyLock<Pattern> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)\b(?:(?P<weekly>weekly|once\s+(?:a|per|every)\s+week|every\s+week|each\s+week)|(?P<monthly>monthly|once\s+(?:a|per|every)\s+month|every\s+month|each\s+month)|(?P<fortnightly>fortnightly|every\s+(?:other|second)\s+week)|every\s+(?P<e1>{c})(?:\s*(?:-|–|to)\s*(?P<e2>{c}))?\s+(?P<eunit>weeks?|months?|days?)|(?P<apart>{c}\s+(?:weeks?|days?)\s+apart))\b",
+        r"(?i)(?P<perweek>(?:/|\bper\s)\s*week\b)|\b(?:(?P<weekly>weekly|once\s+(?:a|per|every)\s+week|every\s+week|each\s+week)|(?P<monthly>monthly|once\s+(?:a|per|every)\s+month|every\s+month|each\s+month)|(?P<fortnightly>fortnightly|every\s+(?:other|second)\s+week)|every\s+(?P<e1>{c})(?:\s*(?:-|–|to)\s*(?P<e2>{c}))?\s+(?P<eunit>weeks?|months?|days?)|(?P<apart>{c}\s+(?:weeks?|days?)\s+apart))\b",
         c = crate::numbers::COUNT
     ))
 });
@@ -68,7 +72,7 @@ const MAX_DOSES: u32 = 52;
 
 static COUNT_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)(?:(?:^|[^A-Za-z])[x×]\s*(?P<x>\d+)\b|\bfor\s+(?:a\s+total\s+of\s+)?(?P<for>{c})\s+(?:consecutive\s+)?(?P<what>doses|infusions|courses|cycles|weeks|months|days)\b|\bon\s+days?\s+(?P<days>\d+(?:\s*(?:,|and|&)\s*\d+)+)|\b(?P<n>{c})\s+(?:doses|infusions)\b)",
+        r"(?i)(?:(?:^|[^A-Za-z])[x×]\s*(?P<x>\d+)\b|\bfor\s+(?:a\s+total\s+of\s+)?(?P<for>{c})\s+(?:consecutive\s+)?(?P<what>doses|infusions|courses|cycles|weeks|months|days)\b|\bon\s+days?\s+(?P<days>\d+(?:\s*(?:,|and|&)\s*\d+)+)|\b(?P<n>{c})\s+(?:doses|infusions|occasions)\b)",
         c = crate::numbers::COUNT
     ))
 });
@@ -345,7 +349,7 @@ fn schedule(
             break;
         }
         if let Some(c) = INTERVAL.captures(hay) {
-            if c.name("weekly").is_some() {
+            if c.name("weekly").is_some() || c.name("perweek").is_some() {
                 interval = Some("weekly".to_owned());
             } else if c.name("monthly").is_some() {
                 interval = Some("monthly".to_owned());
