@@ -2759,6 +2759,22 @@ fn when_a_group_responded_is_not_the_follow_up() {
 }
 
 #[test]
+fn a_follow_up_with_an_unlabelled_spread_in_brackets() {
+    for (text, want) in [
+        (
+            "During a median follow-up of 2.1 (1.2-4.0) years after zelumab, 12 relapsed.",
+            "25.2",
+        ),
+        (
+            "Children treated with ZLM were followed for a median of 30 (18 to 54) months.",
+            "30",
+        ),
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), want, "{text}");
+    }
+}
+
+#[test]
 fn the_interval_between_doses_is_not_the_follow_up() {
     for (text, want) in [
         // Before the duration: "every", "each", "at intervals of".

@@ -51,8 +51,9 @@ static DURATION: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 /// A statistic in brackets between a number and its unit: "24 (IQR 18-36) months", "3.2 (SD
-/// 1.1) years", "14 (range 6-30) months".
-const STAT: &str = r"(?:\s*[(\[]\s*(?P<stat>(?:IQR|interquartile\s+range|range|ranging|SD|s\.d\.|±|min(?:imum)?\s*[-–]\s*max(?:imum)?|95\s*%\s*CI)[^()\[\]]{0,30})[)\]])?";
+/// 1.1) years", "14 (range 6-30) months", "2.1 (1.2-4.0) years" (an unlabelled spread: the
+/// number before it is kept).
+const STAT: &str = r"(?:\s*[(\[]\s*(?P<stat>(?:IQR|interquartile\s+range|range|ranging|SD|s\.d\.|±|min(?:imum)?\s*[-–]\s*max(?:imum)?|95\s*%\s*CI)[^()\[\]]{0,30}|\d+(?:\.\d+)?\s*(?:-|–|—|to)\s*\d+(?:\.\d+)?)[)\]])?";
 
 /// A range inside such a bracket: "(range 6-30)", "(range: 6 to 30)".
 static RANGE_IN: LazyLock<Pattern> = LazyLock::new(|| {
