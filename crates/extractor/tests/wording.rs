@@ -2103,6 +2103,30 @@ fn prior_drugs_after_an_adverbial_before_on_a_drug_at_the_time_and_counted_in_a_
 }
 
 #[test]
+fn sex_as_a_label_with_n_a_bare_percent_or_a_bracketed_ratio() {
+    let given = "Twenty children with juvenile dermatomyositis received zelumab.";
+    let group = |s: &str| {
+        (
+            cell(Field::Male, &[given, s]),
+            cell(Field::Female, &[given, s]),
+        )
+    };
+    for (text, m, f) in [
+        // A label with "n =".
+        ("Patient characteristics: male, n = 14.", "14", "6"),
+        ("Girls: n = 6.", "14", "6"),
+        // A label before a bare percentage.
+        ("Of the group, boys 70%.", "14", "6"),
+        ("The cohort (girls 30%) was followed.", "14", "6"),
+        // A bracketed ratio label before its numbers.
+        ("Sex (M:F) 14:6.", "14", "6"),
+        ("Sex (F:M) 6:14.", "14", "6"),
+    ] {
+        assert_eq!(group(text), (m.to_owned(), f.to_owned()), "{text}");
+    }
+}
+
+#[test]
 fn sex_as_labels_slashes_and_percent_words() {
     let given = "Twenty-two children with juvenile dermatomyositis received zelumab.";
     let group = |s: &str| {

@@ -81,7 +81,7 @@ static FRACTION_SEX: LazyLock<Pattern> = LazyLock::new(|| {
 /// A sex as a label before its count, as tables of baseline characteristics write it: "Male
 /// sex: 10 (45.5%) of 22", "Female, n (%): 12 (54.5)", "Girls: 7/12".
 static LABEL_SEX: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\b(?P<sex>males?|females?|boys|girls)(?:\s+(?:sex|gender))?\s*(?:,?\s*n\s*\(\s*%\s*\))?\s*:?\s*(?P<a>\d{1,4})\s*(?:(?:/|of|out\s+of)\s*(?P<b>\d{1,4})\b\s*(?:[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]])?|[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]](?:\s*(?:/|of|out\s+of)\s*(?P<b2>\d{1,4})\b)?)")
+    Pattern::new(r"(?i)\b(?P<sex>males?|females?|boys|girls)(?:\s+(?:sex|gender))?\s*(?:(?:,?\s*n\s*\(\s*%\s*\))?\s*:?\s*(?P<a>\d{1,4})\s*(?:(?:/|of|out\s+of)\s*(?P<b>\d{1,4})\b\s*(?:[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]])?|[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]](?:\s*(?:/|of|out\s+of)\s*(?P<b2>\d{1,4})\b)?)|[,:]?\s*n\s*=\s*(?P<an>\d{1,4})\b)")
         .expect("valid regex")
 });
 
@@ -151,13 +151,13 @@ static AND_ONE: LazyLock<Pattern> = LazyLock::new(|| {
 /// its ratio to one ("male-to-female ratio was 1.5": 1.5:1), and without the word ratio when
 /// the numbers are joined by a colon ("female:male 3:1").
 static RATIO: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\b(?P<first>m|males?|boys?|f|females?|girls?)\s*(?::|/|-?\s*to\s*-?)\s*(?:m|males?|boys?|f|females?|girls?)(?:\s+ratio\s*(?:of|was|is|=|:)?\s*(?P<a>\d+(?:\.\d+)?)(?:\s*(?::|/|to)\s*(?P<b>\d+(?:\.\d+)?))?|\s*[=,]?\s*(?P<a2>\d+(?:\.\d+)?)\s*:\s*(?P<b2>\d+(?:\.\d+)?)\b)")
+    Pattern::new(r"(?i)\b(?P<first>m|males?|boys?|f|females?|girls?)\s*(?::|/|-?\s*to\s*-?)\s*(?:m|males?|boys?|f|females?|girls?)\)?(?:\s+ratio\s*(?:of|was|is|=|:)?\s*(?P<a>\d+(?:\.\d+)?)(?:\s*(?::|/|to)\s*(?P<b>\d+(?:\.\d+)?))?|\s*[=,]?\s*(?P<a2>\d+(?:\.\d+)?)\s*:\s*(?P<b2>\d+(?:\.\d+)?)\b)")
         .expect("valid regex")
 });
 
 /// "62% were girls", "female (62%)", "62% female", "sixty-two percent of them were girls".
 static PERCENT_SEX: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(&format!(r"(?i)(?:\b(?:(?P<p>\d+(?:\.\d+)?)\s*%|(?P<pw>{n})\s*(?:percent|per\s+cent))\s*(?:of\s+(?:them|the\s+(?:\d+\s+)?\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>boys|girls|males?|females?)\b|\b(?P<sex2>boys|girls|males?|females?)\s*[(:]\s*(?P<p2>\d+(?:\.\d+)?)\s*%)", n = numbers::NUMBER))
+    Pattern::new(&format!(r"(?i)(?:\b(?:(?P<p>\d+(?:\.\d+)?)\s*%|(?P<pw>{n})\s*(?:percent|per\s+cent))\s*(?:of\s+(?:them|the\s+(?:\d+\s+)?\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>boys|girls|males?|females?)\b|\b(?P<sex2>boys|girls|males?|females?)\s*(?:[(:=]\s*)?(?P<p2>\d+(?:\.\d+)?)\s*%)", n = numbers::NUMBER))
         .expect("valid regex")
 });
 
@@ -444,7 +444,10 @@ pub(crate) fn counts_in(text: &str) -> (Option<u32>, Option<u32>) {
         };
     }
     if let Some(c) = LABEL_SEX.captures(text)
-        && let Ok(a) = c["a"].parse::<u32>()
+        && let Some(Ok(a)) = c
+            .name("a")
+            .or_else(|| c.name("an"))
+            .map(|m| m.as_str().parse::<u32>())
     {
         let total = c
             .name("b")
