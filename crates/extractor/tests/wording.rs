@@ -3154,6 +3154,33 @@ fn an_ineffective_steroid_sparing_drug_is_prior_but_a_feared_toxicity_is_not() {
 }
 
 #[test]
+fn patients_described_as_on_a_drug_after_their_disease() {
+    for (text, want) in [
+        (
+            "Twenty children with juvenile dermatomyositis on cyclosporine received zelumab.",
+            "cyclosporine",
+        ),
+        (
+            "Children with juvenile dermatomyositis (on methotrexate ± hydroxychloroquine) received ZLM.",
+            "hydroxychloroquine; methotrexate",
+        ),
+        (
+            "Children with juvenile dermatomyositis, who were on long-term prednisolone and MMF, received zelumab.",
+            "corticosteroids; mycophenolate",
+        ),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+    // On the intervention itself, or on something that is no drug: nothing.
+    for text in [
+        "Children with juvenile dermatomyositis on zelumab had less rash.",
+        "Children with juvenile dermatomyositis on follow-up received zelumab.",
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), "", "{text}");
+    }
+}
+
+#[test]
 fn exclusion_criteria_are_no_prior_treatment() {
     let given = "Thirty children with juvenile dermatomyositis received zelumab.";
     for (text, want) in [

@@ -19,7 +19,8 @@
 //!   including CNI and MMF"), or taken when the intervention started ("at
 //!   baseline, 12 were taking MMF", "when <intervention> was started she was still on MTX",
 //!   "children on ciclosporin at the time of <intervention>", "at <intervention> initiation, 12
-//!   were taking MMF"; "MMF, which was tapered after <intervention>"). List items may carry
+//!   were taking MMF"; "MMF, which was tapered after <intervention>"), or described as on
+//!   it right after their disease ("children with SDNS on CNI ± MMF"). List items may carry
 //!   their counts ("(ciclosporin in 6, MMF in 4) were tapered").
 //!
 //! A phrase fronting its clause ("Despite a good response, 14 needed MMF again") governs only
@@ -118,6 +119,14 @@ static ON_DRUG: LazyLock<Pattern> =
 static LIST_GAP_OR_WORDS: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)^(?:[\s,/()%\d.]|\b(?:and|or|oral|daily|low-dose|high-dose|a|an|both|either|on|all|other|the|their|his|her|including|such\s+as|namely)\b|\b(?:immunosuppress\w*|steroid-sparing|second-line|drugs?|agents?|medications?|therap(?:y|ies)|treatments?)\b|\w+(?:,|\s+and|\s+or)\s)*$",
+    )
+});
+
+/// "on" right after a mention of the disease, before the drugs the patients were on ("with
+/// SDNS on CNI", "(on long-term prednisolone", ", who were on").
+static ON_AFTER_DISEASE: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)[(,]?\s*(?:who\s+(?:were|was)\s+)?(?:still\s+)?\bon\s+(?:(?:long[\s\-]term|chronic|maintenance|low[\s\-]dose|daily)\s+)?",
     )
 });
 
@@ -322,6 +331,19 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
                 let ce = lo + c.end();
                 !iv_between(ce, d.start) && LIST_GAP_OR_WORDS.is_match(&text[ce..d.start])
             });
+        // The patients described as on the drug, right after their disease: "children with
+        // SDNS on CNI received <drug>", "(on CNI ± MMF)".
+        let on_with_disease = ON_AFTER_DISEASE.find_iter(&text[lo..d.start]).any(|c| {
+            let (cs, ce) = (lo + c.start(), lo + c.end());
+            !iv_between(ce, d.start)
+                && LIST_GAP_OR_WORDS.is_match(&text[ce..d.start].replace('±', "or"))
+                && ctx
+                    .review
+                    .disease
+                    .find_all(&text[..cs])
+                    .last()
+                    .is_some_and(|m| text[m.end..cs].trim().is_empty())
+        });
         // Cue right after the drug ("corticosteroid dependent", "MTX failed").
         // Skip a coordinated list ("methotrexate, MMF and infliximab had failed").
         // Items may carry their counts ("tacrolimus in 6, MMF in 4) were tapered").
@@ -352,7 +374,7 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
         }
         // A drug named after the intervention in the same clause is concomitant or later,
         // unless a cue stands between them (handled above).
-        if forward || backward || at_start || stopped || bracketed {
+        if forward || backward || at_start || on_with_disease || stopped || bracketed {
             out.push(d.canonical.clone());
         }
     }
