@@ -3181,6 +3181,31 @@ fn patients_described_as_on_a_drug_after_their_disease() {
 }
 
 #[test]
+fn patients_pretreated_with_or_exposed_to_a_drug() {
+    for (text, want) in [
+        (
+            "Zelumab was given to 20 methotrexate-pretreated children.",
+            "methotrexate",
+        ),
+        (
+            "Zelumab was given to 20 cyclophosphamide-exposed children.",
+            "cyclophosphamide",
+        ),
+        ("MMF pretreated patients received ZLM.", "mycophenolate"),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+    // A comparator arm named by its drug is not a prior treatment.
+    assert_eq!(
+        cell(
+            Field::PriorTreatments,
+            &["Zelumab-treated and MMF-treated children were compared."]
+        ),
+        ""
+    );
+}
+
+#[test]
 fn exclusion_criteria_are_no_prior_treatment() {
     let given = "Thirty children with juvenile dermatomyositis received zelumab.";
     for (text, want) in [
