@@ -480,10 +480,9 @@ impl Screener {
             }
             for x in r.disease.find_all(s.text) {
                 // "secondary nephrotic syndrome": a secondary form, its cause unnamed.
-                if s.text[..x.start]
-                    .trim_end()
-                    .to_ascii_lowercase()
-                    .ends_with("secondary")
+                let before = s.text[..x.start].trim_end().as_bytes();
+                if before.len() >= 9
+                    && before[before.len() - 9..].eq_ignore_ascii_case(b"secondary")
                 {
                     first.get_or_insert_with(|| evidence_of(d, s));
                     continue;

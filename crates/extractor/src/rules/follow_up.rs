@@ -459,13 +459,15 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         // "After a mean of 14 months, ...": a statistic over the group's times on treatment,
         // fronting its clause ("achieved remission after a median of 3 days" is the time the
         // response took).
-        let averaged = prep.is_some_and(|p| {
-            let words = p.as_str().to_ascii_lowercase();
-            before[..p.start()].trim().is_empty()
-                && ["mean", "median", "average"]
-                    .iter()
-                    .any(|w| words.contains(w))
-        });
+        let averaged = || {
+            prep.is_some_and(|p| {
+                let words = p.as_str().to_ascii_lowercase();
+                before[..p.start()].trim().is_empty()
+                    && ["mean", "median", "average"]
+                        .iter()
+                        .any(|w| words.contains(w))
+            })
+        };
         // When an adverse event came ("hemolysis developed 4 days after completing <drug>")
         // is not how long the patient was followed.
         // ("After 18 months of <drug> she developed hypertension" still gives 18 months.)
@@ -504,7 +506,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
                 // A group's ("all patients achieved remission within 4 weeks", "responders
                 // ..."): when it responded, not how long it was followed. ("After a mean of 14
                 // months, 6 of 9 improved" is the group's mean time on treatment.)
-                && (!GROUP_SUBJECT.is_match(clause) || averaged);
+                && (!GROUP_SUBJECT.is_match(clause) || averaged());
         if !tied {
             continue;
         }

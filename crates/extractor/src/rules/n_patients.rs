@@ -238,9 +238,9 @@ static ANY_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
 
 /// Counts that need the review: a subgroup that has the review's disease or received its
 /// intervention ("40 children, 6 of whom had <disease>": 6, above the total; "<drug> was
-/// given to 64 of them"), and arms of
-/// one study ("weekly (n = 7) or fortnightly (n = 4)": 11) — arms named with another drug
-/// are not summed, arms of adults are left out ("adults (n = 70) and children (n = 40)": 40).
+/// given to 64 of them"), and arms of one study ("weekly (n = 7) or fortnightly (n = 4)":
+/// 11) — arms named with another drug are not summed, arms of adults are left out ("adults
+/// (n = 70) and children (n = 40)": 40).
 fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
     // Every count below is a number, in digits or words, or "both": a sentence without one
     // has none.
@@ -300,6 +300,8 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
     // The part of a larger count that received the intervention: "charts of 102 children were
     // reviewed; 37 received <drug>", "of the 58 enrolled, 30 were randomised to <drug> and 28
     // to <other>". Another drug named first in the clause owns the count.
+    // A controlled trial (read for trial arms below and for arms named in a list).
+    let controlled = crate::report_kind::is_controlled_trial(text);
     for c in RECEIVED.captures_iter(text) {
         let (Some(m), Some(num)) = (c.get(0), c.get(1)) else {
             continue;
@@ -313,7 +315,7 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         // An arm of a trial named by what it received: "30 children received <drug> and 30
         // received placebo" (the intervention right after the verb).
         let arm = !larger_before
-            && crate::report_kind::is_controlled_trial(text)
+            && controlled
             && !ARM_SIZE.is_match(text)
             && r.intervention
                 .find_all(&text[m.end()..])
@@ -363,7 +365,6 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
     }
     // An arm named by the intervention in a list: "randomized (24 <drug>, 24 placebo)",
     // "48 children: 24 on <drug> and 24 on steroids alone". Not "12 <drug> infusions".
-    let controlled = crate::report_kind::is_controlled_trial(text);
     let ivs = r.intervention.find_all(text);
     let compared = controlled || COMPARED.is_match(text);
     for iv in ivs.iter().filter(|_| compared) {

@@ -261,6 +261,8 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
     }
     let iv = intervention_mentions(ctx, text);
     let at_start_text = AT_START.is_match(text);
+    // Where the review's disease is named (for patients "with <disease> on <drug>").
+    let disease = ctx.review.disease.find_all(text);
     let mut out = Vec::new();
     for d in &drugs {
         if NOT_THE_DRUG_AFTER.is_match(&text[d.end..]) || excluded(ctx, text, d.start, d.end) {
@@ -337,12 +339,9 @@ fn prior_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
             let (cs, ce) = (lo + c.start(), lo + c.end());
             !iv_between(ce, d.start)
                 && LIST_GAP_OR_WORDS.is_match(&text[ce..d.start].replace('±', "or"))
-                && ctx
-                    .review
-                    .disease
-                    .find_all(&text[..cs])
-                    .last()
-                    .is_some_and(|m| text[m.end..cs].trim().is_empty())
+                && disease
+                    .iter()
+                    .any(|m| m.end <= cs && text[m.end..cs].trim().is_empty())
         });
         // Cue right after the drug ("corticosteroid dependent", "MTX failed").
         // Skip a coordinated list ("methotrexate, MMF and infliximab had failed").
