@@ -311,10 +311,12 @@ fn evidence_problem(
             "capsule", "tablet", "inject", "subcut",
         ]),
         Field::PriorTreatments => {
+            // A drug's name, or a form of the disease named after it ("SDNS").
             let named: Vec<String> = review
                 .prior_treatments
                 .find_all(quote)
                 .into_iter()
+                .chain(review.treated_forms.find_all(quote))
                 .map(|m| m.canonical)
                 .collect();
             value

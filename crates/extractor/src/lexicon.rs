@@ -138,6 +138,9 @@ pub struct CompiledReview {
     /// The disease and its synonyms.
     pub disease: LexiconMatcher,
     pub prior_treatments: LexiconMatcher,
+    /// Forms of the disease that name a prior treatment (`SDNS`: steroids), by
+    /// `prior_treatments` entry.
+    pub treated_forms: LexiconMatcher,
     pub adverse_events: LexiconMatcher,
     /// `topical_terms`, `systemic_terms`, `pediatric_terms`, `adult_terms`, `secondary_terms`.
     pub topical: LexiconMatcher,
@@ -347,6 +350,11 @@ impl CompiledReview {
                 &name,
                 "prior_treatments",
                 &review.lexicon("prior_treatments"),
+            )?,
+            treated_forms: LexiconMatcher::compile(
+                &name,
+                "treated_forms",
+                &review.lexicon("treated_forms"),
             )?,
             adverse_events: LexiconMatcher::compile(
                 &name,

@@ -596,6 +596,56 @@ fn the_toxicity_of_a_drug_means_it_was_given() {
     }
 }
 
+/// The shipped review with a synthetic treated form: "SRJDM" (steroid-resistant JDM) names
+/// steroids the patients had.
+fn review_with_treated_forms() -> CompiledReview {
+    CompiledReview::new(zelumab_review(
+        r#"
+[lexicons.treated_forms]
+corticosteroids = ["SRJDM", "steroid-resistant juvenile dermatomyositis"]
+"#,
+    ))
+    .unwrap()
+}
+
+#[test]
+fn a_form_of_the_disease_named_after_a_treatment_names_a_prior_treatment() {
+    let r = review_with_treated_forms();
+    for (text, want) in [
+        (
+            "We gave zelumab to 12 children with SRJDM.",
+            "corticosteroids",
+        ),
+        (
+            "Nine patients with SRJDM unresponsive to methotrexate received ZLM.",
+            "corticosteroids; methotrexate",
+        ),
+        (
+            "Zelumab was started in a girl with steroid-resistant juvenile dermatomyositis.",
+            "corticosteroids",
+        ),
+        // Negated or excluded: not the patients' form.
+        ("Fourteen children without SRJDM received zelumab.", ""),
+        (
+            "Children with SRJDM were excluded; 20 received zelumab.",
+            "",
+        ),
+        // The form alone names nothing in a review that does not list it.
+        ("Twelve children with JDM received zelumab.", ""),
+    ] {
+        let st = cells_in(&r, &doc(Source::Abstract, &[("results", text)]));
+        assert_eq!(st.cell(Field::PriorTreatments), want, "{text}");
+    }
+    // Without the lexicon, the abbreviation names no treatment.
+    assert_eq!(
+        cell(
+            Field::PriorTreatments,
+            &["We gave zelumab to 12 children with SRJDM."]
+        ),
+        ""
+    );
+}
+
 #[test]
 fn counts_given_as_a_bare_n_and_sexes_with_a_percentage() {
     for (text, n) in [

@@ -21,7 +21,9 @@ pub struct ReviewDefinition {
     pub population: Population,
     #[serde(default)]
     pub screening: ScreeningRules,
-    /// Lexicons by name: `prior_treatments`, `adverse_events`, ... Each maps a canonical
+    /// Lexicons by name: `prior_treatments`, `adverse_events`, `treated_forms` (forms of the
+    /// disease named after a treatment the patients had, by `prior_treatments` entry:
+    /// `corticosteroids = ["SDNS"]`) and the one `[sparing]` names. Each maps a canonical
     /// value to its synonyms, abbreviations and brand names.
     #[serde(default)]
     pub lexicons: BTreeMap<String, Lexicon>,
@@ -512,7 +514,21 @@ impl ReviewDefinition {
             declared.push(o.field.clone());
         }
         check_instruments(&self.instruments).map_err(|why| fail("instruments", &why))?;
-        let mut used_lexicons = vec!["prior_treatments".to_owned(), "adverse_events".to_owned()];
+        let mut used_lexicons = vec![
+            "prior_treatments".to_owned(),
+            "adverse_events".to_owned(),
+            "treated_forms".to_owned(),
+        ];
+        // A treated form names a prior treatment: its entries are `prior_treatments` entries.
+        if let Some(forms) = self.lexicons.get("treated_forms") {
+            let prior = self.lexicon("prior_treatments");
+            if let Some(e) = forms.0.keys().find(|e| !prior.0.contains_key(*e)) {
+                return Err(fail(
+                    "lexicons.treated_forms",
+                    &format!("entry `{e}` is not an entry of [lexicons.prior_treatments]"),
+                ));
+            }
+        }
         if let Some(sp) = &self.sparing {
             let lex = self.lexicons.get(&sp.lexicon).ok_or_else(|| {
                 fail(
@@ -844,6 +860,14 @@ disease = "dermatomyositis"
         assert!(e.contains("built-in"), "{e}");
         let e = err("\n[sparing]\nentry = \"corticosteroids\"\n");
         assert!(e.contains("sparing.lexicon") && e.contains("line 9"), "{e}");
+        // A treated form names an entry the prior treatments do not have.
+        let e = err(
+            "\n[lexicons.prior_treatments]\nmethotrexate = [\"MTX\"]\n[lexicons.treated_forms]\ncorticosteroids = [\"SRJDM\"]\n",
+        );
+        assert!(
+            e.contains("lexicons.treated_forms") && e.contains("`corticosteroids`"),
+            "{e}"
+        );
         let e = err("\n[population]\nage = \"elderly\"\n");
         assert!(e.contains("p.toml"), "{e}");
     }

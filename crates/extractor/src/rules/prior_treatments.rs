@@ -21,7 +21,10 @@
 //!   "children on ciclosporin at the time of <intervention>", "at <intervention> initiation, 12
 //!   were taking MMF"; "MMF, which was tapered after <intervention>"), or described as on
 //!   it right after their disease ("children with SDNS on CNI ± MMF"). List items may carry
-//!   their counts ("(ciclosporin in 6, MMF in 4) were tapered").
+//!   their counts ("(ciclosporin in 6, MMF in 4) were tapered");
+//! - the patients' disease is a form the review names after a treatment
+//!   (`[lexicons.treated_forms]`: "children with SDNS" had steroids when `SDNS` is listed
+//!   under `corticosteroids`).
 //!
 //! A phrase fronting its clause ("Despite a good response, 14 needed MMF again") governs only
 //! up to its comma unless it names drugs itself ("Despite MTX, IVIG and ciclosporin, ...").
@@ -179,6 +182,7 @@ impl Rule for PriorTreatments {
                 continue;
             }
             let mut found = prior_in(ctx, s.text);
+            found.extend(treated_forms_in(ctx, s.text));
             if i < first_iv {
                 found.extend(narrated_before(ctx, s.text));
             }
@@ -199,6 +203,25 @@ impl Rule for PriorTreatments {
             spans,
         }]
     }
+}
+
+/// The treatments named by the forms of the disease the review lists (`treated_forms`): the
+/// patients "with SDNS" had steroids. Not a form that is negated or excluded ("children with
+/// SRNS were excluded").
+fn treated_forms_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
+    if ctx.review.treated_forms.is_empty() {
+        return Vec::new();
+    }
+    ctx.review
+        .treated_forms
+        .find_all(text)
+        .into_iter()
+        .filter(|f| {
+            !crate::negation::is_negated(ctx, text, f.start, f.end)
+                && !excluded(ctx, text, f.start, f.end)
+        })
+        .map(|f| f.canonical)
+        .collect()
 }
 
 /// Drugs a sentence says were given, in a case narrative before the intervention is first
