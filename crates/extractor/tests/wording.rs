@@ -1131,6 +1131,90 @@ fn staying_in_remission_is_read_by_the_domain_that_names_it() {
     }
 }
 
+/// A review whose remission domain counts responses as its own words, and whose relapse
+/// domain names sustained remission.
+fn review_with_response_words() -> CompiledReview {
+    CompiledReview::new(zelumab_review(
+        r#"
+[[outcomes]]
+field = "remission_outcome"
+terms = ["remission", "response", "responded", "non-responders", "proteinuria"]
+blockers = ["relapse", "relapses", "sustained remission"]
+
+[[outcomes]]
+field = "relapse_outcome"
+terms = ["relapse", "relapses", "sustained remission"]
+abilities = ["sustained remission"]
+blockers = ["B cell", "dose"]
+"#,
+    ))
+    .unwrap()
+}
+
+#[test]
+fn a_result_word_the_domain_lists_as_its_own_term_is_its_result() {
+    let r = review_with_response_words();
+    let remission = Field::parse("remission_outcome").unwrap();
+    let relapse = Field::parse("relapse_outcome").unwrap();
+    for (text, want_remission, want_relapse) in [
+        // "responded" is both the result and the domain's word.
+        (
+            "Six of the 20 patients responded to zelumab.",
+            "improved",
+            "not_reported",
+        ),
+        ("None responded to ZLM.", "unchanged", "not_reported"),
+        (
+            "After zelumab, all 20 were non-responders.",
+            "unchanged",
+            "not_reported",
+        ),
+        // A remission stated in the passive; the patients it was seen in are a part.
+        (
+            "Complete remission was achieved in 7 patients after zelumab.",
+            "improved",
+            "not_reported",
+        ),
+        (
+            "After ZLM, complete remission was attained in all children.",
+            "resolved",
+            "not_reported",
+        ),
+        // Sustained remission named by the relapse domain is that domain's.
+        (
+            "Sustained remission was achieved in 14 of 20 children after zelumab.",
+            "not_reported",
+            "improved",
+        ),
+        // A count of events is no result ("relapses" is the term, not its word).
+        (
+            "Relapses occurred in 12 children after zelumab.",
+            "not_reported",
+            "not_reported",
+        ),
+    ] {
+        let st = cells_in(
+            &r,
+            &doc(Source::Abstract, &[("results", GROUP), ("results", text)]),
+        );
+        assert_eq!(st.cell(remission), want_remission, "{text}");
+        assert_eq!(st.cell(relapse), want_relapse, "{text}");
+    }
+    // Without the response words, "responded" names no domain.
+    let plain = review_with_relapse_domain();
+    let st = cells_in(
+        &plain,
+        &doc(
+            Source::Abstract,
+            &[
+                ("results", GROUP),
+                ("results", "Six of the 20 patients responded to zelumab."),
+            ],
+        ),
+    );
+    assert_eq!(st.cell(remission), "not_reported");
+}
+
 #[test]
 fn remission_rates_parts_in_percent_and_an_ineffective_drug() {
     let r = review_with_relapse_domain();

@@ -64,7 +64,7 @@ enum Word {
 
 static OUTCOME: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b|(?:remain(?:ed|ing|s)?|stay(?:ed|ing|s)?|kept|continued)\s+in\s+(?:(?:complete|full|clinical|stable|steroid-free|drug-free)\s+)?remission|maintain(?:ed|ing|s)?\s+(?:(?:the|their|a|complete|clinical)\s+)?remissions?|maintenance\s+of\s+remission|remissions?\s+(?:was|were|had\s+been)\s+maintained)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|partially|partly|benefit\w*|prevent(?:ed|ing|s|ion\s+of)?\b|(?:(?:complete|partial|overall|total)\s+)?(?:remission|response)\s+rates?\s+(?:[\w\-]+\s+){0,3}?(?:was|were|of|:|=)?\s*(?:\d+(?:\.\d+)?\s*%|\d+\s*/\s*\d+))|(?P<unc>unchanged|no\s+response|ineffective|not\s+effective|similar\s+(?:in|between|across|among|for|with)\b|comparable|(?:did\s+not|didn't|does\s+not|do\s+not)\s+(?:significantly\s+)?differ|no\s+(?:(?:statistically\s+)?significant\s+)?difference|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped|fewer|less\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe)|rarer|(?:became|become|were|was|remained)\s+(?:very\s+)?(?:rare|infrequent|uncommon))|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*|longer|higher|greater|more\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe))\b)",
+        r"(?i)\b(?:(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|remissions?\s+(?:was|were|had\s+been|has\s+been)\s+(?:achieved|attained|induced|obtained)|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was)\s+(?:\w+[\s\-])?free\b|(?:remain(?:ed|ing|s)?|stay(?:ed|ing|s)?|kept|continued)\s+in\s+(?:(?:complete|full|clinical|stable|steroid-free|drug-free)\s+)?remission|maintain(?:ed|ing|s)?\s+(?:(?:the|their|a|complete|clinical)\s+)?remissions?|maintenance\s+of\s+remission|remissions?\s+(?:was|were|had\s+been)\s+maintained)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|partially|partly|benefit\w*|prevent(?:ed|ing|s|ion\s+of)?\b|(?:(?:complete|partial|overall|total)\s+)?(?:remission|response)\s+rates?\s+(?:[\w\-]+\s+){0,3}?(?:was|were|of|:|=)?\s*(?:\d+(?:\.\d+)?\s*%|\d+\s*/\s*\d+))|(?P<unc>unchanged|no\s+response|ineffective|not\s+effective|similar\s+(?:in|between|across|among|for|with)\b|comparable|(?:did\s+not|didn't|does\s+not|do\s+not)\s+(?:significantly\s+)?differ|no\s+(?:(?:statistically\s+)?significant\s+)?difference|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped|fewer|less\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe)|rarer|(?:became|become|were|was|remained)\s+(?:very\s+)?(?:rare|infrequent|uncommon))|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*|longer|higher|greater|more\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe))\b)",
     )
 });
 /// A negation in the words right before an outcome word, in its clause and not across a comma
@@ -420,13 +420,17 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
         // term or a blocker spells out whole is that phrase's: the review says which domain
         // it speaks of.
         let state = matches!(word, Word::Fixed(Outcome::Resolved)) && o.as_str().contains(' ');
+        let own_result = matches!(word, Word::Fixed(Outcome::Improved | Outcome::Unchanged));
         let near: Vec<(usize, usize, usize, Owner)> = terms
             .iter()
             .filter(|(s, e, _)| *s >= lo && *e <= hi)
             // The word is part of a term ("relapses" as an outcome word inside the term
-            // "relapses"): that term needs another word.
+            // "relapses"): that term needs another word. Unless the word is the term whole
+            // and says how the domain went, not that its event came: "responded" where the
+            // domain's terms list it, a state spelt out.
             .filter(|(s, e, _)| {
-                !(o.start() >= *s && o.end() <= *e) || (state && (*s, *e) == (o.start(), o.end()))
+                !(o.start() >= *s && o.end() <= *e)
+                    || ((state || own_result) && (*s, *e) == (o.start(), o.end()))
             })
             .map(|&(s, e, d)| {
                 // A term inside the word, or the word spelt out whole, is nearest of all.
@@ -718,12 +722,13 @@ fn own_event_domains(review: &CompiledReview, word: &str) -> Vec<usize> {
 }
 
 /// A count of patients as a sentence's subject ("Eleven children remained in remission",
-/// "only 3 patients"), when the sentence does not say all or both: compared with the group's
-/// size, a smaller count is a part of the group.
+/// "only 3 patients") or as those a result was seen in ("remission was achieved in 7
+/// patients"), when the sentence does not say all or both: compared with the group's size, a
+/// smaller count is a part of the group.
 fn subject_count(text: &str) -> Option<u32> {
     static SUBJECT_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
         re(&format!(
-            r"(?i)(?:^|[.;:,]\s*|\bonly\s+)(?P<n>{c})\s+(?:\w+\s+)?(?:patients|children|cases|subjects|participants|girls|boys)\b",
+            r"(?i)(?:^|[.;:,]\s*|\bonly\s+|\bin\s+)(?P<n>{c})\s+(?:\w+\s+)?(?:patients|children|cases|subjects|participants|girls|boys)\b",
             c = crate::numbers::COUNT
         ))
     });
