@@ -315,7 +315,7 @@ pub fn study_ref(record: Option<&Record>, doc: Option<&Document>) -> StudyRef {
         .find(|b| BODY.is_match(b.section.rsplit(" > ").next().unwrap_or("")))
         .map_or(d.text.len().min(2000), |b| b.span.start);
     let year = YEAR
-        .find(&d.text[..floor_boundary(&d.text, front_end)])
+        .find(&d.text[..crate::text::floor_char(&d.text, front_end)])
         .and_then(|m| m.as_str().parse().ok());
     let who = d
         .pmid
@@ -327,12 +327,4 @@ pub fn study_ref(record: Option<&Record>, doc: Option<&Document>) -> StudyRef {
         year,
         citation: (!d.title.is_empty()).then(|| d.title.clone()),
     }
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }

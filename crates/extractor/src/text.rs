@@ -127,6 +127,34 @@ fn is_boundary(text: &str, i: usize) -> bool {
     true
 }
 
+/// `i` moved down to the nearest character boundary of `s` (and to at most `s.len()`).
+pub(crate) fn floor_char(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The first `n` bytes of `s`, or fewer to end on a character boundary.
+pub(crate) fn head(s: &str, n: usize) -> &str {
+    &s[..floor_char(s, n)]
+}
+
+/// `i` moved up to the nearest character boundary of `s` (and to at most `s.len()`).
+pub(crate) fn ceil_char(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The last `n` bytes of `s`, or fewer to start on a character boundary.
+pub(crate) fn tail(s: &str, n: usize) -> &str {
+    &s[ceil_char(s, s.len().saturating_sub(n))..]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

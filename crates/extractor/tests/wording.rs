@@ -647,6 +647,36 @@ fn a_form_of_the_disease_named_after_a_treatment_names_a_prior_treatment() {
 }
 
 #[test]
+fn counts_of_the_study_group_named_by_a_collective_word() {
+    for (text, want) in [
+        (
+            "Characteristics of the study population (N=25) treated with zelumab are shown in Table 1.",
+            "25",
+        ),
+        (
+            "The zelumab cohort (n = 31) had a median age of 9 years.",
+            "31",
+        ),
+        ("Children in our sample [n = 14] all received ZLM.", "14"),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
+    // A comparison cohort is not the study's group.
+    for (text, want) in [
+        (
+            "Zelumab was given to 12 children and compared with a historical cohort (n = 40).",
+            "12",
+        ),
+        (
+            "Children received zelumab and were compared with a historical cohort (n = 40).",
+            "",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
+}
+
+#[test]
 fn counts_given_as_a_bare_n_and_sexes_with_a_percentage() {
     for (text, n) in [
         (

@@ -337,10 +337,10 @@ fn schedule(
     end: usize,
 ) -> (Option<String>, Option<u32>) {
     let (lo, hi) = crate::negation::clause_of(ctx, text, start, end);
-    let after_end = floor(text, (end + 70).min(hi.max(end)));
+    let after_end = crate::text::floor_char(text, (end + 70).min(hi.max(end)));
     let after = &text[end..after_end];
     // Up to the end of the previous clause or drug dose: "three doses of monthly IVIG (1 g/kg)".
-    let before_start = floor(text, start.saturating_sub(60).max(lo));
+    let before_start = crate::text::floor_char(text, start.saturating_sub(60).max(lo));
     let before = &text[before_start..start];
     let mut interval = None;
     let mut count = None;
@@ -490,14 +490,6 @@ static SINGLE_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
         r"(?i)^[^.;]{0,25}?(?:\bonce\b\s*(?:[.,;)]|$|only\b)|\b(?:as\s+)?(?:a\s+)?(?:single|one)[\s\-]+(?:doses?|infusions?|administrations?|injections?)\b)",
     )
 });
-
-fn floor(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
 
 /// Fixed doses in weight bands of one sentence ("1 mg/day under 20 kg and 2 mg/day above"):
 /// one value, the range of the bands.

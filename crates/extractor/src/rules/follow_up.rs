@@ -341,7 +341,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         let before = &text[lo..whole.start()];
         // Only the words since the last bracket or comma: "(evolution: 1-9 years) were
         // followed for 10 to 14 months" is a follow-up.
-        let near_before = tail(before, 50);
+        let near_before = crate::text::tail(before, 50);
         let near_before = near_before
             .rfind([')', ',', ';'])
             .map_or(near_before, |p| &near_before[p + 1..]);
@@ -351,17 +351,17 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             .get(..3)
             .is_some_and(|w| w.eq_ignore_ascii_case("of "));
         let after = &text[whole.end()..hi];
-        let near_after = head(after, 40);
+        let near_after = crate::text::head(after, 40);
         if NOT_FOLLOW.is_match(near_before)
             // A repeated dose's schedule ("every 6 months for 2 years"); an assessment's
             // ("evaluated every 3 months for 24 months") is the follow-up.
             || REPEATED.is_match(before) && !ASSESSED.is_match(clause)
             // The interval between doses ("every 6 months", "two weeks apart") or when a dose
             // was repeated ("a second course 6 months later").
-            || INTERVAL_BEFORE.is_match(tail(before, 30))
-            || INTERVAL_AFTER.is_match(head(after, 20))
+            || INTERVAL_BEFORE.is_match(crate::text::tail(before, 30))
+            || INTERVAL_AFTER.is_match(crate::text::head(after, 20))
             || REPEAT_DOSE.is_match(near_before) && !FOLLOW.is_match(clause)
-            || NOT_FOLLOW.is_match(head(after, 25))
+            || NOT_FOLLOW.is_match(crate::text::head(after, 25))
             || AGE_BEFORE.is_match(before)
             || AGE_SUBJECT.is_match(before)
             || AGE_AFTER.is_match(after)
@@ -388,7 +388,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         }
         // A labelled duration in brackets is what its label says: "(evolution: 1-9 years)" is
         // the disease's, "(follow-up: 12 months)" a follow-up.
-        if let Some(l) = BRACKET_LABEL.captures(tail(before, 40))
+        if let Some(l) = BRACKET_LABEL.captures(crate::text::tail(before, 40))
             && !FOLLOW.is_match(&l["label"])
             && !TREATMENT.is_match(&l["label"])
         {
@@ -416,7 +416,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         // unless it is the intervention, the treatment or the follow-up.
         if of_follows {
             let obj_start = text.len() - of_rest.len() + 3;
-            let obj = head(&text[obj_start.min(text.len())..], 30);
+            let obj = crate::text::head(&text[obj_start.min(text.len())..], 30);
             let ours = named
                 .intervention
                 .iter()
@@ -521,7 +521,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             .unwrap_or(low);
         // "18.5 ± 6.2 months": the mean.
         if caps.get(2).is_none()
-            && let Some(m) = MEAN_SD.captures(tail(before, 24))
+            && let Some(m) = MEAN_SD.captures(crate::text::tail(before, 24))
             && let Some(mean) = m.get(1).and_then(|x| word_num(x.as_str()))
         {
             (low, high) = (mean, mean);
@@ -578,24 +578,6 @@ fn local_clause(text: &str, start: usize, end: usize) -> (usize, usize) {
         }
     }
     (lo, hi)
-}
-
-/// "for N months" after a response word is how long a state lasted ("B cells had recovered
-/// for 3 to 17 months"), not when the response came ("within 11 months the rash resolved").
-fn tail(s: &str, n: usize) -> &str {
-    let mut i = s.len().saturating_sub(n);
-    while !s.is_char_boundary(i) {
-        i += 1;
-    }
-    &s[i..]
-}
-
-fn head(s: &str, n: usize) -> &str {
-    let mut i = n.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    &s[..i]
 }
 
 /// Months per unit (`years`, `weeks`, `days`, else months).

@@ -58,10 +58,11 @@ static SEXES: LazyLock<Pattern> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-/// "patients (n = 12)", "children (N=7)": the count in brackets after the noun.
+/// "patients (n = 12)", "children (N=7)", "the study population (N = 25)": the count in
+/// brackets after the noun (a people noun, or a word for the study's whole group).
 static N_EQUALS: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b{PEOPLE}(?:\s+with\s+[\w\-]+(?:\s+[\w\-]+)?)?\s*[(\[]\s*n\s*=\s*(\d+)\s*[)\]]"
+        r"(?i)\b(?:{PEOPLE}|(?P<whole>(?:study\s+)?(?:population|cohort|sample)))(?:\s+with\s+[\w\-]+(?:\s+[\w\-]+)?)?\s*[(\[]\s*n\s*=\s*(?P<n>\d+)\s*[)\]]"
     ))
     .expect("valid regex")
 });
@@ -626,10 +627,7 @@ fn labelled_arms(ctx: &RuleContext<'_>, text: &str, ivs: &[crate::lexicon::Match
     let (mut ours, mut combined, mut theirs, mut prev) = (0u32, 0u32, 0usize, 0usize);
     let mut own_arms = 0;
     for &(start, end, n) in &arms {
-        let mut from = prev.max(start.saturating_sub(60));
-        while !text.is_char_boundary(from) {
-            from += 1;
-        }
+        let from = crate::text::ceil_char(text, prev.max(start.saturating_sub(60)));
         prev = end;
         let inside = |s: usize, e: usize| s >= from && e <= start;
         let last_ours = ivs
@@ -823,10 +821,16 @@ fn numbered_counts(text: &str, reports: bool, out: &mut Vec<(i32, u32)>) {
         out.push((if reports { 3 } else { 1 }, n));
     }
     for c in N_EQUALS.captures_iter(text) {
-        let Some(n) = c[1].parse::<u32>().ok().filter(|n| *n > 0) else {
+        let Some(n) = c["n"].parse::<u32>().ok().filter(|n| *n > 0) else {
             continue;
         };
         let m = c.get(0).expect("whole match");
+        // "a historical cohort (n = 30)", "the control population": not the study's group.
+        if c.name("whole").is_some()
+            && CONTROL_ARM.is_match(crate::text::tail(&text[..m.start()], 30))
+        {
+            continue;
+        }
         // "treated with tacrolimus (n = 21) or CsA (n = 20)": arms, not the study.
         let score = if SUBGROUP_BEFORE.is_match(&text[..m.start()]) {
             -2

@@ -402,10 +402,7 @@ pub(crate) fn counts_in(text: &str) -> (Option<u32>, Option<u32>) {
     // "M/F: 2/4", "boys/girls 1/5" (not a ratio: "male:female ratio 1:2" is left alone).
     if let Some(c) = SLASH_COUNTS.captures(text) {
         let m = c.get(0).expect("whole match");
-        let mut from = m.start().saturating_sub(20);
-        while !text.is_char_boundary(from) {
-            from -= 1;
-        }
+        let from = crate::text::floor_char(text, m.start().saturating_sub(20));
         let near = &text[from..m.end()];
         if !near.to_ascii_lowercase().contains("ratio")
             && let (Ok(a), Ok(b)) = (c[2].parse::<u32>(), c[3].parse::<u32>())
