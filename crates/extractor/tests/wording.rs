@@ -749,6 +749,20 @@ fn follow_up_wordings() {
             "18.5",
         ),
         ("Mean follow-up after zelumab was 30 +/- 12 months.", "30"),
+        // A word of the next clause does not say what the duration is of.
+        (
+            "Zelumab was given to 20. After a follow-up of 24 months, relapse-free survival was 50%.",
+            "24",
+        ),
+        (
+            "With zelumab, at a median follow-up of 3 years, overall survival was 90%.",
+            "36",
+        ),
+        // In its own phrase it does.
+        (
+            "Median follow-up since diagnosis was 8 years; zelumab was given to all.",
+            "",
+        ),
     ] {
         assert_eq!(cell(Field::FollowUpMonths, &[text]), want, "{text}");
     }

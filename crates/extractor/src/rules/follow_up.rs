@@ -352,6 +352,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             .is_some_and(|w| w.eq_ignore_ascii_case("of "));
         let after = &text[whole.end()..hi];
         let near_after = crate::text::head(after, 40);
+        let phrase_after = after.find([',', ';']).map_or(after, |p| &after[..p]);
         if NOT_FOLLOW.is_match(near_before)
             // A repeated dose's schedule ("every 6 months for 2 years"); an assessment's
             // ("evaluated every 3 months for 24 months") is the follow-up.
@@ -361,7 +362,10 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             || INTERVAL_BEFORE.is_match(crate::text::tail(before, 30))
             || INTERVAL_AFTER.is_match(crate::text::head(after, 20))
             || REPEAT_DOSE.is_match(near_before) && !FOLLOW.is_match(clause)
-            || NOT_FOLLOW.is_match(crate::text::head(after, 25))
+            // What the duration is of, after it in its own phrase ("3 years since
+            // diagnosis"; not the next clause: "after a follow-up of 24 months, relapse-free
+            // survival was 50%").
+            || NOT_FOLLOW.is_match(crate::text::head(phrase_after, 25))
             || AGE_BEFORE.is_match(before)
             || AGE_SUBJECT.is_match(before)
             || AGE_AFTER.is_match(after)
