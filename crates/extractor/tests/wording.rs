@@ -916,6 +916,26 @@ fn dose_wordings() {
             "5-8 ng/mL",
         ),
         ("Zelumab 0.1% ointment was applied.", "0.1%"),
+        // A single dose named before the drug and the amount after it.
+        (
+            "A single dose of zelumab, 375 mg/m2 body surface area, was given.",
+            "375 mg/m2 x1",
+        ),
+        // A dose every N months for a time they divide: that many doses.
+        (
+            "Zelumab 375 mg/m2 was given every 6 months for 2 years.",
+            "375 mg/m2 every 6 months x4",
+        ),
+        (
+            "ZLM (500 mg/m2) every 3 months for 1 year was given.",
+            "500 mg/m2 every 3 months x4",
+        ),
+        // Not when they do not divide it, nor a time without an interval.
+        (
+            "Zelumab 375 mg/m2 every 4 weeks for 6 months was given.",
+            "375 mg/m2 every 4 weeks",
+        ),
+        ("Zelumab 2 g/kg was given for 2 years.", "2 g/kg"),
     ] {
         assert_eq!(cell(Field::Dose, &[text]), want, "{text}");
     }

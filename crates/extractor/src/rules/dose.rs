@@ -72,7 +72,7 @@ const MAX_DOSES: u32 = 52;
 
 static COUNT_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)(?:(?:^|[^A-Za-z])[x×]\s*(?P<x>\d+)\b|\bfor\s+(?:a\s+total\s+of\s+)?(?P<for>{c})\s+(?:consecutive\s+)?(?P<what>doses|infusions|courses|cycles|weeks|months|days)\b|\bon\s+days?\s+(?P<days>\d+(?:\s*(?:,|and|&)\s*\d+)+)|\b(?P<n>{c})\s+(?:doses|infusions|occasions)\b)",
+        r"(?i)(?:(?:^|[^A-Za-z])[x×]\s*(?P<x>\d+)\b|\bfor\s+(?:a\s+total\s+of\s+)?(?P<for>{c})\s+(?:consecutive\s+)?(?P<what>doses|infusions|courses|cycles|weeks|months|days|years?)\b|\bon\s+days?\s+(?P<days>\d+(?:\s*(?:,|and|&)\s*\d+)+)|\b(?P<n>{c})\s+(?:doses|infusions|occasions)\b)",
         c = crate::numbers::COUNT
     ))
 });
@@ -343,6 +343,8 @@ fn schedule(
     let before_start = crate::text::floor_char(text, start.saturating_sub(60).max(lo));
     let before = &text[before_start..start];
     let mut interval = None;
+    // "every 6 months": the number and unit, to count the doses of "for 2 years".
+    let mut every: Option<(u32, f64)> = None;
     let mut count = None;
     for hay in [after, before] {
         if interval.is_some() {
@@ -368,6 +370,7 @@ fn schedule(
                 } else {
                     format!("{unit}s")
                 };
+                every = Some((e1, months_per(&unit)));
                 interval = Some(
                     match c
                         .name("e2")
@@ -391,15 +394,23 @@ fn schedule(
                 .name("what")
                 .map_or("", |m| m.as_str())
                 .to_ascii_lowercase();
-            let unit_matches = match what.as_str() {
-                "weeks" => interval.as_deref() == Some("weekly"),
-                "months" => interval.as_deref() == Some("monthly"),
-                "days" => text[start..end].to_ascii_lowercase().contains("day"),
-                _ => true,
-            };
-            unit_matches
-                .then(|| crate::numbers::parse_count(f.as_str()))
-                .flatten()
+            let n = crate::numbers::parse_count(f.as_str());
+            match what.as_str() {
+                // "every 6 months for 2 years": a dose at the start of each interval, when
+                // they divide the time exactly (4).
+                "weeks" | "months" | "year" | "years" if every.is_some() => {
+                    every.zip(n).and_then(|((e, per), n)| {
+                        let doses = f64::from(n) * months_per(&what) / (f64::from(e) * per);
+                        (doses >= 2.0 && (doses - doses.round()).abs() < 1e-6)
+                            .then(|| doses.round() as u32)
+                    })
+                }
+                "weeks" => n.filter(|_| interval.as_deref() == Some("weekly")),
+                "months" => n.filter(|_| interval.as_deref() == Some("monthly")),
+                "days" => n.filter(|_| text[start..end].to_ascii_lowercase().contains("day")),
+                "year" | "years" => None,
+                _ => n,
+            }
         } else if let Some(d) = c.name("days") {
             Some(
                 d.as_str()
@@ -454,6 +465,20 @@ fn schedule(
     (interval, count)
 }
 
+/// Months in one `unit` (`weeks`, `months`, `years`; days otherwise), to compare intervals.
+fn months_per(unit: &str) -> f64 {
+    let u = unit.to_ascii_lowercase();
+    if u.starts_with('y') {
+        12.0
+    } else if u.starts_with('m') {
+        1.0
+    } else if u.starts_with('w') {
+        12.0 / 52.0
+    } else {
+        12.0 / 365.0
+    }
+}
+
 /// The start of a range right before a count: "one to " in "one to four infusions", "1-" in
 /// "1-4 doses". A range of counts is no count of doses.
 static RANGE_START: LazyLock<Pattern> = LazyLock::new(|| {
@@ -476,10 +501,11 @@ fn ends_a_range(text: &str) -> bool {
     RANGE_START.is_match(text)
 }
 
-/// A single dose before the amount: "a single dose of", "first single-dose", "one infusion of".
+/// A single dose before the amount: "a single dose of", "first single-dose", "one infusion of",
+/// "a single dose of <drug>, 375 mg/m2".
 static SINGLE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:single|one)[\s\-]+(?:(?:[\w\-]+\s+){0,2}?)(?:doses?|infusions?|administrations?|injections?)\b(?:\s+of)?(?:\s+[\w\-]+){0,2}\s*\(?\s*$|\b(?:a|one)\s+single\s*$",
+        r"(?i)\b(?:single|one)[\s\-]+(?:(?:[\w\-]+\s+){0,2}?)(?:doses?|infusions?|administrations?|injections?)\b(?:\s+of)?(?:\s+[\w\-]+){0,2}\s*[,:]?\s*\(?\s*$|\b(?:a|one)\s+single\s*$",
     )
 });
 
