@@ -227,6 +227,22 @@ fn sex_from_fractions_singulars_ratios_and_all() {
             "5",
             "8",
         ),
+        // A label with its share, or a sex that makes up a share of the group.
+        (
+            "Twenty children received zelumab. Male sex: 65%.",
+            "13",
+            "7",
+        ),
+        (
+            "Twenty children received zelumab. Girls accounted for 30% of patients.",
+            "14",
+            "6",
+        ),
+        (
+            "Twenty children received zelumab; female gender (45%).",
+            "11",
+            "9",
+        ),
         (
             "Twenty patients were given zelumab and 7/20 (35%) were female.",
             "13",
@@ -2038,6 +2054,14 @@ fn an_event_treated_with_a_drug_or_seen_is_the_interventions() {
         ),
         // ... nor another drug's event.
         ("Two had methotrexate-related nausea.", "not_reported"),
+        // "Serious" is the word of a serious adverse event.
+        (
+            "Two children had serious infections requiring hospitalization.",
+            "infection",
+        ),
+        ("Three had a serious infection.", "infection"),
+        // A bare "had" may be the history: not enough.
+        ("Two children had infections.", "not_reported"),
     ] {
         assert_eq!(cell(Field::AdverseEvents, &[given, text]), want, "{text}");
     }
