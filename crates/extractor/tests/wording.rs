@@ -1218,7 +1218,7 @@ fn review_with_response_words() -> CompiledReview {
         r#"
 [[outcomes]]
 field = "remission_outcome"
-terms = ["remission", "response", "responded", "non-responders", "proteinuria"]
+terms = ["remission", "response", "respond", "responded", "non-responders", "proteinuria"]
 blockers = ["relapse", "relapses", "sustained remission"]
 
 [[outcomes]]
@@ -1247,6 +1247,22 @@ fn a_result_word_the_domain_lists_as_its_own_term_is_its_result() {
         (
             "After zelumab, all 20 were non-responders.",
             "unchanged",
+            "not_reported",
+        ),
+        (
+            "With zelumab, 12 children did not respond.",
+            "unchanged",
+            "not_reported",
+        ),
+        // Becoming free of the domain's sign is a resolved state.
+        (
+            "After zelumab, all children became proteinuria-free.",
+            "resolved",
+            "not_reported",
+        ),
+        (
+            "Eight of the 20 patients became proteinuria-free after ZLM.",
+            "improved",
             "not_reported",
         ),
         // A remission stated in the passive; the patients it was seen in are a part.
@@ -3389,6 +3405,10 @@ fn patients_described_as_on_a_drug_after_their_disease() {
         (
             "Children with juvenile dermatomyositis, who were on long-term prednisolone and MMF, received zelumab.",
             "corticosteroids; mycophenolate",
+        ),
+        (
+            "In 10 children with juvenile dermatomyositis maintained on cyclosporine, zelumab was added.",
+            "cyclosporine",
         ),
     ] {
         assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");

@@ -126,10 +126,10 @@ static LIST_GAP_OR_WORDS: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 /// "on" right after a mention of the disease, before the drugs the patients were on ("with
-/// SDNS on CNI", "(on long-term prednisolone", ", who were on").
+/// SDNS on CNI", "(on long-term prednisolone", ", who were on", "maintained on").
 static ON_AFTER_DISEASE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)[(,]?\s*(?:who\s+(?:were|was)\s+)?(?:still\s+)?\bon\s+(?:(?:long[\s\-]term|chronic|maintenance|low[\s\-]dose|daily)\s+)?",
+        r"(?i)[(,]?\s*(?:who\s+(?:were|was)\s+)?(?:still\s+|maintained\s+|kept\s+)?\bon\s+(?:(?:long[\s\-]term|chronic|maintenance|low[\s\-]dose|daily)\s+)?",
     )
 });
 
