@@ -216,6 +216,35 @@ fn counts_of_arms_add_up_unless_they_are_other_drugs_or_adults() {
     );
 }
 
+#[test]
+fn a_trial_randomised_against_another_drug_states_no_arm_by_its_total() {
+    for (text, want) in [
+        // The total of a trial against an active control counts both arms: no count.
+        (
+            "Thirty-six children were randomised to zelumab or to continue cyclosporine.",
+            "",
+        ),
+        (
+            "Forty children were randomly assigned to receive mycophenolate or ZLM.",
+            "",
+        ),
+        // An allocation ratio is no arm's size.
+        ("Patients were randomised 1:1 to zelumab or placebo.", ""),
+        // The arm's own count still counts.
+        (
+            "Sixty children were randomised; 30 to zelumab and 30 to cyclosporine.",
+            "30",
+        ),
+        // Arms that differ only in the intervention's dose are all its patients.
+        (
+            "Thirty children were randomised to one or two doses of zelumab.",
+            "30",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
+}
+
 // Class 2: sex.
 
 #[test]

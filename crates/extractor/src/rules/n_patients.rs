@@ -129,6 +129,13 @@ static LIST_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"(?i)^\s*(?:(?:group|arm|cohort)s?\b\s*)?(?:[,;)\]]|(?:and|or|vs\.?|versus)\b)")
         .expect("valid regex")
 });
+/// An allocation ratio right before the intervention ("randomised 1:1 to <drug>"): its
+/// numbers are no arm's size.
+static ALLOCATION_RATIO: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"\d\s*:\s*\d+\s+(?:(?:on|to|with|received|receiving|given|in(?:\s+the)?)\s+)?$")
+        .expect("valid regex")
+});
+
 /// Words of a comparison of arms ("randomized", "versus", "groups").
 static COMPARED: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(
@@ -374,6 +381,7 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         }
         if let Some(c) = ARM_BEFORE.captures(&text[..iv.start])
             && let Some(n) = numbers::parse_count(&c[1]).filter(|n| *n > 0)
+            && !ALLOCATION_RATIO.is_match(&text[..iv.start])
         {
             out.push((6, n));
         }
@@ -669,6 +677,40 @@ fn other_drugs_between(ctx: &RuleContext<'_>, text: &str, arms: &[(usize, u32)])
         .then_some(())
 }
 
+/// Randomisation between the intervention and another drug ("36 children were randomised to
+/// <drug> or to continue tacrolimus", "randomly assigned to receive MMF or <drug>"): a trial
+/// against an active control, whose total counts both arms. (Arms that differ only in the
+/// intervention's dose are all the intervention's.)
+fn randomised_against_another_drug(ctx: &RuleContext<'_>, text: &str) -> bool {
+    static RANDOMISED: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(r"(?i)\b(?:randomi[sz]\w*|randomly\s+(?:assigned|allocated)|allocated)\b")
+            .expect("valid regex")
+    });
+    static OR_BETWEEN: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(r"(?i)^[^.;]{0,30}?\b(?:or|versus|vs\.?)\b[^.;]{0,30}$").expect("valid regex")
+    });
+    if !RANDOMISED.is_match(text) {
+        return false;
+    }
+    let ivs = ctx.review.intervention.find_all(text);
+    if ivs.is_empty() {
+        return false;
+    }
+    let others = crate::negation::other_drug_mentions(ctx, text);
+    ivs.iter().any(|i| {
+        others.iter().any(|o| {
+            let (a, b) = if o.start >= i.end {
+                (i.end, o.start)
+            } else if i.start >= o.end {
+                (o.end, i.start)
+            } else {
+                return false;
+            };
+            OR_BETWEEN.is_match(&text[a..b])
+        })
+    })
+}
+
 impl Rule for NPatients {
     fn name(&self) -> &'static str {
         "n_patients"
@@ -687,7 +729,8 @@ impl Rule for NPatients {
             // the arm's own count does (`review_counts`).
             let mut totals = counts_in(s.text);
             if !totals.is_empty()
-                && crate::report_kind::is_controlled_trial(s.text)
+                && (crate::report_kind::is_controlled_trial(s.text)
+                    || randomised_against_another_drug(ctx, s.text))
                 && !crate::report_kind::control_counted(s.text)
             {
                 trial_total.get_or_insert(s.span);
