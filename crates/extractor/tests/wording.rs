@@ -235,6 +235,20 @@ fn a_trial_randomised_against_another_drug_states_no_arm_by_its_total() {
             "Sixty children were randomised; 30 to zelumab and 30 to cyclosporine.",
             "30",
         ),
+        // An arm named by the intervention before its count.
+        (
+            "The zelumab group comprised 22 patients and the control group 18.",
+            "22",
+        ),
+        (
+            "A total of 120 children were randomized (zelumab, 60; placebo, 60).",
+            "60",
+        ),
+        // ... not its dose nor a share.
+        (
+            "The zelumab group had 60% boys versus 50% in the control group.",
+            "",
+        ),
         // Arms that differ only in the intervention's dose are all its patients.
         (
             "Thirty children were randomised to one or two doses of zelumab.",

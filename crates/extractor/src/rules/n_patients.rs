@@ -129,6 +129,17 @@ static LIST_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"(?i)^\s*(?:(?:group|arm|cohort)s?\b\s*)?(?:[,;)\]]|(?:and|or|vs\.?|versus)\b)")
         .expect("valid regex")
 });
+/// Right after the intervention, the count of its arm: " group comprised 22 patients",
+/// ", 60;" (in "(<drug>, 60; placebo, 60)"), " arm: 22". Not a dose ("<drug>, 375 mg/m2") nor
+/// a share ("<drug> group 60%").
+static ARM_NAMED_FIRST: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)^(?:[\s\-]*(?:group|arm|cohort)\b)?\s*(?:(?:comprised|included|consisted\s+of|contained|of)\s+|[,:=]\s*)(?:n\s*=\s*)?({c})(?:\s+{PEOPLE})?\s*(?:$|[;,.)\]]|\s+(?:and|or|vs\.?|versus)\b)",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
 /// An allocation ratio right before the intervention ("randomised 1:1 to <drug>"): its
 /// numbers are no arm's size.
 static ALLOCATION_RATIO: LazyLock<Pattern> = LazyLock::new(|| {
@@ -382,6 +393,15 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         if let Some(c) = ARM_BEFORE.captures(&text[..iv.start])
             && let Some(n) = numbers::parse_count(&c[1]).filter(|n| *n > 0)
             && !ALLOCATION_RATIO.is_match(&text[..iv.start])
+        {
+            out.push((6, n));
+        }
+    }
+    // An arm named by the intervention before its count: "the <drug> group comprised 22
+    // patients and the control group 18", "(<drug>, 60; placebo, 60)".
+    for iv in ivs.iter().filter(|_| compared) {
+        if let Some(c) = ARM_NAMED_FIRST.captures(&text[iv.end..])
+            && let Some(n) = numbers::parse_count(&c[1]).filter(|n| *n > 0)
         {
             out.push((6, n));
         }
