@@ -1,6 +1,6 @@
 //! Sentences: the unit rules read and evidence quotes.
 
-use casebook_types::{Document, Span};
+use casebook_types::{BlockKind, Document, Span};
 
 /// One sentence of a document, with its span into [`Document::text`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,43 +19,47 @@ pub struct Sentence<'d> {
 /// `et al.`, single capital initials) and inside decimal numbers.
 pub fn sentences(doc: &Document) -> Vec<Sentence<'_>> {
     let mut out = Vec::new();
-    for block in doc.readable_blocks() {
-        let base = block.span.start;
-        let text = doc.slice(block.span);
+    for (section, span) in units(doc) {
+        let base = span.start;
+        let text = doc.slice(span);
         // Journal banners, affiliations, dates, DOIs and author lists are never evidence.
-        if crate::front_matter::is_front_matter(doc.source, &block.section, text) {
+        if crate::front_matter::is_front_matter(doc.source, section, text) {
             continue;
         }
+        let block_section = section;
         let mut start = 0;
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
             let c = bytes[i];
             if matches!(c, b'.' | b'!' | b'?') && is_boundary(text, i) {
-                push(
-                    &mut out,
-                    doc,
-                    block.section.as_str(),
-                    base,
-                    text,
-                    start,
-                    i + 1,
-                );
+                push(&mut out, doc, block_section, base, text, start, i + 1);
                 start = i + 1;
             }
             i += 1;
         }
-        push(
-            &mut out,
-            doc,
-            block.section.as_str(),
-            base,
-            text,
-            start,
-            text.len(),
-        );
+        push(&mut out, doc, block_section, base, text, start, text.len());
     }
     out
+}
+
+/// The readable pieces of `doc` in reading order, as (section, span): each block, except that
+/// the cells of one table row are one piece ("Male, n (%)\t15 (60)"), so a row's label and its
+/// value are read together.
+fn units(doc: &Document) -> Vec<(&str, Span)> {
+    let mut out: Vec<(&str, Span, bool)> = Vec::new();
+    for block in doc.readable_blocks() {
+        let cell = block.kind == BlockKind::TableCell;
+        if cell
+            && let Some((_, last, true)) = out.last_mut()
+            && doc.text.get(last.end..block.span.start) == Some("\t")
+        {
+            *last = Span::new(last.start, block.span.end);
+            continue;
+        }
+        out.push((block.section.as_str(), block.span, cell));
+    }
+    out.into_iter().map(|(s, span, _)| (s, span)).collect()
 }
 
 fn push<'d>(

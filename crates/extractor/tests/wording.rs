@@ -259,6 +259,61 @@ fn a_trial_randomised_against_another_drug_states_no_arm_by_its_total() {
     }
 }
 
+/// A full text with a results paragraph and a cohort table of `(label, value)` rows.
+fn doc_with_table(results: &str, rows: &[(&str, &str)]) -> Document {
+    let mut b = DocumentBuilder::new(
+        "synthetic-table",
+        Some(Pmid::new(78).unwrap()),
+        Source::LocalFullText,
+    );
+    b.push_heading(&["Results".to_owned()]);
+    b.push_paragraph(results);
+    b.start_table(
+        Some("Table 1"),
+        Some("Baseline characteristics of the patients"),
+    );
+    b.start_row();
+    b.push_cell("Characteristic");
+    b.push_cell("All patients");
+    b.end_row(true);
+    for (label, value) in rows {
+        b.start_row();
+        b.push_cell(label);
+        b.push_cell(value);
+        b.end_row(false);
+    }
+    b.end_table();
+    b.finish()
+}
+
+#[test]
+fn a_table_rows_label_and_value_are_read_together() {
+    let d = doc_with_table(
+        "Twenty-five children with juvenile dermatomyositis received zelumab.",
+        &[
+            ("Male, n (%)", "15 (60)"),
+            ("Previous methotrexate, n (%)", "12 (48)"),
+            ("Follow-up after zelumab, months", "18"),
+        ],
+    );
+    let st = cells_in(review(), &d);
+    assert_eq!(st.cell(Field::Male), "15");
+    assert_eq!(st.cell(Field::PriorTreatments), "methotrexate");
+    assert_eq!(st.cell(Field::FollowUpMonths), "18");
+    let d = doc_with_table(
+        "Twenty children with juvenile dermatomyositis were treated with ZLM.",
+        &[
+            ("Girls", "8/20"),
+            ("Prior treatment with cyclosporine", "6"),
+            ("Follow-up (years), median (range)", "2 (1-4)"),
+        ],
+    );
+    let st = cells_in(review(), &d);
+    assert_eq!(st.cell(Field::Female), "8");
+    assert_eq!(st.cell(Field::PriorTreatments), "cyclosporine");
+    assert_eq!(st.cell(Field::FollowUpMonths), "12-48");
+}
+
 // Class 2: sex.
 
 #[test]

@@ -27,7 +27,11 @@
 //! Years ×12, weeks ÷4.345 and days ÷30.44 (one decimal). With several durations the longest
 //! is kept.
 //!
-//! Known misses: durations only in tables, dates ("from May 2004 to June 2005"), and "a year".
+//! A table row labelled with the follow-up and its unit gives its value cell ("Follow-up,
+//! months | 18").
+//!
+//! Known misses: durations in other table layouts, dates ("from May 2004 to June 2005"), and
+//! "a year".
 
 use std::sync::LazyLock;
 
@@ -225,8 +229,10 @@ impl Rule for FollowUp {
             if is_background_section(ctx, s.section) || is_generic_statement(ctx, s.text) {
                 continue;
             }
-            // No duration and no visit list: nothing to read (and no names to look up).
-            if !DURATION.is_match(s.text) && !VISITS.is_match(s.text) {
+            // No duration, no visit list and no table row of follow-up: nothing to read (and no
+            // names to look up).
+            if !DURATION.is_match(s.text) && !VISITS.is_match(s.text) && !ROW_LABEL.is_match(s.text)
+            {
                 continue;
             }
             let named = Named {
@@ -562,8 +568,38 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
         }
         out.push((round(low), round(high), whole.start()));
     }
+    // A table row whose label names the follow-up and its unit ("Follow-up, months\t18",
+    // "Follow-up (years), median (range)\t2.1 (0.5-4.0)"): the value in the next cell (its
+    // range when the label asks for one).
+    for c in ROW_LABEL.captures_iter(text) {
+        let Some(whole) = c.get(0) else { continue };
+        let factor = unit_factor(&c["unit"]);
+        let (Some(n), range) = (
+            word_num(&c["n"]),
+            c.name("a").zip(c.name("b")).and_then(|(a, b)| {
+                Some((word_num(a.as_str())?, word_num(b.as_str())?)).filter(|(a, b)| a < b)
+            }),
+        ) else {
+            continue;
+        };
+        let (low, high) = match range {
+            Some(r) if c["label"].to_ascii_lowercase().contains("range") => r,
+            _ => (n, n),
+        };
+        let round = |x: f64| (x * factor * 10.0).round() / 10.0;
+        if low > 0.0 {
+            out.push((round(low), round(high), whole.start()));
+        }
+    }
     out
 }
+
+/// A table row labelled with the follow-up and its unit, then its value cell.
+static ROW_LABEL: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\bfollow[\s\-]?up\b[^\t]*?\b(?P<unit>months?|years?|weeks?|mo|yrs?)\b(?P<label>[^\t]*)\t\s*(?P<n>\d+(?:\.\d+)?)(?:\s*(?:±\s*\d+(?:\.\d+)?\s*)?[(\[]\s*(?P<a>\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(?P<b>\d+(?:\.\d+)?)\s*[)\]])?",
+    )
+});
 
 /// The clause around a span: bounded by `;` and by a contrast ("although", "whereas", ", but",
 /// ", while"): in "At last follow-up, 9 were in remission, although B cells had recovered for
