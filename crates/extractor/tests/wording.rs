@@ -314,6 +314,22 @@ fn a_table_rows_label_and_value_are_read_together() {
     assert_eq!(st.cell(Field::FollowUpMonths), "12-48");
 }
 
+#[test]
+fn an_events_patients_are_no_count_of_the_group() {
+    for (text, want) in [
+        (
+            "We retrospectively analysed 38 children who received zelumab. Adverse events included infusion reactions in 5 patients.",
+            "38",
+        ),
+        (
+            "We evaluated 21 children treated with ZLM. Complications included infections in 4 children.",
+            "21",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
+}
+
 // Class 2: sex.
 
 #[test]
@@ -1379,6 +1395,18 @@ fn a_result_word_the_domain_lists_as_its_own_term_is_its_result() {
             "Sustained remission was achieved in 14 of 20 children after zelumab.",
             "not_reported",
             "improved",
+        ),
+        // A counted part worse beside others better: the group improved.
+        (
+            "Complete remission occurred in 9 children after zelumab. Two patients progressed with persistent proteinuria.",
+            "improved",
+            "not_reported",
+        ),
+        // A part worse and nothing else said: that is what is known.
+        (
+            "After zelumab, two patients progressed with persistent proteinuria.",
+            "worsened",
+            "not_reported",
         ),
         // A count of events is no result ("relapses" is the term, not its word).
         (

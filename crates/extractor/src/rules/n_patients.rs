@@ -80,14 +80,14 @@ static AGED_PERSON: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 static REPORTS: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\b(?:we\s+(?:report|describe|present|review(?:ed)?|studied|treated|identified|enrolled|included)|(?:was|were|have\s+been|has\s+been|had\s+been)\s+(?:treated|included|enrolled|identified|studied|reviewed|started|given|evaluable|analy[sz]ed)|data\s+(?:were\s+)?available|available\s+for\s+(?:review|analysis|evaluation)|included|enrolled|comprised|consisted|study\s+of|series\s+of|report\s+of|cohort\s+of|total\s+of|case\s+series)\b")
+    Pattern::new(r"(?i)\b(?:we\s+(?:(?:retrospectively|prospectively)\s+)?(?:report|describe|present|review(?:ed)?|studied|treated|identified|enrolled|included|analy[sz]ed|evaluated|assessed|investigated|examined)|(?:was|were|have\s+been|has\s+been|had\s+been)\s+(?:treated|included|enrolled|identified|studied|reviewed|started|given|evaluable|analy[sz]ed)|data\s+(?:were\s+)?available|available\s+for\s+(?:review|analysis|evaluation)|included|enrolled|comprised|consisted|study\s+of|series\s+of|report\s+of|cohort\s+of|total\s+of|case\s+series)\b")
         .expect("valid regex")
 });
 
 /// Right before a count: a result in a subgroup ("improved in 24 patients", "occurred in 6
 /// patients", "among 3 patients", "(n = 21)", "than 5 patients").
 static SUBGROUP_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)(?:\b(?:occurred|observed|seen|noted|found|developed|improved|achieved|reported|detected|present|absent|effective|ineffective|failed|response|remission|relapse[ds]?|died|death)\s+(?:\w+\s+){0,3}?in|\bamong|\bthan|\bonly\s+in|\bin\s+(?:the\s+)?other|[(=<>%])\s*$")
+    Pattern::new(r"(?i)(?:\b(?:occurred|observed|seen|noted|found|developed|improved|achieved|reported|detected|present|absent|effective|ineffective|failed|response|remission|relapse[ds]?|died|death|included|including|reactions?|events?|effects?|infections?|complications?)\s+(?:\w+\s+){0,3}?in|\bamong|\bthan|\bonly\s+in|\bin\s+(?:the\s+)?other|[(=<>%])\s*$")
         .expect("valid regex")
 });
 

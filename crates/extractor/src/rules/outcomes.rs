@@ -134,6 +134,8 @@ impl Rule for Outcomes {
         let review = ctx.review;
         let n = review.outcomes.len();
         let mut votes: Vec<Vec<(Outcome, Span)>> = vec![Vec::new(); n];
+        // Worse or unchanged in a counted part of the group ("two patients progressed").
+        let mut part_votes: Vec<Vec<(Outcome, Span)>> = vec![Vec::new(); n];
         // In a narrative that names the intervention, what comes before it is the state before
         // treatment ("his disease remained active"), not an outcome.
         let start = sentences
@@ -153,12 +155,19 @@ impl Rule for Outcomes {
             for (d, o) in outcomes_in(review, s.text).into_iter().enumerate() {
                 let Some(mut o) = o else { continue };
                 // "Eleven children remained in remission" of a group of 20: a part of it.
-                if o == Outcome::Resolved
-                    && let Some(k) = subject_count(s.text)
-                {
+                if let Some(k) = subject_count(s.text) {
                     let size = *total.get_or_insert_with(|| group_size(ctx, sentences));
                     if size.is_some_and(|size| k < size) {
-                        o = Outcome::Improved;
+                        match o {
+                            Outcome::Resolved => o = Outcome::Improved,
+                            // "Two patients progressed to kidney failure" of 11: the group's
+                            // outcome only if nothing else is said of it.
+                            Outcome::Worsened | Outcome::Unchanged => {
+                                part_votes[d].push((o, s.span));
+                                continue;
+                            }
+                            Outcome::Improved => {}
+                        }
                     }
                 }
                 votes[d].push((o, s.span));
@@ -167,6 +176,28 @@ impl Rule for Outcomes {
         let mut out = Vec::new();
         for (d, mut v) in votes.into_iter().enumerate() {
             let field = review.outcomes[d].field;
+            // A part of the group worse or unchanged beside others better: the group improved.
+            if v.iter()
+                .any(|(o, _)| matches!(o, Outcome::Improved | Outcome::Resolved))
+                && !part_votes[d].is_empty()
+            {
+                v = v
+                    .into_iter()
+                    .map(|(o, sp)| {
+                        (
+                            if o == Outcome::Resolved {
+                                Outcome::Improved
+                            } else {
+                                o
+                            },
+                            sp,
+                        )
+                    })
+                    .collect();
+            } else {
+                v.append(&mut part_votes[d]);
+                v.sort_by_key(|(_, sp)| sp.start);
+            }
             if v.is_empty() {
                 v.extend(score_series(review, field, sentences));
             }
