@@ -1737,6 +1737,23 @@ fn despite_the_intervention_is_what_happened_on_it() {
 }
 
 #[test]
+fn a_second_subject_that_shares_the_outcome_word() {
+    let _ = review();
+    let skin = Field::parse("skin_outcome").unwrap();
+    let muscle = Field::parse("muscle_outcome").unwrap();
+    for text in [
+        "On zelumab, cutaneous disease improved in 10 patients and muscle disease in 11.",
+        "After ZLM the rash improved in all children and muscle weakness in 7.",
+    ] {
+        assert_eq!(cell(skin, &[text]), "improved", "{text}");
+        assert_eq!(cell(muscle, &[text]), "improved", "{text}");
+    }
+    // Not a term after the word that is not a second subject.
+    let text = "On zelumab the rash improved, but muscle weakness persisted.";
+    assert_eq!(cell(muscle, &[text]), "unchanged", "{text}");
+}
+
+#[test]
 fn a_denied_worsening_is_unchanged() {
     // The review declares its fields when it is read.
     let _ = review();

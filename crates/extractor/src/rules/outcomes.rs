@@ -311,6 +311,15 @@ fn word_distance(text: &str, a: usize, b: usize) -> usize {
     text[lo..hi].split_whitespace().count()
 }
 
+/// Between an outcome word and a second subject that shares it: " in 10 patients and " (in
+/// "skin improved in 10 patients and muscle in 11").
+static SHARED_WORD: LazyLock<Pattern> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^\s+in\s+(?:{c}|all|both)(?:\s+(?:of\s+)?(?:the\s+)?(?:patients|children|cases))?\s*,?\s+(?:and|while|whereas)\s+(?:the\s+)?$",
+        c = crate::numbers::COUNT
+    ))
+});
+
 /// What a phrase found in a sentence is: a domain's term, or a blocker with the set of
 /// domains it blocks (bit `d`: every domain that does not list the phrase as its own term).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -496,10 +505,13 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
                 continue;
             }
 
-            if dist > min + 3 {
+            // A second subject that shares the word, after it: "cutaneous disease improved in
+            // 10 patients and muscle disease in 11".
+            let shared = s >= o.end() && SHARED_WORD.is_match(&text[o.end()..s]);
+            if dist > min + 3 && !shared {
                 continue;
             }
-            if dist > min && (s >= o.end()) != nearest_after {
+            if dist > min && (s >= o.end()) != nearest_after && !shared {
                 continue;
             }
             // A blocker between the word and the term cuts the link.
