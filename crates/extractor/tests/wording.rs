@@ -2969,6 +2969,14 @@ fn notices_animals_cells_and_modelled_cohorts_have_no_new_patients() {
             "Cost of zelumab for juvenile dermatomyositis",
             "A Markov model compared zelumab with methotrexate in a hypothetical cohort of 1000 children with juvenile dermatomyositis.",
         ),
+        (
+            "Cost-effectiveness of zelumab versus methotrexate in juvenile dermatomyositis: a modelling study",
+            "We estimated costs and quality-adjusted life years of zelumab in children with juvenile dermatomyositis.",
+        ),
+        (
+            "Zelumab in juvenile dermatomyositis",
+            "An economic evaluation compared zelumab with cyclosporine for children with juvenile dermatomyositis over ten years.",
+        ),
     ] {
         assert_no_new_patients(&record(title, text, &[]));
     }
