@@ -3211,6 +3211,10 @@ fn the_interval_between_doses_is_not_the_follow_up() {
             "Zelumab was given to 15 children; re-treatment after 12 months was allowed.",
             "",
         ),
+        (
+            "Zelumab was given to 15 children and was repeated after a mean of 11 months.",
+            "",
+        ),
         // A follow-up stated with the schedule still counts.
         (
             "Twenty children received zelumab every 6 months and were followed for 30 months.",
