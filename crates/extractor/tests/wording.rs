@@ -704,6 +704,29 @@ fn a_case_narrative_orders_earlier_drugs_with_then_and_later() {
             ],
             "cyclosporine; ivig",
         ),
+        // The verb after the drug.
+        (
+            [
+                "Initial therapy was oral prednisolone; methotrexate was added for persistent weakness.",
+                "Because of steroid toxicity, zelumab was begun.",
+            ],
+            "corticosteroids; methotrexate",
+        ),
+        (
+            [
+                "A 6-year-old girl presented with rash. Hydroxychloroquine was started.",
+                "The rash spread and ZLM was introduced.",
+            ],
+            "hydroxychloroquine",
+        ),
+        // After the intervention it is no earlier drug.
+        (
+            [
+                "A 6-year-old girl with rash was given zelumab.",
+                "Methotrexate was added for persistent weakness.",
+            ],
+            "",
+        ),
     ] {
         assert_eq!(cell(Field::PriorTreatments, &paras), want, "{paras:?}");
     }

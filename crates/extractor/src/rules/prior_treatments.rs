@@ -226,11 +226,18 @@ fn treated_forms_in(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
 
 /// Drugs a sentence says were given, in a case narrative before the intervention is first
 /// named ("She was treated with IV methylprednisolone followed by oral prednisolone and
-/// methotrexate. Because of persistent ulcers, tacrolimus was added.").
+/// methotrexate. Because of persistent ulcers, tacrolimus was added.", "methotrexate was added
+/// for persistent weakness").
 fn narrated_before(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
     static GIVEN: LazyLock<Pattern> = LazyLock::new(|| {
         re(
             r"(?i)\b(?:treated|treatment|therapy|therapies|received|receiving|given|started|commenced|initiated|administered|put\s+on|managed|regimen|course|pulses?)\b",
+        )
+    });
+    // "methotrexate was added for persistent weakness": the verb after the drug.
+    static GIVEN_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
+        re(
+            r"(?i)^\s*(?:\([^()]*\)\s*)?(?:was|were)\s+(?:then\s+|also\s+|subsequently\s+)?(?:added|started|given|introduced|commenced|initiated|administered|begun|prescribed)\b",
         )
     });
     other_drug_mentions(ctx, text)
@@ -240,7 +247,7 @@ fn narrated_before(ctx: &RuleContext<'_>, text: &str) -> Vec<String> {
             // ("treated with levamisole and then cyclosporine"): they do not break the scope.
             let (lo, _) = scope(text, d.start, d.end, true);
             let before = &text[lo..d.start];
-            GIVEN.is_match(before)
+            (GIVEN.is_match(before) || GIVEN_AFTER.is_match(&text[d.end..]))
                 && !crate::negation::is_negated(ctx, text, d.start, d.end)
                 && !PLAN.is_match(before)
         })
