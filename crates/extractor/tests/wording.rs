@@ -330,6 +330,22 @@ fn an_events_patients_are_no_count_of_the_group() {
     }
 }
 
+#[test]
+fn siblings_named_by_sex_are_counted() {
+    for (text, want) in [
+        (
+            "Two sisters aged 6 and 9 years with juvenile dermatomyositis received zelumab.",
+            "2",
+        ),
+        (
+            "Three brothers with juvenile dermatomyositis were given ZLM.",
+            "3",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
+}
+
 // Class 2: sex.
 
 #[test]
@@ -340,6 +356,17 @@ fn sex_from_fractions_singulars_ratios_and_all() {
             "Thirteen children received zelumab; 38% (5/13) were boys.",
             "5",
             "8",
+        ),
+        // Siblings named by sex.
+        (
+            "Two sisters aged 6 and 9 years with juvenile dermatomyositis received zelumab.",
+            "0",
+            "2",
+        ),
+        (
+            "Three brothers with juvenile dermatomyositis were given ZLM.",
+            "3",
+            "0",
         ),
         // A label with its share, or a sex that makes up a share of the group.
         (

@@ -57,7 +57,7 @@ static SHE: LazyLock<Pattern> = LazyLock::new(|| {
 
 static COUNT_SEX: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({c})\s+(?:[(\[]\s*\d+(?:\.\d+)?\s*%\s*[)\]]\s*)?(?:(?:of\s+(?:them|whom|which|these|the\s+(?:\w+\s+)?(?:patients|children))|patients|children)\s+)?(?:(?:were|was|are)\s+)?(girls|boys|girl|boy|females?|males?)\b",
+        r"(?i)\b({c})\s+(?:[(\[]\s*\d+(?:\.\d+)?\s*%\s*[)\]]\s*)?(?:(?:of\s+(?:them|whom|which|these|the\s+(?:\w+\s+)?(?:patients|children))|patients|children)\s+)?(?:(?:were|was|are)\s+)?(girls|boys|girl|boy|females?|males?|sisters|brothers)\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")
@@ -171,12 +171,13 @@ static ALL_SEX: LazyLock<Pattern> = LazyLock::new(|| {
 /// What every group count by sex needs: a sex word or a sex letter before `/`, `:` or "to"
 /// ("M/F", "F:M", "male-to-female"). A sentence without one is not read for counts.
 static SEX_ANY: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)boy|girl|male|\b[mf]\s*(?:[:/]|-?\s*to\b)").expect("valid regex")
+    Pattern::new(r"(?i)boy|girl|male|sisters|brothers|\b[mf]\s*(?:[:/]|-?\s*to\b)")
+        .expect("valid regex")
 });
 
 fn is_female(noun: &str) -> bool {
     let n = noun.trim_start().to_ascii_lowercase();
-    n.starts_with('f') || n.starts_with("girl")
+    n.starts_with('f') || n.starts_with("girl") || n.starts_with("sister")
 }
 
 /// The number of patients the sentences state (best-ranked count), for ratios and shares.
@@ -477,8 +478,7 @@ pub(crate) fn counts_in(text: &str) -> (Option<u32>, Option<u32>) {
         {
             continue;
         }
-        let noun = c[2].to_ascii_lowercase();
-        let slot = if noun.starts_with("girl") || noun.starts_with("female") {
+        let slot = if is_female(&c[2]) {
             &mut female
         } else {
             &mut male
