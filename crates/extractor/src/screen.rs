@@ -51,8 +51,10 @@ pub struct Screener {
 /// A mean or median age stated for a group ("mean age 45 years", "median age of 52.5
 /// (range 30-70)", "average age at onset was 48", "median age at first infusion was 9.5",
 /// "Age at <drug> initiation was 9.5 (range 4-15) years"): the group's centre, not one patient.
+/// The number starts at a word boundary: in "a mean age of 42 years" it is 42, not the "2" left
+/// after "of 4" is read as the words of an "age of ..." phrase.
 static GROUP_AGE: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)(?:\b(?:mean|median|average)\s+(?:\w+\s+){0,2}?|^\W*(?:the\s+|their\s+)?)age\b(?:\s+(?:at|of|on|when)\s+(?:[\w-]+\s+){0,4}?[\w-]+)?(?:\s*\([^)]{0,20}\))?\s*(?:was|were|of|:|=|,|is)?\s*(\d{1,3}(?:\.\d+)?)\s*(?:years?|yrs?|y\b|±|\+/-|\(|;|,|\.|$)")
+    Pattern::new(r"(?i)(?:\b(?:mean|median|average)\s+(?:\w+\s+){0,2}?|^\W*(?:the\s+|their\s+)?)age\b(?:\s+(?:at|of|on|when)\s+(?:[\w-]+\s+){0,4}?[\w-]+)?(?:\s*\([^)]{0,20}\))?\s*(?:was|were|of|:|=|,|is)?\s*\b(\d{1,3}(?:\.\d+)?)\s*(?:years?|yrs?|y\b|±|\+/-|\(|;|,|\.|$)")
         .expect("valid regex")
 });
 

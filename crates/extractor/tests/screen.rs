@@ -280,6 +280,17 @@ fn adult_papers_without_age_words_are_adult_only() {
             "Nine patients with dermatomyositis received oral tacrolimus.",
             &["Middle Aged", "Dermatomyositis"][..],
         ),
+        // "a mean age of 42 years" is 42 (once read as 2: "of 4" taken as the phrase's words).
+        (
+            807,
+            "Fifteen patients with dermatomyositis had a mean age of 42 years and received oral tacrolimus.",
+            &[][..],
+        ),
+        (
+            808,
+            "Tacrolimus was given to patients with dermatomyositis with a median age of 38.5 years.",
+            &[][..],
+        ),
     ] {
         let got = screen(&record(
             pmid,
