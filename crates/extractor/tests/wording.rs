@@ -385,6 +385,11 @@ fn sex_from_fractions_singulars_ratios_and_all() {
             "9",
         ),
         (
+            "Twenty children received zelumab; the proportion of boys was 65%.",
+            "13",
+            "7",
+        ),
+        (
             "Twenty patients were given zelumab and 7/20 (35%) were female.",
             "13",
             "7",

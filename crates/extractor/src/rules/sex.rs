@@ -156,9 +156,9 @@ static RATIO: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 /// "62% were girls", "female (62%)", "62% female", "sixty-two percent of them were girls",
-/// "male sex: 65%", "boys accounted for 70%".
+/// "male sex: 65%", "boys accounted for 70%", "the proportion of boys was 65%".
 static PERCENT_SEX: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(&format!(r"(?i)(?:\b(?:(?P<p>\d+(?:\.\d+)?)\s*%|(?P<pw>{n})\s*(?:percent|per\s+cent))\s*(?:of\s+(?:them|the\s+(?:\d+\s+)?\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>boys|girls|males?|females?)\b|\b(?P<sex2>boys|girls|males?|females?)(?:\s+(?:sex|gender))?\s*(?:[(:=]\s*|\s(?:accounted\s+for|made\s+up|comprised|represented|constituted)\s+)?(?P<p2>\d+(?:\.\d+)?)\s*%)", n = numbers::NUMBER))
+    Pattern::new(&format!(r"(?i)(?:\b(?:(?P<p>\d+(?:\.\d+)?)\s*%|(?P<pw>{n})\s*(?:percent|per\s+cent))\s*(?:of\s+(?:them|the\s+(?:\d+\s+)?\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>boys|girls|males?|females?)\b|\b(?P<sex2>boys|girls|males?|females?)(?:\s+(?:sex|gender))?\s*(?:[(:=]\s*|\s(?:accounted\s+for|made\s+up|comprised|represented|constituted|was|were|is|are)\s+)?(?P<p2>\d+(?:\.\d+)?)\s*%)", n = numbers::NUMBER))
         .expect("valid regex")
 });
 
