@@ -26,19 +26,18 @@ pub fn sentences(doc: &Document) -> Vec<Sentence<'_>> {
         if crate::front_matter::is_front_matter(doc.source, section, text) {
             continue;
         }
-        let block_section = section;
         let mut start = 0;
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
             let c = bytes[i];
             if matches!(c, b'.' | b'!' | b'?') && is_boundary(text, i) {
-                push(&mut out, doc, block_section, base, text, start, i + 1);
+                push(&mut out, doc, section, base, text, start, i + 1);
                 start = i + 1;
             }
             i += 1;
         }
-        push(&mut out, doc, block_section, base, text, start, text.len());
+        push(&mut out, doc, section, base, text, start, text.len());
     }
     out
 }

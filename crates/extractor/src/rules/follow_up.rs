@@ -583,7 +583,15 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             continue;
         };
         let (low, high) = match range {
-            Some(r) if c["label"].to_ascii_lowercase().contains("range") => r,
+            Some(r)
+                if whole
+                    .as_str()
+                    .split('\t')
+                    .next()
+                    .is_some_and(|label| label.to_ascii_lowercase().contains("range")) =>
+            {
+                r
+            }
             _ => (n, n),
         };
         let round = |x: f64| (x * factor * 10.0).round() / 10.0;
@@ -597,7 +605,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
 /// A table row labelled with the follow-up and its unit, then its value cell.
 static ROW_LABEL: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\bfollow[\s\-]?up\b[^\t]*?\b(?P<unit>months?|years?|weeks?|mo|yrs?)\b(?P<label>[^\t]*)\t\s*(?P<n>\d+(?:\.\d+)?)(?:\s*(?:±\s*\d+(?:\.\d+)?\s*)?[(\[]\s*(?P<a>\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(?P<b>\d+(?:\.\d+)?)\s*[)\]])?",
+        r"(?i)\bfollow[\s\-]?up\b[^\t]*?\b(?P<unit>months?|years?|weeks?|mo|yrs?)\b[^\t]*\t\s*(?P<n>\d+(?:\.\d+)?)(?:\s*(?:±\s*\d+(?:\.\d+)?\s*)?[(\[]\s*(?P<a>\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(?P<b>\d+(?:\.\d+)?)\s*[)\]])?",
     )
 });
 
