@@ -346,6 +346,37 @@ fn siblings_named_by_sex_are_counted() {
     }
 }
 
+#[test]
+fn the_part_a_study_picked_out_and_the_share_given_the_intervention() {
+    for (text, want) in [
+        // The patients a larger study picked out.
+        (
+            "A retrospective study of 38 patients with juvenile dermatomyositis identified 8 patients who had never received corticosteroids; all were given zelumab.",
+            "8",
+        ),
+        (
+            "Among 120 children with juvenile dermatomyositis we selected 15 children with refractory disease for zelumab.",
+            "15",
+        ),
+        // The intervention given to a share of that group.
+        (
+            "Eight children with juvenile dermatomyositis were studied. Treatment was primarily with intravenous zelumab (ZLM) (75%) and methotrexate (50%).",
+            "6",
+        ),
+        (
+            "Twenty children with juvenile dermatomyositis were reviewed; they were treated with methotrexate (100%) and zelumab (40%).",
+            "8",
+        ),
+        // The share of a schedule is not of the group.
+        (
+            "Twenty children with juvenile dermatomyositis received zelumab; most were given a single infusion of zelumab (85%).",
+            "20",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
+    }
+}
+
 // Class 2: sex.
 
 #[test]

@@ -114,6 +114,16 @@ static INCLUDED: LazyLock<Pattern> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+/// The patients a study picked out of a larger group it names first: "identified 8 patients
+/// who had never received", "selected 12 children with".
+static PICKED_OUT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)\b(?:identified|selected|found)\s+({c})\s+(?:[\w\-]+\s+)?{PEOPLE}\s+(?:who|with|that|whose)\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
+});
+
 /// A count right before an intervention named as a list item ("(24 <drug>, 24 placebo)", "28
 /// in the <drug> group and 52 in the MMF group").
 static ARM_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
@@ -402,6 +412,20 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
     for iv in ivs.iter().filter(|_| compared) {
         if let Some(c) = ARM_NAMED_FIRST.captures(&text[iv.end..])
             && let Some(n) = numbers::parse_count(&c[1]).filter(|n| *n > 0)
+        {
+            out.push((6, n));
+        }
+    }
+    // The patients a larger study picked out: "a study of 38 patients identified 8 patients
+    // who had never received corticosteroids" is 8.
+    for c in PICKED_OUT.captures_iter(text) {
+        let (Some(m), Some(n)) = (c.get(0), numbers::parse_count(&c[1])) else {
+            continue;
+        };
+        if n > 0
+            && counts_in(&text[..m.start()])
+                .iter()
+                .any(|(_, total)| *total > n)
         {
             out.push((6, n));
         }
@@ -731,6 +755,39 @@ fn randomised_against_another_drug(ctx: &RuleContext<'_>, text: &str) -> bool {
     })
 }
 
+/// The count the intervention went to when a treatment sentence gives it as a share of the
+/// group right after its name ("treated with IVIG (75%) and MTX (50%)"): the share of `total`,
+/// when it is a whole count (papers round to 1%) smaller than the group.
+fn share_given(ctx: &RuleContext<'_>, text: &str, total: u32) -> Option<u32> {
+    static TREATED: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(r"(?i)\b(?:treat(?:ed|ment)|therapy|received|given|administered)\b")
+            .expect("valid regex")
+    });
+    static SHARE_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(r"^\s*(?:\([^()]{1,12}\)\s*)?\(\s*(\d{1,2}(?:\.\d+)?)\s*%\s*\)")
+            .expect("valid regex")
+    });
+    // "a single administration of <drug> (85%)": the share of a schedule, not of the group.
+    static SCHEDULE_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(
+            r"(?i)\b(?:administrations?|doses?|courses?|infusions?|cycles?|injections?)\s+of\s+$",
+        )
+        .expect("valid regex")
+    });
+    if total < 2 || !TREATED.is_match(text) {
+        return None;
+    }
+    ctx.review.intervention.find_all(text).iter().find_map(|m| {
+        if SCHEDULE_BEFORE.is_match(&text[..m.start]) {
+            return None;
+        }
+        let p: f64 = SHARE_AFTER.captures(&text[m.end..])?[1].parse().ok()?;
+        let k = (f64::from(total) * p / 100.0).round();
+        ((100.0 * k / f64::from(total) - p).abs() < 1.0 && k >= 1.0 && k < f64::from(total))
+            .then_some(k as u32)
+    })
+}
+
 impl Rule for NPatients {
     fn name(&self) -> &'static str {
         "n_patients"
@@ -775,6 +832,22 @@ impl Rule for NPatients {
         // total), then reading order.
         found
             .sort_by_key(|(score, i, n, _)| (std::cmp::Reverse(*score), std::cmp::Reverse(*n), *i));
+        // The intervention given to a share of the group: "treatment was primarily with IVIG
+        // (75%)" of 8 patients is 6 (when the share gives a whole count).
+        if let Some(&(_, _, total, total_span)) = found.first()
+            && let Some((k, span)) = sentences
+                .iter()
+                .find_map(|s| share_given(ctx, s.text, total).map(|k| (k, s.span)))
+        {
+            let mut spans = vec![span, total_span];
+            spans.sort_by_key(|sp| sp.start);
+            spans.dedup();
+            return vec![Hit {
+                field: Field::NPatients,
+                value: Value::Count(k),
+                spans,
+            }];
+        }
         found
             .into_iter()
             .map(|(_, _, n, span)| Hit {
