@@ -87,6 +87,12 @@ fn counts_in_compound_words_and_idioms() {
             "We describe a couple of patients with dermatomyositis who received zelumab.",
             "2",
         ),
+        // The number restated in figures.
+        (
+            "Twenty-five (25) children with juvenile dermatomyositis received zelumab.",
+            "25",
+        ),
+        ("We treated twelve (12) refractory patients with ZLM.", "12"),
     ] {
         assert_eq!(cell(Field::NPatients, &[text]), n, "{text}");
     }

@@ -42,7 +42,7 @@ const STOP: &[&str] = &[
 
 static GROUP: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({count}|both)\s+((?:[a-z][\w\-]*,?\s+){{0,3}}?)({PEOPLE})\b",
+        r"(?i)\b({count}|both)\s+(?:\(\d{{1,4}}\)\s+)?((?:[a-z][\w\-]*,?\s+){{0,3}}?)({PEOPLE})\b",
         count = numbers::COUNT
     ))
     .expect("valid regex")
