@@ -4071,6 +4071,18 @@ fn steroid_free_is_sparing() {
         ("Six children remained free of steroids at one year.", "yes"),
         ("Prednisone-free survival at 12 months was 60%.", "yes"),
         ("No child achieved a steroid-free remission.", "no"),
+        // A remission kept without steroids.
+        (
+            "She remained in remission for 18 months without steroids or methotrexate.",
+            "yes",
+        ),
+        (
+            "At last follow-up, 9 patients were in remission without oral prednisolone.",
+            "yes",
+        ),
+        ("No patient remained in remission without steroids.", "no"),
+        // "Without" that names no remission kept.
+        ("Zelumab was given alone, without steroids.", "not_reported"),
         // Before the intervention: its story, not sparing.
         (
             "Before zelumab, none had been steroid-free for more than 3 months.",

@@ -2,7 +2,8 @@
 //!
 //! `yes`: a steroid term with a reduction word in the same clause ("corticosteroid treatment
 //! could be tapered", "prednisone doses were weaned off and discontinued", "it was possible to
-//! stop steroids", "steroid-sparing effect", "steroid-free remission"), or a steroid dose going
+//! stop steroids", "steroid-sparing effect", "steroid-free remission", "in remission without
+//! steroids"), or a steroid dose going
 //! down ("prednisolone 1 → 0.4 mg/kg/day", "reduced from 40 to 5 mg", "steroid requirements
 //! fell by 60%"). `no`: a negated reduction ("steroids could not be tapered", "unable to wean
 //! prednisone"), a dose going up, or one that stayed ("glucocorticoid doses were unchanged").
@@ -60,9 +61,13 @@ static FROM_TO: LazyLock<Pattern> = LazyLock::new(|| {
 });
 /// "-free" right after a steroid name: "steroid-free remission", "prednisolone free".
 static FREE_AFTER: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)^[\s\-]*free\b"));
-/// "free of" / "free from" right before a steroid name.
-static FREE_BEFORE: LazyLock<Pattern> =
-    LazyLock::new(|| re(r"(?i)\bfree\s+(?:of|from)\s+(?:(?:all|any|oral|systemic)\s+)?$"));
+/// "free of" / "free from" right before a steroid name, or a remission kept without it ("in
+/// remission without oral steroids", "remained relapse-free for 18 months without steroids").
+static FREE_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\bfree\s+(?:of|from)\s+(?:(?:all|any|oral|systemic)\s+)?$|\b(?:remission|relapse[\s\-]free|remained\s+well)\b[^.;()]{0,40}?\bwithout\s+(?:(?:any|oral|systemic|further|daily)\s+)?$",
+    )
+});
 
 impl Rule for SteroidSparing {
     fn name(&self) -> &'static str {
