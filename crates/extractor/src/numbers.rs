@@ -2,10 +2,11 @@
 //! (`three`, `Twelve`, `twenty-one`).
 
 /// Whole counts in words, as a regex fragment (no capture groups): `one hundred and forty`,
-/// `thirty-two`, `seven`, `a dozen`, `a couple of`. Shared by [`NUMBER`] and [`COUNT`].
+/// `thirty-two`, `seven`, `a dozen`, `a couple of`, `a pair of`, `twin` ("twin girls": two).
+/// Shared by [`NUMBER`] and [`COUNT`].
 macro_rules! count_words {
     () => {
-        r"(?:one|two|three|four|five|six|seven|eight|nine|a)\s+hundred(?:\s+(?:and\s+)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+dozen|dozen|a\s+couple\s+of"
+        r"(?:one|two|three|four|five|six|seven|eight|nine|a)\s+hundred(?:\s+(?:and\s+)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s\-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+dozen|dozen|a\s+couple\s+of|a\s+pair\s+of|twin"
     };
 }
 
@@ -15,7 +16,7 @@ macro_rules! count_words {
 pub(crate) const NUMBER: &str = concat!(
     r"(?:\d+(?:[.,]\d+)?|\.\d+|(?i:",
     count_words!(),
-    r"|a\s+single|single|both|a\s+pair\s+of))"
+    r"|a\s+single|single|both))"
 );
 
 /// A regex fragment matching a count written in digits or words (whole numbers only):
@@ -89,7 +90,9 @@ pub(crate) fn parse_number(s: &str) -> Option<f64> {
     }
     match t.as_str() {
         "a single" | "single" | "a" | "an" => return Some(1.0),
-        "both" | "a pair of" | "a couple of" | "couple of" | "a couple" => return Some(2.0),
+        "both" | "a pair of" | "a couple of" | "couple of" | "a couple" | "twin" => {
+            return Some(2.0);
+        }
         "a dozen" | "dozen" => return Some(12.0),
         _ => {}
     }

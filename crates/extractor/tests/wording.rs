@@ -347,6 +347,20 @@ fn siblings_named_by_sex_are_counted() {
             "Three brothers with juvenile dermatomyositis were given ZLM.",
             "3",
         ),
+        // Twins and a pair are two.
+        (
+            "We report twin brothers with juvenile dermatomyositis treated with zelumab.",
+            "2",
+        ),
+        (
+            "A pair of sisters with juvenile dermatomyositis received ZLM.",
+            "2",
+        ),
+        // One of twins is one patient.
+        (
+            "A 7-year-old girl, a twin, with juvenile dermatomyositis received zelumab.",
+            "1",
+        ),
     ] {
         assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
     }
