@@ -1496,6 +1496,17 @@ fn a_result_word_the_domain_lists_as_its_own_term_is_its_result() {
             "resolved",
             "not_reported",
         ),
+        // Sustained remission that patients had: a part of the group.
+        (
+            "After zelumab, 14 children had sustained remission.",
+            "not_reported",
+            "improved",
+        ),
+        (
+            "With ZLM, nine patients had a sustained remission.",
+            "not_reported",
+            "improved",
+        ),
         // Sustained remission named by the relapse domain is that domain's.
         (
             "Sustained remission was achieved in 14 of 20 children after zelumab.",
