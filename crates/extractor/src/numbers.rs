@@ -111,6 +111,13 @@ pub(crate) fn parse_number(s: &str) -> Option<f64> {
         .map(|i| base + 1.0 + i as f64)
 }
 
+/// The whole count a percentage `p` of `total` stands for, when papers' rounding (to 1%) allows
+/// one: 62% of 21 is 13 (61.9%); 50% of 7 is none (3 is 42.9%, 4 is 57.1%).
+pub(crate) fn share_count(total: u32, p: f64) -> Option<u32> {
+    let k = (f64::from(total) * p / 100.0).round();
+    ((100.0 * k / f64::from(total) - p).abs() < 1.0).then_some(k as u32)
+}
+
 /// A whole count (digits or words).
 pub(crate) fn parse_count(s: &str) -> Option<u32> {
     let x = parse_number(s)?;
@@ -136,6 +143,9 @@ mod tests {
         assert_eq!(parse_count("ninety"), Some(90));
         assert_eq!(parse_count("a dozen"), Some(12));
         assert_eq!(parse_count("a couple of"), Some(2));
+        assert_eq!(share_count(21, 62.0), Some(13));
+        assert_eq!(share_count(8, 75.0), Some(6));
+        assert_eq!(share_count(7, 50.0), None);
         assert_eq!(parse_number(".05"), Some(0.05));
         assert_eq!(parse_number(".5"), Some(0.5));
         assert_eq!(parse_count("One hundred and forty"), Some(140));

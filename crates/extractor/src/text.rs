@@ -46,19 +46,22 @@ pub fn sentences(doc: &Document) -> Vec<Sentence<'_>> {
 /// the cells of one table row are one piece ("Male, n (%)\t15 (60)"), so a row's label and its
 /// value are read together.
 fn units(doc: &Document) -> Vec<(&str, Span)> {
-    let mut out: Vec<(&str, Span, bool)> = Vec::new();
+    let mut out: Vec<(&str, Span)> = Vec::new();
+    let mut after_cell = false;
     for block in doc.readable_blocks() {
         let cell = block.kind == BlockKind::TableCell;
         if cell
-            && let Some((_, last, true)) = out.last_mut()
+            && after_cell
+            && let Some((_, last)) = out.last_mut()
             && doc.text.get(last.end..block.span.start) == Some("\t")
         {
             *last = Span::new(last.start, block.span.end);
             continue;
         }
-        out.push((block.section.as_str(), block.span, cell));
+        after_cell = cell;
+        out.push((block.section.as_str(), block.span));
     }
-    out.into_iter().map(|(s, span, _)| (s, span)).collect()
+    out
 }
 
 fn push<'d>(

@@ -521,8 +521,12 @@ impl ReviewDefinition {
         ];
         // A treated form names a prior treatment: its entries are `prior_treatments` entries.
         if let Some(forms) = self.lexicons.get("treated_forms") {
-            let prior = self.lexicon("prior_treatments");
-            if let Some(e) = forms.0.keys().find(|e| !prior.0.contains_key(*e)) {
+            let prior = self.lexicons.get("prior_treatments");
+            if let Some(e) = forms
+                .0
+                .keys()
+                .find(|e| !prior.is_some_and(|p| p.0.contains_key(*e)))
+            {
                 return Err(fail(
                     "lexicons.treated_forms",
                     &format!("entry `{e}` is not an entry of [lexicons.prior_treatments]"),

@@ -338,9 +338,7 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         let Some(n) = numbers::parse_count(num.as_str()).filter(|n| *n > 0) else {
             continue;
         };
-        let larger_before = counts_in(&text[..m.start()])
-            .iter()
-            .any(|(_, total)| *total > n);
+        let larger_before = larger_count_before(text, m.start(), n);
         // An arm of a trial named by what it received: "30 children received <drug> and 30
         // received placebo" (the intervention right after the verb).
         let arm = !larger_before
@@ -397,19 +395,15 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
     let ivs = r.intervention.find_all(text);
     let compared = controlled || COMPARED.is_match(text);
     for iv in ivs.iter().filter(|_| compared) {
-        if !LIST_AFTER.is_match(&text[iv.end..]) {
-            continue;
-        }
-        if let Some(c) = ARM_BEFORE.captures(&text[..iv.start])
+        if LIST_AFTER.is_match(&text[iv.end..])
+            && let Some(c) = ARM_BEFORE.captures(&text[..iv.start])
             && let Some(n) = numbers::parse_count(&c[1]).filter(|n| *n > 0)
             && !ALLOCATION_RATIO.is_match(&text[..iv.start])
         {
             out.push((6, n));
         }
-    }
-    // An arm named by the intervention before its count: "the <drug> group comprised 22
-    // patients and the control group 18", "(<drug>, 60; placebo, 60)".
-    for iv in ivs.iter().filter(|_| compared) {
+        // Or named by the intervention before its count: "the <drug> group comprised 22
+        // patients and the control group 18", "(<drug>, 60; placebo, 60)".
         if let Some(c) = ARM_NAMED_FIRST.captures(&text[iv.end..])
             && let Some(n) = numbers::parse_count(&c[1]).filter(|n| *n > 0)
         {
@@ -422,11 +416,7 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         let (Some(m), Some(n)) = (c.get(0), numbers::parse_count(&c[1])) else {
             continue;
         };
-        if n > 0
-            && counts_in(&text[..m.start()])
-                .iter()
-                .any(|(_, total)| *total > n)
-        {
+        if n > 0 && larger_count_before(text, m.start(), n) {
             out.push((6, n));
         }
     }
@@ -721,6 +711,11 @@ fn other_drugs_between(ctx: &RuleContext<'_>, text: &str, arms: &[(usize, u32)])
         .then_some(())
 }
 
+/// Whether `text` states a count larger than `n` before byte `at` (the whole `n` is a part of).
+fn larger_count_before(text: &str, at: usize, n: u32) -> bool {
+    counts_in(&text[..at]).iter().any(|(_, total)| *total > n)
+}
+
 /// Randomisation between the intervention and another drug ("36 children were randomised to
 /// <drug> or to continue tacrolimus", "randomly assigned to receive MMF or <drug>"): a trial
 /// against an active control, whose total counts both arms. (Arms that differ only in the
@@ -782,9 +777,7 @@ fn share_given(ctx: &RuleContext<'_>, text: &str, total: u32) -> Option<u32> {
             return None;
         }
         let p: f64 = SHARE_AFTER.captures(&text[m.end..])?[1].parse().ok()?;
-        let k = (f64::from(total) * p / 100.0).round();
-        ((100.0 * k / f64::from(total) - p).abs() < 1.0 && k >= 1.0 && k < f64::from(total))
-            .then_some(k as u32)
+        numbers::share_count(total, p).filter(|k| *k >= 1 && *k < total)
     })
 }
 

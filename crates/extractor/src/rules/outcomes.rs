@@ -181,19 +181,11 @@ impl Rule for Outcomes {
                 .any(|(o, _)| matches!(o, Outcome::Improved | Outcome::Resolved))
                 && !part_votes[d].is_empty()
             {
-                v = v
-                    .into_iter()
-                    .map(|(o, sp)| {
-                        (
-                            if o == Outcome::Resolved {
-                                Outcome::Improved
-                            } else {
-                                o
-                            },
-                            sp,
-                        )
-                    })
-                    .collect();
+                for (o, _) in &mut v {
+                    if *o == Outcome::Resolved {
+                        *o = Outcome::Improved;
+                    }
+                }
             } else {
                 v.append(&mut part_votes[d]);
                 v.sort_by_key(|(_, sp)| sp.start);

@@ -241,10 +241,8 @@ fn counts_with_total(text: &str, total: u32) -> (Option<u32>, Option<u32>) {
         if let (Some(p), Some(sex)) = (p, sex)
             && p <= 100.0
         {
-            let k = f64::from(total) * p / 100.0;
             // The share must give a whole count (rounded as papers round: to 1%).
-            if (100.0 * k.round() / f64::from(total) - p).abs() < 1.0 {
-                let k = k.round() as u32;
+            if let Some(k) = numbers::share_count(total, p) {
                 let rest = total - k.min(total);
                 return if is_female(sex) {
                     (Some(rest), Some(k))
