@@ -152,6 +152,31 @@ fn counts_of_the_subgroup_that_had_the_disease_or_the_drug() {
 }
 
 #[test]
+fn a_subgroup_with_the_intervention_as_a_point_in_time_is_not_the_group() {
+    // The intervention named as when something came, not as what the subgroup received.
+    for text in [
+        "Eleven of them relapsed at a median of 9 months after zelumab.",
+        "Five of these children flared following the second zelumab course.",
+        "Of them, 4 needed a second course since zelumab had failed.",
+    ] {
+        assert_eq!(cell(Field::NPatients, &[GROUP, text]), "20", "{text}");
+    }
+    // Named as what they received, the subgroup is the group.
+    for (text, n) in [
+        (
+            "We reviewed 40 children with dermatomyositis, 12 of whom received zelumab.",
+            "12",
+        ),
+        (
+            "We reviewed 40 children with dermatomyositis; 12 of them were treated with zelumab after methotrexate had failed.",
+            "12",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), n, "{text}");
+    }
+}
+
+#[test]
 fn counts_of_two_age_groups_or_a_subtype_named_by_a_general_word_add_up() {
     for (text, n) in [
         // People by age group, like "12 boys and 8 girls".
@@ -1005,6 +1030,31 @@ fn follow_up_wordings() {
 }
 
 #[test]
+fn when_an_event_came_during_follow_up_is_not_the_follow_up() {
+    for text in [
+        "Eleven relapsed during follow-up, at a median of 9 months after zelumab.",
+        "During follow-up, 11 children flared at a median of 9 months.",
+        "Eleven children relapsed during the follow-up period, a median of 9 months after the first zelumab infusion.",
+        "Eleven children relapsed during follow-up (median time to relapse 9 months).",
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[GROUP, text]), "", "{text}");
+    }
+    // A follow-up with its own length still gives it.
+    for (text, want) in [
+        (
+            "During a follow-up of 24 months, 11 children relapsed at a median of 9 months.",
+            "24",
+        ),
+        (
+            "Eleven relapsed during follow-up (median 30 months) after zelumab.",
+            "30",
+        ),
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[GROUP, text]), want, "{text}");
+    }
+}
+
+#[test]
 fn follow_up_as_a_window_after_the_treatment() {
     for (text, want) in [
         (
@@ -1349,6 +1399,47 @@ fn a_blocker_of_one_domain_is_the_term_of_another() {
 
 /// A group of twenty treated children (the size a count in another sentence is compared with).
 const GROUP: &str = "Twenty children with steroid-dependent disease received zelumab.";
+
+#[test]
+fn a_count_of_the_domains_own_events_is_an_outcome_only_against_a_comparison() {
+    let r = review_with_relapse_domain();
+    let relapse = Field::parse("relapse_outcome").unwrap();
+    // A count of events, even beside a term of the domain: no comparison, no outcome.
+    for text in [
+        "Eleven children relapsed during follow-up (median time to first relapse 9 months).",
+        "Relapses occurred in 11 children (55%), at a median time to first relapse of 9 months.",
+        "Eleven children relapsed; the relapse rate was 0.4 per patient-year.",
+    ] {
+        let st = cells_in(
+            &r,
+            &doc(Source::Abstract, &[("results", GROUP), ("results", text)]),
+        );
+        assert_eq!(st.cell(relapse), "not_reported", "{text}");
+    }
+    // Against a comparator arm: fewer events with the intervention is improved.
+    for (text, want) in [
+        (
+            "Six children (30%) relapsed in the zelumab group compared with 15 (75%) in the placebo group.",
+            "improved",
+        ),
+        (
+            "Fifteen (75%) relapsed in the placebo group compared with 6 (30%) in the zelumab group.",
+            "improved",
+        ),
+        (
+            "Relapses occurred in 14 (70%) children given zelumab versus 8 (40%) given placebo.",
+            "worsened",
+        ),
+    ] {
+        let trial =
+            "Forty children with steroid-dependent disease were randomised to zelumab or placebo.";
+        let st = cells_in(
+            &r,
+            &doc(Source::Abstract, &[("results", trial), ("results", text)]),
+        );
+        assert_eq!(st.cell(relapse), want, "{text}");
+    }
+}
 
 /// The relapse-domain review, where the relapse domain also names the states of staying in
 /// remission (and the remission domain gives them up as blockers).

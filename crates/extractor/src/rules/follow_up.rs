@@ -23,7 +23,9 @@
 //! ("(duration: 0.2-11 years)"), ages, durations of other drugs (a sentence naming another drug
 //! and not the intervention; "MMF was continued for 12 months after <drug>"), and time points
 //! of a group's result ("at 6 months, 20 were in remission", "cleared in 9 of them", "all
-//! patients achieved remission within 4 weeks").
+//! patients achieved remission within 4 weeks"), or when an event came during follow-up
+//! ("relapsed during follow-up, at a median of 9 months": "during follow-up" frames the event
+//! and has no length of its own).
 //! Years ×12, weeks ÷4.345 and days ÷30.44 (one decimal). With several durations the longest
 //! is kept.
 //!
@@ -101,6 +103,39 @@ static RANGE_AFTER: LazyLock<Pattern> = LazyLock::new(|| {
         r"(?i)^\s*[(\[,;]\s*(?:range|ranging|min(?:imum)?\s*[-–]\s*max(?:imum)?)\s*(?:from\s+)?[:=,]?\s*{N}\s*(?:-|–|—|to)\s*{N}\s*(?P<unit>months?|mo\b|mos\b|years?|yrs?\b|weeks?|wks?\b|days?)?"
     ))
 });
+
+/// "During follow-up" as the frame an event came in: the follow-up word with a frame word
+/// before it and no length of its own after it ("relapsed during follow-up, at a median of 9
+/// months"; not "during a follow-up of 24 months").
+static FOLLOW_FRAME: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:during|throughout|in|over)\s+(?:the\s+)?(?:(?:course|period)\s+of\s+(?:the\s+)?)?follow[\s\-]*up(?:\s+period)?\b",
+    )
+});
+/// What gives a follow-up word its own length right after it: "follow-up of 24 months",
+/// "follow-up (median 24 months)", "follow-up was 2 years".
+static OWN_LENGTH: LazyLock<Pattern> =
+    LazyLock::new(|| re(r"(?i)^\s*(?:of\b|was\b|lasted\b|is\b|[:=(\[])"));
+
+/// Whether the words right after a follow-up word give its length: not a bracket that says
+/// what else it times ("follow-up (median time to relapse 9 months)").
+fn own_length(after: &str) -> bool {
+    static TIME_TO: LazyLock<Pattern> =
+        LazyLock::new(|| re(r"(?i)^\s*[(\[][^()\[\]]*\btime\s+to\b"));
+    OWN_LENGTH.is_match(after) && !TIME_TO.is_match(after)
+}
+
+/// Whether every follow-up word of `clause` only frames an event that came ("eleven relapsed
+/// during follow-up, at a median of 9 months after <drug>"): the clause's duration is when
+/// the event came, not how long the patients were followed.
+fn follow_frames_event(clause: &str) -> bool {
+    EVENT_CAME.is_match(clause)
+        && FOLLOW.find_iter(clause).all(|f| {
+            FOLLOW_FRAME.find_iter(clause).any(|fr| {
+                fr.start() <= f.start() && fr.end() >= f.end() && !own_length(&clause[fr.end()..])
+            })
+        })
+}
 
 /// Scheduled visits: "at weeks 0, 4, 12 and 24", "at months 1, 3 and 6", "at 0, 3, 6 and 12
 /// months": the last visit.
@@ -502,7 +537,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             && (prep_is(&["over", "during", "for", "in"]) || PERIOD.is_match(after))
             && !LAB.is_match(clause)
             && !event_time;
-        let tied = FOLLOW.is_match(clause)
+        let tied = (FOLLOW.is_match(clause) && !follow_frames_event(clause))
             || window_after
             || in_clause && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
             || in_clause && prep.is_some()

@@ -265,6 +265,21 @@ static ANY_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(r"(?i)[0-9]|\bboth\b|\b{c}", c = numbers::COUNT)).expect("valid regex")
 });
 
+/// Whether the words after a subgroup ("6 of whom ...") name the intervention as what the
+/// subgroup received ("received <drug>", "were given <drug>"), not as a point in time ("6 of
+/// them relapsed after <drug>", "following the second <drug> course").
+fn received_in(ctx: &RuleContext<'_>, rest: &str) -> bool {
+    static AS_TIME: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(r"(?i)\b(?:after|following|since|before|prior\s+to|post)\b[^,;:]*$")
+            .expect("valid regex")
+    });
+    ctx.review
+        .intervention
+        .find_all(rest)
+        .first()
+        .is_some_and(|m| !AS_TIME.is_match(&rest[..m.start]))
+}
+
 /// Counts that need the review: a subgroup that has the review's disease or received its
 /// intervention ("40 children, 6 of whom had <disease>": 6, above the total; "<drug> was
 /// given to 64 of them"), and arms of one study ("weekly (n = 7) or fortnightly (n = 4)":
@@ -298,7 +313,7 @@ fn review_counts(ctx: &RuleContext<'_>, text: &str) -> Vec<(i32, u32)> {
         // "<drug> was given to 64 of them": the intervention named before, as what they got.
         let before = &text[lo.min(m.start())..m.start()];
         if r.disease.is_match(rest)
-            || (!anaphoric && r.intervention.is_match(rest))
+            || (!anaphoric && received_in(ctx, rest))
             || (!anaphoric && GIVEN_TO.is_match(before) && r.intervention.is_match(before))
             || INCLUDED.is_match(rest)
         {

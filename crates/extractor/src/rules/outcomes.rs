@@ -21,7 +21,9 @@
 //! the domain of "remission".
 //!
 //! "Prevented relapses" is improved; values "similar" or "comparable" between arms are
-//! unchanged.
+//! unchanged. A domain's own event counted ("11 relapsed") is no outcome, even beside a term
+//! of the domain, unless compared: "6 (30%) relapsed with <drug> compared with 15 (75%) on
+//! placebo" is improved (fewer events).
 //!
 //! Negation: a negated improvement is `unchanged` ("none of the patients showed recovery of
 //! muscle strength", "the rash did not improve"); negated worsening is `unchanged`
@@ -66,6 +68,10 @@ static OUTCOME: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|remissions?\s+(?:was|were|had\s+been|has\s+been)\s+(?:achieved|attained|induced|obtained)|(?:had|has|have|with)\s+(?:a\s+)?(?:sustained|durable|prolonged|long-term)\s+remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was|became|become|becoming)\s+(?:\w+[\s\-])?free\b|(?:remain(?:ed|ing|s)?|stay(?:ed|ing|s)?|kept|continued)\s+in\s+(?:(?:complete|full|clinical|stable|steroid-free|drug-free)\s+)?remission|maintain(?:ed|ing|s)?\s+(?:(?:the|their|a|complete|clinical)\s+)?remissions?|maintenance\s+of\s+remission|remissions?\s+(?:was|were|had\s+been)\s+maintained)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|partially|partly|benefit\w*|prevent(?:ed|ing|s|ion\s+of)?\b|(?:(?:complete|partial|overall|total)\s+)?(?:remission|response)\s+rates?\s+(?:[\w\-]+\s+){0,3}?(?:was|were|of|:|=)?\s*(?:\d+(?:\.\d+)?\s*%|\d+\s*/\s*\d+))|(?P<unc>unchanged|no\s+response|ineffective|not\s+effective|similar\s+(?:in|between|across|among|for|with)\b|comparable|(?:did\s+not|didn't|does\s+not|do\s+not)\s+(?:significantly\s+)?differ|no\s+(?:(?:statistically\s+)?significant\s+)?difference|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|(?:did\s+not|didn't|failed\s+to)\s+respond\b|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped|fewer|less\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe)|rarer|(?:became|become|were|was|remained)\s+(?:very\s+)?(?:rare|infrequent|uncommon))|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*|longer|higher|greater|more\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe))\b)",
     )
+});
+/// A comparison in a clause: "than", "compared with", "versus".
+static COMPARISON: LazyLock<Pattern> = LazyLock::new(|| {
+    re(r"(?i)\b(?:than|compared|comparison|versus|vs\.?|relative\s+to|whereas)\b")
 });
 /// A negation in the words right before an outcome word, in its clause and not across a comma
 /// ("no patient relapsed"; not "did not extend B cell depletion, relapses were less").
@@ -378,15 +384,18 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
     let mut some_improved = vec![false; n];
     let mut chained_improved = vec![false; n];
     // One search gives both the outcome words' spans and their groups. Without a domain's
-    // term an outcome word can only speak of its own event negated ("no patient relapsed"):
-    // a sentence with neither a term nor a negation cue has no outcome words to read.
+    // term an outcome word can only speak of its own event, negated ("no patient relapsed")
+    // or compared ("6 relapsed with <drug> against 15 with placebo"): a sentence with neither
+    // a term, a negation cue nor a comparison has no outcome words to read.
     let has_term = terms.iter().any(|t| matches!(t.2, Owner::Domain(_)));
-    let all: Vec<crate::pattern::Captures<'_>> =
-        if has_term || ctx.has(casebook_types::CueCategory::Negation, text) {
-            OUTCOME.captures_iter(text).collect()
-        } else {
-            Vec::new()
-        };
+    let all: Vec<crate::pattern::Captures<'_>> = if has_term
+        || ctx.has(casebook_types::CueCategory::Negation, text)
+        || COMPARISON.is_match(text)
+    {
+        OUTCOME.captures_iter(text).collect()
+    } else {
+        Vec::new()
+    };
     let words: Vec<(usize, usize)> = all
         .iter()
         .filter_map(|c| c.get(0))
@@ -436,6 +445,35 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
                 if slot.is_none() {
                     *slot = Some((0, Outcome::Resolved));
                 }
+            }
+        }
+        // Not negated, the domain's own event is a count of events ("11 relapsed"), which says
+        // how the domain went only against a comparison ("relapsed less often than before"):
+        // a term nearby ("11 relapsed (median time to relapse 9 months)") does not make it one.
+        // With one: the intervention's arm against a comparator ("6 (30%) relapsed in the <drug>
+        // group compared with 15 (75%) in the placebo group": fewer events, improved).
+        // (The event's word inside a longer term, "time to first relapse", "relapse rate",
+        // names a measure, read below.)
+        let in_longer_term = terms
+            .iter()
+            .any(|&(s, e, _)| s <= o.start() && e >= o.end() && (s, e) != (o.start(), o.end()));
+        if !own_event.is_empty() && !word_negated && !in_longer_term {
+            // (The comparison may stand past the clause: "..., compared with 15 in ...".)
+            if !COMPARISON.is_match(&text[lo..]) {
+                continue;
+            }
+            if let Some((ours, theirs)) = compared_values(text, lo, &iv) {
+                let o = if (ours - theirs).abs() < f64::EPSILON {
+                    Outcome::Unchanged
+                } else if ours < theirs {
+                    Outcome::Improved
+                } else {
+                    Outcome::Worsened
+                };
+                for &d in &own_event {
+                    best[d].get_or_insert((0, o));
+                }
+                continue;
             }
         }
         // A worsening once treatment was stopped ("a flare after discontinuing all
