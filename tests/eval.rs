@@ -290,10 +290,14 @@ fn evidence_problem(
                 || has(&["n =", "n=", "/", "%", "ratio", "all ", "none"])
                 || (n == 0 && has(&["girl", "boy", "female", "male", "she", "he "]))
         }
-        Field::AgeYears => {
-            let x: f64 = value.parse().unwrap_or(-1.0);
-            states_number(quote, x.trunc() as u64) || has(&["half"])
-        }
+        // One age, or a group's ages listed together ("4; 15"): each stated (in years, or in
+        // months for an age under two).
+        Field::AgeYears => value.split("; ").all(|v| {
+            let x: f64 = v.parse().unwrap_or(-1.0);
+            states_number(quote, x.trunc() as u64)
+                || states_number(quote, (x * 12.0).round() as u64)
+                || has(&["half"])
+        }),
         Field::FollowUpMonths => has(&["month", "year", "week", "day", " mo", "yr", "wk"]),
         Field::Dose => {
             let first: String = value

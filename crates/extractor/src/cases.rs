@@ -264,7 +264,10 @@ pub(crate) fn segment<'d>(review: &CompiledReview, doc: &'d Document) -> Segment
         if let Some(seg) = total.and_then(|n| by_enumeration(&kept, n)) {
             return seg;
         }
-        return whole(kept, CaseKind::Group, count);
+        let ages = total.and_then(|n| group_ages(&kept, n));
+        let mut seg = whole(kept, CaseKind::Group, count);
+        seg.cases[0].pre.extend(ages);
+        return seg;
     }
     // Patients named only in the plural, with no count ("children with <disease> treated with
     // <drug> were reviewed"): a group of unstated size, not one patient. Its size stays
@@ -283,6 +286,23 @@ pub(crate) fn segment<'d>(review: &CompiledReview, doc: &'d Document) -> Segment
     // One patient: keep the statement that says so ("We report a patient ...").
     let one = count.filter(|h| matches!(h.value, casebook_types::Value::Count(1)));
     whole(kept, CaseKind::Single, one)
+}
+
+/// The ages of a group of `n` listed together in one sentence ("two girls, aged 5 and 11
+/// years"): one per patient, as a list the study's ages are read from.
+fn group_ages(kept: &[Sentence<'_>], n: u32) -> Option<Hit> {
+    kept.iter().find_map(|s| {
+        let (ages, _, _) = rules::listed_ages(s.text)?;
+        (ages.len() == n as usize).then(|| Hit {
+            field: casebook_types::Field::AgeYears,
+            value: casebook_types::Value::List(
+                ages.iter()
+                    .map(|a| casebook_types::Value::Number(*a).render())
+                    .collect(),
+            ),
+            spans: vec![s.span],
+        })
+    })
 }
 
 /// All of `kept` as one case of `kind`, with its count.

@@ -186,7 +186,13 @@ fn fill(
     scope: Scope,
 ) {
     for (rule, hit) in hits {
-        if case.values.contains_key(&hit.field) || !allowed(kind, scope, hit.field) {
+        // A group's ages come only as the list of its patients' ages.
+        let group_ages = kind == CaseKind::Group
+            && scope == Scope::Own
+            && hit.field == Field::AgeYears
+            && matches!(hit.value, Value::List(_));
+        if case.values.contains_key(&hit.field) || !(allowed(kind, scope, hit.field) || group_ages)
+        {
             continue;
         }
         // Age context belongs with the age it describes.

@@ -152,6 +152,49 @@ fn counts_of_the_subgroup_that_had_the_disease_or_the_drug() {
 }
 
 #[test]
+fn ages_of_a_group_listed_together_are_one_per_patient() {
+    for (text, ages) in [
+        (
+            "We describe two girls, aged 5 and 11 years, with juvenile dermatomyositis treated with zelumab.",
+            "5; 11",
+        ),
+        (
+            "Three children (aged 4, 7 and 12 years) with juvenile dermatomyositis received zelumab.",
+            "4; 7; 12",
+        ),
+        (
+            "Two brothers, 8 and 10 years old, with juvenile dermatomyositis received zelumab.",
+            "8; 10",
+        ),
+        (
+            "Two children, aged 3 years and 18 months, with juvenile dermatomyositis received zelumab.",
+            "3; 1.5",
+        ),
+        // A range, a statistic, ages at diagnosis and a list of another length are no ages.
+        (
+            "Two children aged between 2 and 17 years with juvenile dermatomyositis were treated with zelumab.",
+            "",
+        ),
+        (
+            "Two children with juvenile dermatomyositis, with mean ages 5 and 11 years, received zelumab.",
+            "",
+        ),
+        (
+            "Two children with juvenile dermatomyositis received zelumab. They were aged 4 and 12 years at diagnosis.",
+            "",
+        ),
+        (
+            "Three children with juvenile dermatomyositis, aged 4 and 12 years, received zelumab.",
+            "",
+        ),
+    ] {
+        assert_eq!(cell(Field::AgeYears, &[text]), ages, "{text}");
+        // Ages are no follow-up.
+        assert_eq!(cell(Field::FollowUpMonths, &[text]), "", "{text}");
+    }
+}
+
+#[test]
 fn a_subgroup_with_the_intervention_as_a_point_in_time_is_not_the_group() {
     // The intervention named as when something came, not as what the subgroup received.
     for text in [

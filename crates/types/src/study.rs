@@ -79,11 +79,13 @@ impl Study {
             values.insert(Field::NPatients, Value::Count(n));
         }
 
+        // One age per patient: a case's own, or a group's list of its patients' ages.
         let ages: Vec<f64> = cases
             .iter()
-            .filter_map(|c| match c.get(Field::AgeYears) {
-                Some(Value::Number(x)) => Some(*x),
-                _ => None,
+            .flat_map(|c| match c.get(Field::AgeYears) {
+                Some(Value::Number(x)) => vec![*x],
+                Some(Value::List(items)) => items.iter().filter_map(|i| i.parse().ok()).collect(),
+                _ => Vec::new(),
             })
             .collect();
 
@@ -338,6 +340,21 @@ mod tests {
             Study::roll_up(two.study.clone(), &[two]).cell(Field::NPatients),
             "2"
         );
+    }
+
+    #[test]
+    fn a_groups_listed_ages_are_one_per_patient_beside_single_cases() {
+        let group = case(
+            1,
+            &[
+                (Field::NPatients, Value::Count(2)),
+                (Field::AgeYears, Value::List(vec!["5".into(), "11".into()])),
+            ],
+        );
+        let single = case(2, &[(Field::AgeYears, Value::Number(7.5))]);
+        let s = Study::roll_up(group.study.clone(), &[group, single]);
+        assert_eq!(s.ages, vec![5.0, 11.0, 7.5]);
+        assert_eq!(s.cell(Field::AgeYears), "5; 11; 7.5");
     }
 
     #[test]

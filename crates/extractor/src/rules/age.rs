@@ -14,7 +14,12 @@
 //!
 //! Example: "Patient 1: 11 year old boy, age of onset 6.1 years." gives `11` (presentation).
 //!
-//! Known misses: ages only in a table; "in her teens"; ages written as "11;3 years"; an onset
+//! A group's ages listed together ("two girls, aged 5 and 11 years", "three children (aged 4,
+//! 7 and 12 years)") are read by case segmentation ([`listed_ages`]): when the list has one
+//! age per patient of the group, the group case holds them all.
+//!
+//! Known misses: ages only in a table; "in her teens"; ages written as "11;3 years"; a list
+//! whose length is not the group's count; an onset
 //! age phrased without an onset word ("JDM since the age of 5" is caught, "JDM, 5 years" not).
 
 use crate::Pattern;
@@ -182,6 +187,73 @@ impl Rule for Age {
             .into_iter()
             .collect()
     }
+}
+
+/// The ages of a group listed together, in the order given: "two girls, aged 5 and 11 years",
+/// "three children (aged 4, 7 and 12 years)", "two sisters, 8 and 10 years old", "(ages 5 and
+/// 11 years)" give one age per patient. Not a range ("aged 2 to 17 years", "aged between 2 and
+/// 17"), nor a group statistic ("mean ages 5 and 11 years"). The span is the list's.
+pub(crate) fn listed_ages(text: &str) -> Option<(Vec<f64>, usize, usize)> {
+    static LISTED: LazyLock<Pattern> = LazyLock::new(|| {
+        let n = numbers::NUMBER;
+        // Each item may carry the unit ("aged 3 years and 9 years").
+        let item = format!(r"{n}(?:\s*{UNIT})?");
+        let list = format!(r"(?P<list>{item}(?:\s*,\s*{item})*\s*,?\s*(?:and|&)\s*{n})");
+        Pattern::new(&format!(
+            r"(?i)(?:\b(?:aged|ages|age)\s*[:=]?\s*(?:of\s+)?{list}\s*(?P<u1>{UNIT})\b|\b{list2}\s*(?P<u2>{UNIT})[\s\-]*(?:old|of\s+age)\b)",
+            list2 = list.replace("?P<list>", "?P<list2>"),
+        ))
+        .expect("valid regex")
+    });
+    static STAT_BEFORE: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(r"(?i)\b(?:mean|median|average|between|from)\s*$").expect("valid regex")
+    });
+    // Ages at diagnosis or onset are not the ages the patients are presented at.
+    static AT_ONSET: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(
+            r"(?i)^\s*,?\s*(?:respectively\s*,?\s*)?(?:at|when)\s+(?:the\s+)?(?:time\s+of\s+)?(?:(?:disease|symptom)\s+)?(?:diagnos\w*|onset)\b",
+        )
+        .expect("valid regex")
+    });
+    static ITEM: LazyLock<Pattern> = LazyLock::new(|| {
+        Pattern::new(&format!(r"(?i)({})(?:\s*{UNIT}\b)?", numbers::NUMBER)).expect("valid regex")
+    });
+    if !text.contains(" and ") && !text.contains('&') {
+        return None;
+    }
+    let c = LISTED.captures(text)?;
+    let whole = c.get(0)?;
+    let list = c.name("list").or_else(|| c.name("list2"))?;
+    let unit = c
+        .name("u1")
+        .or_else(|| c.name("u2"))?
+        .as_str()
+        .to_ascii_lowercase();
+    if STAT_BEFORE.is_match(&text[..whole.start()]) || AT_ONSET.is_match(&text[whole.end()..]) {
+        return None;
+    }
+    let per_year = |unit: &str| {
+        if unit.starts_with('m') {
+            12.0
+        } else if unit.starts_with('w') {
+            52.0
+        } else {
+            1.0
+        }
+    };
+    let ages: Vec<f64> = ITEM
+        .captures_iter(list.as_str())
+        .map(|c| {
+            let x = numbers::parse_number(c.get(1)?.as_str())?;
+            let u = c
+                .get(2)
+                .map_or(unit.clone(), |u| u.as_str().to_ascii_lowercase());
+            Some((x / per_year(&u) * 100.0).round() / 100.0)
+        })
+        .collect::<Option<_>>()?;
+    ages.iter()
+        .all(|a| (0.0..=110.0).contains(a) && *a > 0.0)
+        .then_some((ages, whole.start(), whole.end()))
 }
 
 /// Every age of a person in `text`, in text order; `presented` false for onset ages.

@@ -358,6 +358,8 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
     let mentions_intervention = !named.intervention.is_empty();
     let mut out = Vec::new();
     let mut visits = Vec::new();
+    // A group's ages listed together ("aged 3 years and 9 years") are no durations.
+    let ages = super::listed_ages(text).map(|(_, s, e)| (s, e));
     for c in VISITS.captures_iter(text) {
         let Some(whole) = c.get(0) else { continue };
         let unit = c.name("u1").or_else(|| c.name("u2")).map(|m| m.as_str());
@@ -410,6 +412,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             || AGE_BEFORE.is_match(before)
             || AGE_SUBJECT.is_match(before)
             || AGE_AFTER.is_match(after)
+            || ages.is_some_and(|(s, e)| whole.start() < e && s < whole.end())
             || visits
                 .iter()
                 .any(|(s, e)| whole.start() < *e && *s < whole.end())

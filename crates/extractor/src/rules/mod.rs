@@ -63,6 +63,11 @@ pub(crate) fn ages_in(text: &str) -> Vec<age::AgeMention> {
     age::ages_in(text)
 }
 
+/// A group's ages listed together ("two girls, aged 5 and 11 years"), with the list's span.
+pub(crate) fn listed_ages(text: &str) -> Option<(Vec<f64>, usize, usize)> {
+    age::listed_ages(text)
+}
+
 /// A rule as `casebook rules` explains it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleDoc {
