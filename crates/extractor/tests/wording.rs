@@ -1988,6 +1988,35 @@ fn despite_the_intervention_is_what_happened_on_it() {
 }
 
 #[test]
+fn a_resolved_state_stopped_short_is_improved() {
+    let _ = review();
+    let skin = Field::parse("skin_outcome").unwrap();
+    for (text, want) in [
+        (
+            "After 6 months of zelumab the skin lesions had almost completely cleared.",
+            "improved",
+        ),
+        (
+            "On zelumab there was near-complete resolution of the rash.",
+            "improved",
+        ),
+        ("With ZLM the rash had nearly resolved.", "improved"),
+        (
+            "The rash was not completely resolved after 6 months of zelumab.",
+            "improved",
+        ),
+        // All the way, and a plain negation, as before.
+        (
+            "After 6 months of zelumab the rash had completely resolved.",
+            "resolved",
+        ),
+        ("The rash did not resolve on zelumab.", "unchanged"),
+    ] {
+        assert_eq!(cell(skin, &[text]), want, "{text}");
+    }
+}
+
+#[test]
 fn a_second_subject_that_shares_the_outcome_word() {
     let _ = review();
     let skin = Field::parse("skin_outcome").unwrap();

@@ -25,6 +25,9 @@
 //! of the domain, unless compared: "6 (30%) relapsed with <drug> compared with 15 (75%) on
 //! placebo" is improved (fewer events).
 //!
+//! A resolved state stopped short ("almost completely cleared", "near-complete resolution",
+//! "not completely resolved") is improved.
+//!
 //! Negation: a negated improvement is `unchanged` ("none of the patients showed recovery of
 //! muscle strength", "the rash did not improve"); negated worsening is `unchanged`
 //! ("calcinosis did not progress"); a negated directional word ("did not decrease") is ignored.
@@ -67,6 +70,13 @@ enum Word {
 static OUTCOME: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:(?P<res>(?:achiev|attain|induc|enter|obtain)\w*\s+(?:a\s+)?(?:(?:complete|full|clinical|sustained|stable|durable|drug-free|steroid-free)\s+)?remissions?|remissions?\s+(?:was|were|had\s+been|has\s+been)\s+(?:achieved|attained|induced|obtained)|(?:had|has|have|with)\s+(?:a\s+)?(?:sustained|durable|prolonged|long-term)\s+remissions?|(?:went|gone|going|came)\s+into\s+remission|(?:no|without)\s+(?:further|more|new|subsequent)\s+(?:relapses?|flares?|recurrences?)|resolv\w*|resolution|disappear\w*|clear(?:ed|ance)|healed|healing|normali[sz]\w*|complete(?:ly)?\s+(?:recovery|recovered|remission|response)|full(?:y)?\s+recover\w*|recovered\s+(?:fully|completely)|no\s+longer|(?:remained|stayed|kept|were|was|became|become|becoming)\s+(?:\w+[\s\-])?free\b|(?:remain(?:ed|ing|s)?|stay(?:ed|ing|s)?|kept|continued)\s+in\s+(?:(?:complete|full|clinical|stable|steroid-free|drug-free)\s+)?remission|maintain(?:ed|ing|s)?\s+(?:(?:the|their|a|complete|clinical)\s+)?remissions?|maintenance\s+of\s+remission|remissions?\s+(?:was|were|had\s+been)\s+maintained)|(?P<imp>improv\w*|better|ameliorat\w*|recover\w*|regain\w*|good\s+response|responded|partial\s+(?:response|remission)|partially|partly|benefit\w*|prevent(?:ed|ing|s|ion\s+of)?\b|(?:(?:complete|partial|overall|total)\s+)?(?:remission|response)\s+rates?\s+(?:[\w\-]+\s+){0,3}?(?:was|were|of|:|=)?\s*(?:\d+(?:\.\d+)?\s*%|\d+\s*/\s*\d+))|(?P<unc>unchanged|no\s+response|ineffective|not\s+effective|similar\s+(?:in|between|across|among|for|with)\b|comparable|(?:did\s+not|didn't|does\s+not|do\s+not)\s+(?:significantly\s+)?differ|no\s+(?:(?:statistically\s+)?significant\s+)?difference|non-?respon(?:se|ders?|sive)|(?:did\s+not|didn't|failed\s+to)\s+change|(?:did\s+not|didn't|failed\s+to)\s+respond\b|not\s+changed|no\s+changes?|persisted|remained\s+(?:unchanged|stable|the\s+same|weak|active|severe)|stable|no\s+change|static)|(?P<wor>worsen\w*|deteriorat\w*|progress(?:ed|ion|ing)?\b|flare[ds]?|aggravat\w*|exacerbat\w*|relaps\w*|declined)|(?P<down>decreas\w*|reduc\w*|diminish\w*|lessen\w*|subsid\w*|faded|regress\w*|fell|dropped|fewer|less\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe)|rarer|(?:became|become|were|was|remained)\s+(?:very\s+)?(?:rare|infrequent|uncommon))|(?P<up>increas\w*|gain\w*|rose|prolong\w*|lengthen\w*|longer|higher|greater|more\s+(?:frequent(?:ly)?|common(?:ly)?|often|severe))\b)",
+    )
+});
+/// A qualifier right before a resolved state that stops it short: "almost (completely)",
+/// "nearly", "near-(complete)", "partially", "incompletely".
+static ALMOST: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:almost|nearly|near|partially|partial|incompletely|incomplete|not\s+(?:completely|fully|entirely))(?:[\s\-]+(?:complete(?:ly)?|full(?:y)?|total(?:ly)?|entire(?:ly)?))?[\s\-]*$",
     )
 });
 /// A comparison in a clause: "than", "compared with", "versus".
@@ -403,8 +413,19 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
         .collect();
     for caps in all {
         let Some(o) = caps.get(0) else { continue };
+        // "almost completely cleared", "near-complete resolution", "not completely resolved":
+        // a resolved state stopped short is improved (and "not" is no negation of it).
+        let short_of = caps.name("res").and_then(|_| {
+            ALMOST
+                .find(crate::text::tail(&text[..o.start()], 30))
+                .map(|m| m.as_str().to_ascii_lowercase().starts_with("not"))
+        });
         let word = if caps.name("res").is_some() {
-            Word::Fixed(Outcome::Resolved)
+            if short_of.is_some() {
+                Word::Fixed(Outcome::Improved)
+            } else {
+                Word::Fixed(Outcome::Resolved)
+            }
         } else if caps.name("imp").is_some() {
             Word::Fixed(Outcome::Improved)
         } else if caps.name("unc").is_some() {
@@ -518,7 +539,9 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
         let Some(min) = near.iter().map(|(d, ..)| *d).min() else {
             continue;
         };
-        let negated = word_negated && !o.as_str().to_ascii_lowercase().starts_with("no longer");
+        let negated = word_negated
+            && !o.as_str().to_ascii_lowercase().starts_with("no longer")
+            && short_of != Some(true);
         // The nearest term's side of the word: further terms join only on that side ("both
         // muscular and cutaneous"), not across it ("rash was no longer present and his CMAS").
         let nearest_after = near
