@@ -118,7 +118,7 @@ static SEX_NOUN: LazyLock<Pattern> = LazyLock::new(|| {
 
 static PEOPLE: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(
-        r"(?i)\b(?:patients|children|cases|girls|boys|adolescents|infants|subjects|participants|individuals)\b",
+        r"(?i)\b(?:patients|children|cases|girls|boys|adolescents|infants|subjects|participants|individuals|adults|men|women)\b",
     )
     .expect("valid regex")
 });

@@ -113,7 +113,7 @@ static ADULT_BEFORE: LazyLock<Pattern> =
 /// report with a literature review). "We present a 9-year-old girl", "we report two cases";
 /// not "we present an overview".
 static OWN_PATIENTS: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\b(?:we\s+(?:report|describe|present)\s+(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w\-]+\s+){0,4}?(?:cases?|patients?|child(?:ren)?|girls?|boys?|infants?|toddlers?|neonates?|newborns?|adolescents?|teenagers?|siblings?|twins?|brothers?|sisters?|famil(?:y|ies)|men|women|man|woman|series)\b|the\s+(?:case|cases|clinical\s+course)\b)|(?:this|a)\s+case\s+(?:report|of)\b|(?:a|an)\s+[\w.\-]+[\s\-]*(?:year|month)s?[\s\-]*old\b)")
+    Pattern::new(r"(?i)\b(?:we\s+(?:report|describe|present)\s+(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[\w\-]+\s+){0,4}?(?:cases?|patients?|child(?:ren)?|girls?|boys?|infants?|toddlers?|neonates?|newborns?|adolescents?|teenagers?|siblings?|twins?|brothers?|sisters?|famil(?:y|ies)|adults?|men|women|man|woman|series)\b|the\s+(?:case|cases|clinical\s+course)\b)|(?:this|a)\s+case\s+(?:report|of)\b|(?:a|an)\s+[\w.\-]+[\s\-]*(?:year|month)s?[\s\-]*old\b)")
         .expect("valid regex")
 });
 

@@ -99,6 +99,26 @@ fn counts_in_compound_words_and_idioms() {
 }
 
 #[test]
+fn counts_of_adults_and_other_people_nouns() {
+    for (text, n) in [
+        (
+            "Ten adults with refractory dermatomyositis received zelumab. Skin disease improved in 6 patients.",
+            "10",
+        ),
+        (
+            "Zelumab was given to 14 kidney transplant recipients with dermatomyositis.",
+            "14",
+        ),
+        (
+            "We report 3 persons with dermatomyositis treated with zelumab.",
+            "3",
+        ),
+    ] {
+        assert_eq!(cell(Field::NPatients, &[text]), n, "{text}");
+    }
+}
+
+#[test]
 fn counts_of_the_subgroup_that_had_the_disease_or_the_drug() {
     for (text, n) in [
         (
@@ -1175,6 +1195,12 @@ fn dose_wordings() {
             "1.6 mg/m2/day",
         ),
         ("Oral ZLM 1.5 mg/m² b.i.d. was started.", "3 mg/m2/day"),
+        // A mean with its spread: the mean.
+        (
+            "Patients received zelumab (mean dose 0.1 ± 0.05 mg/kg/day).",
+            "0.1 mg/kg/day",
+        ),
+        ("The mean zelumab dose was 3 +/- 1 mg/day.", "3 mg/day"),
         // A cap is not a number of doses ("max 500 mg" is no "x500").
         (
             "Zelumab was given at a dose of 375 mg/m2 (max 500 mg).",

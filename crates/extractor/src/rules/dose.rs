@@ -12,6 +12,7 @@
 //!   `375 mg/m2 weekly x4`, `x2`; counts as `x 2`, `two doses`, `on two occasions`;
 //! - trough target: `5-10 ng/mL` (used only when no mg dose is stated: the mg dose wins).
 //!
+//! A mean with its spread ("0.1 ± 0.05 mg/kg/day") is the mean.
 //! "in two divided doses" does not change a per-day dose. A dose belongs to the intervention
 //! when the nearest drug named before it in the sentence is the intervention (else the nearest
 //! after it): "`Tacrolimus (0.1 to 0.2 mg/kg/d) or CsA (5 to 6 mg/kg/d)`" gives
@@ -252,8 +253,22 @@ fn fmt(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
+/// A mean and its spread before a dose's number: "0.1 ± 0.05 mg/kg/day", "3 +/- 1 mg/day"
+/// (the dose is the mean, not the spread).
+static MEAN_SPREAD: LazyLock<Pattern> =
+    LazyLock::new(|| re(&format!(r"{NUM}\s*(?:±|\+\s*/\s*-|\+\s*-)\s*$")));
+
 fn normalise(ctx: &RuleContext<'_>, caps: &Captures<'_>, text: &str) -> Option<(String, bool)> {
-    let low = num(caps.get(1)?.as_str())?;
+    let first = caps.get(1)?;
+    let mean = caps.get(2).is_none().then(|| {
+        MEAN_SPREAD
+            .captures(crate::text::tail(&text[..first.start()], 24))
+            .and_then(|c| num(c.get(1)?.as_str()))
+    });
+    let low = match mean.flatten() {
+        Some(m) => m,
+        None => num(first.as_str())?,
+    };
     let high = caps.get(2).and_then(|m| num(m.as_str()));
     let whole = caps.get(0)?;
     let (factor, unit, is_trough) = if caps.name("kgtwice").is_some() {

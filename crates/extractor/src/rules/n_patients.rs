@@ -29,7 +29,7 @@ use crate::{Sentence, numbers};
 pub(crate) struct NPatients;
 
 /// People nouns a count can apply to.
-const PEOPLE: &str = r"(?:patients|children|cases|girls|boys|subjects|individuals|adolescents|infants|participants|pts|kids|teenagers|siblings|sisters|brothers|twins|males|females|men|women)";
+const PEOPLE: &str = r"(?:patients|children|cases|girls|boys|subjects|individuals|adolescents|infants|participants|pts|kids|teenagers|siblings|sisters|brothers|twins|males|females|men|women|adults|persons|people|recipients|neonates|newborns|toddlers)";
 
 /// Words that may sit between a count and its noun ("three corticosteroid dependent children").
 /// Anything in this stop list breaks the link ("6 months of treatment in patients").
