@@ -3,7 +3,7 @@
 //! `yes`: a steroid term with a reduction word in the same clause ("corticosteroid treatment
 //! could be tapered", "prednisone doses were weaned off and discontinued", "it was possible to
 //! stop steroids", "steroid-sparing effect", "steroid-free remission", "in remission without
-//! steroids"), or a steroid dose going
+//! steroids", "off (all) prednisone"), or a steroid dose going
 //! down ("prednisolone 1 → 0.4 mg/kg/day", "reduced from 40 to 5 mg", "steroid requirements
 //! fell by 60%"). `no`: a negated reduction ("steroids could not be tapered", "unable to wean
 //! prednisone"), a dose going up, or one that stayed ("glucocorticoid doses were unchanged").
@@ -59,6 +59,9 @@ static FROM_TO: LazyLock<Pattern> = LazyLock::new(|| {
         r"(?i)(?:from\s+)?(\d+(?:\.\d+)?)\s*(?:mg(?:/kg)?(?:/d(?:ay)?)?\s*)?(?:to|→|->|–>)\s*(\d+(?:\.\d+)?)\s*mg",
     )
 });
+/// What may stand between "off" and the steroid it is off: "off all oral steroids".
+static OFF_THE_NAME: LazyLock<Pattern> =
+    LazyLock::new(|| re(r"(?i)^\s+(?:(?:all|of|the|her|his|their|oral|systemic|daily)\s+)*$"));
 /// "-free" right after a steroid name: "steroid-free remission", "prednisolone free".
 static FREE_AFTER: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)^[\s\-]*free\b"));
 /// "free of" / "free from" right before a steroid name, or a remission kept without it ("in
@@ -169,12 +172,14 @@ fn sparing_in(
         }
         for m in REDUCE.find_iter(clause) {
             let (ms, me) = (lo + m.start(), lo + m.end());
+            // "Off" is a reduction right before the steroid ("off (all) prednisone", "came off
+            // steroids") or after "weaned"; not elsewhere ("a flare off treatment").
             if m.as_str().eq_ignore_ascii_case("off")
                 && !text[..ms]
                     .to_ascii_lowercase()
                     .trim_end()
                     .ends_with("weaned")
-                && !text[ms..].to_ascii_lowercase().starts_with("off steroid")
+                && !(st.start >= me && OFF_THE_NAME.is_match(&text[me..st.start]))
             {
                 continue;
             }
@@ -197,6 +202,25 @@ mod tests {
 
     fn sp(paras: &[&str]) -> Option<String> {
         value(&SteroidSparing, Field::flag("steroid_sparing"), paras)
+    }
+
+    #[test]
+    fn off_the_steroid_is_a_reduction() {
+        for (text, want) in [
+            ("Tacrolimus was started. She is now off prednisone.", Some("yes")),
+            (
+                "Tacrolimus was added. At last follow-up he was off all oral steroids.",
+                Some("yes"),
+            ),
+            ("Tacrolimus was started. She was never off prednisone.", Some("no")),
+            // Not "off" something else.
+            (
+                "Tacrolimus was started. A flare off treatment was treated with prednisone.",
+                None,
+            ),
+        ] {
+            assert_eq!(sp(&[text]).as_deref(), want, "{text}");
+        }
     }
 
     #[test]
