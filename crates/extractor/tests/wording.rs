@@ -1944,6 +1944,36 @@ fn a_reaction_to_the_intervention_is_its_event_after_another_drug_named_first() 
 }
 
 #[test]
+fn events_narrated_before_the_intervention_are_not_its_adverse_events() {
+    for (paras, want) in [
+        (
+            &[
+                "A 9-year-old girl with juvenile dermatomyositis developed diabetes.",
+                "Zelumab was started, and her rash improved.",
+            ][..],
+            "not_reported",
+        ),
+        (
+            &[
+                "A boy with juvenile dermatomyositis developed herpes zoster and was admitted.",
+                "After recovery, zelumab was given.",
+            ][..],
+            "not_reported",
+        ),
+        // After the intervention is named, the same wording is its event.
+        (
+            &[
+                "A 9-year-old girl with juvenile dermatomyositis was given zelumab.",
+                "She developed diabetes three months later.",
+            ][..],
+            "hyperglycemia",
+        ),
+    ] {
+        assert_eq!(cell(Field::AdverseEvents, paras), want, "{paras:?}");
+    }
+}
+
+#[test]
 fn what_a_drug_is_known_to_do_is_no_adverse_event_of_the_patients() {
     for text in [
         "Zelumab is known to cause hypertension and infections.",
@@ -2011,6 +2041,44 @@ fn despite_the_intervention_is_what_happened_on_it() {
         cell(skin, &["Despite zelumab, the rash persisted for months."]),
         "unchanged"
     );
+}
+
+#[test]
+fn a_clause_joined_after_the_start_of_the_intervention_is_its_result() {
+    let _ = review();
+    let skin = Field::parse("skin_outcome").unwrap();
+    let muscle = Field::parse("muscle_outcome").unwrap();
+    let before = "A 9-year-old girl with juvenile dermatomyositis had an active rash.";
+    for (text, field, want) in [
+        (
+            "Zelumab was started, and her rash improved.",
+            skin,
+            "improved",
+        ),
+        (
+            "Zelumab was initiated, with resolution of the rash within 3 months.",
+            skin,
+            "resolved",
+        ),
+        (
+            "She was started on zelumab; her weakness improved.",
+            muscle,
+            "improved",
+        ),
+        // The start alone states the state before it.
+        (
+            "Zelumab was started for persistent rash and weakness.",
+            skin,
+            "not_reported",
+        ),
+        (
+            "Zelumab was started because her rash had worsened, and prednisolone was continued.",
+            skin,
+            "not_reported",
+        ),
+    ] {
+        assert_eq!(cell(field, &[before, text]), want, "{text}");
+    }
 }
 
 #[test]

@@ -19,7 +19,8 @@
 //! before, "Use of IVIG was associated with headaches"; a drug given to treat the event,
 //! "hypogammaglobulinaemia requiring immunoglobulin", is not its cause), events named as the
 //! circumstance of something else ("relapses during infections"), the state at baseline or
-//! at diagnosis ("hypertension was found at baseline in two"), background sections,
+//! at diagnosis ("hypertension was found at baseline in two"), events narrated before the
+//! intervention is first named ("she developed diabetes. <Drug> was started"), background sections,
 //! generic statements, disease features in a sentence without an adverse-event cue.
 //!
 //! Known misses: counts without names ("adverse events occurred in 6 patients"), events in
@@ -130,7 +131,16 @@ impl Rule for AdverseEvents {
         let mut events: Vec<String> = Vec::new();
         let mut event_spans: Vec<Span> = Vec::new();
         let mut none_spans: Vec<Span> = Vec::new();
-        for s in sentences {
+        // A narrative before the intervention is first named tells what came before it ("she
+        // developed diabetes on steroids. <Drug> was started ..."): no event of the drug.
+        let first_iv = sentences
+            .iter()
+            .position(|s| {
+                !is_background_section(ctx, s.section)
+                    && !intervention_mentions(ctx, s.text).is_empty()
+            })
+            .unwrap_or(0);
+        for s in &sentences[first_iv..] {
             if is_background_section(ctx, s.section) || is_generic_statement(ctx, s.text) {
                 continue;
             }

@@ -39,7 +39,8 @@
 //! Not read: background sections, generic (hypothetical) statements, outcome words in the
 //! scope of a historical cue ("despite", "previously", "had been", "at presentation": the
 //! context engine, cues as data), sentences that start the intervention ("children with
-//! persistent rash were started on the drug"), and sentences about another drug. A drug that
+//! persistent rash were started on the drug"; a clause joined after the start is read: "<drug>
+//! was started, and her rash improved"), and sentences about another drug. A drug that
 //! failed before ("refractory to steroids", "her refractory rash") governs only the drug, so
 //! "her refractory rash improved" is an outcome. Several statements: the most frequent
 //! outcome wins, ties go to the later statement.
@@ -126,6 +127,8 @@ fn intervention_stopped(text: &str, lo: usize, hi: usize, iv: &[(usize, usize)])
 static START: LazyLock<Pattern> = LazyLock::new(|| {
     re(r"(?i)\b(?:were|was)\s+(?:started|initiated|begun|commenced|switched|put)\b")
 });
+/// A clause joined after another: ", and", ", with", "; ".
+static JOINED: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i),\s*(?:and|with|which)\b|;"));
 static AFTER: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:after|following|since|within|led\s+to|resulted|produced|showed|then|subsequently)\b",
@@ -163,15 +166,26 @@ impl Rule for Outcomes {
         for s in &sentences[start..] {
             if review.context.is_background_section(s.section)
                 || is_generic(review, s.text)
-                || (START.is_match(s.text) && !AFTER.is_match(s.text))
                 || is_other_drug_context(ctx, s.text)
             {
                 continue;
             }
-            for (d, o) in outcomes_in(review, s.text).into_iter().enumerate() {
+            // A sentence that starts the intervention ("children with persistent rash were
+            // started on <drug>") states the state before it; a clause joined after the start
+            // states what followed ("<drug> was started, and her rash improved").
+            let text = match START.find(s.text) {
+                Some(st) if !AFTER.is_match(s.text) => {
+                    let Some(j) = JOINED.find(&s.text[st.end()..]) else {
+                        continue;
+                    };
+                    &s.text[st.end() + j.end()..]
+                }
+                _ => s.text,
+            };
+            for (d, o) in outcomes_in(review, text).into_iter().enumerate() {
                 let Some(mut o) = o else { continue };
                 // "Eleven children remained in remission" of a group of 20: a part of it.
-                if let Some(k) = subject_count(s.text) {
+                if let Some(k) = subject_count(text) {
                     let size = *total.get_or_insert_with(|| group_size(ctx, sentences));
                     if size.is_some_and(|size| k < size) {
                         match o {

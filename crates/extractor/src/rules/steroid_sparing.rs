@@ -207,12 +207,18 @@ mod tests {
     #[test]
     fn off_the_steroid_is_a_reduction() {
         for (text, want) in [
-            ("Tacrolimus was started. She is now off prednisone.", Some("yes")),
+            (
+                "Tacrolimus was started. She is now off prednisone.",
+                Some("yes"),
+            ),
             (
                 "Tacrolimus was added. At last follow-up he was off all oral steroids.",
                 Some("yes"),
             ),
-            ("Tacrolimus was started. She was never off prednisone.", Some("no")),
+            (
+                "Tacrolimus was started. She was never off prednisone.",
+                Some("no"),
+            ),
             // Not "off" something else.
             (
                 "Tacrolimus was started. A flare off treatment was treated with prednisone.",
