@@ -808,6 +808,23 @@ fn drugs_before_the_intervention_in_cohort_wordings() {
 }
 
 #[test]
+fn drugs_the_patient_had_been_receiving_or_taking() {
+    for (text, want) in [
+        (
+            "The patient had been receiving prednisolone and hydroxychloroquine when zelumab was added.",
+            "corticosteroids; hydroxychloroquine",
+        ),
+        (
+            "She had been taking methotrexate for two years before zelumab.",
+            "methotrexate",
+        ),
+        ("No patient had been receiving cyclosporine.", ""),
+    ] {
+        assert_eq!(cell(Field::PriorTreatments, &[text]), want, "{text}");
+    }
+}
+
+#[test]
 fn drugs_the_patients_were_on_when_the_intervention_started() {
     for (text, want) in [
         (
@@ -1089,6 +1106,42 @@ fn follow_up_wordings() {
         ),
     ] {
         assert_eq!(cell(Field::FollowUpMonths, &[text]), want, "{text}");
+    }
+}
+
+#[test]
+fn the_state_a_time_after_the_start_is_the_follow_up() {
+    let given = "A 9-year-old girl with juvenile dermatomyositis received zelumab.";
+    for (text, want) in [
+        ("She remains well 3 years later.", "36"),
+        (
+            "Three years after zelumab was started, she remains in remission off steroids.",
+            "36",
+        ),
+        (
+            "She continues on zelumab 30 months later with no flares.",
+            "30",
+        ),
+        ("Now, 5 years later, she has no disease activity.", "60"),
+        // When something came, or another drug's time, is not.
+        (
+            "She relapsed 6 months later and is now on methotrexate.",
+            "",
+        ),
+        (
+            "A second course was given 12 months later, and she is well.",
+            "",
+        ),
+        (
+            "She developed hypertension 6 months after starting zelumab and remains on amlodipine.",
+            "",
+        ),
+        (
+            "Methotrexate was stopped 4 months later; she remains in remission.",
+            "",
+        ),
+    ] {
+        assert_eq!(cell(Field::FollowUpMonths, &[given, text]), want, "{text}");
     }
 }
 

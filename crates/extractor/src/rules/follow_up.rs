@@ -9,7 +9,9 @@
 //! - the intervention or treatment: "completed 12 months of treatment with oral tacrolimus",
 //!   "after 18 months of tacrolimus", "tacrolimus for 6 months";
 //! - a response after a time: "within 11 months the rash resolved", "after 6 weeks CMAS
-//!   rose", "at 12 months she was in remission".
+//!   rose", "at 12 months she was in remission";
+//! - the state a time after the start: "she remains well 3 years later", "three years after
+//!   <drug> was started, she remains in remission".
 //!
 //! - "for at least 6 months", "over 24 weeks", "median 14 months (range 6-30)" (the range),
 //!   scheduled visits "at weeks 0, 4, 12 and 24" (the last);
@@ -137,6 +139,22 @@ fn follow_frames_event(clause: &str) -> bool {
         })
 }
 
+/// "Later" right after a duration: "3 years later".
+static LATER: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)^\s*later\b"));
+/// From a duration to the intervention it counts from: "3 years after <drug>", "2 years
+/// after starting <drug>", "18 months after the start of <drug>".
+static SINCE_START: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)^\s*(?:after|since|following|from)\s+(?:(?:the\s+)?(?:start|initiation|introduction|commencement)\s+of\s+|starting\s+|initiating\s+|beginning\s+)?(?:(?:oral|the|her|his|intravenous)\s+)?$",
+    )
+});
+/// A state that still holds: "remains well", "continues on <drug>", "has no disease activity",
+/// "is in remission".
+static STATE_NOW: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:remains?|continues?|stays?|is|are|has|have)\b(?:\s+(?:still|now))?|\bremained\s+(?:well|in\s+remission|asymptomatic|free)",
+    )
+});
 /// Scheduled visits: "at weeks 0, 4, 12 and 24", "at months 1, 3 and 6", "at 0, 3, 6 and 12
 /// months": the last visit.
 static VISITS: LazyLock<Pattern> = LazyLock::new(|| {
@@ -540,7 +558,17 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             && (prep_is(&["over", "during", "for", "in"]) || PERIOD.is_match(after))
             && !LAB.is_match(clause)
             && !event_time;
+        // The patient's state a time after the start ("she remains well 3 years later", "three
+        // years after <drug> was started, she remains in remission"): how long she was followed.
+        let state_later = (LATER.is_match(after)
+            || named
+                .intervention
+                .iter()
+                .any(|&(s, _)| s >= whole.end() && SINCE_START.is_match(&text[whole.end()..s])))
+            && STATE_NOW.is_match(clause)
+            && !event_time;
         let tied = (FOLLOW.is_match(clause) && !follow_frames_event(clause))
+            || state_later
             || window_after
             || in_clause && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
             || in_clause && prep.is_some()
