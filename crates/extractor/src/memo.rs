@@ -2,8 +2,10 @@
 //! that the rules, which read the same sentences many times (segmentation, then every rule
 //! over a case's own and shared sentences), compute each once.
 //!
-//! A result is keyed by the text itself (not its address) and by the owner of what computed
-//! it (a lexicon, a review), so a hit is always the value the function would return. Each
+//! A result is keyed by where the text lies (its address and length) and by the owner of what
+//! computed it (a lexicon, a review); the text is kept beside the result and compared on a hit,
+//! so a hit is always the value the function would return (hashing a place costs the same for
+//! any length; hashing every sentence's bytes was a visible share of extraction time). Each
 //! memo lives on its thread. [`new_scope`] (called when the extractor or the screener starts
 //! on a study) empties every memo of the thread, so nothing is reused from one study to the
 //! next, and a memo also starts over when it holds [`MAX_ENTRIES`] texts: memory stays flat
@@ -88,10 +90,14 @@ pub(crate) fn new_scope() {
     crate::gate::new_scope();
 }
 
-/// One function's memo: owner id -> text -> result.
+/// Where a text lies and who computed for it: (owner, address, length). The text itself is
+/// kept beside the result and compared on a hit, so a text freed and another written at the
+/// same address is never taken for it.
+type Key = (u64, usize, usize);
+
+/// One function's memo: (owner, where the text lies) -> (the text, result).
 pub(crate) struct Memo<T> {
-    map: RefCell<FastMap<u64, FastMap<Box<str>, T>>>,
-    len: RefCell<usize>,
+    map: RefCell<FastMap<Key, (Box<str>, T)>>,
     scope: Cell<u64>,
 }
 
@@ -99,7 +105,6 @@ impl<T: Clone> Memo<T> {
     pub(crate) fn new() -> Self {
         Self {
             map: RefCell::new(FastMap::default()),
-            len: RefCell::new(0),
             scope: Cell::new(SCOPE.with(Cell::get)),
         }
     }
@@ -111,33 +116,26 @@ impl<T: Clone> Memo<T> {
         if self.scope.get() != scope {
             self.scope.set(scope);
             self.map.borrow_mut().clear();
-            *self.len.borrow_mut() = 0;
         }
-        if let Some(v) = self
-            .map
-            .borrow()
-            .get(&owner)
-            .and_then(|m| m.get(text))
-            .cloned()
-        {
-            return v;
+        // Hashing the place, not the text, costs the same for any length; the comparison
+        // checks the text is still the one computed for.
+        let key = (owner, text.as_ptr() as usize, text.len());
+        if let Some((_, v)) = self.map.borrow().get(&key).filter(|(t, _)| **t == *text) {
+            return v.clone();
         }
         let v = f();
-        let mut len = self.len.borrow_mut();
         let mut map = self.map.borrow_mut();
-        if *len >= MAX_ENTRIES {
+        if map.len() >= MAX_ENTRIES {
             map.clear();
-            *len = 0;
         }
-        if map
-            .entry(owner)
-            .or_default()
-            .insert(text.into(), v.clone())
-            .is_none()
-        {
-            *len += 1;
-        }
+        map.insert(key, (text.into(), v.clone()));
         v
+    }
+
+    /// How many texts are held.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.map.borrow().len()
     }
 }
 
@@ -166,7 +164,7 @@ mod tests {
             let t = i.to_string();
             assert_eq!(memo.get_or(1, &t, || t.len()), t.len());
         }
-        assert!(*memo.len.borrow() <= MAX_ENTRIES);
+        assert!(memo.len() <= MAX_ENTRIES);
         // A new scope forgets everything.
         assert_eq!(memo.get_or(1, "abc", || 3), 3);
         new_scope();
