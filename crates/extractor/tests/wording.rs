@@ -1248,6 +1248,28 @@ fn dose_wordings() {
             "1.6 mg/m2/day",
         ),
         ("Oral ZLM 1.5 mg/m² b.i.d. was started.", "3 mg/m2/day"),
+        // Doses listed in the order of the drugs before them.
+        (
+            "She was treated with zelumab and prednisolone at 0.1 and 1 mg/kg/day, respectively.",
+            "0.1 mg/kg/day",
+        ),
+        (
+            "Prednisolone and zelumab were given at 1 and 0.1 mg/kg/day, respectively.",
+            "0.1 mg/kg/day",
+        ),
+        (
+            "Methotrexate and zelumab were started at 15 mg/m2/week and 0.15 mg/kg/day.",
+            "0.15 mg/kg/day",
+        ),
+        (
+            "She received zelumab, methotrexate and prednisone at 2 mg/day, 15 mg/week and 10 mg/day, respectively.",
+            "2 mg/day",
+        ),
+        // One drug: the range stands.
+        (
+            "Zelumab was given at 0.05 and 0.1 mg/kg/day in two patients.",
+            "0.05-0.1 mg/kg/day",
+        ),
         // A mean with its spread: the mean.
         (
             "Patients received zelumab (mean dose 0.1 ± 0.05 mg/kg/day).",

@@ -25,8 +25,10 @@
 //! after it ("tacrolimus ointment", "capsules"), or a topical brand name (from the review's
 //! topical terms). Several routes are joined with `; `.
 //!
-//! Known misses: doses split from the drug by another drug ("tacrolimus and prednisolone at
-//! 0.1 and 1 mg/kg/day"), doses in tables, total weekly doses, dose changes over time.
+//! Doses listed in the order of the drugs before them are read by the intervention's place:
+//! "tacrolimus and prednisolone at 0.1 and 1 mg/kg/day, respectively" gives `0.1 mg/kg/day`.
+//!
+//! Known misses: doses in tables, total weekly doses, dose changes over time.
 
 use std::sync::LazyLock;
 
@@ -189,6 +191,9 @@ fn doses_in(
     others: &[Match],
     prev_iv: bool,
 ) -> Vec<(String, bool)> {
+    if let Some(v) = parallel_dose(ctx, text, iv, others) {
+        return vec![v];
+    }
     let mut out: Vec<(String, bool, bool)> = Vec::new();
     for caps in DOSE.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
@@ -209,6 +214,76 @@ fn doses_in(
         return vec![(v, false)];
     }
     out.into_iter().map(|(v, t, _)| (v, t)).collect()
+}
+
+/// Doses listed in the order of the drugs named before them: "tacrolimus and prednisolone at
+/// 0.1 and 1 mg/kg/day, respectively", "<drug> and methotrexate were started at 0.15 mg/kg/day
+/// and 15 mg/m2/week". The drugs are a list joined by commas or "and"; the doses after it, one
+/// per drug (as separate doses, or as "a and b <unit>" for two drugs). The intervention's place
+/// in the list gives its dose.
+fn parallel_dose(
+    ctx: &RuleContext<'_>,
+    text: &str,
+    iv: &[Match],
+    others: &[Match],
+) -> Option<(String, bool)> {
+    static JOIN: LazyLock<Pattern> =
+        LazyLock::new(|| re(r"(?i)^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)$"));
+    static AND_RANGE: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)^\S+\s+and\s+"));
+    if iv.is_empty() || others.is_empty() {
+        return None;
+    }
+    let mut drugs: Vec<(usize, usize, bool)> = iv
+        .iter()
+        .map(|m| (m.start, m.end, true))
+        .chain(others.iter().map(|m| (m.start, m.end, false)))
+        .collect();
+    drugs.sort_unstable();
+    // The list that holds the intervention: drugs joined by "," / "and" only.
+    let at = drugs.iter().position(|d| d.2)?;
+    let mut first = at;
+    while first > 0 && JOIN.is_match(&text[drugs[first - 1].1..drugs[first].0]) {
+        first -= 1;
+    }
+    let mut last = at;
+    while last + 1 < drugs.len() && JOIN.is_match(&text[drugs[last].1..drugs[last + 1].0]) {
+        last += 1;
+    }
+    let k = last - first + 1;
+    if k < 2 || drugs[first..=last].iter().filter(|d| d.2).count() != 1 {
+        return None;
+    }
+    let j = at - first;
+    let end = drugs[last].1;
+    // The doses after the list, up to the clause's end.
+    let clause_end = text[end..].find([';', '.']).map_or(text.len(), |p| {
+        // Not a decimal point.
+        let q = end + p;
+        if text[q + 1..].starts_with(|c: char| c.is_ascii_digit()) {
+            text.len()
+        } else {
+            q
+        }
+    });
+    let doses: Vec<_> = DOSE.captures_iter(&text[end..clause_end]).collect();
+    match doses.as_slice() {
+        // "at 0.1 and 1 mg/kg/day": one dose with a number per drug; the drug's own number
+        // is read with the unit and what follows it.
+        [one] if k == 2 && AND_RANGE.is_match(one.get(0)?.as_str().trim_start()) => {
+            let (low, high) = (one.get(1)?, one.get(2)?);
+            let before = &text[..end + low.start()];
+            let own = format!(
+                "{before}{} {}",
+                if j == 0 { low.as_str() } else { high.as_str() },
+                &text[end + high.end()..]
+            );
+            let from = crate::text::floor_char(&own, before.len().saturating_sub(1));
+            let caps = DOSE.captures_at(&own, from)?;
+            normalise(ctx, &caps, &own)
+        }
+        many if many.len() == k => normalise(ctx, &many[j], &text[end..clause_end]),
+        _ => None,
+    }
 }
 
 /// Whether the nearest drug named before the dose (else after it) is the intervention.
