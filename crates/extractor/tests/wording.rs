@@ -113,6 +113,9 @@ fn counts_of_adults_and_other_people_nouns() {
             "We report 3 persons with dermatomyositis treated with zelumab.",
             "3",
         ),
+        // A count and a singular of the other sex.
+        ("We report two men and a woman treated with zelumab.", "3"),
+        ("We report two boys and a girl treated with zelumab.", "3"),
     ] {
         assert_eq!(cell(Field::NPatients, &[text]), n, "{text}");
     }
@@ -491,6 +494,38 @@ fn the_part_a_study_picked_out_and_the_share_given_the_intervention() {
 fn sex_from_fractions_singulars_ratios_and_all() {
     let group = |s: &str| (cell(Field::Male, &[s]), cell(Field::Female, &[s]));
     for (text, m, f) in [
+        // Both sexes, then their counts in the same order.
+        (
+            "Twenty children received zelumab; the numbers of boys and girls were 12 and 8, respectively.",
+            "12",
+            "8",
+        ),
+        (
+            "Thirty adults received zelumab. Women and men numbered 21 and 9.",
+            "9",
+            "21",
+        ),
+        // Adults named as men and women.
+        (
+            "Thirty adults received zelumab: 12 men and 18 women.",
+            "12",
+            "18",
+        ),
+        (
+            "Thirty patients received zelumab; 60% were women.",
+            "12",
+            "18",
+        ),
+        (
+            "Thirty patients received zelumab; all were women.",
+            "0",
+            "30",
+        ),
+        (
+            "We report two men and a woman treated with zelumab.",
+            "2",
+            "1",
+        ),
         (
             "Thirteen children received zelumab; 38% (5/13) were boys.",
             "5",

@@ -49,10 +49,10 @@ static GROUP: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 /// Two counts of people by sex or by age group that together make the group: "12 boys and 8
-/// girls", "14 adults and 9 children".
+/// girls", "14 adults and 9 children", "two men and a woman".
 static SEXES: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({c})\s+(girls?|boys?|females?|males?|adults?|children|child|adolescents?|infants?)\s*(?:,|and|&)\s*({c})\s+(girls?|boys?|females?|males?|adults?|children|child|adolescents?|infants?)\b",
+        r"(?i)\b({c})\s+(girls?|boys?|females?|males?|wom[ae]n|m[ae]n|adults?|children|child|adolescents?|infants?)\s*(?:,|and|&)\s*({c}|an?)\s+(girls?|boys?|females?|males?|wom[ae]n|m[ae]n|adults?|children|child|adolescents?|infants?)\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")

@@ -15,7 +15,8 @@
 //! were girls" of 13: 8, also in words: "sixty-two percent") and one sex for all ("all were
 //! female", "all girls"). A sex as a label before its count, as baseline tables write it
 //! ("Male sex: 10 (45.5%) of 22", "Female, n (%): 12 (54.5)", "Gender (M/F): 10/12", "male 25,
-//! female 17"). Not the group: the patients an event happened to ("relapses occurred in 12
+//! female 17"), and both sexes before their counts ("boys and girls were 12 and 8,
+//! respectively"). Not the group: the patients an event happened to ("relapses occurred in 12
 //! boys and 3 girls") or who left the study ("two boys and a girl withdrew").
 //!
 //! Known misses: sex only in a MeSH heading (tables with a sex column are read by case
@@ -57,7 +58,7 @@ static SHE: LazyLock<Pattern> = LazyLock::new(|| {
 
 static COUNT_SEX: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b({c})\s+(?:[(\[]\s*\d+(?:\.\d+)?\s*%\s*[)\]]\s*)?(?:(?:of\s+(?:them|whom|which|these|the\s+(?:\w+\s+)?(?:patients|children))|patients|children)\s+)?(?:(?:were|was|are)\s+)?(girls|boys|girl|boy|females?|males?|sisters|brothers)\b",
+        r"(?i)\b({c})\s+(?:[(\[]\s*\d+(?:\.\d+)?\s*%\s*[)\]]\s*)?(?:(?:of\s+(?:them|whom|which|these|the\s+(?:\w+\s+)?(?:patients|children))|patients|children)\s+)?(?:(?:were|was|are)\s+)?(girls|boys|girl|boy|females?|males?|sisters|brothers|women|men)\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")
@@ -72,7 +73,7 @@ static SLASH_COUNTS: LazyLock<Pattern> = LazyLock::new(|| {
 /// of a stated total.
 static FRACTION_SEX: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)(?:\d+(?:\.\d+)?\s*%\s*[(\[]\s*(?P<a>\d+)\s*(?:/|of|out\s+of)\s*(?P<b>\d+)\s*[)\]]|[(\[]?\s*\b(?P<c>{c})\s*(?:/|of|out\s+of)\s*(?P<d>\d+)\s*(?:[,;]\s*\d+(?:\.\d+)?\s*%)?\s*[)\]]?(?:\s*[(\[]\s*\d+(?:\.\d+)?\s*%\s*[)\]])?)\s*(?:(?:of\s+(?:them|the\s+\w+)\s+)?(?:were|was|are)\s+)?(?:patients\s+were\s+)?(?P<sex>boys?|girls?|males?|females?|male\s+sex|female\s+sex)\b",
+        r"(?i)(?:\d+(?:\.\d+)?\s*%\s*[(\[]\s*(?P<a>\d+)\s*(?:/|of|out\s+of)\s*(?P<b>\d+)\s*[)\]]|[(\[]?\s*\b(?P<c>{c})\s*(?:/|of|out\s+of)\s*(?P<d>\d+)\s*(?:[,;]\s*\d+(?:\.\d+)?\s*%)?\s*[)\]]?(?:\s*[(\[]\s*\d+(?:\.\d+)?\s*%\s*[)\]])?)\s*(?:(?:of\s+(?:them|the\s+\w+)\s+)?(?:were|was|are)\s+)?(?:patients\s+were\s+)?(?P<sex>boys?|girls?|males?|females?|male\s+sex|female\s+sex|women|men)\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")
@@ -81,21 +82,31 @@ static FRACTION_SEX: LazyLock<Pattern> = LazyLock::new(|| {
 /// A sex as a label before its count, as tables of baseline characteristics write it: "Male
 /// sex: 10 (45.5%) of 22", "Female, n (%): 12 (54.5)", "Girls: 7/12".
 static LABEL_SEX: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\b(?P<sex>males?|females?|boys|girls)(?:\s+(?:sex|gender))?\s*(?:(?:,?\s*n\s*\(\s*%\s*\))?\s*:?\s*(?P<a>\d{1,4})\s*(?:(?:/|of|out\s+of)\s*(?P<b>\d{1,4})\b\s*(?:[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]])?|[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]](?:\s*(?:/|of|out\s+of)\s*(?P<b2>\d{1,4})\b)?)|[,:]?\s*n\s*=\s*(?P<an>\d{1,4})\b)")
+    Pattern::new(r"(?i)\b(?P<sex>males?|females?|boys|girls|women|men)(?:\s+(?:sex|gender))?\s*(?:(?:,?\s*n\s*\(\s*%\s*\))?\s*:?\s*(?P<a>\d{1,4})\s*(?:(?:/|of|out\s+of)\s*(?P<b>\d{1,4})\b\s*(?:[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]])?|[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]](?:\s*(?:/|of|out\s+of)\s*(?P<b2>\d{1,4})\b)?)|[,:]?\s*n\s*=\s*(?P<an>\d{1,4})\b)")
         .expect("valid regex")
 });
 
 /// Both sexes as labels before their counts: "(male 25, female 17)", "boys 12 and girls 8".
 static LABEL_PAIR: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\b(?P<s1>males?|females?|boys|girls)\s*[:=]?\s*(?P<a>\d{1,4})\s*(?:,|;|and|/)\s*(?P<s2>males?|females?|boys|girls)\s*[:=]?\s*(?P<b>\d{1,4})\b")
+    Pattern::new(r"(?i)\b(?P<s1>males?|females?|boys|girls|women|men)\s*[:=]?\s*(?P<a>\d{1,4})\s*(?:,|;|and|/)\s*(?P<s2>males?|females?|boys|girls|women|men)\s*[:=]?\s*(?P<b>\d{1,4})\b")
         .expect("valid regex")
+});
+
+/// Both sexes named, then their counts in the same order: "the numbers of boys and girls were
+/// 12 and 8, respectively", "male and female patients numbered 12 and 8".
+static PAIR_THEN_COUNTS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
+        r"(?i)\b(?P<s1>males?|females?|boys|girls|men|women)\s+and\s+(?P<s2>males?|females?|boys|girls|men|women)\s+(?:(?:patients|children|subjects)\s+)?(?:were|was|numbered|totall?ed|:)\s+(?P<a>{c})\s+and\s+(?P<b>{c})\b",
+        c = numbers::COUNT
+    ))
+    .expect("valid regex")
 });
 
 /// A sex count introduced by "in", the patients something happened to ("relapses occurred in
 /// 12 boys", "hypertension was seen in 2 girls").
 static IN_SEX_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\bin\s+(?:{c})\s+(?:girls|boys|girl|boy|females?|males?)\b",
+        r"(?i)\bin\s+(?:{c})\s+(?:girls|boys|girl|boy|females?|males?|women|men)\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")
@@ -143,7 +154,7 @@ static LEFT_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
 
 /// "... and a girl", ", one boy": a singular after another sex count.
 static AND_ONE: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)(?:,|\band|&)\s+(?:a|an|one)\s+(girl|boy|female|male)\b")
+    Pattern::new(r"(?i)(?:,|\band|&)\s+(?:a|an|one)\s+(girl|boy|female|male|woman|man)\b")
         .expect("valid regex")
 });
 
@@ -158,26 +169,26 @@ static RATIO: LazyLock<Pattern> = LazyLock::new(|| {
 /// "62% were girls", "female (62%)", "62% female", "sixty-two percent of them were girls",
 /// "male sex: 65%", "boys accounted for 70%", "the proportion of boys was 65%".
 static PERCENT_SEX: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(&format!(r"(?i)(?:\b(?:(?P<p>\d+(?:\.\d+)?)\s*%|(?P<pw>{n})\s*(?:percent|per\s+cent))\s*(?:of\s+(?:them|the\s+(?:\d+\s+)?\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>boys|girls|males?|females?)\b|\b(?P<sex2>boys|girls|males?|females?)(?:\s+(?:sex|gender))?\s*(?:[(:=]\s*|\s(?:accounted\s+for|made\s+up|comprised|represented|constituted|was|were|is|are)\s+)?(?P<p2>\d+(?:\.\d+)?)\s*%)", n = numbers::NUMBER))
+    Pattern::new(&format!(r"(?i)(?:\b(?:(?P<p>\d+(?:\.\d+)?)\s*%|(?P<pw>{n})\s*(?:percent|per\s+cent))\s*(?:of\s+(?:them|the\s+(?:\d+\s+)?\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>boys|girls|males?|females?|women|men)\b|\b(?P<sex2>boys|girls|males?|females?|women|men)(?:\s+(?:sex|gender))?\s*(?:[(:=]\s*|\s(?:accounted\s+for|made\s+up|comprised|represented|constituted|was|were|is|are)\s+)?(?P<p2>\d+(?:\.\d+)?)\s*%)", n = numbers::NUMBER))
         .expect("valid regex")
 });
 
 /// "all were female", "all girls", "all of them were boys", "all patients were female".
 static ALL_SEX: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\ball\s+(?:(?:of\s+)?(?:them|the\s+(?:\w+\s+)?(?:patients|children|cases)|patients|children|cases|\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>girls|boys|females?|males?)\b")
+    Pattern::new(r"(?i)\ball\s+(?:(?:of\s+)?(?:them|the\s+(?:\w+\s+)?(?:patients|children|cases)|patients|children|cases|\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>girls|boys|females?|males?|women|men)\b")
         .expect("valid regex")
 });
 
 /// What every group count by sex needs: a sex word or a sex letter before `/`, `:` or "to"
 /// ("M/F", "F:M", "male-to-female"). A sentence without one is not read for counts.
 static SEX_ANY: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)boy|girl|male|sisters|brothers|\b[mf]\s*(?:[:/]|-?\s*to\b)")
+    Pattern::new(r"(?i)boy|girl|male|sisters|brothers|\b(?:wo)?men\b|\b[mf]\s*(?:[:/]|-?\s*to\b)")
         .expect("valid regex")
 });
 
 fn is_female(noun: &str) -> bool {
     let n = noun.trim_start().to_ascii_lowercase();
-    n.starts_with('f') || n.starts_with("girl") || n.starts_with("sister")
+    n.starts_with('f') || n.starts_with("girl") || n.starts_with("sister") || n.starts_with("wom")
 }
 
 /// The number of patients the sentences state (best-ranked count), for ratios and shares.
@@ -429,6 +440,16 @@ pub(crate) fn counts_in(text: &str) -> (Option<u32>, Option<u32>) {
                 (Some(a), Some(b - a))
             };
         }
+    }
+    if let Some(c) = PAIR_THEN_COUNTS.captures(text)
+        && is_female(&c["s1"]) != is_female(&c["s2"])
+        && let (Some(a), Some(b)) = (numbers::parse_count(&c["a"]), numbers::parse_count(&c["b"]))
+    {
+        return if is_female(&c["s1"]) {
+            (Some(b), Some(a))
+        } else {
+            (Some(a), Some(b))
+        };
     }
     if let Some(c) = LABEL_PAIR.captures(text)
         && is_female(&c["s1"]) != is_female(&c["s2"])
