@@ -1620,6 +1620,55 @@ fn a_count_of_the_domains_own_events_is_an_outcome_only_against_a_comparison() {
     }
 }
 
+#[test]
+fn ineffective_in_a_result_and_a_part_in_words() {
+    let r = review_with_relapse_domain();
+    let remission = Field::parse("remission_outcome").unwrap();
+    for (text, want) in [
+        (
+            "Zelumab was ineffective in inducing remission in these children.",
+            "unchanged",
+        ),
+        (
+            "Zelumab was not effective in reducing proteinuria.",
+            "unchanged",
+        ),
+        // A part of the group in words.
+        (
+            "Zelumab induced long-term remission in most patients.",
+            "improved",
+        ),
+        (
+            "Complete remission was achieved in the majority of children.",
+            "improved",
+        ),
+        // Effective, as before.
+        ("Zelumab was effective in reducing proteinuria.", "improved"),
+    ] {
+        let st = cells_in(
+            &r,
+            &doc(Source::Abstract, &[("results", GROUP), ("results", text)]),
+        );
+        assert_eq!(st.cell(remission), want, "{text}");
+    }
+    // A domain whose term is an ability: more of it is better.
+    let able = CompiledReview::new(zelumab_review(
+        r#"
+[[outcomes]]
+field = "remission_outcome"
+terms = ["remission", "remissions"]
+abilities = ["remission", "remissions"]
+"#,
+    ))
+    .unwrap();
+    let text = "Zelumab reduced the need for steroids and prolonged remission.";
+    let st = cells_in(
+        &able,
+        &doc(Source::Abstract, &[("results", GROUP), ("results", text)]),
+    );
+    assert_eq!(st.cell(remission), "improved", "{text}");
+}
+
 /// The relapse-domain review, where the relapse domain also names the states of staying in
 /// remission (and the remission domain gives them up as blockers).
 fn review_with_remission_states() -> CompiledReview {
