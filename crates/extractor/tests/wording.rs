@@ -1175,6 +1175,20 @@ fn the_state_a_time_after_the_start_is_the_follow_up() {
             "Methotrexate was stopped 4 months later; she remains in remission.",
             "",
         ),
+        // An assessment a time after the treatment, not a laboratory one or a dose.
+        (
+            "Outcomes were assessed 12 months after the last zelumab infusion.",
+            "12",
+        ),
+        ("She was evaluated 6 months after zelumab.", "6"),
+        (
+            "CD19 counts were measured 6 months after the first infusion.",
+            "",
+        ),
+        (
+            "A second course was given 6 months after the first infusion.",
+            "",
+        ),
     ] {
         assert_eq!(cell(Field::FollowUpMonths, &[given, text]), want, "{text}");
     }
@@ -2752,6 +2766,10 @@ fn an_event_treated_with_a_drug_or_seen_is_the_interventions() {
             "infection",
         ),
         ("Three had a serious infection.", "infection"),
+        (
+            "One child had a severe infection (Pneumocystis pneumonia).",
+            "infection",
+        ),
         // A bare "had" may be the history: not enough.
         ("Two children had infections.", "not_reported"),
     ] {

@@ -64,11 +64,11 @@ static AT_BASELINE: LazyLock<Pattern> = LazyLock::new(|| {
     )
 });
 
-/// Cues that tie a lexicon event to a treatment in a sentence without a drug name ("serious":
-/// the word of a serious adverse event, "two had serious infections").
+/// Cues that tie a lexicon event to a treatment in a sentence without a drug name ("serious",
+/// "severe": the words of a serious adverse event, "two had serious infections").
 static AE_CUE: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:adverse|side[\s\-]+effects?|toxicity|developed|complicated|induced|related|attributed|due\s+to\s+(?:the\s+)?(?:drug|treatment|therapy)|discontinu\w*|withdrawn|stopped|dose\s+(?:was\s+)?reduc\w*|transient|mild|serious|occurred|experienced|seen|observed|noted|recorded|encountered|documented|detected|found|reported)\b",
+        r"(?i)\b(?:adverse|side[\s\-]+effects?|toxicity|developed|complicated|induced|related|attributed|due\s+to\s+(?:the\s+)?(?:drug|treatment|therapy)|discontinu\w*|withdrawn|stopped|dose\s+(?:was\s+)?reduc\w*|transient|mild|serious|severe|occurred|experienced|seen|observed|noted|recorded|encountered|documented|detected|found|reported)\b",
     )
 });
 

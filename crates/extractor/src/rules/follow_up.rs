@@ -11,7 +11,8 @@
 //! - a response after a time: "within 11 months the rash resolved", "after 6 weeks CMAS
 //!   rose", "at 12 months she was in remission";
 //! - the state a time after the start: "she remains well 3 years later", "three years after
-//!   <drug> was started, she remains in remission".
+//!   <drug> was started, she remains in remission"; an assessment a time after the treatment
+//!   ("outcomes were assessed 12 months after the last infusion").
 //!
 //! - "for at least 6 months", "over 24 weeks", "median 14 months (range 6-30)" (the range),
 //!   scheduled visits "at weeks 0, 4, 12 and 24" (the last);
@@ -145,7 +146,7 @@ static LATER: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)^\s*later\b"));
 /// after starting <drug>", "18 months after the start of <drug>".
 static SINCE_START: LazyLock<Pattern> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*(?:after|since|following|from)\s+(?:(?:the\s+)?(?:start|initiation|introduction|commencement)\s+of\s+|starting\s+|initiating\s+|beginning\s+)?(?:(?:oral|the|her|his|intravenous)\s+)?$",
+        r"(?i)^\s*(?:after|since|following|from)\s+(?:(?:the\s+)?(?:start|initiation|introduction|commencement)\s+of\s+|starting\s+|initiating\s+|beginning\s+)?(?:(?:oral|the|her|his|intravenous|first|last|initial)\s+)*$",
     )
 });
 /// A state that still holds: "remains well", "continues on <drug>", "has no disease activity",
@@ -213,6 +214,11 @@ static ASSESSED: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:assess\w*|evaluat\w*|measur\w*|visits?|seen|examin\w*|review\w*|record\w*|scored|tested|follow\w*)\b",
     )
+});
+/// An assessment of the patients (not a response seen or a value measured): "assessed",
+/// "evaluated", "examined", "reviewed".
+static ASSESSED_AT: LazyLock<Pattern> = LazyLock::new(|| {
+    re(r"(?i)\b(?:assessed|evaluated|re-?evaluated|examined|reviewed|reassessed)\b")
 });
 /// A mean with its spread right before a duration: "18.5 ± 6.2 months", "18.5 +/- 6.2
 /// months": the duration is the mean, not the standard deviation.
@@ -560,15 +566,22 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             && !event_time;
         // The patient's state a time after the start ("she remains well 3 years later", "three
         // years after <drug> was started, she remains in remission"): how long she was followed.
-        let state_later = (LATER.is_match(after)
-            || named
-                .intervention
-                .iter()
-                .any(|&(s, _)| s >= whole.end() && SINCE_START.is_match(&text[whole.end()..s])))
-            && STATE_NOW.is_match(clause)
-            && !event_time;
+        let since_start = named
+            .intervention
+            .iter()
+            .any(|&(s, _)| s >= whole.end() && SINCE_START.is_match(&text[whole.end()..s]));
+        let state_later =
+            (LATER.is_match(after) || since_start) && STATE_NOW.is_match(clause) && !event_time;
+        // An assessment a time after the treatment ("outcomes were assessed 12 months after the
+        // last infusion"): when the patients were last seen.
+        let assessed_after = (since_start || PERIOD_AFTER_TREATMENT.is_match(after))
+            && ASSESSED_AT.is_match(&text[lo..whole.start()])
+            && !RESPONSE.is_match(clause)
+            && !event_time
+            && !LAB.is_match(clause);
         let tied = (FOLLOW.is_match(clause) && !follow_frames_event(clause))
             || state_later
+            || assessed_after
             || window_after
             || in_clause && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
             || in_clause && prep.is_some()
