@@ -239,14 +239,18 @@ fn parallel_dose(
         .chain(others.iter().map(|m| (m.start, m.end, false)))
         .collect();
     drugs.sort_unstable();
-    // The list that holds the intervention: drugs joined by "," / "and" only.
+    // The list that holds the intervention: drugs joined by "," / "and" only (mentions that
+    // overlap are no list).
+    let joined = |a: (usize, usize, bool), b: (usize, usize, bool)| {
+        a.1 <= b.0 && JOIN.is_match(&text[a.1..b.0])
+    };
     let at = drugs.iter().position(|d| d.2)?;
     let mut first = at;
-    while first > 0 && JOIN.is_match(&text[drugs[first - 1].1..drugs[first].0]) {
+    while first > 0 && joined(drugs[first - 1], drugs[first]) {
         first -= 1;
     }
     let mut last = at;
-    while last + 1 < drugs.len() && JOIN.is_match(&text[drugs[last].1..drugs[last + 1].0]) {
+    while last + 1 < drugs.len() && joined(drugs[last], drugs[last + 1]) {
         last += 1;
     }
     let k = last - first + 1;
