@@ -1635,6 +1635,45 @@ fn a_count_of_the_domains_own_events_is_an_outcome_only_against_a_comparison() {
 }
 
 #[test]
+fn what_a_drug_does_in_general_is_no_result_of_the_patients() {
+    let r = review_with_relapse_domain();
+    let relapse = Field::parse("relapse_outcome").unwrap();
+    let remission = Field::parse("remission_outcome").unwrap();
+    let sparing = Field::parse("steroid_sparing").unwrap();
+    let ours = "We report 12 children treated with zelumab.";
+    for text in [
+        "Zelumab is increasingly used in children with steroid-dependent disease.",
+        "Zelumab is effective in maintaining remission, but the optimal dose is unknown.",
+        "Infusion reactions and hypogammaglobulinemia are known adverse effects of zelumab.",
+    ] {
+        let st = cells_in(
+            &r,
+            &doc(Source::Abstract, &[("abstract", text), ("abstract", ours)]),
+        );
+        assert_eq!(st.cell(relapse), "not_reported", "{text}");
+        assert_eq!(st.cell(remission), "not_reported", "{text}");
+        assert_eq!(st.cell(sparing), "not_reported", "{text}");
+        assert_eq!(st.cell(Field::AdverseEvents), "not_reported", "{text}");
+    }
+    // The drug it names is still the topic of the next sentence's dose.
+    let st = cells_in(
+        &r,
+        &doc(
+            Source::Abstract,
+            &[(
+                "abstract",
+                "Zelumab is effective, but the optimal dose is unknown. We studied 30 children given 375 mg/m2 once.",
+            )],
+        ),
+    );
+    assert_eq!(st.cell(Field::Dose), "375 mg/m2 x1");
+    // A bare count as the subject of a result after the group's size is a part of it.
+    let text = "We treated 15 children; 5 achieved complete remission.";
+    let st = cells_in(&r, &doc(Source::Abstract, &[("results", text)]));
+    assert_eq!(st.cell(remission), "improved", "{text}");
+}
+
+#[test]
 fn ineffective_in_a_result_and_a_part_in_words() {
     let r = review_with_relapse_domain();
     let remission = Field::parse("remission_outcome").unwrap();

@@ -137,8 +137,15 @@ impl Rule for Dose {
         let mut route_spans = Vec::new();
         let mut prev_mentions_iv = false;
         for s in sentences {
-            if is_background_section(ctx, s.section) || is_generic_statement(ctx, s.text) {
+            if is_background_section(ctx, s.section) {
                 prev_mentions_iv = false;
+                continue;
+            }
+            // A general statement is no dose of the patients', but the drug it names is the
+            // topic the next sentence may continue ("<drug> is effective ..., but the optimal
+            // dose is unknown. We gave 375 mg/m2 once").
+            if is_generic_statement(ctx, s.text) {
+                prev_mentions_iv = !intervention_mentions(ctx, s.text).is_empty();
                 continue;
             }
             let iv = intervention_mentions(ctx, s.text);

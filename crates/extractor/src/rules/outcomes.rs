@@ -832,13 +832,14 @@ fn own_event_domains(review: &CompiledReview, word: &str) -> Vec<usize> {
 }
 
 /// A count of patients as a sentence's subject ("Eleven children remained in remission",
-/// "only 3 patients") or as those a result was seen in ("remission was achieved in 7
-/// patients"), when the sentence does not say all or both: compared with the group's size, a
-/// smaller count is a part of the group.
+/// "only 3 patients", "; 5 achieved complete remission") or as those a result was seen in
+/// ("remission was achieved in 7 patients"), the smallest when there are several, when the
+/// sentence does not say all or both: compared with the group's size, a smaller count is a
+/// part of the group.
 fn subject_count(text: &str) -> Option<u32> {
     static SUBJECT_COUNT: LazyLock<Pattern> = LazyLock::new(|| {
         re(&format!(
-            r"(?i)(?:^|[.;:,]\s*|\bonly\s+|\bin\s+)(?P<n>{c})\s+(?:\w+\s+)?(?:patients|children|cases|subjects|participants|girls|boys)\b",
+            r"(?i)(?:^|[.;:,]\s*|\bonly\s+|\bin\s+)(?P<n>{c})\s+(?:(?:\w+\s+)?(?:patients|children|cases|subjects|participants|girls|boys|adults)\b|(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s+)?(?:achieved|attained|entered|reached|remained|responded|relapsed|improved|showed|had|were|did)\b)",
             c = crate::numbers::COUNT
         ))
     });
@@ -853,7 +854,9 @@ fn subject_count(text: &str) -> Option<u32> {
             c.name("n")
                 .and_then(|m| crate::numbers::parse_count(m.as_str()))
         })
-        .find(|n| *n >= 2)
+        .filter(|n| *n >= 2)
+        // The smallest: "we treated 15 children; 5 achieved complete remission" is about 5.
+        .min()
 }
 
 /// Whether a sentence states a part of a group: "in 10 of 30", "10/30 patients", "16 (53%)",

@@ -39,7 +39,9 @@ static REDUCE: LazyLock<Pattern> = LazyLock::new(|| {
     )
 });
 static INCREASE: LazyLock<Pattern> = LazyLock::new(|| {
-    re(r"(?i)\b(?:increas\w*|escalat\w*|raised|higher\s+doses?|re-?started|restarted)\b")
+    re(
+        r"(?i)\b(?:increas(?:e|ed|es|ing)|escalat\w*|raised|higher\s+doses?|re-?started|restarted)\b",
+    )
 });
 /// A dose that stayed where it was: "glucocorticoid doses were unchanged", "the prednisone dose
 /// remained stable" (no sparing).
