@@ -403,6 +403,14 @@ impl ContextRules {
             .is_some_and(|(_, re)| re.is_match(text))
     }
 
+    /// Whether `text` holds a cue of `category` outside any named group.
+    pub(crate) fn has_ungrouped(&self, category: CueCategory, text: &str) -> bool {
+        self.sets
+            .iter()
+            .filter(|s| s.category == category && s.group.is_none())
+            .any(|s| s.re.is_match(text))
+    }
+
     /// Whether `text` holds a cue of the named group (see `group` in `data/context.toml`).
     pub(crate) fn has_group(&self, group: &str, text: &str) -> bool {
         self.sets

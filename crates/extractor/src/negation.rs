@@ -65,6 +65,14 @@ static ANCHOR: LazyLock<Pattern> = LazyLock::new(|| {
     )
 });
 
+/// A result stated with its number: "achieved by 45%", "occurred in 12 of 30 children",
+/// "p = 0.01" (not a threshold in a definition: "time to achieve 20% improvement").
+static RESULT_STATED: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:achieved|met|reached|attained|occurred|observed|seen)\s+(?:by|in)\s+(?:\d|all\b|none\b)|\bp\s*[<=>≤]\s*0?\.\d|\b\d+\s*(?:/|of)\s*\d+\s+(?:patients|children|participants|subjects|adults)\b",
+    )
+});
+
 /// A generic statement about a kind of patient or about the literature, not about the reported
 /// patients: a hypothetical cue ("should be considered", "has been reported", "have improved
 /// the outcome") and nothing that names the reported patients ("our", "the patient").
@@ -79,7 +87,11 @@ pub(crate) fn is_generic_in(context: &crate::ContextRules, text: &str) -> bool {
     }
     MEMO.with(|m| {
         m.get_or(context.memo_id, text, || {
-            context.has(CueCategory::Hypothetical, text) && !ANCHOR.is_match(text)
+            // (A study's end point named with its result is a result.)
+            context.has(CueCategory::Hypothetical, text)
+                && (context.has_ungrouped(CueCategory::Hypothetical, text)
+                    || !RESULT_STATED.is_match(text))
+                && !ANCHOR.is_match(text)
         })
     })
 }

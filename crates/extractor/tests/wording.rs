@@ -1674,6 +1674,34 @@ fn what_a_drug_does_in_general_is_no_result_of_the_patients() {
 }
 
 #[test]
+fn an_end_point_stated_with_its_result_is_a_result() {
+    let r = review_with_relapse_domain();
+    let remission = Field::parse("remission_outcome").unwrap();
+    let trial = "Sixty children with steroid-resistant disease were randomly assigned to zelumab or placebo.";
+    for (text, want) in [
+        (
+            "The primary end point, complete remission at week 24, was achieved by 45% in the zelumab group and 20% in the placebo group.",
+            "improved",
+        ),
+        (
+            "For the primary outcome, 12 of 30 children given zelumab achieved complete remission at 6 months (p = 0.01).",
+            "improved",
+        ),
+        // The end point as the methods define it says nothing.
+        (
+            "The primary end point was complete remission at week 24.",
+            "not_reported",
+        ),
+    ] {
+        let st = cells_in(
+            &r,
+            &doc(Source::Abstract, &[("results", trial), ("results", text)]),
+        );
+        assert_eq!(st.cell(remission), want, "{text}");
+    }
+}
+
+#[test]
 fn ineffective_in_a_result_and_a_part_in_words() {
     let r = review_with_relapse_domain();
     let remission = Field::parse("remission_outcome").unwrap();
