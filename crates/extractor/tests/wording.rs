@@ -2086,6 +2086,15 @@ fn relapses_compared_by_their_values_alone() {
             "The relapse rate was 45% on zelumab and 45% on standard therapy.",
             "unchanged",
         ),
+        // Against another drug's arm.
+        (
+            "The 12-month relapse rate was 25% with zelumab and 62% with cyclosporine (p = 0.01).",
+            "improved",
+        ),
+        (
+            "The relapse rate was 40% with mycophenolate and 10% with zelumab.",
+            "improved",
+        ),
         // After against before; more time to relapse is better.
         (
             "Median time to first relapse was 14 months, compared with 4 months before zelumab.",

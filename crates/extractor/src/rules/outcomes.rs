@@ -376,6 +376,14 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
     let ctx = &review.context;
     let n = review.outcomes.len();
     let iv = crate::negation::intervention_spans(review, text);
+    // Other drugs named (a comparator arm's: "38% with tacrolimus").
+    let others: Vec<(usize, usize)> = review
+        .prior_treatments
+        .find_all(text)
+        .iter()
+        .filter(|m| !iv.iter().any(|&(a, b)| m.start < b && a < m.end))
+        .map(|m| (m.start, m.end))
+        .collect();
     let mut terms: Vec<Term> = Vec::new();
     if let Some(b) = &review.blockers {
         for m in b.find_iter(text) {
@@ -497,7 +505,7 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
             if !COMPARISON.is_match(&text[lo..]) {
                 continue;
             }
-            if let Some((ours, theirs)) = compared_values(text, lo, &iv) {
+            if let Some((ours, theirs)) = compared_values(text, lo, &iv, &others) {
                 let o = if (ours - theirs).abs() < f64::EPSILON {
                     Outcome::Unchanged
                 } else if ours < theirs {
@@ -698,7 +706,7 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
         else {
             continue;
         };
-        let Some((ours, theirs)) = compared_values(text, e, &iv) else {
+        let Some((ours, theirs)) = compared_values(text, e, &iv, &others) else {
             continue;
         };
         let ability = review.outcomes[d]
@@ -722,7 +730,12 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
 /// ("25% with <drug>"), a comparator ("70% with placebo", "4 months before treatment"). A
 /// single unnamed number compared with a named comparator ("14 months, compared with 4 months
 /// before") is the intervention's. `None` unless each side has exactly one number.
-fn compared_values(text: &str, from: usize, iv: &[(usize, usize)]) -> Option<(f64, f64)> {
+fn compared_values(
+    text: &str,
+    from: usize,
+    iv: &[(usize, usize)],
+    others: &[(usize, usize)],
+) -> Option<(f64, f64)> {
     static VALUE: LazyLock<Pattern> = LazyLock::new(|| {
         re(r"(?i)\b(\d+(?:\.\d+)?)\s*(%|percent\b|months?\b|days?\b|weeks?\b|years?\b)?")
     });
@@ -761,14 +774,16 @@ fn compared_values(text: &str, from: usize, iv: &[(usize, usize)]) -> Option<(f6
     for (i, (vs, ve, v, unit)) in values.iter().enumerate() {
         let next = values.get(i + 1).map_or(end, |n| n.0);
         let words = &text[*ve..next];
-        // A comparator word first ("4 months before <drug>" is the time before it).
-        let side = if COMPARATOR.is_match(words) {
+        // A comparator word first ("4 months before <drug>" is the time before it), or another
+        // drug the value is named with ("38% with tacrolimus").
+        let named_with = |spans: &[(usize, usize)]| {
+            spans
+                .iter()
+                .any(|&(a, b)| a >= *ve && b <= next && a - ve <= 25)
+        };
+        let side = if COMPARATOR.is_match(words) || (named_with(others) && !named_with(iv)) {
             &mut theirs
-        } else if iv
-            .iter()
-            .any(|&(a, b)| a >= *ve && b <= next && a - ve <= 25)
-            || AFTER.is_match(words)
-        {
+        } else if named_with(iv) || AFTER.is_match(words) {
             &mut ours
         } else {
             &mut unnamed
