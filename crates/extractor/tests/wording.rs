@@ -2086,6 +2086,19 @@ fn relapses_compared_by_their_values_alone() {
             "The relapse rate was 45% on zelumab and 45% on standard therapy.",
             "unchanged",
         ),
+        // The arms after the values, in order, "respectively".
+        (
+            "The 1-year relapse rates were 18% and 63% in the zelumab and placebo groups, respectively.",
+            "improved",
+        ),
+        (
+            "The relapse rates were 63% and 18% in the placebo and zelumab groups, respectively.",
+            "improved",
+        ),
+        (
+            "At 1 year the relapse rates were 20% and 20% with zelumab and placebo, respectively.",
+            "unchanged",
+        ),
         // Against another drug's arm.
         (
             "The 12-month relapse rate was 25% with zelumab and 62% with cyclosporine (p = 0.01).",

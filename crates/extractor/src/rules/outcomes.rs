@@ -13,7 +13,8 @@
 //! sentences) gives the domain's outcome by the instrument's `higher_is_better`. A domain's
 //! term with two values and no outcome word compares the intervention's arm (or the time
 //! after it) with a comparator: "relapse rate 25% with <drug> and 70% with placebo" is
-//! improved (the term's `abilities` say whether more is better). A part of the group reaching
+//! improved (the term's `abilities` say whether more is better); the arms may follow the values
+//! in order ("18% and 63% in the <drug> and placebo groups, respectively"). A part of the group reaching
 //! the resolved state ("in 4 of 10", "all but two", "Eleven children remained in remission" in
 //! a group of 20) is improved. Staying in remission ("remained in remission", "remission was
 //! maintained") is a resolved state of the domain whose term spells it out whole (a review
@@ -770,6 +771,9 @@ fn compared_values(
             Some((from + m.start(), from + m.end(), v, unit))
         })
         .collect();
+    if let Some(pair) = respective_values(text, end, &values, iv, others) {
+        return Some(pair);
+    }
     let (mut ours, mut theirs, mut unnamed) = (Vec::new(), Vec::new(), Vec::new());
     for (i, (vs, ve, v, unit)) in values.iter().enumerate() {
         let next = values.get(i + 1).map_or(end, |n| n.0);
@@ -801,6 +805,50 @@ fn compared_values(
         return None;
     };
     (ua == ub || ub.is_empty()).then_some((*a, *b))
+}
+
+/// Two values joined by "and" / "versus", then the arms they belong to in the same order,
+/// marked "respectively": "18% and 63% in the <drug> and placebo groups, respectively". The
+/// intervention's value first, the comparator's second.
+fn respective_values(
+    text: &str,
+    end: usize,
+    values: &[(usize, usize, f64, String)],
+    iv: &[(usize, usize)],
+    others: &[(usize, usize)],
+) -> Option<(f64, f64)> {
+    static RESPECTIVELY: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)\brespectively\b"));
+    static JOINED: LazyLock<Pattern> =
+        LazyLock::new(|| re(r"(?i)^\s*(?:,\s*)?(?:and|vs\.?|versus)\s*$"));
+    static COMPARATOR_WORD: LazyLock<Pattern> = LazyLock::new(|| {
+        re(r"(?i)\b(?:placebo|controls?|standard|usual|conventional|historical)\b")
+    });
+    // The first two values of one unit joined by "and" ("at 1 year was 71% and 38%").
+    let (a, b, be) = values.windows(2).find_map(|w| {
+        let [(_, ae, a, ua), (bs, be, b, ub)] = w else {
+            return None;
+        };
+        (ua == ub && JOINED.is_match(&text[*ae..*bs])).then_some((*a, *b, *be))
+    })?;
+    if !RESPECTIVELY.is_match(&text[be..end]) {
+        return None;
+    }
+    let first = |spans: &[(usize, usize)]| {
+        spans
+            .iter()
+            .filter(|&&(s, e)| s >= be && e <= end)
+            .map(|&(s, _)| s)
+            .min()
+    };
+    let ours = first(iv)?;
+    let theirs = [
+        first(others),
+        COMPARATOR_WORD.find(&text[be..end]).map(|m| be + m.start()),
+    ]
+    .into_iter()
+    .flatten()
+    .min()?;
+    Some(if ours < theirs { (a, b) } else { (b, a) })
 }
 
 /// How many counts of patients a sentence states: numbers not followed by a unit of time or
