@@ -354,6 +354,19 @@ fn a_trial_randomised_against_another_drug_states_no_arm_by_its_total() {
     ] {
         assert_eq!(cell(Field::NPatients, &[text]), want, "{text}");
     }
+    // The control arm named in another sentence: the randomised total is both arms.
+    for paras in [
+        [
+            "Forty-eight children with steroid-dependent disease were randomised.",
+            "Median time to relapse was 267 days in the zelumab group versus 101 days in the placebo group.",
+        ],
+        [
+            "Sixty patients were randomly assigned in a 1:1 ratio.",
+            "Remission rates were 45% with zelumab and 20% in the control group.",
+        ],
+    ] {
+        assert_eq!(cell(Field::NPatients, &paras), "", "{paras:?}");
+    }
 }
 
 /// A full text with a results paragraph and a cohort table of `(label, value)` rows.

@@ -806,8 +806,17 @@ impl Rule for NPatients {
     }
 
     fn apply(&self, ctx: &RuleContext<'_>, sentences: &[Sentence<'_>]) -> Vec<Hit> {
+        static RANDOMISED: LazyLock<Pattern> = LazyLock::new(|| {
+            Pattern::new(r"(?i)\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated))\b")
+                .expect("valid regex")
+        });
         let mut found: Vec<(i32, usize, u32, Span)> = Vec::new();
         let mut trial_total: Option<Span> = None;
+        // A trial whose control arm another sentence names ("48 children were randomised. ...
+        // in the placebo group").
+        let controlled = sentences
+            .iter()
+            .any(|s| crate::report_kind::is_controlled_trial(s.text));
         for (i, s) in sentences.iter().enumerate() {
             // In a trial against a control arm, the sentence stating the trial's total ("a
             // controlled trial in 31 children") does not count the intervention's arm: only
@@ -815,7 +824,8 @@ impl Rule for NPatients {
             let mut totals = counts_in(s.text);
             if !totals.is_empty()
                 && (crate::report_kind::is_controlled_trial(s.text)
-                    || randomised_against_another_drug(ctx, s.text))
+                    || randomised_against_another_drug(ctx, s.text)
+                    || (controlled && RANDOMISED.is_match(s.text)))
                 && !crate::report_kind::control_counted(s.text)
             {
                 trial_total.get_or_insert(s.span);
