@@ -1607,6 +1607,46 @@ fn a_blocker_of_one_domain_is_the_term_of_another() {
 const GROUP: &str = "Twenty children with steroid-dependent disease received zelumab.";
 
 #[test]
+fn values_whose_arms_an_earlier_sentence_named() {
+    let r = review_with_relapse_domain();
+    let relapse = Field::parse("relapse_outcome").unwrap();
+    for (arms, text, want) in [
+        (
+            "Sixty children were randomised to zelumab or continued steroids.",
+            "Relapse rates at 1 year were 20% and 70%, respectively.",
+            "improved",
+        ),
+        (
+            "Forty children were randomly assigned to cyclosporine or zelumab.",
+            "Relapse rates were 50% and 10%, respectively.",
+            "improved",
+        ),
+        (
+            "Forty children were randomly assigned to zelumab or placebo.",
+            "Relapse rates were 60% and 20%, respectively.",
+            "worsened",
+        ),
+        // Without the arms' order, or without "respectively", nothing.
+        (
+            "Forty children received zelumab.",
+            "Relapse rates were 60% and 20%, respectively.",
+            "not_reported",
+        ),
+        (
+            "Forty children were randomly assigned to zelumab or placebo.",
+            "Relapse rates were 60% and 20% at 1 and 2 years.",
+            "not_reported",
+        ),
+    ] {
+        let st = cells_in(
+            &r,
+            &doc(Source::Abstract, &[("results", arms), ("results", text)]),
+        );
+        assert_eq!(st.cell(relapse), want, "{arms} {text}");
+    }
+}
+
+#[test]
 fn a_count_of_the_domains_own_events_is_an_outcome_only_against_a_comparison() {
     let r = review_with_relapse_domain();
     let relapse = Field::parse("relapse_outcome").unwrap();

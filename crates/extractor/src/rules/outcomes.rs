@@ -14,7 +14,9 @@
 //! term with two values and no outcome word compares the intervention's arm (or the time
 //! after it) with a comparator: "relapse rate 25% with <drug> and 70% with placebo" is
 //! improved (the term's `abilities` say whether more is better); the arms may follow the values
-//! in order ("18% and 63% in the <drug> and placebo groups, respectively"). A part of the group reaching
+//! in order ("18% and 63% in the <drug> and placebo groups, respectively"), or an earlier
+//! sentence may name them ("randomised to <drug> or placebo. Relapse rates were 20% and 70%,
+//! respectively"). A part of the group reaching
 //! the resolved state ("in 4 of 10", "all but two", "Eleven children remained in remission" in
 //! a group of 20) is improved. Staying in remission ("remained in remission", "remission was
 //! maintained") is a resolved state of the domain whose term spells it out whole (a review
@@ -164,7 +166,7 @@ impl Rule for Outcomes {
             .unwrap_or(0);
         // The group's size, looked up once and only when a sentence counts its subject.
         let mut total: Option<Option<u32>> = None;
-        for s in &sentences[start..] {
+        for (i, s) in sentences.iter().enumerate().skip(start) {
             if review.context.is_background_section(s.section)
                 || is_generic(review, s.text)
                 || is_other_drug_context(ctx, s.text)
@@ -183,7 +185,26 @@ impl Rule for Outcomes {
                 }
                 _ => s.text,
             };
-            for (d, o) in outcomes_in(review, text).into_iter().enumerate() {
+            let mut found = outcomes_in(review, text);
+            // Values whose arms an earlier sentence named in order ("randomised to <drug> or
+            // placebo. Relapse rates were 20% and 70%, respectively").
+            if found.iter().any(Option::is_none)
+                && RESPECTIVELY.is_match(text)
+                && let Some(iv_first) = sentences[..i]
+                    .iter()
+                    .rev()
+                    .find_map(|p| arms_order(ctx, p.text))
+            {
+                for (slot, o) in found
+                    .iter_mut()
+                    .zip(respective_outcomes(review, text, iv_first))
+                {
+                    if slot.is_none() {
+                        *slot = o;
+                    }
+                }
+            }
+            for (d, o) in found.into_iter().enumerate() {
                 let Some(mut o) = o else { continue };
                 // "Eleven children remained in remission" of a group of 20: a part of it.
                 if let Some(k) = subject_count(text) {
@@ -737,9 +758,6 @@ fn compared_values(
     iv: &[(usize, usize)],
     others: &[(usize, usize)],
 ) -> Option<(f64, f64)> {
-    static VALUE: LazyLock<Pattern> = LazyLock::new(|| {
-        re(r"(?i)\b(\d+(?:\.\d+)?)\s*(%|percent\b|months?\b|days?\b|weeks?\b|years?\b)?")
-    });
     static COMPARATOR: LazyLock<Pattern> = LazyLock::new(|| {
         re(
             r"(?i)^\W{0,3}(?:\w+\W+){0,3}?(?:placebo|controls?|standard|usual|conventional|historical|before|prior\s+to|pre-?treatment|baseline)\b",
@@ -760,17 +778,7 @@ fn compared_values(
                     .is_some_and(char::is_numeric)
         })
         .map_or(text.len(), |(p, _)| from + p);
-    let values: Vec<(usize, usize, f64, String)> = VALUE
-        .captures_iter(&text[from..end])
-        .filter_map(|c| {
-            let m = c.get(0)?;
-            let v = c.get(1)?.as_str().parse::<f64>().ok()?;
-            let unit = c
-                .get(2)
-                .map_or(String::new(), |u| u.as_str().to_ascii_lowercase());
-            Some((from + m.start(), from + m.end(), v, unit))
-        })
-        .collect();
+    let values = values_in(text, from, end);
     if let Some(pair) = respective_values(text, end, &values, iv, others) {
         return Some(pair);
     }
@@ -807,6 +815,103 @@ fn compared_values(
     (ua == ub || ub.is_empty()).then_some((*a, *b))
 }
 
+/// A number with its unit, if any ("25%", "14 months", "3.1").
+static VALUE: LazyLock<Pattern> = LazyLock::new(|| {
+    re(r"(?i)\b(\d+(?:\.\d+)?)\s*(%|percent\b|months?\b|days?\b|weeks?\b|years?\b)?")
+});
+static RESPECTIVELY: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)\brespectively\b"));
+
+/// The values of `text[from..end]`: (start, end, number, unit), offsets in `text`.
+fn values_in(text: &str, from: usize, end: usize) -> Vec<(usize, usize, f64, String)> {
+    VALUE
+        .captures_iter(&text[from..end])
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            let v = c.get(1)?.as_str().parse::<f64>().ok()?;
+            let unit = c
+                .get(2)
+                .map_or(String::new(), |u| u.as_str().to_ascii_lowercase());
+            Some((from + m.start(), from + m.end(), v, unit))
+        })
+        .collect()
+}
+
+/// The first two values of one unit joined by "and" or "versus" ("at 1 year was 71% and
+/// 38%"): the two numbers and where the second ends.
+fn joined_pair(
+    text: &str,
+    values: &[(usize, usize, f64, String)],
+) -> Option<(f64, f64, usize, usize)> {
+    static JOINED: LazyLock<Pattern> =
+        LazyLock::new(|| re(r"(?i)^\s*(?:,\s*)?(?:and|vs\.?|versus)\s*$"));
+    values.windows(2).find_map(|w| {
+        let [(as_, ae, a, ua), (bs, be, b, ub)] = w else {
+            return None;
+        };
+        (ua == ub && JOINED.is_match(&text[*ae..*bs])).then_some((*a, *b, *as_, *be))
+    })
+}
+
+/// The order of a trial's arms named in a sentence: `Some(true)` when the intervention comes
+/// before the comparator ("randomised to <drug> or placebo"), `Some(false)` after it.
+fn arms_order(ctx: &RuleContext<'_>, text: &str) -> Option<bool> {
+    static ARMS: LazyLock<Pattern> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated)|assigned|allocated)\b[^.;]{0,40}?\bto\s+(?:receive\s+)?(?P<list>[^.;]{3,120})",
+        )
+    });
+    static COMPARATOR_WORD: LazyLock<Pattern> = LazyLock::new(|| {
+        re(r"(?i)\b(?:placebo|controls?|standard|usual|conventional|continu\w*)\b")
+    });
+    let c = ARMS.captures(text)?;
+    let list = c.name("list")?.as_str();
+    let ours = ctx.review.intervention.find_all(list).first()?.start;
+    let theirs = crate::negation::other_drug_mentions(ctx, list)
+        .first()
+        .map(|m| m.start)
+        .into_iter()
+        .chain(COMPARATOR_WORD.find(list).map(|m| m.start()))
+        .min()?;
+    Some(ours < theirs)
+}
+
+/// Each domain's outcome from two values marked "respectively" whose arms an earlier sentence
+/// named in order (`iv_first`): "Relapse rates were 50% and 10%, respectively" after
+/// "randomised to <other drug> or <drug>" is improved. The domain's term comes before the
+/// values.
+fn respective_outcomes(
+    review: &CompiledReview,
+    text: &str,
+    iv_first: bool,
+) -> Vec<Option<Outcome>> {
+    let mut out = vec![None; review.outcomes.len()];
+    if !RESPECTIVELY.is_match(text) {
+        return out;
+    }
+    let values = values_in(text, 0, text.len());
+    let Some((a, b, start, _)) = joined_pair(text, &values) else {
+        return out;
+    };
+    let (ours, theirs) = if iv_first { (a, b) } else { (b, a) };
+    for (d, dom) in review.outcomes.iter().enumerate() {
+        let Some(m) = dom.terms.find(text).filter(|m| m.end() <= start) else {
+            continue;
+        };
+        let ability = dom
+            .abilities
+            .as_ref()
+            .is_some_and(|r| r.is_match(m.as_str()));
+        out[d] = Some(if (ours - theirs).abs() < f64::EPSILON {
+            Outcome::Unchanged
+        } else if (ours > theirs) == ability {
+            Outcome::Improved
+        } else {
+            Outcome::Worsened
+        });
+    }
+    out
+}
+
 /// Two values joined by "and" / "versus", then the arms they belong to in the same order,
 /// marked "respectively": "18% and 63% in the <drug> and placebo groups, respectively". The
 /// intervention's value first, the comparator's second.
@@ -817,19 +922,10 @@ fn respective_values(
     iv: &[(usize, usize)],
     others: &[(usize, usize)],
 ) -> Option<(f64, f64)> {
-    static RESPECTIVELY: LazyLock<Pattern> = LazyLock::new(|| re(r"(?i)\brespectively\b"));
-    static JOINED: LazyLock<Pattern> =
-        LazyLock::new(|| re(r"(?i)^\s*(?:,\s*)?(?:and|vs\.?|versus)\s*$"));
     static COMPARATOR_WORD: LazyLock<Pattern> = LazyLock::new(|| {
         re(r"(?i)\b(?:placebo|controls?|standard|usual|conventional|historical)\b")
     });
-    // The first two values of one unit joined by "and" ("at 1 year was 71% and 38%").
-    let (a, b, be) = values.windows(2).find_map(|w| {
-        let [(_, ae, a, ua), (bs, be, b, ub)] = w else {
-            return None;
-        };
-        (ua == ub && JOINED.is_match(&text[*ae..*bs])).then_some((*a, *b, *be))
-    })?;
+    let (a, b, _, be) = joined_pair(text, values)?;
     if !RESPECTIVELY.is_match(&text[be..end]) {
         return None;
     }
