@@ -32,6 +32,15 @@ struct CueFile {
 /// "before", "prior to", "a history of".
 pub(crate) const TIME_BEFORE: &str = "time_before";
 
+/// A cue's object that points back at the treatment just named: "despite this treatment",
+/// "despite such therapy", "despite the above regimen".
+static THIS_TREATMENT: std::sync::LazyLock<Pattern> = std::sync::LazyLock::new(|| {
+    Pattern::new(
+        r"(?i)^\s*(?:this|that|such|these|the\s+(?:above|same|current))\s+(?:(?:combined|combination|intensive|aggressive|new)\s+)?(?:treatments?|therapy|therapies|regimens?|medications?)\b",
+    )
+    .expect("valid regex")
+});
+
 /// One compiled group of cues.
 #[derive(Debug, Clone)]
 pub(crate) struct CueSet {
@@ -314,7 +323,8 @@ impl ContextRules {
     /// `iv` are the byte spans of the intervention's mentions: a cue right before a mention
     /// that does not date ("despite <drug>, the dose could not be reduced", "refractory to
     /// <drug>") governs nothing, since what follows happened on the intervention; a dating cue
-    /// (group `time_before`: "before <drug>") still does.
+    /// (group `time_before`: "before <drug>") still does. So does "despite this treatment"
+    /// (read after the intervention is named: the treatment just named).
     pub(crate) fn is_historical_on(
         &self,
         text: &str,
@@ -344,7 +354,10 @@ impl ContextRules {
                             )
                         })
                 });
-                group == Some(TIME_BEFORE) || !on_intervention
+                // "Despite this treatment": the treatment just named, the intervention itself
+                // when no other drug is named in the clause.
+                let on_this_treatment = THIS_TREATMENT.is_match(&text[ce..]);
+                group == Some(TIME_BEFORE) || !(on_intervention || on_this_treatment)
             },
         )
     }

@@ -2397,6 +2397,24 @@ fn a_clause_joined_after_the_start_of_the_intervention_is_its_result() {
 }
 
 #[test]
+fn despite_this_treatment_after_the_intervention_is_its_result() {
+    let _ = review();
+    let skin = Field::parse("skin_outcome").unwrap();
+    let given = "A 9-year-old girl with juvenile dermatomyositis was given zelumab.";
+    for (text, want) in [
+        ("Despite this treatment, her rash worsened.", "worsened"),
+        ("Despite such therapy, the rash persisted.", "unchanged"),
+        // Another drug named is that drug's story.
+        (
+            "Despite treatment with methotrexate, her rash worsened.",
+            "not_reported",
+        ),
+    ] {
+        assert_eq!(cell(skin, &[given, text]), want, "{text}");
+    }
+}
+
+#[test]
 fn a_resolved_state_stopped_short_is_improved() {
     let _ = review();
     let skin = Field::parse("skin_outcome").unwrap();
