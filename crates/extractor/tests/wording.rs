@@ -1171,6 +1171,10 @@ fn the_state_a_time_after_the_start_is_the_follow_up() {
             "30",
         ),
         ("Now, 5 years later, she has no disease activity.", "60"),
+        ("She remains well at 2 years.", "24"),
+        ("She is in complete remission at 18 months.", "18"),
+        // An onset at a time is no follow-up.
+        ("She had disease onset at 2 years and remains well.", ""),
         // When something came, or another drug's time, is not.
         (
             "She relapsed 6 months later and is now on methotrexate.",

@@ -11,7 +11,8 @@
 //! - a response after a time: "within 11 months the rash resolved", "after 6 weeks CMAS
 //!   rose", "at 12 months she was in remission";
 //! - the state a time after the start: "she remains well 3 years later", "three years after
-//!   <drug> was started, she remains in remission"; an assessment a time after the treatment
+//!   <drug> was started, she remains in remission", "she remains well at 2 years"; an
+//!   assessment a time after the treatment
 //!   ("outcomes were assessed 12 months after the last infusion").
 //!
 //! - "for at least 6 months", "over 24 weeks", "median 14 months (range 6-30)" (the range),
@@ -154,6 +155,13 @@ static SINCE_START: LazyLock<Pattern> = LazyLock::new(|| {
 static STATE_NOW: LazyLock<Pattern> = LazyLock::new(|| {
     re(
         r"(?i)\b(?:remains?|continues?|stays?|is|are|has|have)\b(?:\s+(?:still|now))?|\bremained\s+(?:well|in\s+remission|asymptomatic|free)",
+    )
+});
+/// A patient still well: "remains well", "continues in remission", "is (now) in remission",
+/// "is asymptomatic".
+static STATE_WELL: LazyLock<Pattern> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:remains?|remained|continues?|stays?|is|was)\s+(?:still\s+|now\s+)?(?:well|in\s+(?:\w+\s+)?remission|asymptomatic|symptom-free|disease-free|free\s+of)\b",
     )
 });
 /// Scheduled visits: "at weeks 0, 4, 12 and 24", "at months 1, 3 and 6", "at 0, 3, 6 and 12
@@ -572,6 +580,9 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             .any(|&(s, _)| s >= whole.end() && SINCE_START.is_match(&text[whole.end()..s]));
         let state_later =
             (LATER.is_match(after) || since_start) && STATE_NOW.is_match(clause) && !event_time;
+        // A patient well at a time ("she remains well at 2 years", "he is in remission at 18
+        // months"): when last seen.
+        let state_at = prep_is(&["at"]) && STATE_WELL.is_match(clause) && !event_time;
         // An assessment a time after the treatment ("outcomes were assessed 12 months after the
         // last infusion"): when the patients were last seen.
         let assessed_after = (since_start || PERIOD_AFTER_TREATMENT.is_match(after))
@@ -581,6 +592,7 @@ fn durations(text: &str, named: &Named) -> Vec<(f64, f64, usize)> {
             && !LAB.is_match(clause);
         let tied = (FOLLOW.is_match(clause) && !follow_frames_event(clause))
             || state_later
+            || state_at
             || assessed_after
             || window_after
             || in_clause && (TREATMENT.is_match(near_after) || TREATMENT.is_match(near_before))
