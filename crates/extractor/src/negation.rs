@@ -122,8 +122,14 @@ pub(crate) fn intervention_spans(
 /// Mentions of other drugs (the prior-treatment lexicon) in `text`, excluding any that overlap
 /// a mention of the intervention.
 pub(crate) fn other_drug_mentions(ctx: &RuleContext<'_>, text: &str) -> Vec<Match> {
-    let iv = intervention_mentions(ctx, text);
-    ctx.review
+    other_drugs_in(ctx.review, text)
+}
+
+/// [`other_drug_mentions`] with a review alone (for rules that read a text without its
+/// document).
+pub(crate) fn other_drugs_in(review: &crate::CompiledReview, text: &str) -> Vec<Match> {
+    let iv = review.intervention.find_all(text);
+    review
         .prior_treatments
         .find_all(text)
         .into_iter()

@@ -133,6 +133,21 @@ fn is_boundary(text: &str, i: usize) -> bool {
     true
 }
 
+/// Where the clause from byte `from` ends: the first `;`, or the first `.` that is no decimal
+/// point (a digit follows it); the end of `text` when there is none.
+pub(crate) fn clause_end(text: &str, from: usize) -> usize {
+    text[from..]
+        .match_indices(['.', ';'])
+        .find(|&(p, c)| {
+            c == ";"
+                || !text[from + p + 1..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_numeric)
+        })
+        .map_or(text.len(), |(p, _)| from + p)
+}
+
 /// `i` moved down to the nearest character boundary of `s` (and to at most `s.len()`).
 pub(crate) fn floor_char(s: &str, i: usize) -> usize {
     let mut i = i.min(s.len());
@@ -165,6 +180,14 @@ pub(crate) fn tail(s: &str, n: usize) -> &str {
 mod tests {
     use super::*;
     use casebook_types::{DocumentBuilder, Source};
+
+    #[test]
+    fn a_clause_ends_at_a_semicolon_or_a_full_stop_that_is_no_decimal_point() {
+        let t = "at 0.1 and 1 mg/kg/day; then 2 mg. Next";
+        assert_eq!(clause_end(t, 0), t.find(';').unwrap());
+        assert_eq!(clause_end(t, 24), t.rfind('.').unwrap());
+        assert_eq!(clause_end("rates of 2.5 and 3", 0), 18);
+    }
 
     #[test]
     fn splits_sentences_and_keeps_spans() {

@@ -267,15 +267,7 @@ fn parallel_dose(
     let j = at - first;
     let end = drugs[last].1;
     // The doses after the list, up to the clause's end.
-    let clause_end = text[end..].find([';', '.']).map_or(text.len(), |p| {
-        // Not a decimal point.
-        let q = end + p;
-        if text[q + 1..].starts_with(|c: char| c.is_ascii_digit()) {
-            text.len()
-        } else {
-            q
-        }
-    });
+    let clause_end = crate::text::clause_end(text, end);
     let doses: Vec<_> = DOSE.captures_iter(&text[end..clause_end]).collect();
     match doses.as_slice() {
         // "at 0.1 and 1 mg/kg/day": one dose with a number per drug; the drug's own number

@@ -399,11 +399,8 @@ fn outcomes_in(review: &CompiledReview, text: &str) -> Vec<Option<Outcome>> {
     let n = review.outcomes.len();
     let iv = crate::negation::intervention_spans(review, text);
     // Other drugs named (a comparator arm's: "38% with tacrolimus").
-    let others: Vec<(usize, usize)> = review
-        .prior_treatments
-        .find_all(text)
+    let others: Vec<(usize, usize)> = crate::negation::other_drugs_in(review, text)
         .iter()
-        .filter(|m| !iv.iter().any(|&(a, b)| m.start < b && a < m.end))
         .map(|m| (m.start, m.end))
         .collect();
     let mut terms: Vec<Term> = Vec::new();
@@ -759,25 +756,16 @@ fn compared_values(
     others: &[(usize, usize)],
 ) -> Option<(f64, f64)> {
     static COMPARATOR: LazyLock<Pattern> = LazyLock::new(|| {
-        re(
-            r"(?i)^\W{0,3}(?:\w+\W+){0,3}?(?:placebo|controls?|standard|usual|conventional|historical|before|prior\s+to|pre-?treatment|baseline)\b",
-        )
+        re(&format!(
+            r"(?i)^\W{{0,3}}(?:\w+\W+){{0,3}}?(?:{CONTROL_WORDS}|historical|before|prior\s+to|pre-?treatment|baseline)\b"
+        ))
     });
     static AFTER: LazyLock<Pattern> =
         LazyLock::new(|| re(r"(?i)^\W{0,3}(?:\w+\W+){0,3}?(?:after|following|post-?treatment)\b"));
     static COMPARED: LazyLock<Pattern> =
         LazyLock::new(|| re(r"(?i)\b(?:compared|versus|vs\.?|than|against)\b"));
     // The clause: up to a semicolon or a full stop that is no decimal point.
-    let end = text[from..]
-        .match_indices(['.', ';'])
-        .find(|&(p, c)| {
-            c == ";"
-                || !text[from + p + 1..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_numeric)
-        })
-        .map_or(text.len(), |(p, _)| from + p);
+    let end = crate::text::clause_end(text, from);
     let values = values_in(text, from, end);
     if let Some(pair) = respective_values(text, end, &values, iv, others) {
         return Some(pair);
@@ -814,6 +802,10 @@ fn compared_values(
     };
     (ua == ub || ub.is_empty()).then_some((*a, *b))
 }
+
+/// Words that name a trial's control arm ("placebo", "controls", "standard care"), as
+/// alternatives of a pattern.
+const CONTROL_WORDS: &str = r"placebo|controls?|standard|usual|conventional";
 
 /// A number with its unit, if any ("25%", "14 months", "3.1").
 static VALUE: LazyLock<Pattern> = LazyLock::new(|| {
@@ -860,9 +852,8 @@ fn arms_order(ctx: &RuleContext<'_>, text: &str) -> Option<bool> {
             r"(?i)\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated)|assigned|allocated)\b[^.;]{0,40}?\bto\s+(?:receive\s+)?(?P<list>[^.;]{3,120})",
         )
     });
-    static COMPARATOR_WORD: LazyLock<Pattern> = LazyLock::new(|| {
-        re(r"(?i)\b(?:placebo|controls?|standard|usual|conventional|continu\w*)\b")
-    });
+    static COMPARATOR_WORD: LazyLock<Pattern> =
+        LazyLock::new(|| re(&format!(r"(?i)\b(?:{CONTROL_WORDS}|continu\w*)\b")));
     let c = ARMS.captures(text)?;
     let list = c.name("list")?.as_str();
     let ours = ctx.review.intervention.find_all(list).first()?.start;
@@ -922,9 +913,8 @@ fn respective_values(
     iv: &[(usize, usize)],
     others: &[(usize, usize)],
 ) -> Option<(f64, f64)> {
-    static COMPARATOR_WORD: LazyLock<Pattern> = LazyLock::new(|| {
-        re(r"(?i)\b(?:placebo|controls?|standard|usual|conventional|historical)\b")
-    });
+    static COMPARATOR_WORD: LazyLock<Pattern> =
+        LazyLock::new(|| re(&format!(r"(?i)\b(?:{CONTROL_WORDS}|historical)\b")));
     let (a, b, _, be) = joined_pair(text, values)?;
     if !RESPECTIVELY.is_match(&text[be..end]) {
         return None;

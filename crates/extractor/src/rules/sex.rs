@@ -32,6 +32,10 @@ use crate::{Sentence, numbers};
 
 pub(crate) struct SexRule;
 
+/// The plural (or collective) sex words a group is counted by, as alternatives of a pattern:
+/// "males", "girls", "women".
+const SEX_GROUPS: &str = "males?|females?|boys|girls|women|men";
+
 static NOUN: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(r"(?i)\b(girl|boy|female|male|man|woman|lady|schoolgirl|schoolboy|son|daughter)\b")
         .expect("valid regex")
@@ -82,13 +86,13 @@ static FRACTION_SEX: LazyLock<Pattern> = LazyLock::new(|| {
 /// A sex as a label before its count, as tables of baseline characteristics write it: "Male
 /// sex: 10 (45.5%) of 22", "Female, n (%): 12 (54.5)", "Girls: 7/12".
 static LABEL_SEX: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\b(?P<sex>males?|females?|boys|girls|women|men)(?:\s+(?:sex|gender))?\s*(?:(?:,?\s*n\s*\(\s*%\s*\))?\s*:?\s*(?P<a>\d{1,4})\s*(?:(?:/|of|out\s+of)\s*(?P<b>\d{1,4})\b\s*(?:[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]])?|[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]](?:\s*(?:/|of|out\s+of)\s*(?P<b2>\d{1,4})\b)?)|[,:]?\s*n\s*=\s*(?P<an>\d{1,4})\b)")
+    Pattern::new(&format!(r"(?i)\b(?P<sex>{SEX_GROUPS})(?:\s+(?:sex|gender))?\s*(?:(?:,?\s*n\s*\(\s*%\s*\))?\s*:?\s*(?P<a>\d{{1,4}})\s*(?:(?:/|of|out\s+of)\s*(?P<b>\d{{1,4}})\b\s*(?:[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]])?|[(\[]\s*\d+(?:\.\d+)?\s*%?\s*[)\]](?:\s*(?:/|of|out\s+of)\s*(?P<b2>\d{{1,4}})\b)?)|[,:]?\s*n\s*=\s*(?P<an>\d{{1,4}})\b)"))
         .expect("valid regex")
 });
 
 /// Both sexes as labels before their counts: "(male 25, female 17)", "boys 12 and girls 8".
 static LABEL_PAIR: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\b(?P<s1>males?|females?|boys|girls|women|men)\s*[:=]?\s*(?P<a>\d{1,4})\s*(?:,|;|and|/)\s*(?P<s2>males?|females?|boys|girls|women|men)\s*[:=]?\s*(?P<b>\d{1,4})\b")
+    Pattern::new(&format!(r"(?i)\b(?P<s1>{SEX_GROUPS})\s*[:=]?\s*(?P<a>\d{{1,4}})\s*(?:,|;|and|/)\s*(?P<s2>{SEX_GROUPS})\s*[:=]?\s*(?P<b>\d{{1,4}})\b"))
         .expect("valid regex")
 });
 
@@ -96,7 +100,7 @@ static LABEL_PAIR: LazyLock<Pattern> = LazyLock::new(|| {
 /// 12 and 8, respectively", "male and female patients numbered 12 and 8".
 static PAIR_THEN_COUNTS: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::new(&format!(
-        r"(?i)\b(?P<s1>males?|females?|boys|girls|men|women)\s+and\s+(?P<s2>males?|females?|boys|girls|men|women)\s+(?:(?:patients|children|subjects)\s+)?(?:were|was|numbered|totall?ed|:)\s+(?P<a>{c})\s+and\s+(?P<b>{c})\b",
+        r"(?i)\b(?P<s1>{SEX_GROUPS})\s+and\s+(?P<s2>{SEX_GROUPS})\s+(?:(?:patients|children|subjects)\s+)?(?:were|was|numbered|totall?ed|:)\s+(?P<a>{c})\s+and\s+(?P<b>{c})\b",
         c = numbers::COUNT
     ))
     .expect("valid regex")
@@ -169,13 +173,13 @@ static RATIO: LazyLock<Pattern> = LazyLock::new(|| {
 /// "62% were girls", "female (62%)", "62% female", "sixty-two percent of them were girls",
 /// "male sex: 65%", "boys accounted for 70%", "the proportion of boys was 65%".
 static PERCENT_SEX: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(&format!(r"(?i)(?:\b(?:(?P<p>\d+(?:\.\d+)?)\s*%|(?P<pw>{n})\s*(?:percent|per\s+cent))\s*(?:of\s+(?:them|the\s+(?:\d+\s+)?\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>boys|girls|males?|females?|women|men)\b|\b(?P<sex2>boys|girls|males?|females?|women|men)(?:\s+(?:sex|gender))?\s*(?:[(:=]\s*|\s(?:accounted\s+for|made\s+up|comprised|represented|constituted|was|were|is|are)\s+)?(?P<p2>\d+(?:\.\d+)?)\s*%)", n = numbers::NUMBER))
+    Pattern::new(&format!(r"(?i)(?:\b(?:(?P<p>\d+(?:\.\d+)?)\s*%|(?P<pw>{n})\s*(?:percent|per\s+cent))\s*(?:of\s+(?:them|the\s+(?:\d+\s+)?\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>{SEX_GROUPS})\b|\b(?P<sex2>{SEX_GROUPS})(?:\s+(?:sex|gender))?\s*(?:[(:=]\s*|\s(?:accounted\s+for|made\s+up|comprised|represented|constituted|was|were|is|are)\s+)?(?P<p2>\d+(?:\.\d+)?)\s*%)", n = numbers::NUMBER))
         .expect("valid regex")
 });
 
 /// "all were female", "all girls", "all of them were boys", "all patients were female".
 static ALL_SEX: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\ball\s+(?:(?:of\s+)?(?:them|the\s+(?:\w+\s+)?(?:patients|children|cases)|patients|children|cases|\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>girls|boys|females?|males?|women|men)\b")
+    Pattern::new(&format!(r"(?i)\ball\s+(?:(?:of\s+)?(?:them|the\s+(?:\w+\s+)?(?:patients|children|cases)|patients|children|cases|\w+)\s+)?(?:(?:were|was|are)\s+)?(?P<sex>{SEX_GROUPS})\b"))
         .expect("valid regex")
 });
 
